@@ -1,0 +1,109 @@
+import { NotificationType, RequestType } from 'vscode-jsonrpc';
+import type { ParamsShape } from './shapes';
+import type { ChannelInfo, ChannelSummary, Message } from './types';
+
+export type Empty = Record<string, never>;
+const noParams: ParamsShape<Empty> = {};
+
+export interface ChannelListResult {
+	channels: ChannelSummary[];
+}
+
+/** Client -> server: every channel the server knows, with its member count. */
+export namespace ChannelListRequest {
+	export const method = 'channel/list';
+	export const type = new RequestType<Empty, ChannelListResult, void>(method);
+	export const params = noParams;
+}
+
+export interface ChannelParams {
+	/** `#name`, any case; the server reports it in lower case. */
+	channel: string;
+}
+
+const channelParams: ParamsShape<ChannelParams> = { channel: { kind: 'string' } };
+
+export interface JoinChannelResult {
+	channel: ChannelInfo;
+	members: string[];
+	/** The latest messages of the channel (at most 50), oldest first. */
+	history: Message[];
+}
+
+/**
+ * Client -> server. Creates the channel when it does not exist, unless the server runs
+ * with a fixed channel list (then NoSuchChannel). Joining a channel one is already in
+ * succeeds again without a second announcement.
+ */
+export namespace JoinChannelRequest {
+	export const method = 'channel/join';
+	export const type = new RequestType<ChannelParams, JoinChannelResult, void>(method);
+	export const params = channelParams;
+}
+
+/** Client -> server. Fails with NotInChannel when the caller is not a member. */
+export namespace LeaveChannelRequest {
+	export const method = 'channel/leave';
+	export const type = new RequestType<ChannelParams, null, void>(method);
+	export const params = channelParams;
+}
+
+export interface ChannelMembersResult {
+	members: string[];
+}
+
+/** Client -> server: the nicks in a channel. */
+export namespace ChannelMembersRequest {
+	export const method = 'channel/members';
+	export const type = new RequestType<ChannelParams, ChannelMembersResult, void>(method);
+	export const params = channelParams;
+}
+
+export interface SetTopicParams {
+	channel: string;
+	/** Empty string clears the topic. */
+	topic: string;
+}
+
+/** Client -> server: sets a channel's topic; the caller must be a member. */
+export namespace SetTopicRequest {
+	export const method = 'channel/setTopic';
+	export const type = new RequestType<SetTopicParams, null, void>(method);
+	export const params: ParamsShape<SetTopicParams> = { channel: { kind: 'string' }, topic: { kind: 'string' } };
+}
+
+export interface TopicChangedParams {
+	channel: string;
+	topic: string;
+	by: string;
+}
+
+/** Server -> every member of the channel, the setter included. */
+export namespace TopicChangedNotification {
+	export const method = 'channel/topicChanged';
+	export const type = new NotificationType<TopicChangedParams>(method);
+}
+
+export interface MemberJoinedParams {
+	channel: string;
+	nick: string;
+}
+
+/** Server -> the other members of a channel when someone joins it. */
+export namespace MemberJoinedNotification {
+	export const method = 'channel/memberJoined';
+	export const type = new NotificationType<MemberJoinedParams>(method);
+}
+
+export interface MemberLeftParams {
+	channel: string;
+	nick: string;
+	/** Why, when it was not a plain leave: "quit: ...", "connection lost", "kicked: ...". */
+	reason?: string;
+}
+
+/** Server -> the remaining members of a channel when someone leaves, quits or is kicked. */
+export namespace MemberLeftNotification {
+	export const method = 'channel/memberLeft';
+	export const type = new NotificationType<MemberLeftParams>(method);
+}

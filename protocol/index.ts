@@ -1,0 +1,12 @@
+/**
+ * Parley protocol v1: the contract between the chat server and its clients.
+ * Imports nothing from node, vscode, the server or the extension.
+ */
+export * from './types';
+export * from './errors';
+export * from './names';
+export * from './shapes';
+export * from './session';
+export * from './channels';
+export * from './users';
+export * from './messages';

@@ -1,0 +1,93 @@
+import { NotificationType, RequestType } from 'vscode-jsonrpc';
+import type { ParamsShape } from './shapes';
+import type { Message } from './types';
+
+export const DEFAULT_HISTORY_LIMIT = 50;
+export const MAX_HISTORY_LIMIT = 500;
+export const MAX_CLIENT_MSG_ID_LENGTH = 64;
+
+export interface SendMessageParams {
+	/** `#channel` (the sender must be a member) or a nick (a direct message). */
+	to: string;
+	text: string;
+	/**
+	 * Chosen by the client, unique per sender. Sending again with an id the server has
+	 * already stored for this sender returns the stored message and delivers nothing new.
+	 */
+	clientMsgId?: string;
+}
+
+export interface SendMessageResult {
+	message: Message;
+}
+
+/**
+ * Client -> server. Answered only after the message is stored; the answer carries the
+ * server-assigned id and timestamp.
+ */
+export namespace SendMessageRequest {
+	export const method = 'message/send';
+	export const type = new RequestType<SendMessageParams, SendMessageResult, void>(method);
+	export const params: ParamsShape<SendMessageParams> = {
+		to: { kind: 'string' },
+		text: { kind: 'string' },
+		clientMsgId: { kind: 'string', optional: true },
+	};
+}
+
+export interface HistoryParams {
+	/** `#channel` or the other party's nick. */
+	conversation: string;
+	/** Only messages with an id smaller than this. */
+	before?: number;
+	/** Only messages with an id larger than this. */
+	after?: number;
+	/** Default 50, at most 500. */
+	limit?: number;
+}
+
+export interface HistoryResult {
+	/**
+	 * Oldest first. With `after` (and no `before`) these are the oldest messages after it;
+	 * otherwise the newest ones before `before` (or overall).
+	 */
+	messages: Message[];
+	/** True when more messages exist in the direction that was paged. */
+	hasMore: boolean;
+}
+
+/** Client -> server: a page of a conversation's stored history. */
+export namespace HistoryRequest {
+	export const method = 'message/history';
+	export const type = new RequestType<HistoryParams, HistoryResult, void>(method);
+	export const params: ParamsShape<HistoryParams> = {
+		conversation: { kind: 'string' },
+		before: { kind: 'integer', optional: true },
+		after: { kind: 'integer', optional: true },
+		limit: { kind: 'integer', optional: true },
+	};
+}
+
+export interface MessageNewParams {
+	message: Message;
+}
+
+/**
+ * Server -> client: a new message in one of the client's channels (to every member but
+ * the sending connection) or a DM to the client.
+ */
+export namespace MessageNewNotification {
+	export const method = 'message/new';
+	export const type = new NotificationType<MessageNewParams>(method);
+}
+
+/** Guard for a Message arriving from the network. */
+export function isMessage(value: unknown): value is Message {
+	if (typeof value !== 'object' || value === null) {
+		return false;
+	}
+	const m = value as Record<string, unknown>;
+	return Number.isSafeInteger(m.id) && typeof m.ts === 'number' && typeof m.from === 'string'
+		&& typeof m.to === 'string' && typeof m.text === 'string'
+		&& (m.clientMsgId === undefined || typeof m.clientMsgId === 'string');
+}

@@ -1,0 +1,102 @@
+import { NotificationType, RequestType } from 'vscode-jsonrpc';
+import type { ParamsShape } from './shapes';
+import type { ClientInfo, ServerInfo, ServerLimits } from './types';
+
+/** The protocol version this contract describes. */
+export const PROTOCOL_VERSION = 1;
+
+export interface InitializeParams {
+	protocolVersion: number;
+	nick: string;
+	/** The nick's account password, or the server password of a private server. */
+	password?: string;
+	/** Operator token; when it matches the server's, the session may call `admin/*`. */
+	adminToken?: string;
+	clientInfo?: ClientInfo;
+}
+
+export interface InitializeResult {
+	protocolVersion: number;
+	serverInfo: ServerInfo;
+	/** The nick as registered (as the user typed it). */
+	nick: string;
+	motd?: string;
+	limits: ServerLimits;
+	/** True when the session presented a valid operator token. */
+	operator?: boolean;
+}
+
+/**
+ * Client -> server, first request on every connection. Fails with NickInUse, InvalidNick,
+ * ServerFull or AuthFailed and leaves the connection open so the client can try again.
+ */
+export namespace InitializeRequest {
+	export const method = 'initialize';
+	export const type = new RequestType<InitializeParams, InitializeResult, void>(method);
+	export const params: ParamsShape<InitializeParams> = {
+		protocolVersion: { kind: 'integer' },
+		nick: { kind: 'string' },
+		password: { kind: 'string', optional: true },
+		adminToken: { kind: 'string', optional: true },
+		clientInfo: {
+			kind: 'object', optional: true,
+			fields: { name: { kind: 'string' }, version: { kind: 'string', optional: true } },
+		},
+	};
+}
+
+export interface QuitParams {
+	reason?: string;
+}
+
+/** Client -> server. Answered with null; then the server closes the socket. */
+export namespace QuitRequest {
+	export const method = 'session/quit';
+	export const type = new RequestType<QuitParams, null, void>(method);
+	export const params: ParamsShape<QuitParams> = { reason: { kind: 'string', optional: true } };
+}
+
+export interface PingParams {
+	/** Any value; echoed back. */
+	token?: string;
+}
+
+/**
+ * Either direction. Answered with `{ token }` at once. The server pings idle clients to
+ * detect dead peers; clients may ping to measure round trips.
+ */
+export namespace PingRequest {
+	export const method = 'session/ping';
+	export const type = new RequestType<PingParams, { token?: string }, void>(method);
+	export const params: ParamsShape<PingParams> = { token: { kind: 'string', optional: true } };
+}
+
+export interface KickedParams {
+	reason: string;
+}
+
+/** Server -> client, just before the server closes a connection it kicked. */
+export namespace KickedNotification {
+	export const method = 'session/kicked';
+	export const type = new NotificationType<KickedParams>(method);
+}
+
+export interface ShutdownParams {
+	reason: string;
+}
+
+/** Server -> every client, just before the server stops. */
+export namespace ShutdownNotification {
+	export const method = 'server/shutdown';
+	export const type = new NotificationType<ShutdownParams>(method);
+}
+
+export interface NoticeParams {
+	text: string;
+}
+
+/** Server -> client: a message from the server or its operator (e.g. a broadcast). */
+export namespace NoticeNotification {
+	export const method = 'server/notice';
+	export const type = new NotificationType<NoticeParams>(method);
+}

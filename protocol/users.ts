@@ -1,0 +1,44 @@
+import { NotificationType, RequestType } from 'vscode-jsonrpc';
+import type { Empty } from './channels';
+import type { ParamsShape } from './shapes';
+import type { UserSummary } from './types';
+
+export interface UserListResult {
+	users: UserSummary[];
+}
+
+/** Client -> server: everyone online, with the channels each is in. */
+export namespace UserListRequest {
+	export const method = 'user/list';
+	export const type = new RequestType<Empty, UserListResult, void>(method);
+	export const params: ParamsShape<Empty> = {};
+}
+
+export interface SetNickParams {
+	nick: string;
+}
+
+export interface SetNickResult {
+	nick: string;
+}
+
+/**
+ * Client -> server: change the caller's nick. Fails as `initialize` does (NickInUse,
+ * InvalidNick, AuthFailed for a registered nick). Changing only the case is allowed.
+ */
+export namespace SetNickRequest {
+	export const method = 'user/setNick';
+	export const type = new RequestType<SetNickParams, SetNickResult, void>(method);
+	export const params: ParamsShape<SetNickParams> = { nick: { kind: 'string' } };
+}
+
+export interface NickChangedParams {
+	oldNick: string;
+	newNick: string;
+}
+
+/** Server -> everyone who shares a channel with the user, and the user's other peers. */
+export namespace NickChangedNotification {
+	export const method = 'user/nickChanged';
+	export const type = new NotificationType<NickChangedParams>(method);
+}
