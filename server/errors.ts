@@ -1,0 +1,40 @@
+/**
+ * The errors the server answers with. Each message tells the person what to do.
+ */
+import { ResponseError } from 'vscode-jsonrpc/node';
+import { ErrorCodes, type RateLimitedData } from '../protocol/errors';
+
+export const fail = {
+	notInitialized: (method: string) =>
+		new ResponseError(ErrorCodes.NotInitialized, `Send 'initialize' with a nickname before '${method}'.`),
+	alreadyInitialized: (nick: string) =>
+		new ResponseError(ErrorCodes.InvalidRequest, `This connection is already initialized as '${nick}'; use 'user/setNick' to change nickname.`),
+	invalidParams: (field: string, message: string) =>
+		new ResponseError(ErrorCodes.InvalidParams, message, { field }),
+	unknownMethod: (method: string) =>
+		new ResponseError(ErrorCodes.MethodNotFound, `Unknown method '${method.slice(0, 64)}'. This server speaks Parley protocol v1; see docs/protocol.md for its methods.`),
+	internal: (what: string) =>
+		new ResponseError(ErrorCodes.InternalError, `The server failed to ${what}; try again, and tell the operator if it persists.`),
+	nickInUse: (nick: string) =>
+		new ResponseError(ErrorCodes.NickInUse, `Nickname '${nick}' is taken; pick another.`),
+	invalidNick: (problem: string) =>
+		new ResponseError(ErrorCodes.InvalidNick, problem),
+	serverFull: (max: number) =>
+		new ResponseError(ErrorCodes.ServerFull, `The server is full (${max} users); try again later.`),
+	noSuchChannel: (channel: string) =>
+		new ResponseError(ErrorCodes.NoSuchChannel, `There is no channel ${channel}; see 'channel/list' for the channels you can join.`),
+	noSuchNick: (nick: string) =>
+		new ResponseError(ErrorCodes.NoSuchNick, `No one named '${nick}' is online; see 'user/list' for who is.`),
+	notInChannel: (channel: string) =>
+		new ResponseError(ErrorCodes.NotInChannel, `You are not in ${channel}; join it first.`),
+	messageTooLong: (length: number, max: number) =>
+		new ResponseError(ErrorCodes.MessageTooLong, `The message is ${length} characters long; the limit is ${max}. Split it into shorter messages.`),
+	rateLimited: (retryAfterMs: number) =>
+		new ResponseError<RateLimitedData>(ErrorCodes.RateLimited, `You are sending too fast; wait ${Math.ceil(retryAfterMs / 100) / 10} s and try again.`, { retryAfterMs }),
+	cannotMessageSelf: () =>
+		new ResponseError(ErrorCodes.CannotMessageSelf, 'You cannot send a direct message to yourself; pick another nick.'),
+	invalidChannelName: (problem: string) =>
+		new ResponseError(ErrorCodes.InvalidChannelName, problem),
+	unsupportedVersion: (version: number, supported: number) =>
+		new ResponseError(ErrorCodes.InvalidParams, `Protocol version ${version} is not supported; this server speaks version ${supported}. Update your client.`, { field: 'protocolVersion' }),
+};

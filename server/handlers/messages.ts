@@ -1,0 +1,102 @@
+/** message/send and message/history. */
+import { DEFAULT_HISTORY_LIMIT, HistoryRequest, MAX_CLIENT_MSG_ID_LENGTH, MAX_HISTORY_LIMIT, MessageNewNotification, SendMessageRequest } from '../../protocol/messages';
+import { isChannelTarget, isValidNick, nickKey } from '../../protocol/names';
+import type { Message } from '../../protocol/types';
+import { fail } from '../errors';
+import type { Hub } from '../hub';
+import type { Session } from '../session';
+import { dmConversation } from '../state/store';
+import { encodeNotification } from '../transport/frames';
+import { channelName, requireMember } from './channels';
+import { register } from './registry';
+
+function checkText(hub: Hub, text: string): void {
+	if (text.trim() === '') {
+		throw fail.invalidParams('text', `Field 'text' is empty; type something to send.`);
+	}
+	if (text.length > hub.options.maxMessageLength) {
+		throw fail.messageTooLong(text.length, hub.options.maxMessageLength);
+	}
+}
+
+/** Resolves a DM target to the nick as its owner registered it. */
+async function dmTarget(hub: Hub, sender: string, to: string): Promise<string> {
+	if (nickKey(to) === nickKey(sender)) {
+		throw fail.cannotMessageSelf();
+	}
+	const user = isValidNick(to) ? await hub.presence.get(to) : undefined;
+	if (!user) {
+		throw fail.noSuchNick(to);
+	}
+	return user.nick;
+}
+
+async function send(hub: Hub, session: Session, to: string, text: string, clientMsgId: string | undefined): Promise<Message> {
+	const from = session.nick!;
+	let target: string;
+	let conversation: string;
+	if (isChannelTarget(to)) {
+		target = channelName(to);
+		await requireMember(hub, target, from);
+		conversation = target;
+	} else {
+		target = await dmTarget(hub, from, to);
+		conversation = dmConversation(from, target);
+	}
+	const { message, duplicate } = await hub.store.append({ ts: Date.now(), from, to: target, conversation, text, clientMsgId });
+	if (!duplicate) {
+		const frame = encodeNotification(MessageNewNotification.method, { message });
+		if (conversation === target) {
+			hub.delivery.toChannel(target, frame, session.id);
+		} else {
+			hub.delivery.toNick(target, frame);
+		}
+	}
+	return message;
+}
+
+export function registerMessageHandlers(hub: Hub, session: Session): void {
+	register(hub, session, SendMessageRequest, async (params) => {
+		checkText(hub, params.text);
+		if (params.clientMsgId !== undefined && (params.clientMsgId.length === 0 || params.clientMsgId.length > MAX_CLIENT_MSG_ID_LENGTH)) {
+			throw fail.invalidParams('clientMsgId', `Field 'clientMsgId' must be 1 to ${MAX_CLIENT_MSG_ID_LENGTH} characters; a UUID fits.`);
+		}
+		const wait = session.sendBucket.take();
+		if (wait > 0) {
+			throw fail.rateLimited(wait);
+		}
+		// One send at a time per connection keeps a client's messages in the order sent.
+		const result = session.sendChain.then(() => send(hub, session, params.to, params.text, params.clientMsgId));
+		session.sendChain = result.catch(() => undefined);
+		const message = await result;
+		return { message: params.clientMsgId === undefined ? message : { ...message, clientMsgId: params.clientMsgId } };
+	});
+
+	register(hub, session, HistoryRequest, async (params) => {
+		const nick = session.nick!;
+		const limit = params.limit ?? DEFAULT_HISTORY_LIMIT;
+		if (limit < 1 || limit > MAX_HISTORY_LIMIT) {
+			throw fail.invalidParams('limit', `Field 'limit' must be from 1 to ${MAX_HISTORY_LIMIT}; got ${limit}.`);
+		}
+		for (const field of ['before', 'after'] as const) {
+			const value = params[field];
+			if (value !== undefined && value < 0) {
+				throw fail.invalidParams(field, `Field '${field}' must be a message id (0 or more); got ${value}.`);
+			}
+		}
+		let conversation: string;
+		if (isChannelTarget(params.conversation)) {
+			conversation = channelName(params.conversation);
+			await requireMember(hub, conversation, nick);
+		} else {
+			if (!isValidNick(params.conversation)) {
+				throw fail.invalidParams('conversation', `Field 'conversation' must be '#channel' or a nick; '${params.conversation.slice(0, 40)}' is neither.`);
+			}
+			if (nickKey(params.conversation) === nickKey(nick)) {
+				throw fail.cannotMessageSelf();
+			}
+			conversation = dmConversation(nick, params.conversation);
+		}
+		return hub.store.page(conversation, { before: params.before, after: params.after, limit });
+	});
+}

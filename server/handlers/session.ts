@@ -1,0 +1,52 @@
+/** initialize, session/quit and session/ping. */
+import { nickProblem } from '../../protocol/names';
+import { InitializeRequest, PingRequest, PROTOCOL_VERSION, QuitRequest } from '../../protocol/session';
+import { fail } from '../errors';
+import type { Hub } from '../hub';
+import type { Session } from '../session';
+import { SERVER_NAME, SERVER_VERSION } from '../version';
+import { register } from './registry';
+
+export function registerSessionHandlers(hub: Hub, session: Session): void {
+	register(hub, session, InitializeRequest, async (params) => {
+		if (session.nick !== undefined) {
+			throw fail.alreadyInitialized(session.nick);
+		}
+		if (params.protocolVersion !== PROTOCOL_VERSION) {
+			throw fail.unsupportedVersion(params.protocolVersion, PROTOCOL_VERSION);
+		}
+		const problem = nickProblem(params.nick);
+		if (problem) {
+			throw fail.invalidNick(problem);
+		}
+		const max = hub.options.maxClients;
+		if (max > 0 && (await hub.presence.count()) >= max) {
+			throw fail.serverFull(max);
+		}
+		if (!session.isOpen) {
+			return Promise.reject(fail.internal('initialize a closed connection'));
+		}
+		if (!(await hub.presence.claim({ nick: params.nick, address: session.address, since: session.connectedAt }))) {
+			throw fail.nickInUse(params.nick);
+		}
+		hub.attach(session, params.nick);
+		const client = params.clientInfo ? ` with ${params.clientInfo.name} ${params.clientInfo.version ?? ''}`.trimEnd() : '';
+		hub.log.info(`nick ${params.nick} set by ${session.address}${client}`);
+		return {
+			protocolVersion: PROTOCOL_VERSION,
+			serverInfo: { name: SERVER_NAME, version: SERVER_VERSION },
+			nick: params.nick,
+			...(hub.options.motd !== undefined ? { motd: hub.options.motd } : {}),
+			limits: { maxMessageLength: hub.options.maxMessageLength, maxFrameBytes: hub.options.maxFrameBytes },
+		};
+	}, { beforeInit: true });
+
+	register(hub, session, QuitRequest, (params) => {
+		const reason = params.reason?.trim() ? `quit: ${params.reason.trim().slice(0, 200)}` : 'quit';
+		// Close after the null answer has been queued (it is written by the close).
+		setImmediate(() => session.close(reason));
+		return null;
+	});
+
+	register(hub, session, PingRequest, (params) => (params.token === undefined ? {} : { token: params.token }), { beforeInit: true });
+}

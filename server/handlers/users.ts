@@ -1,0 +1,46 @@
+/** user/list and user/setNick. */
+import { nickKey, nickProblem } from '../../protocol/names';
+import { NickChangedNotification, SetNickRequest, UserListRequest } from '../../protocol/users';
+import { fail } from '../errors';
+import type { Hub } from '../hub';
+import type { Session } from '../session';
+import { encodeNotification } from '../transport/frames';
+import { register } from './registry';
+
+export function registerUserHandlers(hub: Hub, session: Session): void {
+	register(hub, session, UserListRequest, async () => {
+		const users = await hub.users();
+		return { users: users.map((u) => ({ nick: u.nick, channels: u.channels })) };
+	});
+
+	register(hub, session, SetNickRequest, async (params) => {
+		const oldNick = session.nick!;
+		const newNick = params.nick;
+		const problem = nickProblem(newNick);
+		if (problem) {
+			throw fail.invalidNick(problem);
+		}
+		if (newNick === oldNick) {
+			return { nick: oldNick };
+		}
+		if (!(await hub.presence.rename(oldNick, newNick))) {
+			throw fail.nickInUse(newNick);
+		}
+		const channels = await hub.membership.channelsOf(oldNick);
+		await hub.membership.rename(oldNick, newNick);
+		hub.renamed(session, oldNick, newNick);
+		// Everyone who shares a channel hears it once, however many channels they share.
+		const told = new Set<string>([nickKey(newNick)]);
+		const frame = encodeNotification(NickChangedNotification.method, { oldNick, newNick });
+		for (const channel of channels) {
+			for (const member of await hub.membership.members(channel)) {
+				if (!told.has(nickKey(member))) {
+					told.add(nickKey(member));
+					hub.delivery.toNick(member, frame);
+				}
+			}
+		}
+		hub.log.info(`nick ${oldNick} is now ${newNick}`);
+		return { nick: newNick };
+	});
+}

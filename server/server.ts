@@ -1,0 +1,160 @@
+/**
+ * Starts a Parley server: a TCP listener whose connections become sessions, the
+ * embedded state (presence, membership, delivery in memory; channels and history in
+ * SQLite or memory) and the liveness sweep.
+ */
+import * as net from 'node:net';
+import { ResponseError } from 'vscode-jsonrpc/node';
+import { PingRequest } from '../protocol/session';
+import { fail } from './errors';
+import { registerChannelHandlers } from './handlers/channels';
+import { registerMessageHandlers } from './handlers/messages';
+import { registerSessionHandlers } from './handlers/session';
+import { registerUserHandlers } from './handlers/users';
+import { Hub } from './hub';
+import { createLogger, type LogSink } from './log';
+import { DEFAULT_OPTIONS, type ServerOptions } from './options';
+import { Session } from './session';
+import { LocalDelivery } from './state/delivery';
+import { LocalMembership } from './state/membership';
+import { MemoryStore } from './state/memory-store';
+import { LocalPresence } from './state/presence';
+import { SqliteStore } from './state/sqlite-store';
+import type { Store } from './state/store';
+import { NoticeNotification } from '../protocol/session';
+
+export interface StartOptions extends Partial<ServerOptions> {
+	/** Where log lines go (default stderr). */
+	logSink?: LogSink;
+}
+
+export interface ParleyServer {
+	readonly host: string;
+	readonly port: number;
+	readonly hub: Hub;
+	readonly options: ServerOptions;
+	/** Tells every client, closes every connection, commits history, stops listening. */
+	stop(reason?: string): Promise<void>;
+}
+
+export async function startServer(start: StartOptions = {}): Promise<ParleyServer> {
+	const { logSink, ...given } = start;
+	const options: ServerOptions = { ...DEFAULT_OPTIONS, ...given };
+	const log = createLogger(options.logLevel, 'server', logSink);
+	const store: Store = options.memory ? new MemoryStore() : new SqliteStore(options.dataDir);
+	for (const channel of options.channels) {
+		await store.ensureChannel(channel);
+	}
+	if (options.noCreate && (await store.listChannels()).length === 0) {
+		log.warn('--no-create is set but no channel exists: add some with --channels general,random');
+	}
+	const hub = new Hub(options, {
+		presence: new LocalPresence(),
+		membership: new LocalMembership(),
+		store,
+		delivery: new LocalDelivery(),
+	}, log);
+
+	const listener = net.createServer({ noDelay: true }, (socket) => accept(hub, socket));
+	listener.maxConnections = options.maxClients > 0 ? options.maxClients + 1024 : 0;
+	try {
+		await new Promise<void>((resolve, reject) => {
+			listener.once('error', reject);
+			listener.listen(options.port, options.host, () => {
+				listener.off('error', reject);
+				resolve();
+			});
+		});
+	} catch (error) {
+		await store.close();
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code === 'EADDRINUSE') {
+			throw new Error(`Port ${options.port} on ${options.host} is already in use (another Parley server?). Stop it or pick another port with --port.`);
+		}
+		if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+			throw new Error(`Cannot listen on ${options.host}: no such address on this machine. Use --host 127.0.0.1 or --host 0.0.0.0.`);
+		}
+		throw error;
+	}
+	listener.on('error', (error) => log.error(`listener: ${error.message}`));
+	const address = listener.address() as net.AddressInfo;
+	const sweep = setInterval(() => sweepSessions(hub), Math.max(50, Math.min(5000, Math.floor(Math.min(options.idleTimeoutMs, options.initTimeoutMs) / 4))));
+	sweep.unref();
+	log.info(`started (protocol v1, history ${options.memory ? 'in memory' : `in ${options.dataDir}`})`);
+
+	let stopping: Promise<void> | undefined;
+	return {
+		host: address.address,
+		port: address.port,
+		hub,
+		options,
+		stop(reason = 'server shutting down') {
+			stopping ??= (async () => {
+				clearInterval(sweep);
+				const closed = new Promise<void>((resolve) => listener.close(() => resolve()));
+				const open = [...hub.sessions];
+				hub.closeAll(reason);
+				await Promise.race([
+					Promise.all(open.map((s) => new Promise<void>((resolve) => (s.isFinished ? resolve() : s.onClose(() => resolve()))))),
+					new Promise((resolve) => setTimeout(resolve, 3000).unref()),
+				]);
+				await closed;
+				await store.close();
+				log.info(`stopped: ${reason}`);
+			})();
+			return stopping;
+		},
+	};
+}
+
+function accept(hub: Hub, socket: net.Socket): void {
+	const options = hub.options;
+	const session = new Session(socket, options, hub.log);
+	if (options.maxPerIp > 0 && hub.connectionsFrom(session.ip) >= options.maxPerIp) {
+		session.notify(NoticeNotification.type, { text: `Too many connections from ${session.ip} (limit ${options.maxPerIp}); close some and try again.` });
+		session.close('too many connections from this address');
+		hub.log.warn(`refused ${session.address}: more than ${options.maxPerIp} connections from ${session.ip}`);
+		return;
+	}
+	hub.sessions.add(session);
+	registerSessionHandlers(hub, session);
+	registerChannelHandlers(hub, session);
+	registerMessageHandlers(hub, session);
+	registerUserHandlers(hub, session);
+	session.connection.onRequest((method: string): never => {
+		throw fail.unknownMethod(method);
+	});
+	session.onClose((reason) => {
+		hub.detach(session, reason).catch((error: unknown) => hub.log.error(`cleanup of ${session.label} failed: ${String(error)}`));
+	});
+	session.connection.listen();
+	hub.log.info(`connect ${session.address}; ${hub.sessions.size} connected`);
+}
+
+/** Closes connections that never initialized, pings quiet ones and drops dead ones. */
+function sweepSessions(hub: Hub): void {
+	const now = Date.now();
+	const { initTimeoutMs, idleTimeoutMs } = hub.options;
+	for (const session of hub.sessions) {
+		if (!session.isOpen) {
+			continue;
+		}
+		if (session.nick === undefined && now - session.connectedAt > initTimeoutMs) {
+			session.notify(NoticeNotification.type, { text: `No successful 'initialize' within ${initTimeoutMs / 1000} s; closing the connection.` });
+			session.close('initialize timeout');
+			continue;
+		}
+		const idle = now - session.lastActivity;
+		if (idle > 2 * idleTimeoutMs) {
+			session.close('connection lost (no answer to ping)');
+		} else if (idle > idleTimeoutMs && !session.pingOutstanding) {
+			session.pingOutstanding = true;
+			session.connection.sendRequest(PingRequest.type, { token: String(now) }).catch((error: unknown) => {
+				// A closed connection rejects pending requests; an error answer still shows life.
+				if (!(error instanceof ResponseError)) {
+					hub.log.debug(`ping ${session.label}: ${String(error)}`);
+				}
+			});
+		}
+	}
+}

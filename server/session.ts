@@ -1,0 +1,121 @@
+/**
+ * One client connection: its socket, framing, JSON-RPC connection and output queue,
+ * and what the client is (nick, operator). Chat logic lives in the handlers.
+ */
+import type { Socket } from 'node:net';
+import { createMessageConnection, type MessageConnection, type NotificationType } from 'vscode-jsonrpc/node';
+import { GuardedFrameReader } from './transport/frame-reader';
+import { encodeMessage, encodeNotification } from './transport/frames';
+import { OutboundQueue, QueueMessageWriter } from './transport/outbound';
+import type { Sink } from './state/delivery';
+import { TokenBucket } from './flood';
+import type { Logger } from './log';
+
+export interface SessionLimits {
+	maxFrameBytes: number;
+	maxSendQueueBytes: number;
+	floodRate: number;
+	floodBurst: number;
+}
+
+let nextSessionId = 1;
+
+export class Session implements Sink {
+	readonly id = nextSessionId++;
+	readonly connectedAt = Date.now();
+	readonly address: string;
+	readonly ip: string;
+	readonly connection: MessageConnection;
+	/** Set by a successful initialize. */
+	nick: string | undefined;
+	operator = false;
+	lastActivity = Date.now();
+	pingOutstanding = false;
+	readonly sendBucket: TokenBucket;
+	/** message/send requests of this connection run one after another, in order. */
+	sendChain: Promise<unknown> = Promise.resolve();
+	private readonly queue: OutboundQueue;
+	private closeReason: string | undefined;
+	private readonly closeListeners: ((reason: string) => void)[] = [];
+
+	constructor(private readonly socket: Socket, limits: SessionLimits, private readonly log: Logger) {
+		this.ip = socket.remoteAddress ?? 'unknown';
+		this.address = socket.remoteFamily === 'IPv6' ? `[${this.ip}]:${socket.remotePort}` : `${this.ip}:${socket.remotePort}`;
+		this.sendBucket = new TokenBucket(limits.floodRate, limits.floodBurst);
+		socket.setNoDelay(true);
+		this.queue = new OutboundQueue(socket, limits.maxSendQueueBytes, () => this.close('send queue exceeded'));
+		const reader = new GuardedFrameReader(socket, limits.maxFrameBytes, {
+			onViolation: (reason) => this.close(`protocol violation: ${reason}`),
+			onInvalid: (id, code, message) => this.queue.enqueue(encodeMessage({ jsonrpc: '2.0', id, error: { code, message } })),
+			onActivity: () => {
+				this.lastActivity = Date.now();
+				this.pingOutstanding = false;
+			},
+		});
+		this.connection = createMessageConnection(reader, new QueueMessageWriter(this.queue));
+		socket.on('error', (error) => this.log.debug(`${this.address}: socket error: ${error.message}`));
+		socket.on('close', () => this.finish(this.closeReason ?? 'connection lost'));
+	}
+
+	/** True once the socket has closed and cleanup ran. */
+	get isFinished(): boolean {
+		return this.finished;
+	}
+
+	get isOpen(): boolean {
+		return this.closeReason === undefined;
+	}
+
+	get label(): string {
+		return this.nick ? `${this.nick} (${this.address})` : this.address;
+	}
+
+	/** Bytes queued for this client and not yet taken by the kernel. */
+	get pendingBytes(): number {
+		return this.queue.pendingBytes;
+	}
+
+	deliver(frame: Buffer): void {
+		this.queue.enqueue(frame);
+	}
+
+	notify<P extends object>(type: NotificationType<P>, params: P): void {
+		this.queue.enqueue(encodeNotification(type.method, params));
+	}
+
+	onClose(listener: (reason: string) => void): void {
+		this.closeListeners.push(listener);
+	}
+
+	/**
+	 * Closes the connection after writing what is queued. `reason` is what the other
+	 * members are told (memberLeft) and what the log says.
+	 */
+	close(reason: string): void {
+		if (this.closeReason !== undefined) {
+			return;
+		}
+		this.closeReason = reason;
+		this.queue.flushNow();
+		this.queue.close();
+		this.socket.end();
+		// A peer that never reads would keep a half-closed socket: force it shut.
+		const timer = setTimeout(() => this.socket.destroy(), 2000);
+		timer.unref();
+	}
+
+	private finished = false;
+
+	private finish(reason: string): void {
+		if (this.finished) {
+			return;
+		}
+		this.finished = true;
+		this.closeReason ??= reason;
+		this.queue.close();
+		this.connection.dispose();
+		for (const listener of this.closeListeners) {
+			listener(reason);
+		}
+	}
+}

@@ -1,0 +1,62 @@
+/**
+ * Where channels and history live. Every message is stored before its sender is
+ * answered. SQLite is the embedded default; memory is for `--memory` and tests.
+ */
+import type { Message } from '../../protocol/types';
+
+export interface ChannelRecord {
+	name: string;
+	topic?: string;
+	createdAt: number;
+}
+
+export interface MessageDraft {
+	ts: number;
+	from: string;
+	to: string;
+	/** Channel name, or the DM key from `dmConversation`. */
+	conversation: string;
+	text: string;
+	clientMsgId?: string;
+}
+
+export interface AppendResult {
+	message: Message;
+	/** True when (sender, clientMsgId) was stored before: `message` is that earlier one. */
+	duplicate: boolean;
+}
+
+export interface PageQuery {
+	before?: number;
+	after?: number;
+	limit: number;
+}
+
+export interface Page {
+	messages: Message[];
+	hasMore: boolean;
+}
+
+export interface ChannelStore {
+	listChannels(): Promise<ChannelRecord[]>;
+	getChannel(name: string): Promise<ChannelRecord | undefined>;
+	/** Creates the channel unless it exists; returns the record either way. */
+	ensureChannel(name: string): Promise<ChannelRecord>;
+	setTopic(name: string, topic: string): Promise<void>;
+}
+
+export interface MessageStore {
+	/** Resolves once the message is durable (committed). */
+	append(draft: MessageDraft): Promise<AppendResult>;
+	page(conversation: string, query: PageQuery): Promise<Page>;
+	/** Commits anything pending and releases the storage. */
+	close(): Promise<void>;
+}
+
+export type Store = ChannelStore & MessageStore;
+
+/** The conversation key of a DM: both nicks, lower case, sorted. */
+export function dmConversation(a: string, b: string): string {
+	const [x, y] = [a.toLowerCase(), b.toLowerCase()].sort();
+	return `@${x} ${y}`;
+}

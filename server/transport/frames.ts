@@ -1,0 +1,17 @@
+/**
+ * Encoding of LSP base-protocol frames: `Content-Length: N\r\n\r\n` + UTF-8 JSON.
+ * A fan-out message is encoded once and the same bytes are written to every member.
+ */
+
+export function encodeFrame(json: string): Buffer {
+	const length = Buffer.byteLength(json, 'utf8');
+	return Buffer.from(`Content-Length: ${length}\r\n\r\n${json}`, 'utf8');
+}
+
+export function encodeMessage(message: object): Buffer {
+	return encodeFrame(JSON.stringify(message));
+}
+
+export function encodeNotification(method: string, params: object): Buffer {
+	return encodeFrame(JSON.stringify({ jsonrpc: '2.0', method, params }));
+}

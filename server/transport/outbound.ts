@@ -1,0 +1,114 @@
+/**
+ * Per-connection output: frames are queued and written once per event-loop turn
+ * (one socket write of all frames queued in that turn), and the queue is capped so a
+ * client that does not read cannot make the server buffer without bound.
+ */
+import type { Socket } from 'node:net';
+import { AbstractMessageWriter, type Message, type MessageWriter } from 'vscode-jsonrpc/node';
+import { encodeMessage } from './frames';
+
+/** Collects the queues with pending output and flushes them all in one setImmediate. */
+class FlushScheduler {
+	private readonly dirty = new Set<OutboundQueue>();
+	private scheduled = false;
+
+	mark(queue: OutboundQueue): void {
+		this.dirty.add(queue);
+		if (!this.scheduled) {
+			this.scheduled = true;
+			setImmediate(this.run);
+		}
+	}
+
+	private readonly run = (): void => {
+		this.scheduled = false;
+		for (const queue of this.dirty) {
+			queue.flush();
+		}
+		this.dirty.clear();
+	};
+}
+
+const scheduler = new FlushScheduler();
+
+export class OutboundQueue {
+	private chunks: Buffer[] = [];
+	private queuedBytes = 0;
+	private closed = false;
+
+	/**
+	 * @param onOverflow called once when the queue passes `maxBytes`; the owner closes
+	 * the connection.
+	 */
+	constructor(
+		private readonly socket: Socket,
+		private readonly maxBytes: number,
+		private readonly onOverflow: () => void,
+	) {}
+
+	get isClosed(): boolean {
+		return this.closed;
+	}
+
+	/** Bytes waiting here or in the socket's own buffer. */
+	get pendingBytes(): number {
+		return this.queuedBytes + this.socket.writableLength;
+	}
+
+	enqueue(frame: Buffer): void {
+		if (this.closed) {
+			return;
+		}
+		this.chunks.push(frame);
+		this.queuedBytes += frame.length;
+		if (this.pendingBytes > this.maxBytes) {
+			this.close();
+			this.onOverflow();
+			return;
+		}
+		if (this.chunks.length === 1) {
+			scheduler.mark(this);
+		}
+	}
+
+	flush(): void {
+		if (this.closed || this.chunks.length === 0) {
+			return;
+		}
+		const data = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.queuedBytes);
+		this.chunks = [];
+		this.queuedBytes = 0;
+		this.socket.write(data);
+	}
+
+	/** Writes what is queued now (used before a deliberate close, e.g. after quit). */
+	flushNow(): void {
+		this.flush();
+	}
+
+	/** Stops accepting output; queued bytes are dropped. */
+	close(): void {
+		this.closed = true;
+		this.chunks = [];
+		this.queuedBytes = 0;
+	}
+}
+
+/**
+ * vscode-jsonrpc writer over an OutboundQueue: serializes each message once and never
+ * blocks or throws, also after the connection closed (a late reply is dropped).
+ */
+export class QueueMessageWriter extends AbstractMessageWriter implements MessageWriter {
+	constructor(private readonly queue: OutboundQueue) {
+		super();
+	}
+
+	write(message: Message): Promise<void> {
+		this.queue.enqueue(encodeMessage(message));
+		return Promise.resolve();
+	}
+
+	end(): void {
+		// The session owns the socket and closes it.
+	}
+}
