@@ -2,13 +2,16 @@
  * The errors the server answers with. Each message tells the person what to do.
  */
 import { ResponseError } from 'vscode-jsonrpc/node';
+import { ChannelListRequest } from '../protocol/channels';
 import { ErrorCodes, type RateLimitedData } from '../protocol/errors';
+import { InitializeRequest } from '../protocol/session';
+import { SetNickRequest, UserListRequest } from '../protocol/users';
 
 export const fail = {
 	notInitialized: (method: string) =>
-		new ResponseError(ErrorCodes.NotInitialized, `Send 'initialize' with a nickname before '${method}'.`),
+		new ResponseError(ErrorCodes.NotInitialized, `Send '${InitializeRequest.method}' with a nickname before '${method}'.`),
 	alreadyInitialized: (nick: string) =>
-		new ResponseError(ErrorCodes.InvalidRequest, `This connection is already initialized as '${nick}'; use 'user/setNick' to change nickname.`),
+		new ResponseError(ErrorCodes.InvalidRequest, `This connection is already initialized as '${nick}'; use '${SetNickRequest.method}' to change nickname.`),
 	invalidParams: (field: string, message: string) =>
 		new ResponseError(ErrorCodes.InvalidParams, message, { field }),
 	unknownMethod: (method: string) =>
@@ -22,9 +25,9 @@ export const fail = {
 	serverFull: (max: number) =>
 		new ResponseError(ErrorCodes.ServerFull, `The server is full (${max} users); try again later.`),
 	noSuchChannel: (channel: string) =>
-		new ResponseError(ErrorCodes.NoSuchChannel, `There is no channel ${channel}; see 'channel/list' for the channels you can join.`),
+		new ResponseError(ErrorCodes.NoSuchChannel, `There is no channel ${channel}; see '${ChannelListRequest.method}' for the channels you can join.`),
 	noSuchNick: (nick: string) =>
-		new ResponseError(ErrorCodes.NoSuchNick, `No one named '${nick}' is online; see 'user/list' for who is.`),
+		new ResponseError(ErrorCodes.NoSuchNick, `No one named '${nick}' is online; see '${UserListRequest.method}' for who is.`),
 	notInChannel: (channel: string) =>
 		new ResponseError(ErrorCodes.NotInChannel, `You are not in ${channel}; join it first.`),
 	messageTooLong: (length: number, max: number) =>

@@ -5,7 +5,7 @@
  */
 import * as net from 'node:net';
 import { ResponseError } from 'vscode-jsonrpc/node';
-import { PingRequest } from '../protocol/session';
+import { InitializeRequest, NoticeNotification, PingRequest } from '../protocol/session';
 import { fail } from './errors';
 import { registerChannelHandlers } from './handlers/channels';
 import { registerMessageHandlers } from './handlers/messages';
@@ -21,7 +21,6 @@ import { MemoryStore } from './state/memory-store';
 import { LocalPresence } from './state/presence';
 import { SqliteStore } from './state/sqlite-store';
 import type { Store } from './state/store';
-import { NoticeNotification } from '../protocol/session';
 
 export interface StartOptions extends Partial<ServerOptions> {
 	/** Where log lines go (default stderr). */
@@ -140,7 +139,7 @@ function sweepSessions(hub: Hub): void {
 			continue;
 		}
 		if (session.nick === undefined && now - session.connectedAt > initTimeoutMs) {
-			session.notify(NoticeNotification.type, { text: `No successful 'initialize' within ${initTimeoutMs / 1000} s; closing the connection.` });
+			session.notify(NoticeNotification.type, { text: `No successful '${InitializeRequest.method}' within ${initTimeoutMs / 1000} s; closing the connection.` });
 			session.close('initialize timeout');
 			continue;
 		}

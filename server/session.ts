@@ -43,9 +43,15 @@ export class Session implements Sink {
 		this.address = socket.remoteFamily === 'IPv6' ? `[${this.ip}]:${socket.remotePort}` : `${this.ip}:${socket.remotePort}`;
 		this.sendBucket = new TokenBucket(limits.floodRate, limits.floodBurst);
 		socket.setNoDelay(true);
-		this.queue = new OutboundQueue(socket, limits.maxSendQueueBytes, () => this.close('send queue exceeded'));
+		this.queue = new OutboundQueue(socket, limits.maxSendQueueBytes, () => {
+			this.log.warn(`closing ${this.label}: send queue exceeded (${limits.maxSendQueueBytes} bytes unread)`);
+			this.close('send queue exceeded');
+		});
 		const reader = new GuardedFrameReader(socket, limits.maxFrameBytes, {
-			onViolation: (reason) => this.close(`protocol violation: ${reason}`),
+			onViolation: (reason) => {
+				this.log.warn(`closing ${this.label}: protocol violation: ${reason}`);
+				this.close(`protocol violation: ${reason}`);
+			},
 			onInvalid: (id, code, message) => this.queue.enqueue(encodeMessage({ jsonrpc: '2.0', id, error: { code, message } })),
 			onActivity: () => {
 				this.lastActivity = Date.now();

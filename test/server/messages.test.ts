@@ -1,0 +1,182 @@
+import * as assert from 'node:assert/strict';
+import { JoinChannelRequest } from '../../protocol/channels';
+import { ErrorCodes } from '../../protocol/errors';
+import { HistoryRequest, MessageNewNotification, SendMessageRequest } from '../../protocol/messages';
+import type { RateLimitedData } from '../../protocol/errors';
+import { rpcError, TestClient } from '../helpers/client';
+import { testServer, type TestServer } from '../helpers/server';
+
+describe('messages: send, DMs, history', () => {
+	let server: TestServer;
+	const clients: TestClient[] = [];
+	const login = async (nick: string): Promise<TestClient> => {
+		const c = await TestClient.login(server.port, nick);
+		clients.push(c);
+		return c;
+	};
+	const send = (c: TestClient, to: string, text: string, clientMsgId?: string) =>
+		c.connection.sendRequest(SendMessageRequest.type, clientMsgId === undefined ? { to, text } : { to, text, clientMsgId });
+	const history = (c: TestClient, params: { conversation: string; before?: number; after?: number; limit?: number }) =>
+		c.connection.sendRequest(HistoryRequest.type, params);
+
+	afterEach(async () => {
+		clients.splice(0).forEach((c) => c.close());
+		await server.stop();
+	});
+
+	describe('defaults', () => {
+		let ana: TestClient;
+		let bob: TestClient;
+		let carl: TestClient;
+		beforeEach(async () => {
+			server = await testServer({ maxMessageLength: 100 });
+			ana = await login('Ana');
+			bob = await login('bob');
+			carl = await login('carl');
+			for (const c of [ana, bob]) {
+				await c.connection.sendRequest(JoinChannelRequest.type, { channel: '#general' });
+			}
+		});
+
+		it('stores a channel message, answers with it and delivers it to the other members only', async () => {
+			const before = Date.now();
+			const { message } = await send(ana, '#General', 'hello <b>world</b>');
+			assert.equal(message.from, 'Ana');
+			assert.equal(message.to, '#general');
+			assert.equal(message.text, 'hello <b>world</b>');
+			assert.ok(Number.isSafeInteger(message.id) && message.id > 0);
+			assert.ok(message.ts >= before && message.ts <= Date.now());
+			assert.deepEqual(await bob.waitFor(MessageNewNotification.type), { message });
+			await send(ana, '#general', 'second');
+			await bob.waitFor(MessageNewNotification.type, (p) => p.message.text === 'second');
+			assert.equal(ana.received(MessageNewNotification.type).length, 0, 'the sender gets no copy');
+			assert.equal(carl.received(MessageNewNotification.type).length, 0, 'a non-member gets nothing');
+		});
+
+		it('gives ids that increase across the server, in the order each client sent', async () => {
+			const sends = [];
+			for (let i = 0; i < 20; i++) {
+				sends.push(send(ana, '#general', `a${i}`), send(bob, '#general', `b${i}`), send(ana, 'carl', `dm${i}`));
+			}
+			const ids = (await Promise.all(sends)).map((r) => r.message);
+			const byAna = ids.filter((m) => m.from === 'Ana' && m.to === '#general');
+			assert.deepEqual(byAna.map((m) => m.text), Array.from({ length: 20 }, (_, i) => `a${i}`));
+			assert.ok(byAna.every((m, i) => i === 0 || m.id > byAna[i - 1].id));
+			assert.equal(new Set(ids.map((m) => m.id)).size, ids.length, 'ids are unique');
+		});
+
+		it('delivers a DM to the recipient only, with the nick as registered', async () => {
+			const { message } = await send(bob, 'ANA', 'psst');
+			assert.equal(message.to, 'Ana');
+			assert.deepEqual(await ana.waitFor(MessageNewNotification.type), { message });
+			assert.equal(carl.received(MessageNewNotification.type).length, 0);
+		});
+
+		it('answers the send errors: 1005, 1010, 1007, 1006, 1004, 1011 and -32602', async () => {
+			const cases: [Promise<unknown>, number, RegExp][] = [
+				[send(ana, 'nobody', 'hi'), ErrorCodes.NoSuchNick, /No one named 'nobody' is online/],
+				[send(ana, 'ana', 'hi'), ErrorCodes.CannotMessageSelf, /yourself/],
+				[send(ana, '#general', 'x'.repeat(101)), ErrorCodes.MessageTooLong, /101 characters long; the limit is 100/],
+				[send(carl, '#general', 'hi'), ErrorCodes.NotInChannel, /You are not in #general; join it first/],
+				[send(ana, '#nowhere', 'hi'), ErrorCodes.NoSuchChannel, /no channel #nowhere/],
+				[send(ana, '#bad name', 'hi'), ErrorCodes.InvalidChannelName, /only letters/],
+				[send(ana, '#general', '   '), ErrorCodes.InvalidParams, /'text' is empty/],
+				[send(ana, '#general', 'hi', ''), ErrorCodes.InvalidParams, /clientMsgId/],
+			];
+			for (const [promise, code, message] of cases) {
+				const error = await rpcError(promise);
+				assert.equal(error.code, code, error.message);
+				assert.match(error.message, message);
+			}
+			assert.equal(bob.received(MessageNewNotification.type).length, 0, 'no failed send was delivered');
+		});
+
+		it('returns the same message for a repeated clientMsgId and delivers it once', async () => {
+			const first = await send(ana, '#general', 'only once', 'c-1');
+			assert.equal(first.message.clientMsgId, 'c-1');
+			const again = await send(ana, '#general', 'only once', 'c-1');
+			assert.deepEqual(again, first);
+			// Two retries racing in the same turn are one message too.
+			const [x, y] = await Promise.all([send(ana, '#general', 'race', 'c-2'), send(ana, '#general', 'race', 'c-2')]);
+			assert.equal(x.message.id, y.message.id);
+			await send(ana, '#general', 'marker');
+			await bob.waitFor(MessageNewNotification.type, (p) => p.message.text === 'marker');
+			assert.deepEqual(bob.received(MessageNewNotification.type).map((p) => p.message.text), ['only once', 'race', 'marker']);
+			// Another sender may use the same client id.
+			assert.notEqual((await send(bob, '#general', 'mine', 'c-1')).message.id, first.message.id);
+		});
+
+		it('pages history backwards and forwards with hasMore', async () => {
+			const sent = [];
+			for (let i = 1; i <= 120; i++) {
+				sent.push((await send(ana, '#general', `m${i}`)).message);
+			}
+			const latest = await history(bob, { conversation: '#general' });
+			assert.equal(latest.messages.length, 50);
+			assert.deepEqual(latest.messages.map((m) => m.text), sent.slice(70).map((m) => m.text));
+			assert.equal(latest.hasMore, true);
+			const older = await history(bob, { conversation: '#general', before: latest.messages[0].id, limit: 60 });
+			assert.deepEqual(older.messages.map((m) => m.id), sent.slice(10, 70).map((m) => m.id));
+			assert.equal(older.hasMore, true);
+			const oldest = await history(bob, { conversation: '#general', before: older.messages[0].id, limit: 500 });
+			assert.deepEqual(oldest.messages.map((m) => m.id), sent.slice(0, 10).map((m) => m.id));
+			assert.equal(oldest.hasMore, false);
+			const missed = await history(bob, { conversation: '#general', after: sent[99].id, limit: 15 });
+			assert.deepEqual(missed.messages.map((m) => m.id), sent.slice(100, 115).map((m) => m.id));
+			assert.equal(missed.hasMore, true);
+			const between = await history(bob, { conversation: '#general', after: sent[4].id, before: sent[8].id });
+			assert.deepEqual(between.messages.map((m) => m.text), ['m6', 'm7', 'm8']);
+		});
+
+		it('keeps DM history per pair, readable by both sides and no one else', async () => {
+			await send(ana, 'bob', 'one');
+			await send(bob, 'ana', 'two');
+			await send(ana, 'carl', 'other');
+			const fromAna = await history(ana, { conversation: 'BOB' });
+			assert.deepEqual(fromAna.messages.map((m) => `${m.from}>${m.to}:${m.text}`), ['Ana>bob:one', 'bob>Ana:two']);
+			assert.deepEqual((await history(bob, { conversation: 'ana' })).messages, fromAna.messages);
+			assert.deepEqual((await history(carl, { conversation: 'ana' })).messages.map((m) => m.text), ['other']);
+		});
+
+		it('checks history params: membership, limit, ids, conversation', async () => {
+			const cases: [Promise<unknown>, number, RegExp][] = [
+				[history(carl, { conversation: '#general' }), ErrorCodes.NotInChannel, /not in #general/],
+				[history(ana, { conversation: '#general', limit: 501 }), ErrorCodes.InvalidParams, /from 1 to 500/],
+				[history(ana, { conversation: '#general', limit: 0 }), ErrorCodes.InvalidParams, /from 1 to 500/],
+				[history(ana, { conversation: '#general', before: -1 }), ErrorCodes.InvalidParams, /'before'/],
+				[history(ana, { conversation: 'not a nick' }), ErrorCodes.InvalidParams, /'conversation'/],
+				[history(ana, { conversation: 'ana' }), ErrorCodes.CannotMessageSelf, /yourself/],
+			];
+			for (const [promise, code, message] of cases) {
+				const error = await rpcError(promise);
+				assert.equal(error.code, code, error.message);
+				assert.match(error.message, message);
+			}
+		});
+	});
+
+	describe('flood control', () => {
+		beforeEach(async () => {
+			server = await testServer({ floodRate: 5, floodBurst: 3 });
+		});
+
+		it('answers 1008 with retryAfterMs past the burst, for that client only', async () => {
+			const ana = await login('ana');
+			const bob = await login('bob');
+			for (const c of [ana, bob]) {
+				await c.connection.sendRequest(JoinChannelRequest.type, { channel: '#general' });
+			}
+			for (let i = 0; i < 3; i++) {
+				await send(ana, '#general', `burst ${i}`);
+			}
+			const error = await rpcError(send(ana, '#general', 'one too many'));
+			assert.equal(error.code, ErrorCodes.RateLimited);
+			const retry = (error.data as RateLimitedData).retryAfterMs;
+			assert.ok(retry > 0 && retry <= 200, `retryAfterMs ${retry}`);
+			assert.match(error.message, /sending too fast; wait/);
+			assert.equal((await send(bob, '#general', 'bob is fine')).message.text, 'bob is fine');
+			await new Promise((r) => setTimeout(r, retry));
+			assert.equal((await send(ana, '#general', 'after waiting')).message.text, 'after waiting');
+		});
+	});
+});

@@ -1,0 +1,51 @@
+import * as assert from 'node:assert/strict';
+import { DEFAULT_OPTIONS, OptionsError, parseOptions, usage } from '../../server/options';
+
+describe('server options', () => {
+	it('defaults to 127.0.0.1:7420 with history in ./.parley', () => {
+		const options = parseOptions([], {});
+		assert.deepEqual(options, DEFAULT_OPTIONS);
+		assert.equal(DEFAULT_OPTIONS.host, '127.0.0.1');
+		assert.equal(DEFAULT_OPTIONS.port, 7420);
+		assert.equal(DEFAULT_OPTIONS.dataDir, './.parley');
+	});
+
+	it('reads flags, --flag=value and PARLEY_* variables, flags winning', () => {
+		const options = parseOptions(
+			['--port=7000', '--channels', 'General,#random', '--no-create', '--motd', 'hi', '--memory'],
+			{ PARLEY_PORT: '9000', PARLEY_HOST: '::1', PARLEY_MAX_CLIENTS: '5', PARLEY_LOG_LEVEL: 'debug' },
+		);
+		assert.ok(options !== 'help');
+		assert.equal(options.port, 7000);
+		assert.equal(options.host, '::1');
+		assert.equal(options.maxClients, 5);
+		assert.deepEqual(options.channels, ['#general', '#random']);
+		assert.equal(options.noCreate, true);
+		assert.equal(options.memory, true);
+		assert.equal(options.motd, 'hi');
+		assert.equal(options.logLevel, 'debug');
+	});
+
+	it('explains every bad value', () => {
+		const cases: [string[], NodeJS.ProcessEnv, RegExp][] = [
+			[['--port', '70000'], {}, /--port must be from 0 to 65535; got 70000/],
+			[['--bogus'], {}, /Unknown option '--bogus'. Run 'node server --help'/],
+			[['--port'], {}, /--port needs a value/],
+			[['--channels', 'ok,not ok'], {}, /'#not ok' is not a valid channel/],
+			[['--log-level', 'loud'], {}, /must be one of silent, error, warn, info, debug/],
+			[[], { PARLEY_MEMORY: 'maybe' }, /--memory takes true or false/],
+		];
+		for (const [argv, env, message] of cases) {
+			assert.throws(() => parseOptions(argv, env), (e: unknown) => e instanceof OptionsError && message.test(e.message), argv.join(' '));
+		}
+	});
+
+	it('documents every option with its variable', () => {
+		assert.equal(parseOptions(['--help']), 'help');
+		const text = usage();
+		for (const flag of ['--host', '--port', '--data', '--memory', '--max-clients', '--channels', '--no-create', '--motd', '--log-level']) {
+			assert.ok(text.includes(flag), flag);
+		}
+		assert.match(text, /PARLEY_MAX_CLIENTS/);
+	});
+});
