@@ -10,3 +10,5 @@ export * from './session';
 export * from './channels';
 export * from './users';
 export * from './messages';
+export * from './account';
+export * from './admin';

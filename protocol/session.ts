@@ -8,8 +8,13 @@ export const PROTOCOL_VERSION = 1;
 export interface InitializeParams {
 	protocolVersion: number;
 	nick: string;
-	/** The nick's account password, or the server password of a private server. */
+	/**
+	 * The nick's account password (see `account/register`). On a private server started
+	 * with `--password`, the server password when `serverPassword` is absent.
+	 */
 	password?: string;
+	/** The server password of a private server, when the nick also has an account password. */
+	serverPassword?: string;
 	/** Operator token; when it matches the server's, the session may call `admin/*`. */
 	adminToken?: string;
 	clientInfo?: ClientInfo;
@@ -24,6 +29,8 @@ export interface InitializeResult {
 	limits: ServerLimits;
 	/** True when the session presented a valid operator token. */
 	operator?: boolean;
+	/** True when the nick is registered (the session proved its password). */
+	registered?: boolean;
 }
 
 /**
@@ -37,6 +44,7 @@ export namespace InitializeRequest {
 		protocolVersion: { kind: 'integer' },
 		nick: { kind: 'string' },
 		password: { kind: 'string', optional: true },
+		serverPassword: { kind: 'string', optional: true },
 		adminToken: { kind: 'string', optional: true },
 		clientInfo: {
 			kind: 'object', optional: true,

@@ -16,6 +16,8 @@ export namespace UserListRequest {
 
 export interface SetNickParams {
 	nick: string;
+	/** The new nick's account password, when it is registered. */
+	password?: string;
 }
 
 export interface SetNickResult {
@@ -29,7 +31,7 @@ export interface SetNickResult {
 export namespace SetNickRequest {
 	export const method = 'user/setNick';
 	export const type = new RequestType<SetNickParams, SetNickResult, void>(method);
-	export const params: ParamsShape<SetNickParams> = { nick: { kind: 'string' } };
+	export const params: ParamsShape<SetNickParams> = { nick: { kind: 'string' }, password: { kind: 'string', optional: true } };
 }
 
 export interface NickChangedParams {

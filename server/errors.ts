@@ -38,6 +38,18 @@ export const fail = {
 		new ResponseError(ErrorCodes.CannotMessageSelf, 'You cannot send a direct message to yourself; pick another nick.'),
 	invalidChannelName: (problem: string) =>
 		new ResponseError(ErrorCodes.InvalidChannelName, problem),
+	serverPasswordRequired: () =>
+		new ResponseError(ErrorCodes.AuthFailed, 'This server is private: send its password in initialize (serverPassword, or password). Ask the operator for it.'),
+	accountPasswordRequired: (nick: string) =>
+		new ResponseError(ErrorCodes.AuthFailed, `Nickname '${nick}' is registered: send its password, or pick another nickname.`),
+	wrongPassword: (nick: string) =>
+		new ResponseError(ErrorCodes.AuthFailed, `Wrong password for '${nick}'; try again, or pick another nickname.`),
+	wrongAdminToken: () =>
+		new ResponseError(ErrorCodes.AuthFailed, 'The admin token is wrong; connect without one, or ask the server operator for it.'),
+	tooManyFailedLogins: (retryAfterMs: number) =>
+		new ResponseError<RateLimitedData>(ErrorCodes.RateLimited, `Too many failed logins from your address; wait ${Math.ceil(retryAfterMs / 1000)} s and try again.`, { retryAfterMs }),
+	forbidden: (method: string) =>
+		new ResponseError(ErrorCodes.Forbidden, `Only operators may call '${method}'; initialize with the server's admin token to become one.`),
 	unsupportedVersion: (version: number, supported: number) =>
 		new ResponseError(ErrorCodes.InvalidParams, `Protocol version ${version} is not supported; this server speaks version ${supported}. Update your client.`, { field: 'protocolVersion' }),
 };

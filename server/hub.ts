@@ -6,6 +6,7 @@
 import { MemberLeftNotification } from '../protocol/channels';
 import { nickKey } from '../protocol/names';
 import { KickedNotification, NoticeNotification, ShutdownNotification } from '../protocol/session';
+import { LoginThrottle } from './auth';
 import type { Logger } from './log';
 import type { ServerOptions } from './options';
 import type { Session } from './session';
@@ -32,6 +33,7 @@ export interface UserDetails {
 export class Hub {
 	/** Every open connection on this process, initialized or not. */
 	readonly sessions = new Set<Session>();
+	readonly loginThrottle = new LoginThrottle();
 	/** Local initialized sessions by nick key (for kicks). */
 	private readonly byNick = new Map<string, Session>();
 

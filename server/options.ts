@@ -36,6 +36,13 @@ export interface ServerOptions {
 	idleTimeoutMs: number;
 	/** Run the operator console on stdin even when it is not a terminal. */
 	console: boolean;
+	/** Server password of a private server. */
+	password?: string;
+	/** Token that makes a session an operator (admin/kick, admin/broadcast). */
+	adminToken?: string;
+	/** PEM certificate and key files: when both are set the server speaks TLS. */
+	tlsCert?: string;
+	tlsKey?: string;
 }
 
 export const DEFAULT_OPTIONS: ServerOptions = {
@@ -89,6 +96,10 @@ const SPECS: Record<string, Spec> = {
 	'init-timeout': { key: 'initTimeoutMs', kind: 'int', min: 100, max: 600_000, help: 'ms allowed before initialize (default 10000)' },
 	'idle-timeout': { key: 'idleTimeoutMs', kind: 'int', min: 100, max: 3_600_000, help: 'ms of silence before a ping; twice this drops the client (default 25000)' },
 	console: { key: 'console', kind: 'bool', help: 'read operator commands from stdin even if it is not a terminal' },
+	password: { key: 'password', kind: 'string', help: 'server password for a private server (prefer the variable: flags show in ps)' },
+	'admin-token': { key: 'adminToken', kind: 'string', help: 'token that makes a client an operator (prefer the variable)' },
+	'tls-cert': { key: 'tlsCert', kind: 'string', help: 'PEM certificate file; with --tls-key the server speaks TLS' },
+	'tls-key': { key: 'tlsKey', kind: 'string', help: 'PEM private key file' },
 };
 
 export function usage(): string {
@@ -175,5 +186,14 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = {}): Serve
 		}
 		options[spec.key] = convert(flag, spec, raw);
 	}
-	return options as unknown as ServerOptions;
+	const result = options as unknown as ServerOptions;
+	if ((result.tlsCert === undefined) !== (result.tlsKey === undefined)) {
+		throw new OptionsError('TLS needs both --tls-cert and --tls-key (PEM files).');
+	}
+	for (const key of ['password', 'adminToken'] as const) {
+		if (result[key] !== undefined && result[key]!.length < 8) {
+			throw new OptionsError(`--${key === 'password' ? 'password' : 'admin-token'} must be at least 8 characters long.`);
+		}
+	}
+	return result;
 }

@@ -3,10 +3,13 @@
  * embedded state (presence, membership, delivery in memory; channels and history in
  * SQLite or memory) and the liveness sweep.
  */
+import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 import { ResponseError } from 'vscode-jsonrpc/node';
 import { InitializeRequest, NoticeNotification, PingRequest } from '../protocol/session';
 import { fail } from './errors';
+import { registerAccountHandlers } from './handlers/account';
 import { registerChannelHandlers } from './handlers/channels';
 import { registerMessageHandlers } from './handlers/messages';
 import { registerSessionHandlers } from './handlers/session';
@@ -54,7 +57,13 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 		delivery: new LocalDelivery(),
 	}, log);
 
-	const listener = net.createServer({ noDelay: true }, (socket) => accept(hub, socket));
+	let listener: net.Server;
+	try {
+		listener = createListener(options, (socket) => accept(hub, socket));
+	} catch (error) {
+		await store.close();
+		throw error;
+	}
 	listener.maxConnections = options.maxClients > 0 ? options.maxClients + 1024 : 0;
 	try {
 		await new Promise<void>((resolve, reject) => {
@@ -79,7 +88,7 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 	const address = listener.address() as net.AddressInfo;
 	const sweep = setInterval(() => sweepSessions(hub), Math.max(50, Math.min(5000, Math.floor(Math.min(options.idleTimeoutMs, options.initTimeoutMs) / 4))));
 	sweep.unref();
-	log.info(`started (protocol v1, history ${options.memory ? 'in memory' : `in ${options.dataDir}`})`);
+	log.info(`started (protocol v1${options.tlsCert ? ', TLS' : ''}, history ${options.memory ? 'in memory' : `in ${options.dataDir}`})`);
 
 	let stopping: Promise<void> | undefined;
 	return {
@@ -106,6 +115,33 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 	};
 }
 
+/** A plain TCP listener, or TLS when a certificate and key are configured. */
+function createListener(options: ServerOptions, onSocket: (socket: net.Socket) => void): net.Server {
+	if (options.tlsCert === undefined || options.tlsKey === undefined) {
+		return net.createServer({ noDelay: true }, onSocket);
+	}
+	const read = (file: string, what: string): Buffer => {
+		try {
+			return fs.readFileSync(file);
+		} catch (error) {
+			throw new Error(`Cannot read the TLS ${what} '${file}': ${(error as Error).message}. Check --tls-${what === 'certificate' ? 'cert' : 'key'}.`);
+		}
+	};
+	let context: tls.TlsOptions;
+	try {
+		context = { cert: read(options.tlsCert, 'certificate'), key: read(options.tlsKey, 'key'), minVersion: 'TLSv1.2' };
+		tls.createSecureContext(context);
+	} catch (error) {
+		throw new Error(error instanceof Error && error.message.startsWith('Cannot read') ? error.message : `The TLS certificate or key is not valid PEM, or they do not match: ${(error as Error).message}.`);
+	}
+	const server = tls.createServer({ ...context, handshakeTimeout: options.initTimeoutMs }, (socket) => {
+		socket.setNoDelay(true);
+		onSocket(socket);
+	});
+	server.on('tlsClientError', () => undefined);
+	return server;
+}
+
 function accept(hub: Hub, socket: net.Socket): void {
 	const options = hub.options;
 	const session = new Session(socket, options, hub.log);
@@ -120,6 +156,7 @@ function accept(hub: Hub, socket: net.Socket): void {
 	registerChannelHandlers(hub, session);
 	registerMessageHandlers(hub, session);
 	registerUserHandlers(hub, session);
+	registerAccountHandlers(hub, session);
 	session.connection.onRequest((method: string): never => {
 		throw fail.unknownMethod(method);
 	});
@@ -134,6 +171,7 @@ function accept(hub: Hub, socket: net.Socket): void {
 function sweepSessions(hub: Hub): void {
 	const now = Date.now();
 	const { initTimeoutMs, idleTimeoutMs } = hub.options;
+	hub.loginThrottle.prune(now);
 	for (const session of hub.sessions) {
 		if (!session.isOpen) {
 			continue;

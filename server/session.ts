@@ -29,6 +29,8 @@ export class Session implements Sink {
 	/** Set by a successful initialize. */
 	nick: string | undefined;
 	operator = false;
+	/** The session proved the nick's account password (or registered it). */
+	registered = false;
 	lastActivity = Date.now();
 	pingOutstanding = false;
 	readonly sendBucket: TokenBucket;

@@ -5,6 +5,7 @@ import { fail } from '../errors';
 import type { Hub } from '../hub';
 import type { Session } from '../session';
 import { SERVER_NAME, SERVER_VERSION } from '../version';
+import { checkLogin } from './login';
 import { register } from './registry';
 
 export function registerSessionHandlers(hub: Hub, session: Session): void {
@@ -19,6 +20,7 @@ export function registerSessionHandlers(hub: Hub, session: Session): void {
 		if (problem) {
 			throw fail.invalidNick(problem);
 		}
+		const grant = await checkLogin(hub, session, params.nick, params);
 		const max = hub.options.maxClients;
 		if (max > 0 && (await hub.presence.count()) >= max) {
 			throw fail.serverFull(max);
@@ -30,14 +32,19 @@ export function registerSessionHandlers(hub: Hub, session: Session): void {
 			throw fail.nickInUse(params.nick);
 		}
 		hub.attach(session, params.nick);
+		session.operator = grant.operator;
+		session.registered = grant.registered;
 		const client = params.clientInfo ? ` with ${params.clientInfo.name} ${params.clientInfo.version ?? ''}`.trimEnd() : '';
-		hub.log.info(`nick ${params.nick} set by ${session.address}${client}`);
+		const roles = [grant.operator ? 'operator' : '', grant.registered ? 'registered' : ''].filter(Boolean).join(', ');
+		hub.log.info(`nick ${params.nick} set by ${session.address}${client}${roles ? ` (${roles})` : ''}`);
 		return {
 			protocolVersion: PROTOCOL_VERSION,
 			serverInfo: { name: SERVER_NAME, version: SERVER_VERSION },
 			nick: params.nick,
 			...(hub.options.motd !== undefined ? { motd: hub.options.motd } : {}),
 			limits: { maxMessageLength: hub.options.maxMessageLength, maxFrameBytes: hub.options.maxFrameBytes },
+			...(grant.operator ? { operator: true } : {}),
+			...(grant.registered ? { registered: true } : {}),
 		};
 	}, { beforeInit: true });
 

@@ -5,6 +5,7 @@ import { fail } from '../errors';
 import type { Hub } from '../hub';
 import type { Session } from '../session';
 import { encodeNotification } from '../transport/frames';
+import { checkAccount } from './login';
 import { register } from './registry';
 
 export function registerUserHandlers(hub: Hub, session: Session): void {
@@ -23,9 +24,18 @@ export function registerUserHandlers(hub: Hub, session: Session): void {
 		if (newNick === oldNick) {
 			return { nick: oldNick };
 		}
+		const sameAccount = nickKey(newNick) === nickKey(oldNick);
+		if (!sameAccount) {
+			const wait = hub.loginThrottle.retryAfter(session.ip);
+			if (wait > 0) {
+				throw fail.tooManyFailedLogins(wait);
+			}
+		}
+		const registered = sameAccount ? session.registered : await checkAccount(hub, session, newNick, params.password);
 		if (!(await hub.presence.rename(oldNick, newNick))) {
 			throw fail.nickInUse(newNick);
 		}
+		session.registered = registered;
 		const channels = await hub.membership.channelsOf(oldNick);
 		await hub.membership.rename(oldNick, newNick);
 		hub.renamed(session, oldNick, newNick);

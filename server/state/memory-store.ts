@@ -22,6 +22,15 @@ export class MemoryStore implements Store {
 	private readonly conversations = new Map<string, Message[]>();
 	private readonly byClientId = new Map<string, Message>();
 	private readonly channels = new Map<string, ChannelRecord>();
+	private readonly accounts = new Map<string, string>();
+
+	async getPasswordHash(nick: string): Promise<string | undefined> {
+		return this.accounts.get(nick.toLowerCase());
+	}
+
+	async setPasswordHash(nick: string, hash: string): Promise<void> {
+		this.accounts.set(nick.toLowerCase(), hash);
+	}
 
 	async append(draft: MessageDraft): Promise<AppendResult> {
 		const clientKey = draft.clientMsgId === undefined ? undefined : draft.from.toLowerCase() + '\0' + draft.clientMsgId;

@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import type { Message } from '../../protocol/types';
 import type { AppendResult, ChannelRecord, MessageDraft, Page, PageQuery, Store } from './store';
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 interface Row {
 	id: number;
@@ -63,6 +63,8 @@ export class SqliteStore implements Store {
 			channel: this.db.prepare('SELECT name, topic, created_at FROM channels WHERE name = ?'),
 			ensureChannel: this.db.prepare('INSERT OR IGNORE INTO channels (name, topic, created_at) VALUES (?, NULL, ?)'),
 			setTopic: this.db.prepare('UPDATE channels SET topic = ? WHERE name = ?'),
+			account: this.db.prepare('SELECT password_hash FROM accounts WHERE nick_key = ?'),
+			saveAccount: this.db.prepare('INSERT INTO accounts (nick_key, nick, password_hash, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (nick_key) DO UPDATE SET nick = excluded.nick, password_hash = excluded.password_hash, updated_at = excluded.updated_at'),
 		};
 		const max = this.db.prepare('SELECT MAX(id) AS max FROM messages').get() as { max: number | null };
 		this.nextId = (max.max ?? 0) + 1;
@@ -92,7 +94,18 @@ export class SqliteStore implements Store {
 					topic TEXT,
 					created_at INTEGER NOT NULL
 				);
-				PRAGMA user_version = ${SCHEMA_VERSION};
+				PRAGMA user_version = 1;
+			`);
+		}
+		if (version < 2) {
+			this.db.exec(`
+				CREATE TABLE IF NOT EXISTS accounts (
+					nick_key TEXT PRIMARY KEY,
+					nick TEXT NOT NULL,
+					password_hash TEXT NOT NULL,
+					updated_at INTEGER NOT NULL
+				);
+				PRAGMA user_version = 2;
 			`);
 		}
 	}
@@ -187,6 +200,14 @@ export class SqliteStore implements Store {
 
 	async setTopic(name: string, topic: string): Promise<void> {
 		this.statements.setTopic.run(topic === '' ? null : topic, name);
+	}
+
+	async getPasswordHash(nick: string): Promise<string | undefined> {
+		return (this.statements.account.get(nick.toLowerCase()) as { password_hash: string } | undefined)?.password_hash;
+	}
+
+	async setPasswordHash(nick: string, hash: string): Promise<void> {
+		this.statements.saveAccount.run(nick.toLowerCase(), nick, hash, Date.now());
 	}
 
 	async close(): Promise<void> {

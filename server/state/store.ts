@@ -53,7 +53,13 @@ export interface MessageStore {
 	close(): Promise<void>;
 }
 
-export type Store = ChannelStore & MessageStore;
+/** Registered nicks and their password hashes (keyed by nick, ignoring case). */
+export interface AccountStore {
+	getPasswordHash(nick: string): Promise<string | undefined>;
+	setPasswordHash(nick: string, hash: string): Promise<void>;
+}
+
+export type Store = ChannelStore & MessageStore & AccountStore;
 
 /** The conversation key of a DM: both nicks, lower case, sorted. */
 export function dmConversation(a: string, b: string): string {

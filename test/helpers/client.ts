@@ -3,6 +3,7 @@
  * notification so a test can await the one it expects (bounded wait, no sleeps).
  */
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 import {
 	createMessageConnection, ResponseError, StreamMessageReader, StreamMessageWriter,
 	type MessageConnection, type NotificationType,
@@ -42,6 +43,18 @@ export class TestClient {
 			const s = net.connect({ port, host, noDelay: true }, () => resolve(s));
 			s.once('error', reject);
 		});
+		socket.on('error', () => undefined);
+		const connection = createMessageConnection(new StreamMessageReader(socket), new StreamMessageWriter(socket));
+		return new TestClient(socket, connection);
+	}
+
+	/** Connects over TLS, trusting `ca` (PEM). */
+	static async connectTls(port: number, ca: string | Buffer): Promise<TestClient> {
+		const socket = await new Promise<tls.TLSSocket>((resolve, reject) => {
+			const s = tls.connect({ port, host: '127.0.0.1', ca, servername: 'localhost' }, () => resolve(s));
+			s.once('error', reject);
+		});
+		socket.setNoDelay(true);
 		socket.on('error', () => undefined);
 		const connection = createMessageConnection(new StreamMessageReader(socket), new StreamMessageWriter(socket));
 		return new TestClient(socket, connection);

@@ -1,0 +1,151 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as tls from 'node:tls';
+import { RegisterRequest } from '../../protocol/account';
+import { AdminBroadcastRequest, AdminKickRequest } from '../../protocol/admin';
+import { ErrorCodes, type RateLimitedData } from '../../protocol/errors';
+import { KickedNotification, NoticeNotification } from '../../protocol/session';
+import { SetNickRequest } from '../../protocol/users';
+import { rpcError, TestClient } from '../helpers/client';
+import { tempDir, testServer, type TestServer } from '../helpers/server';
+import { startServer } from '../../server/server';
+
+describe('accounts, private servers, operators, TLS', function () {
+	this.timeout(20_000);
+	let server: TestServer;
+	const clients: TestClient[] = [];
+	const connect = async (): Promise<TestClient> => {
+		const c = await TestClient.connect(server.port);
+		clients.push(c);
+		return c;
+	};
+	afterEach(async () => {
+		clients.splice(0).forEach((c) => c.close());
+		await server?.stop();
+	});
+
+	it('registers a nick; afterwards initialize needs its password, also after a restart', async () => {
+		const dataDir = tempDir();
+		server = await testServer({ dataDir });
+		const kim = await connect();
+		await kim.initialize('Kim');
+		const short = await rpcError(kim.connection.sendRequest(RegisterRequest.type, { password: 'short' }));
+		assert.equal(short.code, ErrorCodes.InvalidParams);
+		assert.match(short.message, /8 to 256 characters/);
+		assert.deepEqual(await kim.connection.sendRequest(RegisterRequest.type, { password: 'correct horse' }), { nick: 'Kim' });
+		kim.close();
+		await server.stop();
+		server = await testServer({ dataDir });
+
+		const thief = await connect();
+		const missing = await rpcError(thief.initialize('kim'));
+		assert.equal(missing.code, ErrorCodes.AuthFailed);
+		assert.match(missing.message, /Nickname 'kim' is registered: send its password/);
+		const wrong = await rpcError(thief.initialize('kim', { password: 'battery staple' }));
+		assert.equal(wrong.code, ErrorCodes.AuthFailed);
+		assert.match(wrong.message, /Wrong password for 'kim'/);
+		const owner = await connect();
+		const result = await owner.initialize('Kim', { password: 'correct horse' });
+		assert.equal(result.registered, true);
+		// The owner may change the password.
+		await owner.connection.sendRequest(RegisterRequest.type, { password: 'new password!' });
+		assert.ok(!fs.readFileSync(path.join(dataDir, 'parley.db')).includes('new password!'), 'no plain password on disk');
+	});
+
+	it('guards a registered nick against user/setNick too', async () => {
+		server = await testServer({ memory: true });
+		const kim = await connect();
+		await kim.initialize('kim');
+		await kim.connection.sendRequest(RegisterRequest.type, { password: 'kims secret' });
+		await kim.connection.sendRequest(SetNickRequest.type, { nick: 'kim_away' });
+		const other = await connect();
+		await other.initialize('bob');
+		assert.equal((await rpcError(other.connection.sendRequest(SetNickRequest.type, { nick: 'KIM' }))).code, ErrorCodes.AuthFailed);
+		assert.deepEqual(await kim.connection.sendRequest(SetNickRequest.type, { nick: 'kim', password: 'kims secret' }), { nick: 'kim' });
+	});
+
+	it('throttles failed logins per address with RateLimited', async () => {
+		server = await testServer({ memory: true });
+		const owner = await connect();
+		await owner.initialize('kim');
+		await owner.connection.sendRequest(RegisterRequest.type, { password: 'kims secret' });
+		owner.close();
+		const guesser = await connect();
+		await new Promise((r) => setTimeout(r, 50));
+		for (let i = 0; i < 5; i++) {
+			assert.equal((await rpcError(guesser.initialize('kim', { password: `guess ${i}` }))).code, ErrorCodes.AuthFailed);
+		}
+		const blocked = await rpcError(guesser.initialize('kim', { password: 'kims secret' }));
+		assert.equal(blocked.code, ErrorCodes.RateLimited, 'even the right password waits once throttled');
+		assert.ok((blocked.data as RateLimitedData).retryAfterMs > 50_000);
+		assert.match(blocked.message, /Too many failed logins/);
+	});
+
+	it('requires the server password on a private server', async () => {
+		server = await testServer({ memory: true, password: 'club secret' });
+		const c = await connect();
+		const error = await rpcError(c.initialize('ana'));
+		assert.equal(error.code, ErrorCodes.AuthFailed);
+		assert.match(error.message, /private/);
+		assert.equal((await rpcError(c.initialize('ana', { password: 'nope nope' }))).code, ErrorCodes.AuthFailed);
+		assert.equal((await c.initialize('ana', { password: 'club secret' })).nick, 'ana');
+		// With an account too, the server password goes in serverPassword.
+		await c.connection.sendRequest(RegisterRequest.type, { password: 'anas secret' });
+		c.close();
+		const again = await connect();
+		assert.equal((await rpcError(again.initialize('ana', { password: 'club secret' }))).code, ErrorCodes.AuthFailed);
+		assert.equal((await again.initialize('ana', { serverPassword: 'club secret', password: 'anas secret' })).registered, true);
+	});
+
+	it('lets only operators kick and broadcast', async () => {
+		server = await testServer({ memory: true, adminToken: 'op-token-123' });
+		const user = await connect();
+		await user.initialize('user');
+		const wrong = await connect();
+		assert.equal((await rpcError(wrong.initialize('op', { adminToken: 'guess-guess' }))).code, ErrorCodes.AuthFailed);
+		const op = await connect();
+		assert.equal((await op.initialize('op', { adminToken: 'op-token-123' })).operator, true);
+		const forbidden = await rpcError(user.connection.sendRequest(AdminKickRequest.type, { nick: 'op', reason: 'coup' }));
+		assert.equal(forbidden.code, ErrorCodes.Forbidden);
+		assert.match(forbidden.message, /Only operators may call 'admin\/kick'/);
+		assert.equal((await rpcError(user.connection.sendRequest(AdminBroadcastRequest.type, { text: 'hi' }))).code, ErrorCodes.Forbidden);
+		assert.deepEqual(await op.connection.sendRequest(AdminBroadcastRequest.type, { text: 'Deploy at 5' }), { recipients: 2 });
+		assert.deepEqual(await user.waitFor(NoticeNotification.type), { text: 'Deploy at 5' });
+		assert.equal((await rpcError(op.connection.sendRequest(AdminKickRequest.type, { nick: 'ghost' }))).code, ErrorCodes.NoSuchNick);
+		assert.equal(await op.connection.sendRequest(AdminKickRequest.type, { nick: 'USER', reason: 'spam' }), null);
+		assert.deepEqual(await user.waitFor(KickedNotification.type), { reason: 'spam' });
+		await user.closed;
+	});
+
+	it('speaks TLS with --tls-cert/--tls-key and refuses plain text there', async () => {
+		const dir = tempDir();
+		const cert = path.join(dir, 'cert.pem');
+		const key = path.join(dir, 'key.pem');
+		execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert,
+			'-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-days', '2'], { stdio: 'ignore' });
+		server = await testServer({ memory: true, tlsCert: cert, tlsKey: key });
+		const secure = await TestClient.connectTls(server.port, fs.readFileSync(cert));
+		clients.push(secure);
+		assert.equal((await secure.initialize('ana')).nick, 'ana');
+		assert.ok((secure.socket as tls.TLSSocket).encrypted);
+		// An untrusted certificate is refused by a client that checks it.
+		await assert.rejects(TestClient.connectTls(server.port, fs.readFileSync(path.join(__dirname, '../../../package.json'))));
+		// A plain-text client gets nowhere.
+		const plain = await connect();
+		plain.initialize('bob').catch(() => undefined);
+		await plain.closed;
+		assert.equal(plain.nick, undefined);
+	});
+
+	it('explains a missing or broken TLS file', async () => {
+		const dir = tempDir();
+		fs.writeFileSync(path.join(dir, 'bad.pem'), 'not pem');
+		await assert.rejects(startServer({ port: 0, memory: true, logLevel: 'silent', tlsCert: path.join(dir, 'nope.pem'), tlsKey: path.join(dir, 'nope.pem') }),
+			/Cannot read the TLS certificate .*nope\.pem/);
+		await assert.rejects(startServer({ port: 0, memory: true, logLevel: 'silent', tlsCert: path.join(dir, 'bad.pem'), tlsKey: path.join(dir, 'bad.pem') }),
+			/not valid PEM/);
+		server = undefined as unknown as TestServer;
+	});
+});
