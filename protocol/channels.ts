@@ -98,7 +98,11 @@ export namespace MemberJoinedNotification {
 export interface MemberLeftParams {
 	channel: string;
 	nick: string;
-	/** Why, when it was not a plain leave: "quit: ...", "connection lost", "kicked: ...". */
+	/**
+	 * Why, when it was not a plain leave: "quit", "quit: <reason>", "connection lost",
+	 * "connection lost (no answer to ping)", "kicked: <reason>", "send queue exceeded",
+	 * "protocol violation".
+	 */
 	reason?: string;
 }
 

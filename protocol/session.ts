@@ -23,7 +23,7 @@ export interface InitializeParams {
 export interface InitializeResult {
 	protocolVersion: number;
 	serverInfo: ServerInfo;
-	/** The nick as registered (as the user typed it). */
+	/** The nick as the user typed it (nicks are compared ignoring case). */
 	nick: string;
 	motd?: string;
 	limits: ServerLimits;

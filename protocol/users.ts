@@ -39,7 +39,10 @@ export interface NickChangedParams {
 	newNick: string;
 }
 
-/** Server -> everyone who shares a channel with the user, and the user's other peers. */
+/**
+ * Server -> everyone who shares a channel with the user (once each). DM partners who share
+ * no channel are not told; DM history stays filed under the nicks used when it was sent.
+ */
 export namespace NickChangedNotification {
 	export const method = 'user/nickChanged';
 	export const type = new NotificationType<NickChangedParams>(method);

@@ -86,7 +86,7 @@ export class OperatorConsole {
 					return 'Usage: /kick NICK [reason]';
 				}
 				const [nick, ...words] = rest.split(/\s+/);
-				const reason = words.join(' ') || 'kicked by the operator';
+				const reason = words.join(' ') || 'by the operator';
 				return this.hub.kick(nick, reason) ? `Kicked ${nick}: ${reason}` : `No one named '${nick}' is online; /list shows who is.`;
 			}
 			case '/broadcast': {

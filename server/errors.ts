@@ -23,7 +23,7 @@ export const fail = {
 	invalidNick: (problem: string) =>
 		new ResponseError(ErrorCodes.InvalidNick, problem),
 	serverFull: (max: number) =>
-		new ResponseError(ErrorCodes.ServerFull, `The server is full (${max} users); try again later.`),
+		new ResponseError(ErrorCodes.ServerFull, `The server is full (${max} user${max === 1 ? '' : 's'}); try again later.`),
 	noSuchChannel: (channel: string) =>
 		new ResponseError(ErrorCodes.NoSuchChannel, `There is no channel ${channel}; see '${ChannelListRequest.method}' for the channels you can join.`),
 	noSuchNick: (nick: string) =>
@@ -36,6 +36,10 @@ export const fail = {
 		new ResponseError<RateLimitedData>(ErrorCodes.RateLimited, `You are sending too fast; wait ${Math.ceil(retryAfterMs / 100) / 10} s and try again.`, { retryAfterMs }),
 	cannotMessageSelf: () =>
 		new ResponseError(ErrorCodes.CannotMessageSelf, 'You cannot send a direct message to yourself; pick another nick.'),
+	noSelfConversation: () =>
+		new ResponseError(ErrorCodes.CannotMessageSelf, 'There is no conversation with yourself; ask for a channel or another nick.'),
+	clientMsgIdReused: (id: string) =>
+		new ResponseError(ErrorCodes.InvalidParams, `clientMsgId '${id}' was already used for a different message; use a new id for each message.`, { field: 'clientMsgId' }),
 	invalidChannelName: (problem: string) =>
 		new ResponseError(ErrorCodes.InvalidChannelName, problem),
 	serverPasswordRequired: () =>

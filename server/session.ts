@@ -7,6 +7,7 @@ import { createMessageConnection, type MessageConnection, type NotificationType 
 import { GuardedFrameReader } from './transport/frame-reader';
 import { encodeMessage, encodeNotification } from './transport/frames';
 import { OutboundQueue, QueueMessageWriter } from './transport/outbound';
+import { NoticeNotification } from '../protocol/session';
 import type { Sink } from './state/delivery';
 import { TokenBucket } from './flood';
 import type { Logger } from './log';
@@ -52,7 +53,9 @@ export class Session implements Sink {
 		const reader = new GuardedFrameReader(socket, limits.maxFrameBytes, {
 			onViolation: (reason) => {
 				this.log.warn(`closing ${this.label}: protocol violation: ${reason}`);
-				this.close(`protocol violation: ${reason}`);
+				// The client hears the detail; its channels only hear that it broke the protocol.
+				this.notify(NoticeNotification.type, { text: `Closing the connection: ${reason}. See docs/protocol.md for the framing rules.` });
+				this.close('protocol violation');
 			},
 			onInvalid: (id, code, message) => this.queue.enqueue(encodeMessage({ jsonrpc: '2.0', id, error: { code, message } })),
 			onActivity: () => {

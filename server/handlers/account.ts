@@ -28,7 +28,7 @@ export function registerAccountHandlers(hub: Hub, session: Session): void {
 		if (!session.operator) {
 			throw fail.forbidden(AdminKickRequest.method);
 		}
-		const reason = params.reason?.trim() || `kicked by ${session.nick}`;
+		const reason = params.reason?.trim() || `by ${session.nick}`;
 		if (!hub.kick(params.nick, reason)) {
 			throw fail.noSuchNick(params.nick);
 		}

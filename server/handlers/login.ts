@@ -27,6 +27,10 @@ export async function checkAccount(hub: Hub, session: Session, nick: string, pas
 	if (password === undefined) {
 		throw fail.accountPasswordRequired(nick);
 	}
+	const wait = hub.loginThrottle.retryAfter(session.ip);
+	if (wait > 0) {
+		throw fail.tooManyFailedLogins(wait);
+	}
 	if (!(await verifyPassword(password, hash))) {
 		refuse(hub, session, `wrong password for ${nick}`);
 		throw fail.wrongPassword(nick);

@@ -31,8 +31,24 @@ async function dmTarget(hub: Hub, sender: string, to: string): Promise<string> {
 	return user.nick;
 }
 
+/** Whether a stored message is the one a retry describes (same text, same target). */
+function sameMessage(stored: Message, to: string, text: string): boolean {
+	const target = isChannelTarget(to) ? to.toLowerCase() : nickKey(to);
+	return stored.text === text && (isChannelTarget(to) ? stored.to : nickKey(stored.to)) === target;
+}
+
 async function send(hub: Hub, session: Session, to: string, text: string, clientMsgId: string | undefined): Promise<Message> {
 	const from = session.nick!;
+	if (clientMsgId !== undefined) {
+		// A retry is answered with what was stored, even if the recipient left meanwhile.
+		const earlier = await hub.store.findSent(from, clientMsgId);
+		if (earlier) {
+			if (!sameMessage(earlier, to, text)) {
+				throw fail.clientMsgIdReused(clientMsgId);
+			}
+			return earlier;
+		}
+	}
 	let target: string;
 	let conversation: string;
 	if (isChannelTarget(to)) {
@@ -44,6 +60,10 @@ async function send(hub: Hub, session: Session, to: string, text: string, client
 		conversation = dmConversation(from, target);
 	}
 	const { message, duplicate } = await hub.store.append({ ts: Date.now(), from, to: target, conversation, text, clientMsgId });
+	if (duplicate && !sameMessage(message, target, text)) {
+		// The same id for another message is a client bug; answering with the old one would hide it.
+		throw fail.clientMsgIdReused(clientMsgId!);
+	}
 	if (!duplicate) {
 		const frame = encodeNotification(MessageNewNotification.method, { message });
 		if (conversation === target) {
@@ -93,7 +113,7 @@ export function registerMessageHandlers(hub: Hub, session: Session): void {
 				throw fail.invalidParams('conversation', `Field 'conversation' must be '#channel' or a nick; '${params.conversation.slice(0, 40)}' is neither.`);
 			}
 			if (nickKey(params.conversation) === nickKey(nick)) {
-				throw fail.cannotMessageSelf();
+				throw fail.noSelfConversation();
 			}
 			conversation = dmConversation(nick, params.conversation);
 		}

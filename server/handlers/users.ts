@@ -25,12 +25,6 @@ export function registerUserHandlers(hub: Hub, session: Session): void {
 			return { nick: oldNick };
 		}
 		const sameAccount = nickKey(newNick) === nickKey(oldNick);
-		if (!sameAccount) {
-			const wait = hub.loginThrottle.retryAfter(session.ip);
-			if (wait > 0) {
-				throw fail.tooManyFailedLogins(wait);
-			}
-		}
 		const registered = sameAccount ? session.registered : await checkAccount(hub, session, newNick, params.password);
 		if (!(await hub.presence.rename(oldNick, newNick))) {
 			throw fail.nickInUse(newNick);

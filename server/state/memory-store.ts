@@ -63,6 +63,10 @@ export class MemoryStore implements Store {
 		return { messages: list.slice(start, high), hasMore: start > low };
 	}
 
+	async findSent(from: string, clientMsgId: string): Promise<Message | undefined> {
+		return this.byClientId.get(from.toLowerCase() + '\0' + clientMsgId);
+	}
+
 	async listChannels(): Promise<ChannelRecord[]> {
 		return [...this.channels.values()].sort((a, b) => a.name.localeCompare(b.name));
 	}

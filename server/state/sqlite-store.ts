@@ -184,6 +184,11 @@ export class SqliteStore implements Store {
 		return { messages: rows.slice(rows.length - Math.min(rows.length, query.limit)).map(toMessage), hasMore: rows.length > query.limit };
 	}
 
+	async findSent(from: string, clientMsgId: string): Promise<Message | undefined> {
+		const row = this.statements.byClientId.get(from.toLowerCase(), clientMsgId) as Row | undefined;
+		return row ? toMessage(row) : undefined;
+	}
+
 	async listChannels(): Promise<ChannelRecord[]> {
 		return (this.statements.channels.all() as { name: string; topic: string | null; created_at: number }[]).map(toChannel);
 	}

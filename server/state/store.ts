@@ -49,6 +49,8 @@ export interface MessageStore {
 	/** Resolves once the message is durable (committed). */
 	append(draft: MessageDraft): Promise<AppendResult>;
 	page(conversation: string, query: PageQuery): Promise<Page>;
+	/** The committed message `from` sent with this client id, if any. */
+	findSent(from: string, clientMsgId: string): Promise<Message | undefined>;
 	/** Commits anything pending and releases the storage. */
 	close(): Promise<void>;
 }

@@ -114,6 +114,10 @@ describe('accounts, private servers, operators, TLS', function () {
 		assert.deepEqual(await op.connection.sendRequest(AdminBroadcastRequest.type, { text: 'Deploy at 5' }), { recipients: 2 });
 		assert.deepEqual(await user.waitFor(NoticeNotification.type), { text: 'Deploy at 5' });
 		assert.equal((await rpcError(op.connection.sendRequest(AdminKickRequest.type, { nick: 'ghost' }))).code, ErrorCodes.NoSuchNick);
+		const bystander = await connect();
+		await bystander.initialize('bystander');
+		assert.equal(await op.connection.sendRequest(AdminKickRequest.type, { nick: 'bystander' }), null);
+		assert.deepEqual(await bystander.waitFor(KickedNotification.type), { reason: 'by op' });
 		assert.equal(await op.connection.sendRequest(AdminKickRequest.type, { nick: 'USER', reason: 'spam' }), null);
 		assert.deepEqual(await user.waitFor(KickedNotification.type), { reason: 'spam' });
 		await user.closed;

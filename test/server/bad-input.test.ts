@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { JoinChannelRequest } from '../../protocol/channels';
+import { JoinChannelRequest, MemberLeftNotification } from '../../protocol/channels';
 import { ErrorCodes } from '../../protocol/errors';
 import { MessageNewNotification, SendMessageRequest } from '../../protocol/messages';
 import { TestClient } from '../helpers/client';
@@ -138,8 +138,14 @@ describe('bad input: JSON-RPC errors and broken framing', () => {
 			await ana.connection.sendRequest(JoinChannelRequest.type, { channel: '#general' });
 			await bob.connection.sendRequest(JoinChannelRequest.type, { channel: '#general' });
 			const peer = await raw('mallory');
+			peer.send({ jsonrpc: '2.0', id: 1, method: 'channel/join', params: { channel: '#general' } });
+			await peer.response(1);
 			peer.write(bytes);
+			const notice = await peer.next();
+			assert.equal(notice.method, 'server/notice', 'the client is told why');
+			assert.match((notice.params as { text: string }).text, reason);
 			await peer.expectClosed();
+			assert.deepEqual(await ana.waitFor(MemberLeftNotification.type), { channel: '#general', nick: 'mallory', reason: 'protocol violation' }, 'others see no internals');
 			assert.ok(server.logs.some((l) => /closing mallory .*protocol violation/.test(l) && reason.test(l)), `log names the reason: ${server.logs.slice(-3).join(' | ')}`);
 			await ana.connection.sendRequest(SendMessageRequest.type, { to: '#general', text: 'still fine' });
 			await bob.waitFor(MessageNewNotification.type, (p) => p.message.text === 'still fine');

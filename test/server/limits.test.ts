@@ -87,7 +87,7 @@ describe('resource limits', function () {
 		await dead.response(2);
 		const ping = await dead.next(5000);
 		assert.equal(ping.method, 'session/ping', 'the server pings a quiet client');
-		const left = await alive.waitFor(MemberLeftNotification.type, (p) => p.nick === 'ghost', 5000);
+		const left = await alive.waitFor(MemberLeftNotification.type, (p) => p.nick === 'ghost', 15_000);
 		assert.match(left.reason ?? '', /connection lost \(no answer to ping\)/);
 		await dead.expectClosed();
 		clients.push(await TestClient.login(server.port, 'ghost'));
@@ -99,6 +99,7 @@ describe('resource limits', function () {
 		const socket = net.connect(server.port, '127.0.0.1');
 		const closed = new Promise((r) => socket.once('close', r));
 		socket.on('error', () => undefined);
+		socket.resume();
 		socket.write(`Content-Length: 5000\r\n\r\n${'x'.repeat(5000)}`);
 		await closed;
 		assert.ok(server.logs.some((l) => /frame of 5000 bytes exceeds the limit of 4096/.test(l)));

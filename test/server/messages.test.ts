@@ -3,7 +3,8 @@ import { JoinChannelRequest } from '../../protocol/channels';
 import { ErrorCodes } from '../../protocol/errors';
 import { HistoryRequest, MessageNewNotification, SendMessageRequest } from '../../protocol/messages';
 import type { RateLimitedData } from '../../protocol/errors';
-import { rpcError, TestClient } from '../helpers/client';
+import { UserListRequest } from '../../protocol/users';
+import { eventually, rpcError, TestClient } from '../helpers/client';
 import { testServer, type TestServer } from '../helpers/server';
 
 describe('messages: send, DMs, history', () => {
@@ -104,6 +105,18 @@ describe('messages: send, DMs, history', () => {
 			assert.deepEqual(bob.received(MessageNewNotification.type).map((p) => p.message.text), ['only once', 'race', 'marker']);
 			// Another sender may use the same client id.
 			assert.notEqual((await send(bob, '#general', 'mine', 'c-1')).message.id, first.message.id);
+			// The same id for a different message is refused, not silently answered with the old one.
+			const reused = await rpcError(send(ana, '#general', 'something else', 'c-1'));
+			assert.equal(reused.code, ErrorCodes.InvalidParams);
+			assert.match(reused.message, /already used for a different message/);
+		});
+
+		it('answers a retried DM with the stored message even after the recipient left', async () => {
+			const first = await send(ana, 'carl', 'did you get this?', 'dm-1');
+			carl.close();
+			await eventually(async () => (await ana.connection.sendRequest(UserListRequest.type, {})).users.length === 2, 'carl is gone');
+			assert.deepEqual(await send(ana, 'CARL', 'did you get this?', 'dm-1'), first);
+			assert.equal((await rpcError(send(ana, 'carl', 'new message', 'dm-2'))).code, ErrorCodes.NoSuchNick);
 		});
 
 		it('pages history backwards and forwards with hasMore', async () => {
