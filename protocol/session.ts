@@ -18,6 +18,12 @@ export interface InitializeParams {
 	/** Operator token; when it matches the server's, the session may call `admin/*`. */
 	adminToken?: string;
 	clientInfo?: ClientInfo;
+	/**
+	 * The `resumeToken` of an earlier session with this nick. When that session is still
+	 * held (its connection dropped silently and the server has not noticed yet), it is
+	 * closed and this one takes the nick at once instead of failing with NickInUse.
+	 */
+	resumeToken?: string;
 }
 
 export interface InitializeResult {
@@ -31,6 +37,8 @@ export interface InitializeResult {
 	operator?: boolean;
 	/** True when the nick is registered (the session proved its password). */
 	registered?: boolean;
+	/** Secret for `initialize.resumeToken` when reconnecting; keep it private. */
+	resumeToken: string;
 }
 
 /**
@@ -46,6 +54,7 @@ export namespace InitializeRequest {
 		password: { kind: 'string', optional: true },
 		serverPassword: { kind: 'string', optional: true },
 		adminToken: { kind: 'string', optional: true },
+		resumeToken: { kind: 'string', optional: true },
 		clientInfo: {
 			kind: 'object', optional: true,
 			fields: { name: { kind: 'string' }, version: { kind: 'string', optional: true } },

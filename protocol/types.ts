@@ -11,7 +11,10 @@ export interface Message {
 	from: string;
 	to: string;
 	text: string;
-	/** Echoed back to the sender only when the client supplied one. */
+	/**
+	 * The sender's own id for the message: in the `message/send` answer, and in history
+	 * pages for messages the requester sent. Never sent to other users.
+	 */
 	clientMsgId?: string;
 }
 

@@ -72,9 +72,22 @@ export class Hub {
 		this.attach(session, newNick);
 	}
 
-	/** Frees everything a closed session held and tells its channels. */
+	/** The local session holding `nick`, if any. */
+	holder(nick: string): Session | undefined {
+		return this.byNick.get(nickKey(nick));
+	}
+
+	/** Closes a session and frees its nick now, not when its socket finally closes. */
+	async evict(session: Session, reason: string): Promise<void> {
+		session.close(reason);
+		await this.detach(session, reason);
+	}
+
+	/** Frees everything a closed session held and tells its channels. Runs once per session. */
 	async detach(session: Session, reason: string): Promise<void> {
-		this.sessions.delete(session);
+		if (!this.sessions.delete(session)) {
+			return;
+		}
 		const nick = session.nick;
 		if (nick === undefined) {
 			this.log.info(`disconnect ${session.address}: ${reason}; ${this.sessions.size} connected`);

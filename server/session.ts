@@ -2,6 +2,7 @@
  * One client connection: its socket, framing, JSON-RPC connection and output queue,
  * and what the client is (nick, operator). Chat logic lives in the handlers.
  */
+import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { createMessageConnection, type MessageConnection, type NotificationType } from 'vscode-jsonrpc/node';
 import { GuardedFrameReader } from './transport/frame-reader';
@@ -32,6 +33,8 @@ export class Session implements Sink {
 	operator = false;
 	/** The session proved the nick's account password (or registered it). */
 	registered = false;
+	/** Lets a later connection of the same client take this session's nick over. */
+	readonly resumeToken = randomBytes(18).toString('base64url');
 	lastActivity = Date.now();
 	pingOutstanding = false;
 	readonly sendBucket: TokenBucket;

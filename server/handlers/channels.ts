@@ -12,6 +12,7 @@ import type { Session } from '../session';
 import type { ChannelRecord } from '../state/store';
 import { encodeNotification } from '../transport/frames';
 import { register } from './registry';
+import { forViewer } from './visibility';
 
 export const MAX_TOPIC_LENGTH = 300;
 
@@ -72,7 +73,7 @@ export function registerChannelHandlers(hub: Hub, session: Session): void {
 			hub.membership.members(name),
 			hub.store.page(name, { limit: DEFAULT_HISTORY_LIMIT }),
 		]);
-		return { channel: info(record), members, history: page.messages };
+		return { channel: info(record), members, history: forViewer(page.messages, nick) };
 	});
 
 	register(hub, session, LeaveChannelRequest, async (params) => {

@@ -9,6 +9,7 @@ import { dmConversation } from '../state/store';
 import { encodeNotification } from '../transport/frames';
 import { channelName, requireMember } from './channels';
 import { register } from './registry';
+import { forViewer } from './visibility';
 
 function checkText(hub: Hub, text: string): void {
 	if (text.trim() === '') {
@@ -117,6 +118,7 @@ export function registerMessageHandlers(hub: Hub, session: Session): void {
 			}
 			conversation = dmConversation(nick, params.conversation);
 		}
-		return hub.store.page(conversation, { before: params.before, after: params.after, limit });
+		const page = await hub.store.page(conversation, { before: params.before, after: params.after, limit });
+		return { messages: forViewer(page.messages, nick), hasMore: page.hasMore };
 	});
 }

@@ -5,6 +5,7 @@ import { fail } from '../errors';
 import type { Hub } from '../hub';
 import type { Session } from '../session';
 import { SERVER_NAME, SERVER_VERSION } from '../version';
+import { secretMatches } from '../auth';
 import { checkLogin } from './login';
 import { register } from './registry';
 
@@ -28,8 +29,18 @@ export function registerSessionHandlers(hub: Hub, session: Session): void {
 		if (!session.isOpen) {
 			return Promise.reject(fail.internal('initialize a closed connection'));
 		}
-		if (!(await hub.presence.claim({ nick: params.nick, address: session.address, since: session.connectedAt }))) {
-			throw fail.nickInUse(params.nick);
+		const user = { nick: params.nick, address: session.address, since: session.connectedAt };
+		if (!(await hub.presence.claim(user))) {
+			const holder = hub.holder(params.nick);
+			if (params.resumeToken === undefined || holder === undefined || !secretMatches(params.resumeToken, holder.resumeToken)) {
+				throw fail.nickInUse(params.nick);
+			}
+			// The same client is back on a new connection before the old one was noticed dead.
+			await hub.evict(holder, 'connection lost (reconnected)');
+			hub.log.info(`${params.nick} resumed from ${session.address}`);
+			if (!(await hub.presence.claim(user))) {
+				throw fail.nickInUse(params.nick);
+			}
 		}
 		hub.attach(session, params.nick);
 		session.operator = grant.operator;
@@ -45,6 +56,7 @@ export function registerSessionHandlers(hub: Hub, session: Session): void {
 			limits: { maxMessageLength: hub.options.maxMessageLength, maxFrameBytes: hub.options.maxFrameBytes },
 			...(grant.operator ? { operator: true } : {}),
 			...(grant.registered ? { registered: true } : {}),
+			resumeToken: session.resumeToken,
 		};
 	}, { beforeInit: true });
 

@@ -39,12 +39,13 @@ export class MemoryStore implements Store {
 			return { message: earlier, duplicate: true };
 		}
 		const message: Message = { id: this.nextId++, ts: draft.ts, from: draft.from, to: draft.to, text: draft.text };
+		const stored: Message = clientKey === undefined ? message : { ...message, clientMsgId: draft.clientMsgId };
 		let list = this.conversations.get(draft.conversation);
 		if (!list) {
 			list = [];
 			this.conversations.set(draft.conversation, list);
 		}
-		list.push(message);
+		list.push(stored);
 		if (clientKey !== undefined) {
 			this.byClientId.set(clientKey, message);
 		}

@@ -35,6 +35,11 @@ function toMessage(row: Row): Message {
 	return { id: row.id, ts: row.ts, from: row.sender, to: row.recipient, text: row.text };
 }
 
+/** With the sender's client id: only for answers to that sender. */
+function toOwnMessage(row: Row): Message {
+	return row.client_msg_id === null ? toMessage(row) : { ...toMessage(row), clientMsgId: row.client_msg_id };
+}
+
 export class SqliteStore implements Store {
 	private readonly db: Database.Database;
 	private nextId: number;
@@ -56,9 +61,9 @@ export class SqliteStore implements Store {
 		this.statements = {
 			insert: this.db.prepare('INSERT INTO messages (id, ts, conversation, sender, sender_key, recipient, text, client_msg_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
 			byClientId: this.db.prepare('SELECT id, ts, sender, recipient, text, client_msg_id FROM messages WHERE sender_key = ? AND client_msg_id = ?'),
-			latest: this.db.prepare('SELECT id, ts, sender, recipient, text FROM messages WHERE conversation = ? ORDER BY id DESC LIMIT ?'),
-			before: this.db.prepare('SELECT id, ts, sender, recipient, text FROM messages WHERE conversation = ? AND id < ? AND id > ? ORDER BY id DESC LIMIT ?'),
-			after: this.db.prepare('SELECT id, ts, sender, recipient, text FROM messages WHERE conversation = ? AND id > ? ORDER BY id ASC LIMIT ?'),
+			latest: this.db.prepare('SELECT id, ts, sender, recipient, text, client_msg_id FROM messages WHERE conversation = ? ORDER BY id DESC LIMIT ?'),
+			before: this.db.prepare('SELECT id, ts, sender, recipient, text, client_msg_id FROM messages WHERE conversation = ? AND id < ? AND id > ? ORDER BY id DESC LIMIT ?'),
+			after: this.db.prepare('SELECT id, ts, sender, recipient, text, client_msg_id FROM messages WHERE conversation = ? AND id > ? ORDER BY id ASC LIMIT ?'),
 			channels: this.db.prepare('SELECT name, topic, created_at FROM channels ORDER BY name'),
 			channel: this.db.prepare('SELECT name, topic, created_at FROM channels WHERE name = ?'),
 			ensureChannel: this.db.prepare('INSERT OR IGNORE INTO channels (name, topic, created_at) VALUES (?, NULL, ?)'),
@@ -174,14 +179,14 @@ export class SqliteStore implements Store {
 		if (query.before !== undefined) {
 			rows = (this.statements.before.all(conversation, query.before, query.after ?? 0, take) as Row[]).reverse();
 			const hasMore = rows.length > query.limit;
-			return { messages: rows.slice(rows.length - Math.min(rows.length, query.limit)).map(toMessage), hasMore };
+			return { messages: rows.slice(rows.length - Math.min(rows.length, query.limit)).map(toOwnMessage), hasMore };
 		}
 		if (query.after !== undefined) {
 			rows = this.statements.after.all(conversation, query.after, take) as Row[];
-			return { messages: rows.slice(0, query.limit).map(toMessage), hasMore: rows.length > query.limit };
+			return { messages: rows.slice(0, query.limit).map(toOwnMessage), hasMore: rows.length > query.limit };
 		}
 		rows = (this.statements.latest.all(conversation, take) as Row[]).reverse();
-		return { messages: rows.slice(rows.length - Math.min(rows.length, query.limit)).map(toMessage), hasMore: rows.length > query.limit };
+		return { messages: rows.slice(rows.length - Math.min(rows.length, query.limit)).map(toOwnMessage), hasMore: rows.length > query.limit };
 	}
 
 	async findSent(from: string, clientMsgId: string): Promise<Message | undefined> {

@@ -33,6 +33,7 @@ export interface PageQuery {
 }
 
 export interface Page {
+	/** Each with its `clientMsgId` when it has one: callers strip it for other users. */
 	messages: Message[];
 	hasMore: boolean;
 }

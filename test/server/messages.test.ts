@@ -111,6 +111,22 @@ describe('messages: send, DMs, history', () => {
 			assert.match(reused.message, /already used for a different message/);
 		});
 
+		it('shows the sender, and only the sender, its clientMsgId in history', async () => {
+			const { message } = await send(ana, '#general', 'tagged', 'tag-1');
+			await send(bob, 'ana', 'dm tagged', 'tag-2');
+			const own = (await history(ana, { conversation: '#general' })).messages.find((m) => m.id === message.id);
+			assert.equal(own?.clientMsgId, 'tag-1');
+			const theirs = (await history(bob, { conversation: '#general' })).messages.find((m) => m.id === message.id);
+			assert.ok(theirs && !('clientMsgId' in theirs), 'not shown to others');
+			const dm = (await history(ana, { conversation: 'bob' })).messages;
+			assert.ok(dm.length === 1 && !('clientMsgId' in dm[0]), 'not shown to the DM partner');
+			assert.equal((await history(bob, { conversation: 'ana' })).messages[0].clientMsgId, 'tag-2');
+			const joined = await carl.connection.sendRequest(JoinChannelRequest.type, { channel: '#general' });
+			assert.ok(joined.history.every((m) => !('clientMsgId' in m)), 'not in another member\'s join history');
+			const bobNew = await bob.waitFor(MessageNewNotification.type, (p) => p.message.id === message.id);
+			assert.ok(!('clientMsgId' in bobNew.message), 'never fanned out');
+		});
+
 		it('answers a retried DM with the stored message even after the recipient left', async () => {
 			const first = await send(ana, 'carl', 'did you get this?', 'dm-1');
 			carl.close();

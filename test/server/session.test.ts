@@ -69,6 +69,24 @@ describe('session: initialize, quit, ping', () => {
 		assert.equal((await c.initialize('kim2')).nick, 'kim2');
 	});
 
+	it('lets a client resume its nick with the resume token while the old connection lingers', async () => {
+		const ana = await login('ana');
+		const old = await connect();
+		const first = await old.initialize('kim');
+		await old.connection.sendRequest(JoinChannelRequest.type, { channel: '#general' });
+		await ana.connection.sendRequest(JoinChannelRequest.type, { channel: '#general' });
+		assert.match(first.resumeToken, /^[A-Za-z0-9_-]{20,}$/);
+		// The old socket is silently gone from the client's point of view but still open here.
+		const fresh = await connect();
+		assert.equal((await rpcError(fresh.initialize('kim'))).code, ErrorCodes.NickInUse);
+		assert.equal((await rpcError(fresh.initialize('kim', { resumeToken: 'not-the-token' }))).code, ErrorCodes.NickInUse);
+		const resumed = await fresh.initialize('kim', { resumeToken: first.resumeToken });
+		assert.equal(resumed.nick, 'kim');
+		assert.notEqual(resumed.resumeToken, first.resumeToken, 'a fresh token per session');
+		assert.deepEqual(await ana.waitFor(MemberLeftNotification.type), { channel: '#general', nick: 'kim', reason: 'connection lost (reconnected)' });
+		await old.closed;
+	});
+
 	it('answers a second successful initialize with -32600', async () => {
 		const c = await login('ana');
 		const error = await rpcError(c.connection.sendRequest(InitializeRequest.type, { protocolVersion: 1, nick: 'bob' }));
