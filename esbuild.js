@@ -41,9 +41,19 @@ const builds = [
 		target: 'es2022',
 		format: 'iife',
 	},
-].filter((b) => fs.existsSync(b.entryPoints[0]));
+];
+
+// The webview's icon font: the .vsix ships no node_modules, so the codicons go to dist/.
+function copyCodicons() {
+	const from = 'node_modules/@vscode/codicons/dist';
+	fs.mkdirSync('dist/codicons', { recursive: true });
+	for (const file of ['codicon.css', 'codicon.ttf']) {
+		fs.copyFileSync(`${from}/${file}`, `dist/codicons/${file}`);
+	}
+}
 
 async function main() {
+	copyCodicons();
 	if (watch) {
 		for (const options of builds) {
 			const ctx = await esbuild.context(options);

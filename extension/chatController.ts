@@ -1,0 +1,140 @@
+import * as vscode from 'vscode';
+import { isSafeLink, type HostMessage, type WebviewMessage } from '../media/messages';
+import type { ChatClient, ConnectionStatus } from './client/chatClient';
+import { Disposable } from './client/disposable';
+import { errorMessage } from './client/log';
+import { ChatPanel, type ChatPanelHost } from './chatPanel';
+import { Commands } from './constants';
+import type { Logger } from './logger';
+
+/**
+ * Connects the chat panel to the client: forwards store and connection changes to the
+ * webview and carries out what the user does there (send, join, /nick, ...).
+ */
+export class ChatController extends Disposable implements ChatPanelHost {
+	constructor(private readonly client: ChatClient, private readonly extensionUri: vscode.Uri, private readonly log: Logger) {
+		super();
+		this._register(client.store.onDidChange((change) => this.post(change)));
+		this._register(client.onDidChangeStatus((status) => this.post(connectionMessage(status))));
+		this._register(client.onDidFailToSend(({ entry, reason }) => this.notice(`Not sent to ${entry.to}: ${reason}`, 'error')));
+		this._register(client.onDidReceiveServerEvent((event) => {
+			const text = event.kind === 'kicked' ? `You were kicked: ${event.text}` : event.kind === 'shutdown' ? `The server is shutting down: ${event.text}` : event.text;
+			this.notice(text, event.kind === 'notice' ? 'info' : 'error');
+		}));
+		this._register({ dispose: () => ChatPanel.currentPanel?.dispose() });
+	}
+
+	get panelVisible(): boolean {
+		return ChatPanel.currentPanel?.visible ?? false;
+	}
+
+	/** Opens the panel (or brings it forward), optionally on one conversation. */
+	show(conversation?: string, preserveFocus = false): void {
+		if (conversation) {
+			this.client.store.setActive(conversation);
+		}
+		ChatPanel.createOrShow(this.extensionUri, this, this.log, preserveFocus);
+		if (conversation) {
+			this.post({ type: 'focus', conversation });
+		}
+	}
+
+	revive(panel: vscode.WebviewPanel): void {
+		ChatPanel.revive(panel, this.extensionUri, this, this.log);
+	}
+
+	onReady(panel: ChatPanel): void {
+		panel.post(connectionMessage(this.client.status));
+		for (const message of this.client.store.snapshot()) {
+			panel.post(message);
+		}
+	}
+
+	onVisibilityChanged(visible: boolean): void {
+		this.client.store.setVisible(visible);
+	}
+
+	onMessage(message: WebviewMessage): void {
+		void this.handle(message).catch((error: unknown) => {
+			this.log.warn(`${message.type}: ${errorMessage(error)}`);
+			this.notice(errorMessage(error), 'error');
+		});
+	}
+
+	private async handle(message: WebviewMessage): Promise<void> {
+		const client = this.client;
+		switch (message.type) {
+			case 'ready':
+				return;
+			case 'select':
+				client.store.setActive(message.conversation);
+				return;
+			case 'send':
+				client.send(message.conversation, message.text);
+				return;
+			case 'join': {
+				const channel = message.channel.startsWith('#') ? message.channel : `#${message.channel}`;
+				const id = await client.join(channel);
+				this.post({ type: 'focus', conversation: id });
+				return;
+			}
+			case 'leave':
+				await client.leave(message.conversation);
+				return;
+			case 'directMessage': {
+				const id = await client.openDirect(message.nick);
+				this.post({ type: 'focus', conversation: id });
+				if (message.text?.trim()) {
+					client.send(id, message.text);
+				}
+				return;
+			}
+			case 'nick': {
+				const nick = await client.setNick(message.nick);
+				this.notice(`You are now known as ${nick}.`, 'info');
+				return;
+			}
+			case 'quit':
+				await client.disconnect(message.reason);
+				return;
+			case 'loadOlder':
+				await client.loadOlder(message.conversation, message.before);
+				return;
+			case 'openLink':
+				if (isSafeLink(message.url)) {
+					await vscode.env.openExternal(vscode.Uri.parse(message.url, true));
+				} else {
+					this.log.warn(`refused to open a link that is not http(s): ${message.url.slice(0, 200)}`);
+				}
+				return;
+			case 'command': {
+				const commands: Record<typeof message.command, string> = {
+					connect: Commands.connect,
+					disconnect: Commands.disconnect,
+					joinChannel: Commands.joinChannel,
+					directMessage: Commands.directMessage,
+				};
+				await vscode.commands.executeCommand(commands[message.command]);
+				return;
+			}
+		}
+	}
+
+	private notice(text: string, level: 'info' | 'error'): void {
+		this.post({ type: 'notice', text, level });
+	}
+
+	private post(message: HostMessage): void {
+		ChatPanel.currentPanel?.post(message);
+	}
+}
+
+function connectionMessage(status: ConnectionStatus): HostMessage {
+	return {
+		type: 'connection',
+		state: status.state,
+		server: status.server,
+		...(status.nick ? { nick: status.nick } : {}),
+		...(status.detail ? { detail: status.detail } : {}),
+	};
+}

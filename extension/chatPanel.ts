@@ -1,0 +1,101 @@
+import * as vscode from 'vscode';
+import { isWebviewMessage, type HostMessage, type WebviewMessage } from '../media/messages';
+import { Disposable } from './client/disposable';
+import { VIEW_TYPE } from './constants';
+import type { Logger } from './logger';
+import { createNonce, renderChatHtml, webviewOptions } from './webviewHtml';
+
+/** What the panel needs from the rest of the extension. */
+export interface ChatPanelHost {
+	/** The webview (re)loaded and asked for state: send it everything. */
+	onReady(panel: ChatPanel): void;
+	/** A validated message from the webview other than `ready`. */
+	onMessage(message: WebviewMessage): void;
+	onVisibilityChanged(visible: boolean): void;
+}
+
+/**
+ * The chat webview panel; there is at most one. It owns the webview, checks every
+ * message from it, and posts host messages only after the page said it is ready.
+ */
+export class ChatPanel extends Disposable {
+	private static current: ChatPanel | undefined;
+	private ready = false;
+
+	static get currentPanel(): ChatPanel | undefined {
+		return ChatPanel.current;
+	}
+
+	static createOrShow(extensionUri: vscode.Uri, host: ChatPanelHost, log: Logger, preserveFocus = false): ChatPanel {
+		if (ChatPanel.current) {
+			ChatPanel.current.panel.reveal(undefined, preserveFocus);
+			return ChatPanel.current;
+		}
+		const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
+		const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Parley Chat', { viewColumn: column, preserveFocus }, webviewOptions(extensionUri));
+		return new ChatPanel(panel, extensionUri, host, log);
+	}
+
+	/** A panel VS Code restored after a restart (registerWebviewPanelSerializer). */
+	static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, host: ChatPanelHost, log: Logger): ChatPanel {
+		ChatPanel.current?.dispose();
+		return new ChatPanel(panel, extensionUri, host, log);
+	}
+
+	private constructor(private readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly host: ChatPanelHost, private readonly log: Logger) {
+		super();
+		ChatPanel.current = this;
+		panel.webview.options = webviewOptions(extensionUri);
+		panel.webview.html = renderChatHtml(panel.webview, extensionUri, createNonce());
+		this._register(panel.onDidDispose(() => this.dispose()));
+		this._register(panel.onDidChangeViewState(() => {
+			// A hidden webview is torn down; it posts `ready` again when shown.
+			if (!panel.visible) {
+				this.ready = false;
+			}
+			host.onVisibilityChanged(panel.visible);
+		}));
+		this._register(panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message)));
+		host.onVisibilityChanged(panel.visible);
+	}
+
+	get visible(): boolean {
+		return this.panel.visible;
+	}
+
+	reveal(preserveFocus = false): void {
+		this.panel.reveal(undefined, preserveFocus);
+	}
+
+	/** Dropped until the page is ready; it gets the full state then. */
+	post(message: HostMessage): void {
+		if (this.ready) {
+			void this.panel.webview.postMessage(message);
+		}
+	}
+
+	override dispose(): void {
+		if (this.isDisposed) {
+			return;
+		}
+		if (ChatPanel.current === this) {
+			ChatPanel.current = undefined;
+		}
+		super.dispose();
+		this.panel.dispose();
+		this.host.onVisibilityChanged(false);
+	}
+
+	private receive(message: unknown): void {
+		if (!isWebviewMessage(message)) {
+			this.log.warn(`dropped a malformed message from the webview: ${JSON.stringify(message)?.slice(0, 200)}`);
+			return;
+		}
+		if (message.type === 'ready') {
+			this.ready = true;
+			this.host.onReady(this);
+			return;
+		}
+		this.host.onMessage(message);
+	}
+}

@@ -1,0 +1,445 @@
+import { Emitter, ResponseError, type Event, type MessageConnection, type Tracer } from 'vscode-jsonrpc/node';
+import type { ChannelListResult } from '../../protocol/channels';
+import { ErrorCodes } from '../../protocol/errors';
+import { MAX_HISTORY_LIMIT } from '../../protocol/messages';
+import { channelProblem, isChannelTarget, nickKey, nickProblem } from '../../protocol/names';
+import { InitializeRequest, PROTOCOL_VERSION, QuitRequest, type InitializeResult } from '../../protocol/session';
+import type { Message, ServerLimits } from '../../protocol/types';
+import { SetNickRequest, type UserListResult } from '../../protocol/users';
+import type { ConnectionState } from '../../media/messages';
+import type { ChatClientOptions, ConnectionStatus, IncomingMessage, ServerEvent } from './clientTypes';
+import { joinChannel, leaveConversation, listChannels, listUsers, loadOlder, openDirect } from './conversationRequests';
+import { ConversationStore } from './conversationStore';
+import { Disposable, toDisposable } from './disposable';
+import { hasStrings, isInitializeResult, ProtocolViolation } from './guards';
+import { errorMessage, nullLog, type ClientLog } from './log';
+import { mentionsNick } from './mentions';
+import { Outbox, type OutboxEntry } from './outbox';
+import { OutboxSender, sendEntry, type SendFailure } from './outboxSender';
+import { ReconnectTimer } from './reconnect';
+import { resync } from './resync';
+import { RpcSession, type ServerPushHandlers, type TraceSetting } from './session';
+import { ConnectError, formatEndpoint } from './transport';
+
+export type { ChatClientOptions, ConnectionStatus, IncomingMessage, ServerEvent } from './clientTypes';
+export type { SendFailure } from './outboxSender';
+
+/** Errors that no retry with the same nick can fix. */
+const FATAL_LOGIN_ERRORS: readonly number[] = [ErrorCodes.InvalidNick, ErrorCodes.AuthFailed];
+
+/**
+ * The chat session as a user sees it: connect with a nick, stay connected (reconnect
+ * with backoff, rejoin, fetch what was missed), send through an outbox that survives
+ * disconnects, and keep every conversation in `store`. Imports nothing from VS Code.
+ */
+export class ChatClient extends Disposable {
+	readonly store: ConversationStore;
+	readonly outbox = new Outbox();
+	private readonly log: ClientLog;
+	private readonly reconnectTimer: ReconnectTimer;
+	private readonly sender: OutboxSender;
+	private readonly statusEmitter = this._register(new Emitter<ConnectionStatus>());
+	private readonly messageEmitter = this._register(new Emitter<IncomingMessage>());
+	private readonly serverEventEmitter = this._register(new Emitter<ServerEvent>());
+	private readonly sendFailureEmitter = this._register(new Emitter<SendFailure>());
+	private readonly syncEmitter = this._register(new Emitter<void>());
+	readonly onDidChangeStatus: Event<ConnectionStatus> = this.statusEmitter.event;
+	readonly onDidReceiveMessage: Event<IncomingMessage> = this.messageEmitter.event;
+	readonly onDidReceiveServerEvent: Event<ServerEvent> = this.serverEventEmitter.event;
+	readonly onDidFailToSend: Event<SendFailure> = this.sendFailureEmitter.event;
+	/** After every successful (re)connect, once channels are rejoined and history caught up. */
+	readonly onDidSynchronize: Event<void> = this.syncEmitter.event;
+
+	private _status: ConnectionStatus;
+	/** Open but not initialized: kept after NickInUse so the next nick goes over the same socket. */
+	private pending: RpcSession | undefined;
+	private live: RpcSession | undefined;
+	private synced = false;
+	private sessionCount = 0;
+	private _nick: string | undefined;
+	private _limits: ServerLimits | undefined;
+	private _serverInfo: InitializeResult | undefined;
+	/** True from a successful connect until disconnect() or a kick: drops are then reconnected. */
+	private stayConnected = false;
+	private kickedReason: string | undefined;
+	private shutdownReason: string | undefined;
+	private reconnecting = false;
+	private trace: { value: TraceSetting; tracer: Tracer } | undefined;
+
+	constructor(private readonly options: ChatClientOptions) {
+		super();
+		this.log = options.log ?? nullLog;
+		this.reconnectTimer = new ReconnectTimer(options.backoff);
+		this.store = options.store ?? new ConversationStore();
+		this.sender = new OutboxSender(this.outbox, this.store, () => (this.live && this.synced ? this.live.connection : undefined), (failure) => this.sendFailureEmitter.fire(failure), this.log);
+		this._register(toDisposable(() => this.store.dispose()));
+		this._register(toDisposable(() => this.stop()));
+		this._status = { state: 'offline', server: this.serverLabel };
+	}
+
+	get status(): ConnectionStatus {
+		return this._status;
+	}
+
+	get nick(): string | undefined {
+		return this._nick;
+	}
+
+	get limits(): ServerLimits | undefined {
+		return this._limits;
+	}
+
+	get serverInfo(): InitializeResult | undefined {
+		return this._serverInfo;
+	}
+
+	/** Increases with every socket opened; tells tests and logs whether a socket was reused. */
+	get socketCount(): number {
+		return this.sessionCount;
+	}
+
+	get isConnected(): boolean {
+		return this._status.state === 'connected';
+	}
+
+	private get serverLabel(): string {
+		return formatEndpoint(this.options.endpoint());
+	}
+
+	/**
+	 * Connects (or reuses the socket left open by a refused nick) and initializes as
+	 * `nick`. Rejects with the server's ResponseError (NickInUse, InvalidNick, ...) or a
+	 * ConnectError; after NickInUse, call again with another nick.
+	 */
+	async connect(nick: string): Promise<InitializeResult> {
+		const problem = nickProblem(nick);
+		if (problem) {
+			throw new Error(problem);
+		}
+		if (this.live) {
+			if (nickKey(nick) === nickKey(this._nick ?? '') && this._serverInfo) {
+				return this._serverInfo;
+			}
+			throw new Error(`Already connected as ${this._nick}; use /nick to change nick.`);
+		}
+		this.reconnectTimer.cancel();
+		this.kickedReason = undefined;
+		this.setStatus('connecting', undefined, nick);
+		let session: RpcSession | undefined;
+		try {
+			session = this.pending && !this.pending.isClosed ? this.pending : await this.openSession();
+			this.pending = session;
+			const result = await this.initialize(session, nick);
+			await this.onInitialized(session, result);
+			return result;
+		} catch (error) {
+			const keepSocket = error instanceof ResponseError && session && !session.isClosed;
+			if (!keepSocket) {
+				this.dropPending();
+			}
+			if (!this.live) {
+				this.setStatus('offline', error instanceof ConnectError ? error.message : errorMessage(error));
+			}
+			throw error;
+		}
+	}
+
+	/** Says goodbye (session/quit), closes, and stops reconnecting. Pending outbox entries stay. */
+	async disconnect(reason = 'leaving'): Promise<void> {
+		this.stayConnected = false;
+		this.reconnectTimer.cancel();
+		const live = this.live;
+		if (live && !live.isClosed) {
+			try {
+				await withTimeout(live.connection.sendRequest(QuitRequest.type, { reason }), 1000);
+			} catch (error) {
+				this.log.debug(`[client] quit: ${errorMessage(error)}`);
+			}
+		}
+		this.stop();
+		// With nothing live (a failed connect), keep the reason it failed.
+		this.setStatus('offline', live ? 'Disconnected' : this._status.detail);
+	}
+
+	/** While reconnecting: try now instead of waiting for the backoff timer. */
+	reconnectNow(): void {
+		if (this._status.state === 'reconnecting') {
+			this.reconnectTimer.cancel();
+			void this.reconnectAttempt();
+		}
+	}
+
+	setTrace(value: TraceSetting, tracer: Tracer): void {
+		this.trace = { value, tracer };
+		for (const session of [this.pending, this.live]) {
+			session?.setTrace(value, tracer);
+		}
+	}
+
+	async join(channel: string): Promise<string> {
+		const problem = channelProblem(channel);
+		if (problem) {
+			throw new Error(problem);
+		}
+		const conversation = await joinChannel(this.requireLive(), this.store, channel);
+		this.store.setActive(conversation.id);
+		return conversation.id;
+	}
+
+	/** Leaves a channel (server side too) or closes a DM. Works offline too. */
+	leave(conversationId: string): Promise<void> {
+		return leaveConversation(this.live?.connection, this.store, this.outbox, conversationId);
+	}
+
+	/** Opens (and makes active) the DM conversation with `nick`, with its latest history. */
+	async openDirect(nick: string): Promise<string> {
+		const problem = nickProblem(nick);
+		if (problem) {
+			throw new Error(problem);
+		}
+		if (nickKey(nick) === nickKey(this._nick ?? '')) {
+			throw new Error('That is you: pick someone else to message.');
+		}
+		const conversation = await openDirect(this.live?.connection, this.store, nick);
+		this.store.setActive(conversation.id);
+		return conversation.id;
+	}
+
+	/**
+	 * Queues `text` for a conversation and sends it as soon as the session is up. The
+	 * entry keeps its clientMsgId for every retry, so the server stores it once.
+	 */
+	send(conversationId: string, text: string): OutboxEntry {
+		const conversation = this.store.get(conversationId);
+		if (!conversation) {
+			throw new Error(`No conversation "${conversationId}"; join it first.`);
+		}
+		if (text.trim() === '') {
+			throw new Error('Nothing to send.');
+		}
+		if (this._limits && text.length > this._limits.maxMessageLength) {
+			throw new Error(`The message is ${text.length} characters long; the server accepts at most ${this._limits.maxMessageLength}.`);
+		}
+		if (conversation.kind === 'channel' && !conversation.joined) {
+			throw new Error(`You are not in ${conversation.name}; join it first.`);
+		}
+		const to = conversation.kind === 'channel' ? conversation.id : conversation.name;
+		const entry = this.outbox.add(conversation.id, to, text);
+		this.store.addPending(conversation.id, to, text, entry.clientMsgId);
+		void this.sender.flush();
+		return entry;
+	}
+
+	/** Sends one outbox entry again with its clientMsgId (what a retry after a lost answer does). */
+	resend(entry: Pick<OutboxEntry, 'to' | 'text' | 'clientMsgId'>): Promise<Message> {
+		return sendEntry(this.requireLive(), entry);
+	}
+
+	/** Pages back: the messages before the oldest one shown (or before `before`). */
+	loadOlder(conversationId: string, before?: number): Promise<void> {
+		return loadOlder(this.requireLive(), this.store, conversationId, before);
+	}
+
+	listChannels(): Promise<ChannelListResult['channels']> {
+		return listChannels(this.requireLive());
+	}
+
+	listUsers(): Promise<UserListResult['users']> {
+		return listUsers(this.requireLive());
+	}
+
+	async setNick(nick: string): Promise<string> {
+		const problem = nickProblem(nick);
+		if (problem) {
+			throw new Error(problem);
+		}
+		const result = await this.requireLive().sendRequest(SetNickRequest.type, { nick });
+		const newNick = hasStrings(result, 'nick') ? result.nick : nick;
+		const oldNick = this._nick ?? '';
+		this._nick = newNick;
+		if (oldNick !== newNick) {
+			this.store.nickChanged(oldNick, newNick);
+		}
+		this.setStatus('connected');
+		return newNick;
+	}
+
+	private requireLive(): MessageConnection {
+		if (!this.live || this.live.isClosed) {
+			throw new Error('Not connected to the Parley server.');
+		}
+		return this.live.connection;
+	}
+
+	private async openSession(): Promise<RpcSession> {
+		const endpoint = this.options.endpoint();
+		const id = ++this.sessionCount;
+		const session = await RpcSession.open(id, endpoint, this.options.connectTimeoutMs ?? 10_000, this.pushHandlers(() => session), this.log);
+		this.log.info(`[client] socket ${id} open to ${formatEndpoint(endpoint)}`);
+		if (this.trace) {
+			session.setTrace(this.trace.value, this.trace.tracer);
+		}
+		session.onDidClose(() => this.onSessionClosed(session));
+		return session;
+	}
+
+	private async initialize(session: RpcSession, nick: string): Promise<InitializeResult> {
+		const result: unknown = await session.connection.sendRequest(InitializeRequest.type, {
+			protocolVersion: PROTOCOL_VERSION,
+			nick,
+			...(this.options.clientInfo ? { clientInfo: this.options.clientInfo } : {}),
+		});
+		if (!isInitializeResult(result)) {
+			throw new ProtocolViolation('initialize answer');
+		}
+		return result;
+	}
+
+	private async onInitialized(session: RpcSession, result: InitializeResult): Promise<void> {
+		this.pending = undefined;
+		this.live = session;
+		this.synced = false;
+		this._nick = result.nick;
+		this._limits = result.limits;
+		this._serverInfo = result;
+		this.shutdownReason = undefined;
+		this.stayConnected = true;
+		this.reconnectTimer.reset();
+		this.store.setSelf(result.nick);
+		this.setStatus('connected');
+		this.log.info(`[client] signed in as ${result.nick} on ${result.serverInfo?.name ?? 'server'} ${result.serverInfo?.version ?? ''}`);
+		await resync(session.connection, this.store, { pageSize: this.options.historyPageSize ?? MAX_HISTORY_LIMIT, maxCatchUp: this.options.maxCatchUp ?? 5000 }, this.log);
+		if (this.live === session) {
+			this.synced = true;
+			this.syncEmitter.fire();
+			void this.sender.flush();
+		}
+	}
+
+	private onSessionClosed(session: RpcSession): void {
+		session.dispose();
+		if (session === this.pending) {
+			this.pending = undefined;
+			return;
+		}
+		if (session !== this.live) {
+			return;
+		}
+		this.live = undefined;
+		this.synced = false;
+		if (this.kickedReason !== undefined) {
+			this.stayConnected = false;
+			this.setStatus('offline', `Kicked by the server: ${this.kickedReason}`);
+		} else if (!this.stayConnected) {
+			this.setStatus('offline', this._status.detail);
+		} else {
+			this.scheduleReconnect(this.shutdownReason !== undefined ? `The server shut down (${this.shutdownReason})` : 'Connection lost');
+		}
+	}
+
+	private scheduleReconnect(why: string): void {
+		if (this.isDisposed || !this.stayConnected) {
+			return;
+		}
+		const delay = this.reconnectTimer.schedule(() => void this.reconnectAttempt());
+		this.setStatus('reconnecting', `${why}; retrying in ${Math.max(1, Math.round(delay / 1000))} s (attempt ${this.reconnectTimer.attempts})`);
+		this.log.info(`[client] ${why}; reconnecting in ${delay} ms`);
+	}
+
+	private async reconnectAttempt(): Promise<void> {
+		if (this.reconnecting || this.live || !this.stayConnected || this._nick === undefined) {
+			return;
+		}
+		this.reconnecting = true;
+		let session: RpcSession | undefined;
+		try {
+			session = await this.openSession();
+			this.pending = session;
+			const result = await this.initialize(session, this._nick);
+			await this.onInitialized(session, result);
+		} catch (error) {
+			if (session && session === this.pending) {
+				this.dropPending();
+			}
+			if (error instanceof ResponseError && FATAL_LOGIN_ERRORS.includes(error.code)) {
+				this.stayConnected = false;
+				this.setStatus('offline', `Could not sign in again as ${this._nick}: ${error.message}`);
+			} else {
+				// NickInUse here is our own old session, not yet noticed as gone by the server.
+				this.scheduleReconnect(error instanceof ConnectError ? error.message : errorMessage(error));
+			}
+		} finally {
+			this.reconnecting = false;
+		}
+	}
+
+	private pushHandlers(session: () => RpcSession): ServerPushHandlers {
+		// Notifications of a session that is no longer the live one are stale.
+		const current = () => session() === this.live;
+		return {
+			message: (message) => {
+				// A message for a channel just left can cross the leave request: drop it.
+				if (!current() || (isChannelTarget(message.to) && !this.store.get(message.to)?.joined)) {
+					return;
+				}
+				for (const added of this.store.addMessages([message], true)) {
+					const conversation = this.store.conversationOf(added);
+					const direct = conversation.kind === 'dm';
+					const mention = !direct && mentionsNick(added.text, this._nick ?? '');
+					this.messageEmitter.fire({ message: added, conversation: conversation.id, direct, mention });
+				}
+			},
+			memberJoined: (channel, nick) => current() && this.store.memberJoined(channel, nick),
+			memberLeft: (channel, nick, reason) => current() && this.store.memberLeft(channel, nick, reason),
+			topicChanged: (channel, topic, by) => current() && this.store.topicChanged(channel, topic, by),
+			nickChanged: (oldNick, newNick) => {
+				// Our own change was applied when user/setNick answered.
+				if (current() && newNick !== this._nick) {
+					this.store.nickChanged(oldNick, newNick);
+				}
+			},
+			kicked: (reason) => {
+				this.kickedReason = reason;
+				this.log.warn(`[client] kicked: ${reason}`);
+				this.serverEventEmitter.fire({ kind: 'kicked', text: reason });
+			},
+			shutdown: (reason) => {
+				this.shutdownReason = reason;
+				this.log.info(`[client] server shutting down: ${reason}`);
+				this.serverEventEmitter.fire({ kind: 'shutdown', text: reason });
+			},
+			notice: (text) => this.serverEventEmitter.fire({ kind: 'notice', text }),
+		};
+	}
+
+	private setStatus(state: ConnectionState, detail?: string, nick = this._nick): void {
+		this._status = { state, server: this.serverLabel, ...(nick ? { nick } : {}), ...(detail ? { detail } : {}) };
+		this.statusEmitter.fire(this._status);
+	}
+
+	private dropPending(): void {
+		this.pending?.dispose();
+		this.pending = undefined;
+	}
+
+	/** Closes every socket and timer without a goodbye. */
+	private stop(): void {
+		this.stayConnected = false;
+		this.reconnectTimer.cancel();
+		this.dropPending();
+		const live = this.live;
+		this.live = undefined;
+		this.synced = false;
+		live?.dispose();
+	}
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+	let timer: NodeJS.Timeout | undefined;
+	return Promise.race([
+		promise,
+		new Promise<T>((_, reject) => {
+			timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+		}),
+	]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,43 @@
+/** The public shapes of the ChatClient: its options and what its events carry. */
+import type { ConnectionState } from '../../media/messages';
+import type { ClientInfo, Message } from '../../protocol/types';
+import type { BackoffOptions } from './backoff';
+import type { ConversationStore } from './conversationStore';
+import type { ClientLog } from './log';
+import type { Endpoint } from './transport';
+
+export interface ChatClientOptions {
+	/** Read at every connect, so a settings change applies to the next one. */
+	endpoint: () => Endpoint;
+	clientInfo?: ClientInfo;
+	log?: ClientLog;
+	backoff?: BackoffOptions;
+	connectTimeoutMs?: number;
+	/** Page size while catching up after a reconnect; default the protocol's maximum. */
+	historyPageSize?: number;
+	/** Most missed messages fetched per conversation before showing only the latest. */
+	maxCatchUp?: number;
+	store?: ConversationStore;
+}
+
+export interface ConnectionStatus {
+	state: ConnectionState;
+	/** host:port of the server. */
+	server: string;
+	nick?: string;
+	/** Why the state is what it is: the last error, the kick reason, when the next try is. */
+	detail?: string;
+}
+
+/** A live message from someone else, for notifications. */
+export interface IncomingMessage {
+	message: Message;
+	conversation: string;
+	direct: boolean;
+	mention: boolean;
+}
+
+export interface ServerEvent {
+	kind: 'kicked' | 'shutdown' | 'notice';
+	text: string;
+}

@@ -1,0 +1,391 @@
+import { Emitter, type Event } from 'vscode-jsonrpc/node';
+import type { ChannelInfo, Message } from '../../protocol/types';
+import { isChannelTarget, nickKey, normalizeChannel } from '../../protocol/names';
+import type { ConversationView, HostMessage } from '../../media/messages';
+import { Conversation } from './conversation';
+import { mentionsNick } from './mentions';
+
+/** The changes the store reports; they are webview messages, forwarded as they are. */
+export type StoreChange = Extract<HostMessage, { type: 'conversations' | 'timeline' | 'append' | 'prepend' | 'acknowledged' | 'members' }>;
+
+/** The conversation id of a message target: `#channel` in lower case, or the nick key. */
+export function conversationId(target: string): string {
+	return isChannelTarget(target) ? normalizeChannel(target) : nickKey(target);
+}
+
+/**
+ * Every conversation of the session: messages (each at most once, in id order),
+ * pending outbox items, members, unread and mention counts, and which conversation
+ * is active. Knows nothing of sockets or VS Code; it reports changes through
+ * `onDidChange` as webview messages.
+ */
+export class ConversationStore {
+	private readonly conversations = new Map<string, Conversation>();
+	private self = '';
+	private activeId: string | undefined;
+	private visible = false;
+	private readonly changeEmitter = new Emitter<StoreChange>();
+	readonly onDidChange: Event<StoreChange> = this.changeEmitter.event;
+
+	/** The user's own nick: it decides which side of a DM is "the other" and what a mention is. */
+	setSelf(nick: string): void {
+		this.self = nick;
+	}
+
+	get selfNick(): string {
+		return this.self;
+	}
+
+	get(id: string): Conversation | undefined {
+		return this.conversations.get(conversationId(id));
+	}
+
+	list(): Conversation[] {
+		return [...this.conversations.values()].sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'channel' ? -1 : 1));
+	}
+
+	joinedChannels(): Conversation[] {
+		return this.list().filter((c) => c.kind === 'channel' && c.joined);
+	}
+
+	directConversations(): Conversation[] {
+		return this.list().filter((c) => c.kind === 'dm');
+	}
+
+	get active(): string | undefined {
+		return this.activeId;
+	}
+
+	/** Opens a channel conversation (empty, not yet loaded) if there is none. */
+	ensureChannel(name: string): Conversation {
+		return this.ensure(normalizeChannel(name), 'channel', normalizeChannel(name));
+	}
+
+	ensureDirect(nick: string): Conversation {
+		const conversation = this.ensure(nickKey(nick), 'dm', nick);
+		conversation.name = nick;
+		return conversation;
+	}
+
+	/** Channels the user was in last session; rejoined on the next connect. */
+	restoreChannels(names: readonly string[]): void {
+		for (const name of names) {
+			this.ensureChannel(name).joined = true;
+		}
+		this.emitConversations();
+	}
+
+	views(): ConversationView[] {
+		return this.list().map((c) => c.view());
+	}
+
+	totals(): { unread: number; mentions: number } {
+		let unread = 0;
+		let mentions = 0;
+		for (const c of this.conversations.values()) {
+			unread += c.unread;
+			mentions += c.mentions;
+		}
+		return { unread, mentions };
+	}
+
+	setActive(id: string | undefined): void {
+		const conversation = id === undefined ? undefined : this.get(id);
+		this.activeId = conversation?.id;
+		this.clearIfFocused();
+		this.emitConversations();
+	}
+
+	/** Whether the chat panel is visible: unread counts only grow for what the user cannot see. */
+	setVisible(visible: boolean): void {
+		this.visible = visible;
+		if (this.clearIfFocused()) {
+			this.emitConversations();
+		}
+	}
+
+	isFocused(id: string): boolean {
+		return this.visible && this.activeId === conversationId(id);
+	}
+
+	/** Which conversation a message belongs to: its channel, or the other party of a DM. */
+	conversationOf(message: Message): Conversation {
+		if (isChannelTarget(message.to)) {
+			return this.ensureChannel(message.to);
+		}
+		const other = nickKey(message.from) === nickKey(this.self) ? message.to : message.from;
+		return this.ensureDirect(other);
+	}
+
+	/**
+	 * Adds messages (live or fetched), skipping ids already stored. `countUnread` is false
+	 * for history the user is merely shown (first join, paging back). Returns the new ones.
+	 */
+	addMessages(messages: readonly Message[], countUnread: boolean): Message[] {
+		const byConversation = new Map<Conversation, Message[]>();
+		for (const message of messages) {
+			const conversation = this.conversationOf(message);
+			byConversation.set(conversation, [...(byConversation.get(conversation) ?? []), message]);
+		}
+		const added: Message[] = [];
+		for (const [conversation, batch] of byConversation) {
+			added.push(...this.insertInto(conversation, batch, countUnread));
+		}
+		if (added.length > 0) {
+			this.emitConversations();
+		}
+		return added;
+	}
+
+	/**
+	 * Applies a channel/join answer. The first time, its history becomes the timeline;
+	 * on a rejoin it is merged, and what is newer than the last id seen counts as unread.
+	 */
+	applyJoin(channel: ChannelInfo, members: string[], history: readonly Message[], hasMoreBefore: boolean): Conversation {
+		const conversation = this.ensureChannel(channel.name);
+		conversation.joined = true;
+		conversation.topic = channel.topic || undefined;
+		conversation.members = [...members];
+		if (conversation.loaded) {
+			const seen = conversation.lastSeenId;
+			this.insertInto(conversation, history.filter((m) => m.id > seen), true);
+			this.insertInto(conversation, history.filter((m) => m.id <= seen), false);
+		} else {
+			conversation.reset(history, hasMoreBefore);
+			this.resolvePending(conversation, history);
+			this.fireTimeline(conversation);
+		}
+		this.fire({ type: 'members', conversation: conversation.id, members: [...members] });
+		this.emitConversations();
+		return conversation;
+	}
+
+	/**
+	 * Replaces a conversation's timeline by `latest` (too much was missed to fetch it
+	 * all), keeping anything newer that already arrived live. The user pages back for more.
+	 */
+	resetTo(id: string, latest: readonly Message[], unread: number): void {
+		const conversation = this.get(id);
+		if (!conversation) {
+			return;
+		}
+		const newest = latest.reduce((top, m) => Math.max(top, m.id), 0);
+		conversation.reset([...latest, ...conversation.messagesAfter(newest)], true);
+		if (!this.isFocused(conversation.id)) {
+			conversation.unread += unread;
+		}
+		this.fireTimeline(conversation);
+		this.emitConversations();
+	}
+
+	/** Sets a DM's first page of history. */
+	applyDirectHistory(nick: string, messages: readonly Message[], hasMoreBefore: boolean): Conversation {
+		const conversation = this.ensureDirect(nick);
+		if (conversation.loaded) {
+			this.insertInto(conversation, messages, false);
+		} else {
+			conversation.reset(messages, hasMoreBefore);
+			this.fire({ type: 'timeline', conversation: conversation.id, items: conversation.timeline(), hasMoreBefore });
+		}
+		return conversation;
+	}
+
+	/** Older messages from paging back; reported as `prepend` with what was new. */
+	prependOlder(id: string, messages: readonly Message[], hasMoreBefore: boolean): void {
+		const conversation = this.get(id);
+		if (!conversation) {
+			return;
+		}
+		const { inserted } = conversation.insert(messages);
+		conversation.hasMoreBefore = hasMoreBefore;
+		const items = inserted.map((message) => ({ kind: 'message' as const, message }));
+		this.fire({ type: 'prepend', conversation: conversation.id, items, hasMoreBefore });
+	}
+
+	addPending(conversationKey: string, to: string, text: string, clientMsgId: string): void {
+		const conversation = this.get(conversationKey);
+		if (!conversation) {
+			return;
+		}
+		const item = conversation.addPending(this.self, to, text, clientMsgId);
+		this.fire({ type: 'append', conversation: conversation.id, items: [item] });
+	}
+
+	/** The server stored an outbox message: replace the pending item by it. */
+	acknowledge(clientMsgId: string, message: Message): void {
+		const conversation = this.conversationOf(message);
+		const wasPending = conversation.removePending(clientMsgId);
+		const { inserted, trimmed } = conversation.insert([message]);
+		if (wasPending && inserted.length === 1 && !trimmed) {
+			this.fire({ type: 'acknowledged', conversation: conversation.id, clientMsgId, message });
+		} else if (wasPending || inserted.length > 0) {
+			this.fireTimeline(conversation);
+		}
+	}
+
+	/** The server refused an outbox message for good: drop its pending item. */
+	dropPending(conversationKey: string, clientMsgId: string): void {
+		const conversation = this.get(conversationKey);
+		if (conversation?.removePending(clientMsgId)) {
+			this.fireTimeline(conversation);
+		}
+	}
+
+	addEvent(id: string, text: string): void {
+		const conversation = this.get(id);
+		if (conversation) {
+			const item = conversation.addEvent(text);
+			this.fire({ type: 'append', conversation: conversation.id, items: [item] });
+		}
+	}
+
+	memberJoined(channel: string, nick: string): void {
+		const conversation = this.get(channel);
+		if (!conversation || conversation.kind !== 'channel') {
+			return;
+		}
+		if (!conversation.members?.some((m) => nickKey(m) === nickKey(nick))) {
+			conversation.members = [...(conversation.members ?? []), nick];
+		}
+		this.fire({ type: 'members', conversation: conversation.id, members: [...conversation.members] });
+		this.addEvent(conversation.id, `${nick} joined ${conversation.name}`);
+		this.emitConversations();
+	}
+
+	memberLeft(channel: string, nick: string, reason?: string): void {
+		const conversation = this.get(channel);
+		if (!conversation || conversation.kind !== 'channel') {
+			return;
+		}
+		conversation.members = (conversation.members ?? []).filter((m) => nickKey(m) !== nickKey(nick));
+		this.fire({ type: 'members', conversation: conversation.id, members: [...conversation.members] });
+		this.addEvent(conversation.id, `${nick} left ${conversation.name}${reason ? ` (${reason})` : ''}`);
+		this.emitConversations();
+	}
+
+	topicChanged(channel: string, topic: string, by: string): void {
+		const conversation = this.get(channel);
+		if (!conversation) {
+			return;
+		}
+		conversation.topic = topic || undefined;
+		this.addEvent(conversation.id, topic ? `${by} set the topic: ${topic}` : `${by} cleared the topic`);
+		this.emitConversations();
+	}
+
+	/** Someone (maybe the user) changed nick: update member lists and say so where they are. */
+	nickChanged(oldNick: string, newNick: string): void {
+		const mine = nickKey(oldNick) === nickKey(this.self);
+		if (mine) {
+			this.self = newNick;
+		}
+		for (const conversation of this.conversations.values()) {
+			const isMember = conversation.members?.some((m) => nickKey(m) === nickKey(oldNick)) ?? false;
+			const isPeer = conversation.kind === 'dm' && conversation.id === nickKey(oldNick);
+			if (isMember) {
+				conversation.members = conversation.members!.map((m) => (nickKey(m) === nickKey(oldNick) ? newNick : m));
+				this.fire({ type: 'members', conversation: conversation.id, members: [...conversation.members] });
+			}
+			if (isMember || isPeer || mine) {
+				this.addEvent(conversation.id, `${oldNick} is now known as ${newNick}`);
+			}
+		}
+		this.emitConversations();
+	}
+
+	/** The user left a channel or closed a DM. */
+	remove(id: string): void {
+		const conversation = this.get(id);
+		if (!conversation) {
+			return;
+		}
+		this.conversations.delete(conversation.id);
+		if (this.activeId === conversation.id) {
+			this.activeId = this.list()[0]?.id;
+		}
+		this.emitConversations();
+	}
+
+	/** Re-sends every timeline (a webview that just became ready). */
+	snapshot(): StoreChange[] {
+		return [
+			{ type: 'conversations', conversations: this.views(), ...(this.activeId ? { active: this.activeId } : {}) },
+			...this.list().map((c): StoreChange => ({ type: 'timeline', conversation: c.id, items: c.timeline(), hasMoreBefore: c.hasMoreBefore })),
+			...this.list().flatMap((c): StoreChange[] => (c.members ? [{ type: 'members', conversation: c.id, members: [...c.members] }] : [])),
+		];
+	}
+
+	dispose(): void {
+		this.changeEmitter.dispose();
+	}
+
+	private ensure(id: string, kind: 'channel' | 'dm', name: string): Conversation {
+		let conversation = this.conversations.get(id);
+		if (!conversation) {
+			conversation = new Conversation(id, kind, name);
+			this.conversations.set(id, conversation);
+			this.activeId ??= id;
+			this.emitConversations();
+		}
+		return conversation;
+	}
+
+	private insertInto(conversation: Conversation, messages: readonly Message[], countUnread: boolean): Message[] {
+		if (messages.length === 0) {
+			return [];
+		}
+		const { inserted, atEnd, trimmed } = conversation.insert(messages);
+		const resolved = this.resolvePending(conversation, inserted);
+		if (countUnread && !this.isFocused(conversation.id)) {
+			for (const message of inserted) {
+				if (nickKey(message.from) !== nickKey(this.self)) {
+					conversation.unread++;
+					if (conversation.kind === 'dm' || mentionsNick(message.text, this.self)) {
+						conversation.mentions++;
+					}
+				}
+			}
+		}
+		if (inserted.length > 0) {
+			if (atEnd && !trimmed && !resolved) {
+				this.fire({ type: 'append', conversation: conversation.id, items: inserted.map((message) => ({ kind: 'message', message })) });
+			} else {
+				this.fireTimeline(conversation);
+			}
+		}
+		return inserted;
+	}
+
+	/** Drops pending items whose message arrived by another way (history after a lost answer). */
+	private resolvePending(conversation: Conversation, messages: readonly Message[]): boolean {
+		let resolved = false;
+		for (const message of messages) {
+			if (message.clientMsgId !== undefined && nickKey(message.from) === nickKey(this.self)) {
+				resolved = conversation.removePending(message.clientMsgId) || resolved;
+			}
+		}
+		return resolved;
+	}
+
+	private clearIfFocused(): boolean {
+		const conversation = this.activeId === undefined ? undefined : this.conversations.get(this.activeId);
+		if (!this.visible || !conversation || (conversation.unread === 0 && conversation.mentions === 0)) {
+			return false;
+		}
+		conversation.unread = 0;
+		conversation.mentions = 0;
+		return true;
+	}
+
+	private fireTimeline(conversation: Conversation): void {
+		this.fire({ type: 'timeline', conversation: conversation.id, items: conversation.timeline(), hasMoreBefore: conversation.hasMoreBefore });
+	}
+
+	private emitConversations(): void {
+		this.fire({ type: 'conversations', conversations: this.views(), ...(this.activeId ? { active: this.activeId } : {}) });
+	}
+
+	private fire(change: StoreChange): void {
+		this.changeEmitter.fire(change);
+	}
+}

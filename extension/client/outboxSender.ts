@@ -1,0 +1,82 @@
+import { ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
+import { ErrorCodes, type RateLimitedData } from '../../protocol/errors';
+import { isMessage, SendMessageRequest } from '../../protocol/messages';
+import type { Message } from '../../protocol/types';
+import type { ConversationStore } from './conversationStore';
+import { ProtocolViolation } from './guards';
+import type { ClientLog } from './log';
+import type { Outbox, OutboxEntry } from './outbox';
+
+export interface SendFailure {
+	entry: OutboxEntry;
+	reason: string;
+}
+
+/** message/send with the entry's clientMsgId: the server stores it once however often it is sent. */
+export async function sendEntry(connection: MessageConnection, entry: Pick<OutboxEntry, 'to' | 'text' | 'clientMsgId'>): Promise<Message> {
+	const result: unknown = await connection.sendRequest(SendMessageRequest.type, { to: entry.to, text: entry.text, clientMsgId: entry.clientMsgId });
+	const message = typeof result === 'object' && result !== null ? (result as { message?: unknown }).message : undefined;
+	if (!isMessage(message)) {
+		throw new ProtocolViolation('message/send answer');
+	}
+	return message;
+}
+
+function retryDelay(error: ResponseError<unknown>): number {
+	const data = error.data as Partial<RateLimitedData> | undefined;
+	const wanted = typeof data?.retryAfterMs === 'number' ? data.retryAfterMs : 1000;
+	return Math.min(10_000, Math.max(50, wanted));
+}
+
+/**
+ * Drains the outbox over the current connection, one message at a time so that they
+ * arrive in the order typed. A dropped connection leaves the rest for the next one; a
+ * refusal (not in channel, too long, no such nick) drops that message and says so.
+ */
+export class OutboxSender {
+	private flushing = false;
+
+	constructor(
+		private readonly outbox: Outbox,
+		private readonly store: ConversationStore,
+		/** The connection to send on, or undefined while there is none ready (offline, rejoining). */
+		private readonly connection: () => MessageConnection | undefined,
+		private readonly onFailure: (failure: SendFailure) => void,
+		private readonly log: ClientLog,
+	) {}
+
+	async flush(): Promise<void> {
+		if (this.flushing) {
+			return;
+		}
+		this.flushing = true;
+		try {
+			for (let entry = this.outbox.peek(), connection = this.connection(); entry && connection; entry = this.outbox.peek(), connection = this.connection()) {
+				entry.attempts++;
+				try {
+					const message = await sendEntry(connection, entry);
+					this.outbox.remove(entry.clientMsgId);
+					this.store.acknowledge(entry.clientMsgId, message);
+				} catch (error) {
+					if (!(error instanceof ResponseError)) {
+						// The connection went away. Go on only if a new one is already up.
+						if (this.connection() === connection) {
+							break;
+						}
+						continue;
+					}
+					if (error.code === ErrorCodes.RateLimited) {
+						await new Promise((resolve) => setTimeout(resolve, retryDelay(error)).unref());
+						continue;
+					}
+					this.outbox.remove(entry.clientMsgId);
+					this.store.dropPending(entry.conversation, entry.clientMsgId);
+					this.log.warn(`[outbox] message to ${entry.to} refused: ${error.message}`);
+					this.onFailure({ entry, reason: error.message });
+				}
+			}
+		} finally {
+			this.flushing = false;
+		}
+	}
+}

@@ -1,0 +1,101 @@
+import type { Socket } from 'node:net';
+import {
+	createMessageConnection, Emitter, SocketMessageReader, SocketMessageWriter, Trace,
+	type Event, type MessageConnection, type Tracer,
+} from 'vscode-jsonrpc/node';
+import { KickedNotification, NoticeNotification, PingRequest, ShutdownNotification } from '../../protocol/session';
+import { MemberJoinedNotification, MemberLeftNotification, TopicChangedNotification } from '../../protocol/channels';
+import { NickChangedNotification } from '../../protocol/users';
+import { isMessage, MessageNewNotification } from '../../protocol/messages';
+import type { Message } from '../../protocol/types';
+import { Disposable, toDisposable } from './disposable';
+import { hasStrings } from './guards';
+import type { ClientLog } from './log';
+import { openSocket, type Endpoint } from './transport';
+
+/** What the server pushes; every field already checked. */
+export interface ServerPushHandlers {
+	message(message: Message): void;
+	memberJoined(channel: string, nick: string): void;
+	memberLeft(channel: string, nick: string, reason: string | undefined): void;
+	topicChanged(channel: string, topic: string, by: string): void;
+	nickChanged(oldNick: string, newNick: string): void;
+	kicked(reason: string): void;
+	shutdown(reason: string): void;
+	notice(text: string): void;
+}
+
+export type TraceSetting = 'off' | 'messages' | 'verbose';
+
+/**
+ * One TCP connection to the server and its JSON-RPC connection, with the server's
+ * notifications checked and handed to `handlers`. Initialized or not, it knows
+ * nothing of reconnecting: the ChatClient opens a new one for that.
+ */
+export class RpcSession extends Disposable {
+	private readonly closeEmitter = this._register(new Emitter<void>());
+	readonly onDidClose: Event<void> = this.closeEmitter.event;
+	readonly connection: MessageConnection;
+	private closed = false;
+
+	static async open(id: number, endpoint: Endpoint, timeoutMs: number, handlers: ServerPushHandlers, log: ClientLog): Promise<RpcSession> {
+		const socket = await openSocket(endpoint, timeoutMs);
+		return new RpcSession(id, socket, handlers, log);
+	}
+
+	private constructor(readonly id: number, private readonly socket: Socket, handlers: ServerPushHandlers, private readonly log: ClientLog) {
+		super();
+		this.connection = createMessageConnection(new SocketMessageReader(socket), new SocketMessageWriter(socket));
+		this._register(toDisposable(() => {
+			this.connection.dispose();
+			socket.destroy();
+		}));
+		socket.on('error', (error) => log.debug(`[session ${id}] socket error: ${error.message}`));
+		socket.on('close', () => this.markClosed());
+		this._register(this.connection.onClose(() => this.markClosed()));
+		this._register(this.connection.onError(([error]) => log.warn(`[session ${id}] ${error.message}`)));
+		this.listenTo(handlers);
+		this.connection.listen();
+	}
+
+	get isClosed(): boolean {
+		return this.closed;
+	}
+
+	setTrace(value: TraceSetting, tracer: Tracer): void {
+		void this.connection.trace(Trace.fromString(value), tracer).catch((error: unknown) => this.log.warn(`[session ${this.id}] trace: ${String(error)}`));
+	}
+
+	/** Closes after what is queued is written. */
+	end(): void {
+		this.socket.end();
+	}
+
+	override dispose(): void {
+		this.markClosed();
+		super.dispose();
+	}
+
+	private markClosed(): void {
+		if (!this.closed) {
+			this.closed = true;
+			this.closeEmitter.fire();
+		}
+	}
+
+	private listenTo(handlers: ServerPushHandlers): void {
+		const c = this.connection;
+		const drop = (what: string) => this.log.warn(`[session ${this.id}] dropped a malformed ${what} notification`);
+		c.onRequest(PingRequest.type, (params) => ({ token: typeof params?.token === 'string' ? params.token : undefined }));
+		c.onNotification(MessageNewNotification.type, (p) => (isMessage(p?.message) ? handlers.message(p.message) : drop(MessageNewNotification.method)));
+		c.onNotification(MemberJoinedNotification.type, (p) => (hasStrings(p, 'channel', 'nick') ? handlers.memberJoined(p.channel, p.nick) : drop(MemberJoinedNotification.method)));
+		c.onNotification(MemberLeftNotification.type, (p) => (hasStrings(p, 'channel', 'nick')
+			? handlers.memberLeft(p.channel, p.nick, typeof p.reason === 'string' ? p.reason : undefined)
+			: drop(MemberLeftNotification.method)));
+		c.onNotification(TopicChangedNotification.type, (p) => (hasStrings(p, 'channel', 'topic', 'by') ? handlers.topicChanged(p.channel, p.topic, p.by) : drop(TopicChangedNotification.method)));
+		c.onNotification(NickChangedNotification.type, (p) => (hasStrings(p, 'oldNick', 'newNick') ? handlers.nickChanged(p.oldNick, p.newNick) : drop(NickChangedNotification.method)));
+		c.onNotification(KickedNotification.type, (p) => handlers.kicked(hasStrings(p, 'reason') ? p.reason : 'no reason given'));
+		c.onNotification(ShutdownNotification.type, (p) => handlers.shutdown(hasStrings(p, 'reason') ? p.reason : 'no reason given'));
+		c.onNotification(NoticeNotification.type, (p) => (hasStrings(p, 'text') ? handlers.notice(p.text) : drop(NoticeNotification.method)));
+	}
+}

@@ -1,0 +1,136 @@
+import * as os from 'node:os';
+import * as vscode from 'vscode';
+import { ResponseError } from 'vscode-jsonrpc/node';
+import { ErrorCodes } from '../protocol/errors';
+import { nickProblem } from '../protocol/names';
+import type { ChatClient } from './client/chatClient';
+import { errorMessage } from './client/log';
+import { ConnectError, describeConnectError, formatEndpoint } from './client/transport';
+import { Commands, StateKeys } from './constants';
+import type { Logger } from './logger';
+import type { ParleySettings } from './settingsRules';
+
+export interface ConnectDeps {
+	client: ChatClient;
+	settings: () => ParleySettings;
+	state: vscode.Memento;
+	log: Logger;
+	showPanel: () => void;
+}
+
+/** The nick to use without asking: the setting, else the last one that worked. */
+export function knownNick(deps: ConnectDeps): string | undefined {
+	const fromSettings = deps.settings().nickname;
+	if (fromSettings) {
+		return fromSettings;
+	}
+	const last = deps.state.get<unknown>(StateKeys.lastNick);
+	return typeof last === 'string' && !nickProblem(last) ? last : undefined;
+}
+
+function suggestedNick(): string | undefined {
+	try {
+		const name = os.userInfo().username.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 32);
+		return nickProblem(name) ? undefined : name;
+	} catch {
+		return undefined;
+	}
+}
+
+async function askNick(prompt: string, value?: string): Promise<string | undefined> {
+	const nick = await vscode.window.showInputBox({
+		title: 'Parley: Nickname',
+		prompt,
+		value: value ?? suggestedNick(),
+		placeHolder: 'e.g. kim',
+		ignoreFocusOut: true,
+		validateInput: (text) => nickProblem(text.trim()),
+	});
+	return nick?.trim() || undefined;
+}
+
+/**
+ * "Chat: Connect": asks for a nick when none is known (and again on NickInUse), shows
+ * progress, explains failures, and opens the chat panel once connected.
+ */
+export async function connectInteractively(deps: ConnectDeps): Promise<boolean> {
+	const { client } = deps;
+	if (client.isConnected) {
+		deps.showPanel();
+		return true;
+	}
+	if (client.status.state === 'reconnecting') {
+		client.reconnectNow();
+		deps.showPanel();
+		return true;
+	}
+	let nick = knownNick(deps) ?? (await askNick('Choose the nickname others will see.'));
+	while (nick) {
+		const settings = deps.settings();
+		const server = formatEndpoint({ host: settings.host, port: settings.port });
+		let cancelled = false;
+		try {
+			const as = nick;
+			await vscode.window.withProgress(
+				{ location: vscode.ProgressLocation.Notification, title: `Parley: connecting to ${server} as ${as}…`, cancellable: true },
+				async (_progress, token) => {
+					const onCancel = token.onCancellationRequested(() => {
+						cancelled = true;
+						void client.disconnect('cancelled');
+					});
+					try {
+						await client.connect(as);
+					} finally {
+						onCancel.dispose();
+					}
+				},
+			);
+			await deps.state.update(StateKeys.lastNick, nick);
+			deps.showPanel();
+			return true;
+		} catch (error) {
+			if (cancelled) {
+				return false;
+			}
+			deps.log.warn(`connect to ${server} as ${nick} failed: ${errorMessage(error)}`);
+			if (error instanceof ResponseError && (error.code === ErrorCodes.NickInUse || error.code === ErrorCodes.InvalidNick)) {
+				const why = error.code === ErrorCodes.NickInUse ? `"${nick}" is already in use on ${server}.` : error.message;
+				nick = await askNick(`${why} Choose another nickname.`, nick);
+				continue;
+			}
+			await client.disconnect('connect failed');
+			if (error instanceof ConnectError) {
+				const choice = await vscode.window.showErrorMessage(describeConnectError(error), 'Retry', 'Open Settings', 'Show Log');
+				if (choice === 'Retry') {
+					continue;
+				}
+				if (choice === 'Open Settings') {
+					await vscode.commands.executeCommand('workbench.action.openSettings', 'parley.server');
+				} else if (choice === 'Show Log') {
+					await vscode.commands.executeCommand(Commands.showLog);
+				}
+				return false;
+			}
+			const reason = error instanceof ResponseError ? error.message : errorMessage(error);
+			void vscode.window.showErrorMessage(`Parley: could not connect to ${server} as ${nick}: ${reason}`);
+			return false;
+		}
+	}
+	// The user dismissed the nickname prompt: drop a socket kept open for another try.
+	await client.disconnect('no nickname');
+	return false;
+}
+
+/** `parley.autoConnect`: connects without any prompt when a nick is known; failures only show in the status bar and log. */
+export async function connectQuietly(deps: ConnectDeps): Promise<void> {
+	const nick = knownNick(deps);
+	if (!nick || deps.client.status.state !== 'offline') {
+		return;
+	}
+	try {
+		await deps.client.connect(nick);
+	} catch (error) {
+		deps.log.info(`auto-connect as ${nick} failed: ${errorMessage(error)}`);
+		await deps.client.disconnect('auto-connect failed');
+	}
+}

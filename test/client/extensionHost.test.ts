@@ -1,0 +1,160 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import type { HostMessage } from '../../media/messages';
+import { Commands } from '../../extension/constants';
+import { createHarness, waitFor } from './harness';
+import { eventually, fakeContext, installFakeVscode, type FakePanel, type FakeState } from './fakeVscode';
+
+const root = path.resolve(__dirname, '../../..');
+
+type ExtensionModule = typeof import('../../extension/extension');
+
+function posted(panel: FakePanel): HostMessage[] {
+	return panel.posted as HostMessage[];
+}
+
+/** The extension's wiring, run on a stand-in `vscode` module against a real server. */
+describe('extension host wiring (fake vscode API, real server)', function () {
+	this.timeout(10_000);
+	const h = createHarness();
+	let fake: FakeState;
+	let extension: ExtensionModule;
+	let context: ReturnType<typeof fakeContext>;
+
+	beforeEach(() => {
+		fake = installFakeVscode();
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		extension = require('../../extension/extension') as ExtensionModule;
+		context = fakeContext(root);
+	});
+
+	afterEach(async () => {
+		await extension.deactivate();
+		for (const d of context.subscriptions.splice(0)) {
+			d.dispose();
+		}
+		await h.cleanup();
+	});
+
+	function activate(config: Record<string, unknown>): void {
+		fake.config = config;
+		extension.activate(context as never);
+	}
+
+	it('registers every command and shows the status bar offline', () => {
+		activate({});
+		assert.deepEqual([...fake.commands.keys()].sort(), Object.values(Commands).sort());
+		assert.match(fake.statusBar.text, /debug-disconnect/);
+		assert.equal(fake.statusBar.command, Commands.openChat);
+	});
+
+	it('connects with progress, opens the panel with a strict CSP, and sends state only after ready', async () => {
+		const server = await h.server();
+		activate({ 'parley.server.port': server.port, 'parley.nickname': 'kim', 'parley.trace.server': 'messages' });
+		await fake.commands.get(Commands.connect)!();
+		assert.deepEqual(fake.progress, [`Parley: connecting to 127.0.0.1:${server.port} as kim…`]);
+		assert.ok(fake.log.some((l) => /\[rpc\] Sending request 'initialize/.test(l)), 'parley.trace.server traces RPC traffic');
+		assert.equal(fake.panels.length, 1);
+		const panel = fake.panels[0];
+		assert.equal(panel.viewType, 'parleyChat');
+		assert.equal(panel.webview.options.enableScripts, true);
+		assert.deepEqual(panel.webview.options.localResourceRoots?.map((u) => path.relative(root, u.path)).sort(), ['dist', 'media']);
+		const html = panel.webview.html;
+		const nonce = /script-src 'nonce-([^']+)'/.exec(html)?.[1];
+		assert.ok(nonce && nonce.length >= 16, 'a nonce in the CSP');
+		assert.match(html, /default-src 'none'/);
+		assert.ok(html.includes(`<script nonce="${nonce}" src="https://fake.vscode-cdn.net${root}/dist/webview.js"></script>`));
+		assert.ok(html.includes(`href="https://fake.vscode-cdn.net${root}/media/chat.css"`));
+		assert.ok(html.includes(`href="https://fake.vscode-cdn.net${root}/dist/codicons/codicon.css"`));
+		assert.ok(html.includes('<div id="app"></div>'));
+		assert.equal((html.match(/<script/g) ?? []).length, 1);
+		assert.equal(panel.posted.length, 0, 'nothing before ready');
+
+		panel.fromWebview({ type: 'ready' });
+		const connection = posted(panel).find((m) => m.type === 'connection');
+		assert.deepEqual(connection, { type: 'connection', state: 'connected', server: `127.0.0.1:${server.port}`, nick: 'kim' });
+		assert.ok(posted(panel).some((m) => m.type === 'conversations'));
+		assert.match(fake.statusBar.text, /comment-discussion/);
+		assert.equal(fake.globalState.get('parley.lastNick'), 'kim');
+	});
+
+	it('carries out webview messages: join, send, DM, bad input dropped, only safe links opened', async () => {
+		const server = await h.server();
+		const bob = await h.login(server.port, 'bob');
+		await bob.join('#general');
+		activate({ 'parley.server.port': server.port, 'parley.nickname': 'kim', 'parley.notifications': 'mentions' });
+		await fake.commands.get(Commands.connect)!();
+		const panel = fake.panels[0];
+		panel.fromWebview({ type: 'ready' });
+
+		panel.fromWebview({ type: 'join', channel: 'general' });
+		await eventually(() => posted(panel).some((m) => m.type === 'focus' && m.conversation === '#general'), 'focus on #general');
+		assert.ok(posted(panel).some((m) => m.type === 'members' && m.conversation === '#general' && m.members.includes('bob')));
+
+		const atBob = waitFor(bob.onDidReceiveMessage, (m) => m.message.text === 'hello bob', 'bob to receive');
+		panel.fromWebview({ type: 'send', conversation: '#general', text: 'hello bob' });
+		await atBob;
+		await eventually(() => posted(panel).some((m) => m.type === 'acknowledged'), 'acknowledged');
+
+		const before = panel.posted.length;
+		panel.fromWebview({ type: 'send', conversation: 5, text: 'x' });
+		panel.fromWebview({ type: 'nope' });
+		panel.fromWebview('send');
+		assert.equal(panel.posted.length, before, 'malformed messages do nothing');
+		assert.equal(fake.log.filter((l) => l.includes('dropped a malformed message from the webview')).length, 3);
+
+		panel.fromWebview({ type: 'openLink', url: 'javascript:alert(1)' });
+		panel.fromWebview({ type: 'openLink', url: 'https://example.com/x' });
+		await eventually(() => fake.opened.length === 1, 'the https link to open');
+		assert.deepEqual(fake.opened, ['https://example.com/x']);
+
+		panel.fromWebview({ type: 'join', channel: '#bad name' });
+		await eventually(() => posted(panel).some((m) => m.type === 'notice' && m.level === 'error'), 'an error notice');
+
+		// Panel hidden: a DM raises a notification; a plain channel message does not (setting "mentions").
+		panel.setVisible(false);
+		bob.send('#general', 'just chatting');
+		await bob.openDirect('kim');
+		bob.send('kim', 'psst kim');
+		await eventually(() => fake.shown.some((s) => s.text === 'bob (direct message): psst kim'), 'a DM notification');
+		assert.ok(!fake.shown.some((s) => s.text.includes('just chatting')));
+		assert.match(fake.statusBar.text, /comment-discussion\) 2 \$\(mention\)1/);
+	});
+
+	it('asks for another nick on NickInUse and connects with it', async () => {
+		const server = await h.server();
+		await h.login(server.port, 'kim');
+		const prompts: string[] = [];
+		fake.answerInput = (options) => {
+			prompts.push(options.prompt ?? '');
+			return 'kim2';
+		};
+		activate({ 'parley.server.port': server.port, 'parley.nickname': 'kim' });
+		await fake.commands.get(Commands.connect)!();
+		assert.equal(prompts.length, 1);
+		assert.match(prompts[0], /"kim" is already in use on 127\.0\.0\.1:\d+/);
+		assert.deepEqual(fake.progress.map((p) => p.replace(/:\d+/, ':PORT')), ['Parley: connecting to 127.0.0.1:PORT as kim…', 'Parley: connecting to 127.0.0.1:PORT as kim2…']);
+		assert.equal(fake.panels.length, 1);
+		assert.match(fake.statusBar.text, /comment-discussion/);
+	});
+
+	it('explains an unreachable server: its address and `node server`', async () => {
+		const server = await h.server();
+		const port = server.port;
+		await server.stop();
+		activate({ 'parley.server.port': port, 'parley.nickname': 'kim' });
+		await fake.commands.get(Commands.connect)!();
+		const error = fake.shown.find((s) => s.level === 'error');
+		assert.ok(error, 'an error message');
+		assert.ok(error.text.includes(`127.0.0.1:${port}`));
+		assert.match(error.text, /node server/);
+		assert.equal(fake.panels.length, 0);
+	});
+
+	it('ignores invalid settings and logs why', () => {
+		activate({ 'parley.server.host': 'http://x y', 'parley.server.port': 'abc', 'parley.notifications': 'loud' });
+		assert.ok(fake.log.some((l) => l.startsWith('warn') && l.includes('parley.server.host')));
+		assert.ok(fake.log.some((l) => l.startsWith('warn') && l.includes('parley.server.port')));
+		assert.ok(fake.log.some((l) => l.startsWith('warn') && l.includes('parley.notifications')));
+	});
+});

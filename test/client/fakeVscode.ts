@@ -1,0 +1,273 @@
+/**
+ * A small stand-in for the `vscode` module: just the API surface the extension uses,
+ * recording what the extension shows and letting a test answer prompts and act as the
+ * webview. Installed with a require hook, so the compiled extension (out/extension)
+ * runs unchanged in mocha against a real server.
+ */
+import Module = require('node:module');
+
+type Listener<T> = (value: T) => unknown;
+
+export class FakeEmitter<T> {
+	private listeners: Listener<T>[] = [];
+	readonly event = (listener: Listener<T>) => {
+		this.listeners.push(listener);
+		return { dispose: () => (this.listeners = this.listeners.filter((l) => l !== listener)) };
+	};
+	fire(value: T): void {
+		for (const listener of [...this.listeners]) {
+			listener(value);
+		}
+	}
+}
+
+class Uri {
+	private constructor(readonly scheme: string, readonly path: string) {}
+	static file(path: string): Uri {
+		return new Uri('file', path);
+	}
+	static parse(value: string): Uri {
+		const match = /^([a-z][a-z0-9+.-]*):(.*)$/i.exec(value);
+		return match ? new Uri(match[1], match[2]) : new Uri('file', value);
+	}
+	static joinPath(base: Uri, ...segments: string[]): Uri {
+		return new Uri(base.scheme, [base.path.replace(/\/$/, ''), ...segments].join('/'));
+	}
+	static from(parts: { scheme: string; path: string }): Uri {
+		return new Uri(parts.scheme, parts.path);
+	}
+	get fsPath(): string {
+		return this.path;
+	}
+	toString(): string {
+		return `${this.scheme}:${this.path}`;
+	}
+}
+
+export class FakePanel {
+	readonly posted: unknown[] = [];
+	readonly disposeEmitter = new FakeEmitter<void>();
+	readonly viewStateEmitter = new FakeEmitter<unknown>();
+	readonly receiveEmitter = new FakeEmitter<unknown>();
+	visible = true;
+	disposed = false;
+	readonly webview = {
+		options: {} as { enableScripts?: boolean; localResourceRoots?: Uri[] },
+		html: '',
+		cspSource: 'https://fake.vscode-cdn.net',
+		asWebviewUri: (uri: Uri) => Uri.parse(`https://fake.vscode-cdn.net${uri.path}`),
+		postMessage: (message: unknown) => {
+			this.posted.push(message);
+			changed();
+			return Promise.resolve(true);
+		},
+		onDidReceiveMessage: this.receiveEmitter.event,
+	};
+	readonly onDidDispose = this.disposeEmitter.event;
+	readonly onDidChangeViewState = this.viewStateEmitter.event;
+	constructor(readonly viewType: string, readonly title: string, options: { enableScripts?: boolean; localResourceRoots?: Uri[] }) {
+		this.webview.options = options;
+	}
+	reveal(): void {
+		this.setVisible(true);
+	}
+	setVisible(visible: boolean): void {
+		this.visible = visible;
+		this.viewStateEmitter.fire({ webviewPanel: this });
+	}
+	/** The webview script posting a message to the host. */
+	fromWebview(message: unknown): void {
+		this.receiveEmitter.fire(message);
+	}
+	dispose(): void {
+		if (!this.disposed) {
+			this.disposed = true;
+			this.visible = false;
+			this.disposeEmitter.fire();
+		}
+	}
+}
+
+export interface FakeState {
+	config: Record<string, unknown>;
+	commands: Map<string, (...args: unknown[]) => unknown>;
+	shown: { level: 'info' | 'warn' | 'error'; text: string }[];
+	progress: string[];
+	log: string[];
+	panels: FakePanel[];
+	opened: string[];
+	statusBar: { text: string; tooltip: unknown; command?: string; shownTimes: number };
+	/** Answers to prompts; undefined means the user dismissed them. */
+	answerInput: (options: { prompt?: string; value?: string }) => string | undefined;
+	answerMessage: (text: string, items: string[]) => string | undefined;
+	globalState: Map<string, unknown>;
+	onConfigurationChange: FakeEmitter<{ affectsConfiguration(section: string): boolean }>;
+	waiters: (() => void)[];
+}
+
+function freshState(): FakeState {
+	return {
+		config: {},
+		commands: new Map(),
+		shown: [],
+		progress: [],
+		log: [],
+		panels: [],
+		opened: [],
+		statusBar: { text: '', tooltip: undefined, shownTimes: 0 },
+		answerInput: () => undefined,
+		answerMessage: () => undefined,
+		globalState: new Map(),
+		onConfigurationChange: new FakeEmitter(),
+		waiters: [],
+	};
+}
+
+export let state: FakeState = freshState();
+
+function changed(): void {
+	for (const waiter of state.waiters.splice(0)) {
+		waiter();
+	}
+}
+
+/** Resolves once `condition` holds; checked after every recorded UI event. */
+export function eventually(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+	if (condition()) {
+		return Promise.resolve();
+	}
+	return new Promise((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
+		const check = () => {
+			if (condition()) {
+				clearTimeout(timer);
+				resolve();
+			} else {
+				state.waiters.push(check);
+			}
+		};
+		state.waiters.push(check);
+	});
+}
+
+const disposable = { dispose: () => undefined };
+
+function show(level: 'info' | 'warn' | 'error') {
+	return (text: string, ...items: unknown[]) => {
+		state.shown.push({ level, text });
+		changed();
+		return Promise.resolve(state.answerMessage(text, items.filter((i): i is string => typeof i === 'string')));
+	};
+}
+
+function logLine(level: string) {
+	return (message: string) => {
+		state.log.push(`${level} ${message}`);
+		changed();
+	};
+}
+
+const fake = {
+	__esModule: true,
+	Uri,
+	ViewColumn: { Active: -1, Beside: -2, One: 1 },
+	StatusBarAlignment: { Left: 1, Right: 2 },
+	ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
+	ThemeColor: class { constructor(readonly id: string) {} },
+	MarkdownString: class { constructor(readonly value: string) {} },
+	Range: class { constructor(readonly start: unknown, readonly end: unknown) {} },
+	window: {
+		createOutputChannel: () => ({
+			trace: logLine('trace'), debug: logLine('debug'), info: logLine('info'), warn: logLine('warn'), error: logLine('error'),
+			appendLine: logLine('line'), show: () => undefined, dispose: () => undefined,
+		}),
+		createStatusBarItem: () => {
+			const item = {
+				name: '', command: undefined as string | undefined, tooltip: undefined as unknown, accessibilityInformation: undefined as unknown, backgroundColor: undefined as unknown,
+				get text() {
+					return state.statusBar.text;
+				},
+				set text(value: string) {
+					state.statusBar.text = value;
+					changed();
+				},
+				show: () => {
+					state.statusBar.shownTimes++;
+					state.statusBar.command = item.command;
+				},
+				dispose: () => undefined,
+			};
+			return item;
+		},
+		createWebviewPanel: (viewType: string, title: string, _show: unknown, options: { enableScripts?: boolean; localResourceRoots?: Uri[] }) => {
+			const panel = new FakePanel(viewType, title, options);
+			state.panels.push(panel);
+			changed();
+			return panel;
+		},
+		registerWebviewPanelSerializer: () => disposable,
+		showInformationMessage: show('info'),
+		showWarningMessage: show('warn'),
+		showErrorMessage: show('error'),
+		showInputBox: (options: { prompt?: string; value?: string }) => Promise.resolve(state.answerInput(options)),
+		showQuickPick: () => Promise.resolve(undefined),
+		withProgress: <T>(options: { title?: string }, task: (progress: unknown, token: unknown) => Promise<T>) => {
+			state.progress.push(options.title ?? '');
+			return task({ report: () => undefined }, { isCancellationRequested: false, onCancellationRequested: () => disposable });
+		},
+		activeTextEditor: undefined,
+	},
+	workspace: {
+		getConfiguration: (section: string) => ({ get: (key: string) => state.config[`${section}.${key}`] }),
+		onDidChangeConfiguration: (listener: Listener<{ affectsConfiguration(section: string): boolean }>) => state.onConfigurationChange.event(listener),
+		asRelativePath: (uri: Uri) => uri.path,
+	},
+	commands: {
+		registerCommand: (id: string, fn: (...args: unknown[]) => unknown) => {
+			state.commands.set(id, fn);
+			return { dispose: () => state.commands.delete(id) };
+		},
+		executeCommand: async (id: string, ...args: unknown[]) => state.commands.get(id)?.(...args),
+	},
+	env: {
+		openExternal: (uri: Uri) => {
+			state.opened.push(uri.toString());
+			changed();
+			return Promise.resolve(true);
+		},
+	},
+};
+
+let installed = false;
+
+/** Makes `require('vscode')` return the fake, with a fresh state. */
+export function installFakeVscode(): FakeState {
+	state = freshState();
+	if (!installed) {
+		installed = true;
+		const loader = Module as unknown as { _load(request: string, parent: unknown, isMain: boolean): unknown };
+		const original = loader._load;
+		loader._load = function (request: string, parent: unknown, isMain: boolean) {
+			return request === 'vscode' ? fake : original.call(this, request, parent, isMain);
+		};
+	}
+	return state;
+}
+
+/** An ExtensionContext with what activate() reads. */
+export function fakeContext(extensionPath: string) {
+	const subscriptions: { dispose(): unknown }[] = [];
+	return {
+		subscriptions,
+		extensionUri: Uri.file(extensionPath),
+		extension: { packageJSON: { version: '0.0.0-test' } },
+		globalState: {
+			get: (key: string) => state.globalState.get(key),
+			update: (key: string, value: unknown) => {
+				state.globalState.set(key, value);
+				return Promise.resolve();
+			},
+			keys: () => [...state.globalState.keys()],
+		},
+	};
+}

@@ -1,0 +1,148 @@
+import * as assert from 'node:assert/strict';
+import { Backoff } from '../../extension/client/backoff';
+import { ConversationStore, type StoreChange } from '../../extension/client/conversationStore';
+import { mentionsNick } from '../../extension/client/mentions';
+import { Outbox } from '../../extension/client/outbox';
+import type { Message } from '../../protocol/types';
+
+let nextTs = 1;
+function msg(id: number, from: string, to: string, text = `m${id}`, clientMsgId?: string): Message {
+	return { id, ts: nextTs++, from, to, text, ...(clientMsgId ? { clientMsgId } : {}) };
+}
+
+describe('client units', () => {
+	describe('Backoff', () => {
+		it('grows exponentially up to the cap, with jitter inside [1 - jitter, 1] of the step', () => {
+			const high = new Backoff({ initialDelayMs: 100, maxDelayMs: 1000, random: () => 1 });
+			assert.deepEqual([1, 2, 3, 4, 5, 6].map(() => high.next()), [100, 200, 400, 800, 1000, 1000]);
+			const low = new Backoff({ initialDelayMs: 100, maxDelayMs: 1000, jitter: 0.5, random: () => 0 });
+			assert.deepEqual([1, 2, 3].map(() => low.next()), [50, 100, 200]);
+			assert.equal(low.attempts, 3);
+			low.reset();
+			assert.equal(low.next(), 50);
+		});
+	});
+
+	describe('mentionsNick', () => {
+		it('matches the nick as a word, with or without @, ignoring case', () => {
+			assert.ok(mentionsNick('hi kim', 'kim'));
+			assert.ok(mentionsNick('@Kim: look', 'kim'));
+			assert.ok(mentionsNick('kim, you there?', 'Kim'));
+			assert.ok(!mentionsNick('kimberly is here', 'kim'));
+			assert.ok(!mentionsNick('joakim', 'kim'));
+			assert.ok(!mentionsNick('kim-2 said', 'kim'));
+			assert.ok(mentionsNick('ping a.b', 'a'));
+		});
+	});
+
+	describe('Outbox', () => {
+		it('keeps entries in order with stable ids until removed', () => {
+			const outbox = new Outbox();
+			const a = outbox.add('#x', '#x', 'one');
+			const b = outbox.add('#x', '#x', 'two');
+			assert.match(a.clientMsgId, /^[0-9a-f-]{36}$/);
+			assert.notEqual(a.clientMsgId, b.clientMsgId);
+			assert.equal(outbox.peek(), a);
+			outbox.remove(a.clientMsgId);
+			assert.equal(outbox.peek(), b);
+			outbox.add('#y', '#y', 'three');
+			assert.equal(outbox.removeConversation('#x').length, 1);
+			assert.equal(outbox.size, 1);
+		});
+	});
+
+	describe('ConversationStore', () => {
+		function store(self = 'me'): { store: ConversationStore; changes: StoreChange[] } {
+			const s = new ConversationStore();
+			s.setSelf(self);
+			const changes: StoreChange[] = [];
+			s.onDidChange((c) => changes.push(c));
+			return { store: s, changes };
+		}
+
+		it('stores each message once, in id order, whatever order they arrive in', () => {
+			const { store: s, changes } = store();
+			s.addMessages([msg(5, 'a', '#c'), msg(3, 'a', '#c')], true);
+			s.addMessages([msg(4, 'a', '#c'), msg(5, 'a', '#c'), msg(6, 'a', '#c')], true);
+			s.addMessages([msg(3, 'a', '#c')], true);
+			const c = s.get('#C')!;
+			assert.deepEqual(c.messageIds(), [3, 4, 5, 6]);
+			assert.equal(c.unread, 4, 'duplicates do not count');
+			assert.equal(c.lastSeenId, 6);
+			assert.ok(changes.some((x) => x.type === 'timeline'), 'an insertion in the middle replaces the timeline');
+		});
+
+		it('reports an append when new messages go to the end, after earlier event lines', () => {
+			const { store: s, changes } = store();
+			s.applyJoin({ name: '#c' }, ['me'], [msg(1, 'a', '#c')], false);
+			s.memberJoined('#c', 'bob');
+			changes.length = 0;
+			s.addMessages([msg(2, 'bob', '#c')], true);
+			const appends = changes.filter((x) => x.type === 'append');
+			assert.equal(appends.length, 1);
+			const kinds = s.get('#c')!.timeline().map((i) => (i.kind === 'message' ? i.message.id : i.text));
+			assert.deepEqual(kinds, [1, 'bob joined #c', 2]);
+		});
+
+		it('counts unread and mentions unless the conversation is active in a visible panel', () => {
+			const { store: s } = store('kim');
+			s.applyJoin({ name: '#c' }, ['kim'], [], false);
+			s.addMessages([msg(1, 'a', '#c', 'hello'), msg(2, 'a', '#c', 'kim: look'), msg(3, 'kim', '#c', 'mine')], true);
+			assert.deepEqual(s.totals(), { unread: 2, mentions: 1 });
+			s.addMessages([msg(4, 'bob', 'kim', 'dm')], true);
+			assert.equal(s.get('bob')?.kind, 'dm');
+			assert.deepEqual(s.totals(), { unread: 3, mentions: 2 });
+			s.setActive('#c');
+			assert.equal(s.get('#c')!.unread, 2, 'hidden panel: still unread');
+			s.setVisible(true);
+			assert.equal(s.get('#c')!.unread, 0);
+			s.addMessages([msg(5, 'a', '#c', 'seen at once')], true);
+			assert.equal(s.get('#c')!.unread, 0);
+		});
+
+		it('replaces a pending item when its message is acknowledged or arrives through history', () => {
+			const { store: s, changes } = store('me');
+			s.applyJoin({ name: '#c' }, ['me'], [], false);
+			s.addPending('#c', '#c', 'hi', 'id-1');
+			s.addPending('#c', '#c', 'there', 'id-2');
+			assert.equal(s.get('#c')!.timeline().filter((i) => i.kind === 'message' && i.pending).length, 2);
+			s.acknowledge('id-1', msg(10, 'me', '#c', 'hi', 'id-1'));
+			assert.ok(changes.some((x) => x.type === 'acknowledged' && x.clientMsgId === 'id-1'));
+			s.addMessages([msg(11, 'me', '#c', 'there', 'id-2')], true);
+			assert.equal(s.get('#c')!.hasPending('id-2'), false, 'history resolved the pending item');
+			s.acknowledge('id-2', msg(11, 'me', '#c', 'there', 'id-2'));
+			assert.deepEqual(s.get('#c')!.messageIds(), [10, 11]);
+			assert.equal(s.get('#c')!.unread, 0, 'own messages are never unread');
+		});
+
+		it('merges a rejoin: history newer than the last id seen counts as unread, older does not', () => {
+			const { store: s } = store();
+			s.applyJoin({ name: '#c' }, ['me'], [msg(1, 'a', '#c'), msg(2, 'a', '#c')], false);
+			assert.equal(s.get('#c')!.unread, 0);
+			s.applyJoin({ name: '#c', topic: 'new' }, ['me', 'a'], [msg(1, 'a', '#c'), msg(2, 'a', '#c'), msg(3, 'a', '#c')], false);
+			const c = s.get('#c')!;
+			assert.deepEqual(c.messageIds(), [1, 2, 3]);
+			assert.equal(c.unread, 1);
+			assert.equal(c.topic, 'new');
+		});
+
+		it('keeps a bounded timeline and then says there is more before', () => {
+			const { store: s } = store();
+			s.applyJoin({ name: '#c' }, ['me'], [], false);
+			s.addMessages(Array.from({ length: 1001 }, (_, i) => msg(i + 1, 'a', '#c')), false);
+			const c = s.get('#c')!;
+			assert.ok(c.timeline().length <= 1000);
+			assert.equal(c.hasMoreBefore, true);
+			assert.equal(c.lastSeenId, 1001);
+		});
+
+		it('renames members and the user on a nick change', () => {
+			const { store: s } = store('me');
+			s.applyJoin({ name: '#c' }, ['me', 'bob'], [], false);
+			s.nickChanged('bob', 'robert');
+			assert.deepEqual(s.get('#c')!.members, ['me', 'robert']);
+			s.nickChanged('me', 'myself');
+			assert.equal(s.selfNick, 'myself');
+		});
+	});
+});
