@@ -5,28 +5,14 @@ import {
 } from '../../protocol/channels';
 import { ErrorCodes } from '../../protocol/errors';
 import { SendMessageRequest } from '../../protocol/messages';
-import { rpcError, TestClient } from '../helpers/client';
-import { testServer, type TestServer } from '../helpers/server';
+import { rpcError, type TestClient } from '../helpers/client';
+import { useServer } from '../helpers/fixture';
 
 describe('channels', () => {
-	let server: TestServer;
-	const clients: TestClient[] = [];
-	const login = async (nick: string): Promise<TestClient> => {
-		const c = await TestClient.login(server.port, nick);
-		clients.push(c);
-		return c;
-	};
 	const join = (c: TestClient, channel: string) => c.connection.sendRequest(JoinChannelRequest.type, { channel });
 
-	afterEach(async () => {
-		clients.splice(0).forEach((c) => c.close());
-		await server.stop();
-	});
-
 	describe('with creation allowed', () => {
-		beforeEach(async () => {
-			server = await testServer({ channels: ['#general'] });
-		});
+		const { login } = useServer({ channels: ['#general'] });
 
 		it('join creates a missing channel, lower-cases its name and lists members', async () => {
 			const ana = await login('Ana');
@@ -110,9 +96,7 @@ describe('channels', () => {
 	});
 
 	describe('with a fixed channel list (--no-create)', () => {
-		beforeEach(async () => {
-			server = await testServer({ channels: ['#general', '#random'], noCreate: true });
-		});
+		const { login } = useServer({ channels: ['#general', '#random'], noCreate: true });
 
 		it('joins listed channels and answers 1004 for others', async () => {
 			const ana = await login('ana');

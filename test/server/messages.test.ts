@@ -4,33 +4,21 @@ import { ErrorCodes } from '../../protocol/errors';
 import { HistoryRequest, MessageNewNotification, SendMessageRequest } from '../../protocol/messages';
 import type { RateLimitedData } from '../../protocol/errors';
 import { UserListRequest } from '../../protocol/users';
-import { eventually, rpcError, TestClient } from '../helpers/client';
-import { testServer, type TestServer } from '../helpers/server';
+import { eventually, rpcError, type TestClient } from '../helpers/client';
+import { useServer } from '../helpers/fixture';
 
 describe('messages: send, DMs, history', () => {
-	let server: TestServer;
-	const clients: TestClient[] = [];
-	const login = async (nick: string): Promise<TestClient> => {
-		const c = await TestClient.login(server.port, nick);
-		clients.push(c);
-		return c;
-	};
 	const send = (c: TestClient, to: string, text: string, clientMsgId?: string) =>
 		c.connection.sendRequest(SendMessageRequest.type, clientMsgId === undefined ? { to, text } : { to, text, clientMsgId });
 	const history = (c: TestClient, params: { conversation: string; before?: number; after?: number; limit?: number }) =>
 		c.connection.sendRequest(HistoryRequest.type, params);
 
-	afterEach(async () => {
-		clients.splice(0).forEach((c) => c.close());
-		await server.stop();
-	});
-
 	describe('defaults', () => {
+		const { login } = useServer({ maxMessageLength: 100 });
 		let ana: TestClient;
 		let bob: TestClient;
 		let carl: TestClient;
 		beforeEach(async () => {
-			server = await testServer({ maxMessageLength: 100 });
 			ana = await login('Ana');
 			bob = await login('bob');
 			carl = await login('carl');
@@ -74,18 +62,18 @@ describe('messages: send, DMs, history', () => {
 		});
 
 		it('answers the send errors: 1005, 1010, 1007, 1006, 1004, 1011 and -32602', async () => {
-			const cases: [Promise<unknown>, number, RegExp][] = [
-				[send(ana, 'nobody', 'hi'), ErrorCodes.NoSuchNick, /No one named 'nobody' is online/],
-				[send(ana, 'ana', 'hi'), ErrorCodes.CannotMessageSelf, /yourself/],
-				[send(ana, '#general', 'x'.repeat(101)), ErrorCodes.MessageTooLong, /101 characters long; the limit is 100/],
-				[send(carl, '#general', 'hi'), ErrorCodes.NotInChannel, /You are not in #general; join it first/],
-				[send(ana, '#nowhere', 'hi'), ErrorCodes.NoSuchChannel, /no channel #nowhere/],
-				[send(ana, '#bad name', 'hi'), ErrorCodes.InvalidChannelName, /only letters/],
-				[send(ana, '#general', '   '), ErrorCodes.InvalidParams, /'text' is empty/],
-				[send(ana, '#general', 'hi', ''), ErrorCodes.InvalidParams, /clientMsgId/],
+			const cases: [() => Promise<unknown>, number, RegExp][] = [
+				[() => send(ana, 'nobody', 'hi'), ErrorCodes.NoSuchNick, /No one named 'nobody' is online/],
+				[() => send(ana, 'ana', 'hi'), ErrorCodes.CannotMessageSelf, /yourself/],
+				[() => send(ana, '#general', 'x'.repeat(101)), ErrorCodes.MessageTooLong, /101 characters long; the limit is 100/],
+				[() => send(carl, '#general', 'hi'), ErrorCodes.NotInChannel, /You are not in #general; join it first/],
+				[() => send(ana, '#nowhere', 'hi'), ErrorCodes.NoSuchChannel, /no channel #nowhere/],
+				[() => send(ana, '#bad name', 'hi'), ErrorCodes.InvalidChannelName, /only letters/],
+				[() => send(ana, '#general', '   '), ErrorCodes.InvalidParams, /'text' is empty/],
+				[() => send(ana, '#general', 'hi', ''), ErrorCodes.InvalidParams, /clientMsgId/],
 			];
-			for (const [promise, code, message] of cases) {
-				const error = await rpcError(promise);
+			for (const [request, code, message] of cases) {
+				const error = await rpcError(request());
 				assert.equal(error.code, code, error.message);
 				assert.match(error.message, message);
 			}
@@ -168,16 +156,16 @@ describe('messages: send, DMs, history', () => {
 		});
 
 		it('checks history params: membership, limit, ids, conversation', async () => {
-			const cases: [Promise<unknown>, number, RegExp][] = [
-				[history(carl, { conversation: '#general' }), ErrorCodes.NotInChannel, /not in #general/],
-				[history(ana, { conversation: '#general', limit: 501 }), ErrorCodes.InvalidParams, /from 1 to 500/],
-				[history(ana, { conversation: '#general', limit: 0 }), ErrorCodes.InvalidParams, /from 1 to 500/],
-				[history(ana, { conversation: '#general', before: -1 }), ErrorCodes.InvalidParams, /'before'/],
-				[history(ana, { conversation: 'not a nick' }), ErrorCodes.InvalidParams, /'conversation'/],
-				[history(ana, { conversation: 'ana' }), ErrorCodes.CannotMessageSelf, /yourself/],
+			const cases: [() => Promise<unknown>, number, RegExp][] = [
+				[() => history(carl, { conversation: '#general' }), ErrorCodes.NotInChannel, /not in #general/],
+				[() => history(ana, { conversation: '#general', limit: 501 }), ErrorCodes.InvalidParams, /from 1 to 500/],
+				[() => history(ana, { conversation: '#general', limit: 0 }), ErrorCodes.InvalidParams, /from 1 to 500/],
+				[() => history(ana, { conversation: '#general', before: -1 }), ErrorCodes.InvalidParams, /'before'/],
+				[() => history(ana, { conversation: 'not a nick' }), ErrorCodes.InvalidParams, /'conversation'/],
+				[() => history(ana, { conversation: 'ana' }), ErrorCodes.CannotMessageSelf, /yourself/],
 			];
-			for (const [promise, code, message] of cases) {
-				const error = await rpcError(promise);
+			for (const [request, code, message] of cases) {
+				const error = await rpcError(request());
 				assert.equal(error.code, code, error.message);
 				assert.match(error.message, message);
 			}
@@ -185,9 +173,7 @@ describe('messages: send, DMs, history', () => {
 	});
 
 	describe('flood control', () => {
-		beforeEach(async () => {
-			server = await testServer({ floodRate: 5, floodBurst: 3 });
-		});
+		const { login } = useServer({ floodRate: 5, floodBurst: 3 });
 
 		it('answers 1008 with retryAfterMs past the burst, for that client only', async () => {
 			const ana = await login('ana');

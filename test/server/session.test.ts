@@ -2,30 +2,12 @@ import * as assert from 'node:assert/strict';
 import { ChannelListRequest, JoinChannelRequest, MemberLeftNotification } from '../../protocol/channels';
 import { ErrorCodes } from '../../protocol/errors';
 import { InitializeRequest, PingRequest, QuitRequest } from '../../protocol/session';
-import { rpcError, TestClient } from '../helpers/client';
-import { testServer, type TestServer } from '../helpers/server';
+import { rpcError } from '../helpers/client';
+import { useServer } from '../helpers/fixture';
 
 describe('session: initialize, quit, ping', () => {
-	let server: TestServer;
-	const clients: TestClient[] = [];
-	const login = async (nick: string): Promise<TestClient> => {
-		const c = await TestClient.login(server.port, nick);
-		clients.push(c);
-		return c;
-	};
-	const connect = async (): Promise<TestClient> => {
-		const c = await TestClient.connect(server.port);
-		clients.push(c);
-		return c;
-	};
-
-	beforeEach(async () => {
-		server = await testServer({ motd: 'Welcome to the test server', maxClients: 3 });
-	});
-	afterEach(async () => {
-		clients.splice(0).forEach((c) => c.close());
-		await server.stop();
-	});
+	const fixture = useServer({ motd: 'Welcome to the test server', maxClients: 3 });
+	const { login, connect } = fixture;
 
 	it('answers initialize with version, server info, nick, motd and limits', async () => {
 		const c = await connect();
@@ -36,7 +18,7 @@ describe('session: initialize, quit, ping', () => {
 		assert.match(result.serverInfo.version, /^\d+\.\d+\.\d+/);
 		assert.equal(result.motd, 'Welcome to the test server');
 		assert.deepEqual(result.limits, { maxMessageLength: 4000, maxFrameBytes: 1024 * 1024 });
-		assert.ok(server.logs.some((l) => l.includes('nick Kim set by 127.0.0.1')), 'logs the nick');
+		assert.ok(fixture.server.logs.some((l) => l.includes('nick Kim set by 127.0.0.1')), 'logs the nick');
 	});
 
 	it('refuses other requests before initialize with -32002', async () => {
@@ -132,6 +114,6 @@ describe('session: initialize, quit, ping', () => {
 		bob.socket.destroy();
 		const left = await ana.waitFor(MemberLeftNotification.type);
 		assert.deepEqual(left, { channel: '#general', nick: 'bob', reason: 'connection lost' });
-		assert.ok(server.logs.some((l) => /disconnect bob \(127\.0\.0\.1:\d+\): connection lost; \d+ connected/.test(l)), 'logs the disconnect with the count');
+		assert.ok(fixture.server.logs.some((l) => /disconnect bob \(127\.0\.0\.1:\d+\): connection lost; \d+ connected/.test(l)), 'logs the disconnect with the count');
 	});
 });

@@ -3,25 +3,11 @@ import { JoinChannelRequest } from '../../protocol/channels';
 import { ErrorCodes } from '../../protocol/errors';
 import { HistoryRequest, MessageNewNotification, SendMessageRequest } from '../../protocol/messages';
 import { NickChangedNotification, SetNickRequest, UserListRequest } from '../../protocol/users';
-import { rpcError, TestClient } from '../helpers/client';
-import { testServer, type TestServer } from '../helpers/server';
+import { rpcError } from '../helpers/client';
+import { useServer } from '../helpers/fixture';
 
 describe('users: list and nick changes', () => {
-	let server: TestServer;
-	const clients: TestClient[] = [];
-	const login = async (nick: string): Promise<TestClient> => {
-		const c = await TestClient.login(server.port, nick);
-		clients.push(c);
-		return c;
-	};
-
-	beforeEach(async () => {
-		server = await testServer();
-	});
-	afterEach(async () => {
-		clients.splice(0).forEach((c) => c.close());
-		await server.stop();
-	});
+	const { login } = useServer();
 
 	it('lists everyone online with their channels', async () => {
 		const ana = await login('ana');
