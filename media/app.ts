@@ -1,0 +1,405 @@
+/**
+ * The chat panel: lays out the views, applies host messages to the store and redraws what
+ * they touch, and turns user actions into WebviewMessages.
+ */
+import { Banner } from './banner';
+import { COMMANDS, HELP_HINT, interpret } from './commands';
+import { Composer } from './composer';
+import { el } from './dom';
+import { Header } from './header';
+import { installKeyboard } from './keyboard';
+import { installLinkHandling } from './links';
+import { MemberList } from './members';
+import type { ConversationView, HostMessage } from './messages';
+import { Sidebar } from './sidebar';
+import { Store, type NoticeItem } from './state';
+import { Switcher } from './switcher';
+import { TimelineView } from './timeline';
+import { loadState, post, saveState, type PersistedState } from './vscodeApi';
+import { welcome } from './welcome';
+
+/** Key for notices shown while no conversation is open. */
+const NOWHERE = '';
+/** A loadOlder request unanswered this long may be sent again. */
+const LOAD_OLDER_RETRY_MS = 10_000;
+
+export class App {
+	private readonly store = new Store();
+	private readonly state: PersistedState = loadState();
+	private readonly root: HTMLElement;
+	private readonly sidebar: Sidebar;
+	private readonly header: Header;
+	private readonly banner: Banner;
+	private readonly timeline: TimelineView;
+	private readonly composer: Composer;
+	private readonly members: MemberList;
+	private readonly switcher: Switcher;
+	private firstConversations = true;
+	/** Below this width the member list is an overlay, closed unless toggled open. */
+	private readonly narrow = window.matchMedia('(max-width: 760px)');
+	private membersOverlayOpen = false;
+	/** The conversation the timeline view currently shows. */
+	private shown: string | undefined;
+
+	constructor(root: HTMLElement) {
+		this.root = root;
+		this.sidebar = new Sidebar({
+			select: (id) => this.open(id, { notify: true, focus: true }),
+			joinChannel: () => post({ type: 'command', command: 'joinChannel' }),
+			newDirectMessage: () => post({ type: 'command', command: 'directMessage' }),
+			connect: () => post({ type: 'command', command: 'connect' }),
+		});
+		this.sidebar.element.id = 'sidebar';
+		this.header = new Header({
+			toggleMembers: () => this.toggleMembers(),
+			toggleSidebar: () => this.root.classList.toggle('sidebar-open'),
+			leave: () => {
+				if (this.store.active) {
+					post({ type: 'leave', conversation: this.store.active });
+				}
+			},
+		});
+		this.banner = new Banner(() => post({ type: 'command', command: 'connect' }));
+		this.timeline = new TimelineView({
+			isSelf: (nick) => this.store.isSelf(nick),
+			mentionsSelf: (text) => this.store.mentionsSelf(text),
+			loadOlder: () => this.loadOlder(),
+			scrolled: () => this.rememberPosition(),
+			welcome: () => welcome(),
+		});
+		this.composer = new Composer({
+			submit: (text) => this.submit(text),
+			draftChanged: (text) => this.saveDraft(text),
+			page: (direction) => this.timeline.page(direction),
+		});
+		this.members = new MemberList({
+			openDirectMessage: (nick) => post({ type: 'directMessage', nick }),
+			isSelf: (nick) => this.store.isSelf(nick),
+		});
+		this.switcher = new Switcher({
+			conversations: () => this.store.ordered(),
+			select: (id) => this.open(id, { notify: true, focus: true }),
+			cancelled: () => this.composer.focus(),
+		});
+		const main = el(
+			'main',
+			'main',
+			undefined,
+			this.banner.element,
+			this.header.element,
+			el('div', 'timeline-wrap', undefined, this.timeline.element, this.timeline.jumpButton),
+			this.composer.element,
+		);
+		const scrim = el('div', 'sidebar-scrim', { 'aria-hidden': 'true' });
+		scrim.addEventListener('click', () => this.root.classList.remove('sidebar-open'));
+		root.classList.add('parley');
+		root.replaceChildren(this.sidebar.element, main, this.members.element, scrim, this.switcher.element);
+		installLinkHandling(this.timeline.element);
+		installKeyboard({
+			root,
+			switcher: this.switcher,
+			move: (delta, unreadOnly) => this.move(delta, unreadOnly),
+			focusComposer: () => {
+				this.root.classList.remove('sidebar-open');
+				if (this.membersOverlayOpen) {
+					this.membersOverlayOpen = false;
+					this.renderMembers();
+					this.renderHeader();
+				}
+				this.composer.focus();
+			},
+			composer: this.composer.textarea,
+		});
+		this.narrow.addEventListener('change', () => {
+			this.membersOverlayOpen = false;
+			this.renderMembers();
+			this.renderHeader();
+		});
+		// Notices typed before any conversation is open land here.
+		this.store.replaceTimeline(NOWHERE, [], false);
+		this.renderAll();
+		const save = () => {
+			this.rememberPosition();
+			saveState(this.state, true);
+		};
+		window.addEventListener('pagehide', save);
+		document.addEventListener('visibilitychange', () => {
+			if (document.visibilityState === 'hidden') {
+				save();
+			}
+		});
+	}
+
+	handle(msg: HostMessage): void {
+		const store = this.store;
+		switch (msg.type) {
+			case 'connection': {
+				const nickChanged = store.connection.nick !== msg.nick;
+				store.connection = { state: msg.state, server: msg.server, nick: msg.nick, detail: msg.detail };
+				this.banner.render(store.connection);
+				this.sidebar.renderConnection(store.connection);
+				this.root.dataset.connection = msg.state;
+				if (nickChanged) {
+					this.timeline.refresh();
+					this.renderMembers();
+				}
+				break;
+			}
+			case 'conversations':
+				this.conversations(msg.conversations, msg.active);
+				break;
+			case 'timeline': {
+				const anchor = this.showsLoaded(msg.conversation) ? this.timeline.anchor() : this.state.scroll[msg.conversation] ?? 'bottom';
+				const timeline = store.replaceTimeline(msg.conversation, msg.items, msg.hasMoreBefore);
+				if (msg.conversation === store.active) {
+					this.timeline.show(store.conversation(msg.conversation), timeline, anchor);
+					this.shown = msg.conversation;
+				}
+				break;
+			}
+			case 'append': {
+				const added = store.append(msg.conversation, msg.items);
+				if (this.showsLoaded(msg.conversation)) {
+					const mine = msg.items.some((i) => i.kind === 'message' && (i.pending === true || store.isSelf(i.message.from)));
+					this.timeline.appended(added, mine);
+				}
+				break;
+			}
+			case 'prepend': {
+				const added = store.prepend(msg.conversation, msg.items, msg.hasMoreBefore);
+				if (this.showsLoaded(msg.conversation)) {
+					this.timeline.prepended(added);
+				}
+				break;
+			}
+			case 'acknowledged': {
+				const result = store.acknowledge(msg.conversation, msg.clientMsgId, msg.message);
+				if (result && this.showsLoaded(msg.conversation)) {
+					if (result.removed) {
+						this.timeline.removed(result.index);
+					} else {
+						this.timeline.changed(result.index);
+					}
+				}
+				break;
+			}
+			case 'members':
+				store.members.set(msg.conversation, msg.members);
+				if (msg.conversation === store.active) {
+					this.renderMembers();
+					this.renderHeader();
+				}
+				break;
+			case 'focus':
+				this.open(msg.conversation, { notify: false, focus: true });
+				break;
+			case 'notice':
+				this.notice(msg.text, msg.level);
+				break;
+		}
+	}
+
+	// ---- conversations --------------------------------------------------------------
+
+	private conversations(list: ConversationView[], active: string | undefined): void {
+		const store = this.store;
+		store.conversations = list;
+		const exists = (id: string | undefined) => id !== undefined && list.some((c) => c.id === id);
+		let target = active;
+		let notify = false;
+		if (!exists(target)) {
+			target = undefined;
+			if (exists(store.active)) {
+				target = store.active;
+			} else if (this.firstConversations && exists(this.state.active)) {
+				target = this.state.active;
+				notify = true;
+			} else if (list.length > 0) {
+				target = store.ordered()[0].id;
+				notify = true;
+			}
+		}
+		this.firstConversations = false;
+		if (target !== store.active) {
+			this.open(target, { notify, focus: false });
+		} else {
+			this.renderSidebar();
+			this.renderHeader();
+		}
+	}
+
+	/** Opens a conversation (or none). `notify` tells the host, which then sends its timeline. */
+	private open(id: string | undefined, options: { notify: boolean; focus: boolean }): void {
+		const store = this.store;
+		this.root.classList.remove('sidebar-open');
+		if (id === store.active) {
+			if (options.focus) {
+				this.composer.focus();
+			}
+			return;
+		}
+		this.rememberPosition();
+		store.active = id;
+		this.state.active = id;
+		const c = store.conversation(id);
+		if (c) {
+			// The host clears these too; clearing now avoids a stale badge on the open conversation.
+			c.unread = 0;
+			c.mentions = 0;
+		}
+		if (options.notify && id !== undefined) {
+			post({ type: 'select', conversation: id });
+		}
+		this.renderAll();
+		saveState(this.state);
+		if (options.focus) {
+			this.composer.focus();
+		}
+	}
+
+	/** Alt+Up/Down: the previous/next conversation in sidebar order (only unread ones with Shift). */
+	private move(delta: -1 | 1, unreadOnly: boolean): void {
+		const list = this.store.ordered();
+		if (list.length === 0) {
+			return;
+		}
+		const current = list.findIndex((c) => c.id === this.store.active);
+		for (let step = 1; step <= list.length; step++) {
+			const next = list[(current + delta * step + list.length * 2) % list.length];
+			if (!unreadOnly || next.unread > 0 || next.mentions > 0) {
+				this.open(next.id, { notify: true, focus: document.activeElement === this.composer.textarea });
+				if (document.activeElement !== this.composer.textarea) {
+					this.sidebar.focus();
+				}
+				return;
+			}
+		}
+	}
+
+	private toggleMembers(): void {
+		if (this.narrow.matches) {
+			this.membersOverlayOpen = !this.membersOverlayOpen;
+		} else {
+			this.state.showMembers = !this.state.showMembers;
+			saveState(this.state);
+		}
+		this.renderMembers();
+		this.renderHeader();
+	}
+
+	private loadOlder(): void {
+		const id = this.store.active;
+		const timeline = id === undefined ? undefined : this.store.timelines.get(id);
+		const before = id === undefined ? undefined : this.store.oldestMessageId(id);
+		if (id === undefined || !timeline || before === undefined || timeline.loadingOlder) {
+			return;
+		}
+		timeline.loadingOlder = true;
+		post({ type: 'loadOlder', conversation: id, before });
+		setTimeout(() => {
+			if (timeline.loadingOlder && this.store.timelines.get(id) === timeline && this.store.oldestMessageId(id) === before) {
+				timeline.loadingOlder = false;
+			}
+		}, LOAD_OLDER_RETRY_MS);
+	}
+
+	// ---- composer -------------------------------------------------------------------
+
+	private submit(text: string): boolean {
+		const result = interpret(text, this.store.active);
+		switch (result.kind) {
+			case 'none':
+				return false;
+			case 'send':
+				post({ type: 'send', conversation: this.store.active!, text: result.text });
+				return true;
+			case 'post':
+				post(result.message);
+				return true;
+			case 'notice':
+				this.notice(result.text, result.level);
+				// An error leaves the line in place to be corrected.
+				return result.level === 'info';
+			case 'help':
+				this.notice('Commands you can type:', 'info', { commands: COMMANDS, hint: HELP_HINT });
+				return true;
+		}
+	}
+
+	private saveDraft(text: string): void {
+		const key = this.store.active ?? NOWHERE;
+		if (text.length > 0) {
+			this.state.drafts[key] = text;
+		} else {
+			delete this.state.drafts[key];
+		}
+		saveState(this.state);
+	}
+
+	private notice(text: string, level: 'info' | 'error', extra: Pick<NoticeItem, 'commands' | 'hint'> = {}): void {
+		const key = this.store.active ?? NOWHERE;
+		const added = this.store.append(key, [this.store.notice(text, level, extra)]);
+		if (this.shown !== this.store.active) {
+			return;
+		}
+		const timeline = this.store.timelines.get(key)!;
+		if (this.timeline.shows(timeline)) {
+			this.timeline.appended(added, true);
+		} else {
+			// The conversation's history has not arrived yet: show the notice on its own meanwhile.
+			this.timeline.show(this.store.conversation(this.store.active), timeline, 'bottom');
+		}
+	}
+
+	/** True when the log shows `id` with its history (not the loading placeholder). */
+	private showsLoaded(id: string | undefined): boolean {
+		const timeline = id === undefined ? undefined : this.store.timelines.get(id);
+		return id !== undefined && this.shown === id && timeline !== undefined && this.timeline.shows(timeline);
+	}
+
+	private rememberPosition(): void {
+		const id = this.shown;
+		if (id !== undefined && id === this.store.active && this.showsLoaded(id)) {
+			this.state.scroll[id] = this.timeline.anchor();
+			saveState(this.state);
+		}
+	}
+
+	// ---- rendering ------------------------------------------------------------------
+
+	private renderAll(): void {
+		const id = this.store.active;
+		this.renderSidebar();
+		this.renderHeader();
+		this.renderMembers();
+		this.composer.setConversation(this.store.conversation(id), this.state.drafts[id ?? NOWHERE] ?? '');
+		const key = id ?? NOWHERE;
+		this.timeline.show(this.store.conversation(id), this.store.timelines.get(key), id === undefined ? 'bottom' : this.state.scroll[id] ?? 'bottom');
+		this.shown = id;
+		this.root.classList.toggle('no-conversation', id === undefined);
+	}
+
+	private renderSidebar(): void {
+		this.sidebar.render(this.store.ordered(), this.store.active);
+	}
+
+	private renderHeader(): void {
+		const c = this.store.conversation(this.store.active);
+		const members = this.store.members.get(this.store.active ?? NOWHERE);
+		this.header.render(c, c?.memberCount ?? members?.length, this.membersVisible());
+	}
+
+	private membersVisible(): boolean {
+		const shown = this.narrow.matches ? this.membersOverlayOpen : this.state.showMembers;
+		return shown && this.store.conversation(this.store.active)?.kind === 'channel';
+	}
+
+	private renderMembers(): void {
+		const visible = this.membersVisible();
+		this.root.classList.toggle('members-hidden', !visible);
+		this.members.element.hidden = !visible;
+		if (visible) {
+			this.members.render(this.store.members.get(this.store.active!));
+		}
+	}
+}

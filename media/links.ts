@@ -1,0 +1,35 @@
+/**
+ * Links never navigate the webview: a click (or Enter, or a middle click) asks the host to
+ * open the URL, and only http(s) URLs are ever asked for.
+ */
+import { isSafeLink } from './messages';
+import { post } from './vscodeApi';
+
+function open(event: MouseEvent): void {
+	const target = event.target instanceof Element ? event.target.closest('a') : null;
+	if (!target) {
+		return;
+	}
+	// Whatever the anchor, the webview itself never follows it.
+	event.preventDefault();
+	const url = target.getAttribute('data-url');
+	if (url !== null && isSafeLink(url)) {
+		post({ type: 'openLink', url });
+	}
+}
+
+function copy(event: MouseEvent): void {
+	const button = event.target instanceof Element ? event.target.closest('[data-copy]') : null;
+	const code = button?.closest('.codeblock')?.querySelector('code');
+	if (code?.textContent) {
+		void navigator.clipboard?.writeText(code.textContent).catch(() => undefined);
+	}
+}
+
+export function installLinkHandling(root: HTMLElement): void {
+	root.addEventListener('click', (event) => {
+		open(event);
+		copy(event);
+	});
+	root.addEventListener('auxclick', open);
+}

@@ -1,0 +1,144 @@
+/**
+ * One timeline row per item: a chat message (first of a group or a continuation), a
+ * join/leave line, or a local notice, preceded by a day separator when the day changes.
+ */
+import { el, icon } from './dom';
+import { dayKey, formatDay, formatFull, formatTime, initial, nickColour } from './format';
+import { renderText } from './richText';
+import type { NoticeItem, ViewItem } from './state';
+import { nickKey } from '../protocol/names';
+
+/** Consecutive messages from one sender within this long share a header. */
+const GROUP_MS = 5 * 60 * 1000;
+
+export interface RowContext {
+	isSelf(nick: string): boolean;
+	mentionsSelf(text: string): boolean;
+}
+
+function timeEl(ts: number, className = 'time'): HTMLElement {
+	return el('time', className, { datetime: new Date(ts).toISOString(), title: formatFull(ts) }, formatTime(ts));
+}
+
+/** True when item `i` continues the group of the message before it. */
+export function continuesGroup(items: readonly ViewItem[], i: number): boolean {
+	const item = items[i];
+	const prev = items[i - 1];
+	if (!prev || item.kind !== 'message' || prev.kind !== 'message') {
+		return false;
+	}
+	const gap = item.message.ts - prev.message.ts;
+	return (
+		nickKey(item.message.from) === nickKey(prev.message.from) &&
+		gap >= 0 &&
+		gap < GROUP_MS &&
+		dayKey(item.message.ts) === dayKey(prev.message.ts)
+	);
+}
+
+function itemTs(item: ViewItem): number {
+	return item.kind === 'message' ? item.message.ts : item.ts;
+}
+
+function daySeparator(ts: number): HTMLElement {
+	const label = formatDay(ts);
+	return el('div', 'day-separator', { role: 'separator', 'aria-label': label }, el('span', 'day-label', undefined, label));
+}
+
+function eventIcon(text: string): string {
+	if (/\bjoined\b/i.test(text)) {
+		return 'sign-in';
+	}
+	if (/\b(left|quit|parted|disconnected)\b/i.test(text)) {
+		return 'sign-out';
+	}
+	if (/\b(nick|now known as|renamed)\b/i.test(text)) {
+		return 'edit';
+	}
+	return 'info';
+}
+
+function messageRow(item: Extract<ViewItem, { kind: 'message' }>, continued: boolean, ctx: RowContext): HTMLElement {
+	const m = item.message;
+	const self = ctx.isSelf(m.from);
+	const mention = !self && ctx.mentionsSelf(m.text);
+	const classes = ['msg', continued ? 'continued' : 'group-start'];
+	if (item.pending) {
+		classes.push('pending');
+	}
+	if (mention) {
+		classes.push('mention');
+	}
+	if (self) {
+		classes.push('self');
+	}
+	const gutter = continued
+		? el('div', 'gutter', undefined, timeEl(m.ts, 'time hover-time'))
+		: el('div', 'gutter', { 'aria-hidden': 'true' }, el('div', `avatar ${nickColour(m.from)}`, undefined, initial(m.from)));
+	const body = el('div', 'body');
+	if (continued) {
+		// Screen readers hear who said it even when the header is visually shared.
+		body.appendChild(el('span', 'sr-only', undefined, `${m.from}: `));
+	} else {
+		body.appendChild(el('div', 'meta', undefined, el('span', `nick ${nickColour(m.from)}`, undefined, m.from), timeEl(m.ts)));
+	}
+	const text = el('div', 'text');
+	renderText(text, m.text);
+	body.appendChild(text);
+	if (item.pending) {
+		body.appendChild(el('div', 'pending-note', undefined, icon('clock'), 'Sending…'));
+	}
+	return el('div', classes.join(' '), undefined, gutter, body);
+}
+
+function eventRow(text: string, ts: number): HTMLElement {
+	return el('div', 'event', undefined, el('div', 'gutter', undefined, icon(eventIcon(text))), el('span', 'event-text', undefined, text), timeEl(ts));
+}
+
+function commandTable(commands: NonNullable<NoticeItem['commands']>): HTMLElement {
+	const list = el('dl', 'command-table');
+	for (const c of commands) {
+		list.append(el('dt', undefined, undefined, el('code', undefined, undefined, c.usage)), el('dd', undefined, undefined, c.description));
+	}
+	return list;
+}
+
+function noticeRow(item: NoticeItem): HTMLElement {
+	const body = el('div', 'body', undefined, el('div', 'notice-text', undefined, item.text));
+	if (item.commands) {
+		body.appendChild(commandTable(item.commands));
+	}
+	if (item.hint) {
+		body.appendChild(el('div', 'notice-hint', undefined, item.hint));
+	}
+	body.appendChild(el('div', 'notice-only', undefined, 'Only visible to you'));
+	return el(
+		'div',
+		`notice notice-${item.level}`,
+		{ role: item.level === 'error' ? 'alert' : 'note' },
+		el('div', 'gutter', undefined, icon(item.level === 'error' ? 'error' : 'info')),
+		body,
+	);
+}
+
+/** Builds the row for `items[i]`; its look depends on the item before it. */
+export function renderRow(items: readonly ViewItem[], i: number, ctx: RowContext): HTMLElement {
+	const item = items[i];
+	const prev = items[i - 1];
+	const row = el('div', 'row');
+	if (!prev || dayKey(itemTs(prev)) !== dayKey(itemTs(item))) {
+		row.appendChild(daySeparator(itemTs(item)));
+	}
+	switch (item.kind) {
+		case 'message':
+			row.appendChild(messageRow(item, continuesGroup(items, i), ctx));
+			break;
+		case 'event':
+			row.appendChild(eventRow(item.text, item.ts));
+			break;
+		case 'notice':
+			row.appendChild(noticeRow(item));
+			break;
+	}
+	return row;
+}
