@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ChatClient } from './client/chatClient';
 import { errorMessage } from './client/log';
 import type { ChatController } from './chatController';
+import { forgetSavedPasswords, registerNickname } from './authFlow';
 import { connectInteractively, connectQuietly, type ConnectDeps } from './connectFlow';
 import { Commands } from './constants';
 import { pickChannel, pickConversation, pickUser } from './pickers';
@@ -82,5 +83,11 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
 			}
 		}),
 		register(Commands.showLog, async () => deps.channel.show()),
+		register(Commands.registerNickname, async () => {
+			if (await ensureConnected(client, deps)) {
+				await registerNickname(deps);
+			}
+		}),
+		register(Commands.forgetPasswords, () => forgetSavedPasswords(deps)),
 	];
 }

@@ -3,7 +3,9 @@ import * as vscode from 'vscode';
 import { ResponseError } from 'vscode-jsonrpc/node';
 import { ErrorCodes } from '../protocol/errors';
 import { nickProblem } from '../protocol/names';
+import { askPassword, offerToRemember } from './authFlow';
 import type { ChatClient } from './client/chatClient';
+import { missingSecret, type LoginSecrets, type PasswordVault } from './client/credentials';
 import { errorMessage } from './client/log';
 import { ConnectError, describeConnectError, formatEndpoint } from './client/transport';
 import { Commands, StateKeys } from './constants';
@@ -12,6 +14,7 @@ import type { ParleySettings } from './settingsRules';
 
 export interface ConnectDeps {
 	client: ChatClient;
+	passwords: PasswordVault;
 	settings: () => ParleySettings;
 	state: vscode.Memento;
 	log: Logger;
@@ -50,8 +53,9 @@ async function askNick(prompt: string, value?: string): Promise<string | undefin
 }
 
 /**
- * "Chat: Connect": asks for a nick when none is known (and again on NickInUse), shows
- * progress, explains failures, and opens the chat panel once connected.
+ * "Chat: Connect": asks for a nick when none is known (and again on NickInUse), for a
+ * password when the server or the nick needs one that is not saved (and offers to save
+ * it once it worked), shows progress, explains failures, and opens the chat panel.
  */
 export async function connectInteractively(deps: ConnectDeps): Promise<boolean> {
 	const { client } = deps;
@@ -65,6 +69,8 @@ export async function connectInteractively(deps: ConnectDeps): Promise<boolean> 
 		return true;
 	}
 	let nick = knownNick(deps) ?? (await askNick('Choose the nickname others will see.'));
+	/** Passwords typed during this connect; saved passwords are added by the client. */
+	let typed: LoginSecrets = {};
 	while (nick) {
 		const settings = deps.settings();
 		const server = formatEndpoint({ host: settings.host, port: settings.port });
@@ -79,7 +85,7 @@ export async function connectInteractively(deps: ConnectDeps): Promise<boolean> 
 						void client.disconnect('cancelled');
 					});
 					try {
-						await client.connect(as);
+						await client.connect(as, typed);
 					} finally {
 						onCancel.dispose();
 					}
@@ -87,6 +93,7 @@ export async function connectInteractively(deps: ConnectDeps): Promise<boolean> 
 			);
 			await deps.state.update(StateKeys.lastNick, nick);
 			deps.showPanel();
+			offerToRemember(deps, typed);
 			return true;
 		} catch (error) {
 			if (cancelled) {
@@ -96,6 +103,17 @@ export async function connectInteractively(deps: ConnectDeps): Promise<boolean> 
 			if (error instanceof ResponseError && (error.code === ErrorCodes.NickInUse || error.code === ErrorCodes.InvalidNick)) {
 				const why = error.code === ErrorCodes.NickInUse ? `"${nick}" is already in use on ${server}.` : error.message;
 				nick = await askNick(`${why} Choose another nickname.`, nick);
+				// An account password is for the nick it was typed for.
+				typed = typed.serverPassword ? { serverPassword: typed.serverPassword } : {};
+				continue;
+			}
+			const missing = missingSecret(error);
+			if (missing) {
+				const password = await askPassword(missing, errorMessage(error), nick, server);
+				if (!password) {
+					break;
+				}
+				typed = { ...typed, [missing]: password };
 				continue;
 			}
 			await client.disconnect('connect failed');
@@ -116,8 +134,8 @@ export async function connectInteractively(deps: ConnectDeps): Promise<boolean> 
 			return false;
 		}
 	}
-	// The user dismissed the nickname prompt: drop a socket kept open for another try.
-	await client.disconnect('no nickname');
+	// The user dismissed the nickname or password prompt: drop a socket kept open for another try.
+	await client.disconnect('cancelled');
 	return false;
 }
 

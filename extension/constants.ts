@@ -11,6 +11,8 @@ export const Commands = {
 	directMessage: 'parley.directMessage',
 	shareSelection: 'parley.shareSelection',
 	showLog: 'parley.showLog',
+	registerNickname: 'parley.registerNickname',
+	forgetPasswords: 'parley.forgetPasswords',
 } as const;
 
 /** globalState keys. */

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { channelProblem } from '../protocol/names';
 import { ChatClient } from './client/chatClient';
+import { PasswordVault } from './client/credentials';
 import { formatEndpoint } from './client/transport';
 import { ChatController } from './chatController';
 import { registerCommands } from './commands';
@@ -25,10 +26,16 @@ export function activate(context: vscode.ExtensionContext): void {
 	let settings: ParleySettings = readSettings(log);
 
 	const version = typeof context.extension.packageJSON?.version === 'string' ? context.extension.packageJSON.version : undefined;
+	const passwords = new PasswordVault(context.secrets);
 	const client = new ChatClient({
-		endpoint: () => ({ host: settings.host, port: settings.port }),
+		endpoint: () => ({
+			host: settings.host,
+			port: settings.port,
+			...(settings.tls ? { tls: settings.tlsCaFile ? { caFile: settings.tlsCaFile } : {} } : {}),
+		}),
 		clientInfo: { name: 'Parley for VS Code', ...(version ? { version } : {}) },
 		log: log.child('client'),
+		passwords,
 	});
 	activeClient = client;
 	context.subscriptions.push(client);
@@ -37,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): void {
 	restoreChannels(context, client, settings);
 
 	const controller = new ChatController(client, context.extensionUri, log.child('panel'));
-	const deps: ConnectDeps = { client, settings: () => settings, state: context.globalState, log: log.child('connect'), showPanel: () => controller.show() };
+	const deps: ConnectDeps = { client, passwords, settings: () => settings, state: context.globalState, log: log.child('connect'), showPanel: () => controller.show() };
 	context.subscriptions.push(
 		controller,
 		new StatusBar(client),
@@ -62,7 +69,7 @@ export function activate(context: vscode.ExtensionContext): void {
 			}
 		}),
 	);
-	log.info(`activated; server ${formatEndpoint({ host: settings.host, port: settings.port })}`);
+	log.info(`activated; server ${formatEndpoint({ host: settings.host, port: settings.port })}${settings.tls ? ' (TLS)' : ''}`);
 	if (settings.autoConnect) {
 		void connectQuietly(deps);
 	}

@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { Tracer } from 'vscode-jsonrpc/node';
 import type { ClientLog } from './client/log';
+import { redactText, redactValue } from './client/redact';
 
 /** Writes `[component] message` lines to the "Parley" log channel. */
 export class Logger implements ClientLog {
@@ -29,15 +30,16 @@ export class Logger implements ClientLog {
 
 /**
  * The JSON-RPC tracer for `parley.trace.server`. Lines go out at info level so that
- * turning the setting on is enough to see them.
+ * turning the setting on is enough to see them. Passwords, tokens and the resume token
+ * are replaced by "***" (in `verbose`, initialize params and results are traced).
  */
 export function createRpcTracer(channel: vscode.LogOutputChannel): Tracer {
 	return {
 		log(messageOrData: unknown, data?: string): void {
 			if (typeof messageOrData === 'string') {
-				channel.info(`[rpc] ${messageOrData}${data ? `\n${data}` : ''}`);
+				channel.info(redactText(`[rpc] ${messageOrData}${data ? `\n${data}` : ''}`));
 			} else {
-				channel.info(`[rpc] ${JSON.stringify(messageOrData)}`);
+				channel.info(`[rpc] ${JSON.stringify(redactValue(messageOrData))}`);
 			}
 		},
 	};

@@ -4,6 +4,8 @@
  * default with a problem to log. No VS Code imports: the tests check these rules.
  */
 import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { nickProblem } from '../protocol/names';
 import type { TraceSetting } from './client/session';
 
@@ -12,6 +14,10 @@ export type NotificationsSetting = 'directMessages' | 'mentions' | 'all' | 'off'
 export interface ParleySettings {
 	host: string;
 	port: number;
+	/** Speak TLS to the server. */
+	tls: boolean;
+	/** Absolute path of a PEM file to trust besides the system CAs; undefined when unset or invalid. */
+	tlsCaFile: string | undefined;
 	/** Undefined when unset or invalid: Connect asks. */
 	nickname: string | undefined;
 	autoConnect: boolean;
@@ -22,6 +28,8 @@ export interface ParleySettings {
 export const DEFAULT_SETTINGS: ParleySettings = {
 	host: '127.0.0.1',
 	port: 7420,
+	tls: false,
+	tlsCaFile: undefined,
 	nickname: undefined,
 	autoConnect: false,
 	notifications: 'mentions',
@@ -32,6 +40,8 @@ export const DEFAULT_SETTINGS: ParleySettings = {
 export interface RawSettings {
 	'server.host'?: unknown;
 	'server.port'?: unknown;
+	'server.tls'?: unknown;
+	'server.tlsCaFile'?: unknown;
 	nickname?: unknown;
 	autoConnect?: unknown;
 	notifications?: unknown;
@@ -52,6 +62,18 @@ export function hostProblem(host: string): string | undefined {
 	const labels = bare.replace(/\.$/, '').split('.');
 	if (!labels.every((l) => HOST_LABEL.test(l))) {
 		return `"${host}" is not a host name or IP address (no scheme, port or path: just e.g. chat.example.com)`;
+	}
+	return undefined;
+}
+
+function expandHome(file: string): string {
+	return file === '~' || file.startsWith('~/') || file.startsWith('~\\') ? path.join(os.homedir(), file.slice(1)) : file;
+}
+
+/** Why `file` cannot be a CA file path, or undefined. The file itself is read at connect. */
+export function caFileProblem(file: string): string | undefined {
+	if (!path.isAbsolute(expandHome(file))) {
+		return `must be an absolute path (or start with ~/), not "${file}"`;
 	}
 	return undefined;
 }
@@ -81,6 +103,27 @@ export function validateSettings(raw: RawSettings): { settings: ParleySettings; 
 		settings.port = port;
 	} else if (port !== undefined) {
 		problems.push(`parley.server.port must be a whole number from 1 to 65535, not ${JSON.stringify(port)}; using ${DEFAULT_SETTINGS.port}.`);
+	}
+
+	if (typeof raw['server.tls'] === 'boolean') {
+		settings.tls = raw['server.tls'];
+	} else if (raw['server.tls'] !== undefined) {
+		problems.push('parley.server.tls must be true or false; using false.');
+	}
+
+	const caFile = raw['server.tlsCaFile'];
+	if (typeof caFile === 'string' && caFile.trim() !== '') {
+		const problem = caFileProblem(caFile.trim());
+		if (problem) {
+			problems.push(`parley.server.tlsCaFile ${problem}; ignoring it.`);
+		} else {
+			settings.tlsCaFile = expandHome(caFile.trim());
+			if (!settings.tls) {
+				problems.push('parley.server.tlsCaFile is set but parley.server.tls is off, so the file is not used.');
+			}
+		}
+	} else if (caFile !== undefined && typeof caFile !== 'string') {
+		problems.push('parley.server.tlsCaFile must be a string (the path of a PEM file).');
 	}
 
 	if (typeof raw.nickname === 'string' && raw.nickname.trim() !== '') {

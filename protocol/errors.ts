@@ -28,6 +28,11 @@ export namespace ErrorCodes {
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
+/** `data` of an AuthFailed error: which secret was missing or wrong. */
+export interface AuthFailedData {
+	secret: 'serverPassword' | 'password' | 'adminToken';
+}
+
 /** `data` of a RateLimited error. */
 export interface RateLimitedData {
 	retryAfterMs: number;

@@ -3,7 +3,7 @@
  */
 import { ResponseError } from 'vscode-jsonrpc/node';
 import { ChannelListRequest } from '../protocol/channels';
-import { ErrorCodes, type RateLimitedData } from '../protocol/errors';
+import { ErrorCodes, type AuthFailedData, type RateLimitedData } from '../protocol/errors';
 import { InitializeRequest } from '../protocol/session';
 import { SetNickRequest, UserListRequest } from '../protocol/users';
 
@@ -43,13 +43,13 @@ export const fail = {
 	invalidChannelName: (problem: string) =>
 		new ResponseError(ErrorCodes.InvalidChannelName, problem),
 	serverPasswordRequired: () =>
-		new ResponseError(ErrorCodes.AuthFailed, 'This server is private: send its password in initialize (serverPassword, or password). Ask the operator for it.'),
+		new ResponseError<AuthFailedData>(ErrorCodes.AuthFailed, 'This server is private: send its password in initialize (serverPassword, or password). Ask the operator for it.', { secret: 'serverPassword' }),
 	accountPasswordRequired: (nick: string) =>
-		new ResponseError(ErrorCodes.AuthFailed, `Nickname '${nick}' is registered: send its password, or pick another nickname.`),
+		new ResponseError<AuthFailedData>(ErrorCodes.AuthFailed, `Nickname '${nick}' is registered: send its password, or pick another nickname.`, { secret: 'password' }),
 	wrongPassword: (nick: string) =>
-		new ResponseError(ErrorCodes.AuthFailed, `Wrong password for '${nick}'; try again, or pick another nickname.`),
+		new ResponseError<AuthFailedData>(ErrorCodes.AuthFailed, `Wrong password for '${nick}'; try again, or pick another nickname.`, { secret: 'password' }),
 	wrongAdminToken: () =>
-		new ResponseError(ErrorCodes.AuthFailed, 'The admin token is wrong; connect without one, or ask the server operator for it.'),
+		new ResponseError<AuthFailedData>(ErrorCodes.AuthFailed, 'The admin token is wrong; connect without one, or ask the server operator for it.', { secret: 'adminToken' }),
 	tooManyFailedLogins: (retryAfterMs: number) =>
 		new ResponseError<RateLimitedData>(ErrorCodes.RateLimited, `Too many failed logins from your address; wait ${Math.ceil(retryAfterMs / 1000)} s and try again.`, { retryAfterMs }),
 	forbidden: (method: string) =>

@@ -1,4 +1,5 @@
-import { Emitter, ResponseError, type Event, type MessageConnection, type Tracer } from 'vscode-jsonrpc/node';
+import { Emitter, type Event, type MessageConnection, type Tracer } from 'vscode-jsonrpc/node';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, RegisterRequest } from '../../protocol/account';
 import type { ChannelListResult } from '../../protocol/channels';
 import { ErrorCodes } from '../../protocol/errors';
 import { MAX_HISTORY_LIMIT } from '../../protocol/messages';
@@ -10,19 +11,23 @@ import type { ConnectionState } from '../../media/messages';
 import type { ChatClientOptions, ConnectionStatus, IncomingMessage, ServerEvent } from './clientTypes';
 import { joinChannel, leaveConversation, listChannels, listUsers, loadOlder, openDirect } from './conversationRequests';
 import { ConversationStore } from './conversationStore';
+import type { LoginSecrets, MissingSecret } from './credentials';
 import { Disposable, toDisposable } from './disposable';
 import { hasStrings, isInitializeResult, ProtocolViolation } from './guards';
 import { errorMessage, nullLog, type ClientLog } from './log';
+import { LoginMemory } from './login';
 import { mentionsNick } from './mentions';
 import { Outbox, type OutboxEntry } from './outbox';
 import { OutboxSender, sendEntry, type SendFailure } from './outboxSender';
 import { ReconnectTimer } from './reconnect';
 import { resync } from './resync';
+import { isServerError } from './rpcErrors';
 import { RpcSession, type ServerPushHandlers, type TraceSetting } from './session';
-import { ConnectError, formatEndpoint } from './transport';
+import { ConnectError, formatEndpoint, type Endpoint } from './transport';
 
 export type { ChatClientOptions, ConnectionStatus, IncomingMessage, ServerEvent } from './clientTypes';
 export type { SendFailure } from './outboxSender';
+export type { LoginSecrets } from './credentials';
 
 /** Errors that no retry with the same nick can fix. */
 const FATAL_LOGIN_ERRORS: readonly number[] = [ErrorCodes.InvalidNick, ErrorCodes.AuthFailed];
@@ -38,6 +43,9 @@ export class ChatClient extends Disposable {
 	private readonly log: ClientLog;
 	private readonly reconnectTimer: ReconnectTimer;
 	private readonly sender: OutboxSender;
+	private readonly login: LoginMemory;
+	/** Set by each initialize: whether it offered a resume token. */
+	private triedResume = false;
 	private readonly statusEmitter = this._register(new Emitter<ConnectionStatus>());
 	private readonly messageEmitter = this._register(new Emitter<IncomingMessage>());
 	private readonly serverEventEmitter = this._register(new Emitter<ServerEvent>());
@@ -59,6 +67,7 @@ export class ChatClient extends Disposable {
 	private _nick: string | undefined;
 	private _limits: ServerLimits | undefined;
 	private _serverInfo: InitializeResult | undefined;
+	private registered = false;
 	/** True from a successful connect until disconnect() or a kick: drops are then reconnected. */
 	private stayConnected = false;
 	private kickedReason: string | undefined;
@@ -72,6 +81,9 @@ export class ChatClient extends Disposable {
 		this.reconnectTimer = new ReconnectTimer(options.backoff);
 		this.store = options.store ?? new ConversationStore();
 		this.sender = new OutboxSender(this.outbox, this.store, () => (this.live && this.synced ? this.live.connection : undefined), (failure) => this.sendFailureEmitter.fire(failure), this.log);
+		this.login = new LoginMemory(options.passwords, this.log);
+		// History after a reconnect showed that a message whose answer was lost is stored.
+		this._register(this.store.onDidSettlePending(({ clientMsgId }) => this.outbox.remove(clientMsgId)));
 		this._register(toDisposable(() => this.store.dispose()));
 		this._register(toDisposable(() => this.stop()));
 		this._status = { state: 'offline', server: this.serverLabel };
@@ -93,6 +105,16 @@ export class ChatClient extends Disposable {
 		return this._serverInfo;
 	}
 
+	/** Where the live session is connected (TLS settings included), or undefined when offline. */
+	get endpoint(): Endpoint | undefined {
+		return this.live?.endpoint;
+	}
+
+	/** Whether the current nick is registered (the login proved its password, or it was just registered). */
+	get isRegistered(): boolean {
+		return this.registered;
+	}
+
 	/** Increases with every socket opened; tells tests and logs whether a socket was reused. */
 	get socketCount(): number {
 		return this.sessionCount;
@@ -107,11 +129,13 @@ export class ChatClient extends Disposable {
 	}
 
 	/**
-	 * Connects (or reuses the socket left open by a refused nick) and initializes as
-	 * `nick`. Rejects with the server's ResponseError (NickInUse, InvalidNick, ...) or a
-	 * ConnectError; after NickInUse, call again with another nick.
+	 * Connects (or reuses the socket left open by a refused login) and initializes as
+	 * `nick`, with `typed` passwords if given, else the ones that worked before or are
+	 * saved. Rejects with the server's ResponseError (NickInUse, InvalidNick, AuthFailed,
+	 * ...) or a ConnectError; after NickInUse call again with another nick, after
+	 * AuthFailed with the password it asks for (see missingSecret).
 	 */
-	async connect(nick: string): Promise<InitializeResult> {
+	async connect(nick: string, typed: LoginSecrets = {}): Promise<InitializeResult> {
 		const problem = nickProblem(nick);
 		if (problem) {
 			throw new Error(problem);
@@ -129,11 +153,11 @@ export class ChatClient extends Disposable {
 		try {
 			session = this.pending && !this.pending.isClosed ? this.pending : await this.openSession();
 			this.pending = session;
-			const result = await this.initialize(session, nick);
+			const result = await this.initialize(session, nick, typed);
 			await this.onInitialized(session, result);
 			return result;
 		} catch (error) {
-			const keepSocket = error instanceof ResponseError && session && !session.isClosed;
+			const keepSocket = isServerError(error) && session && !session.isClosed;
 			if (!keepSocket) {
 				this.dropPending();
 			}
@@ -156,6 +180,7 @@ export class ChatClient extends Disposable {
 				this.log.debug(`[client] quit: ${errorMessage(error)}`);
 			}
 		}
+		this.login.endSession();
 		this.stop();
 		// With nothing live (a failed connect), keep the reason it failed.
 		this.setStatus('offline', live ? 'Disconnected' : this._status.detail);
@@ -253,15 +278,52 @@ export class ChatClient extends Disposable {
 		if (problem) {
 			throw new Error(problem);
 		}
-		const result = await this.requireLive().sendRequest(SetNickRequest.type, { nick });
+		const connection = this.requireLive();
+		const password = nickKey(nick) === nickKey(this._nick ?? '') ? undefined : await this.login.savedPassword(this.live!.endpoint, nick);
+		const result = await connection.sendRequest(SetNickRequest.type, { nick, ...(password ? { password } : {}) });
 		const newNick = hasStrings(result, 'nick') ? result.nick : nick;
 		const oldNick = this._nick ?? '';
 		this._nick = newNick;
+		if (nickKey(oldNick) !== nickKey(newNick)) {
+			this.login.nickChanged(newNick, password);
+			this.registered = password !== undefined;
+		}
 		if (oldNick !== newNick) {
 			this.store.nickChanged(oldNick, newNick);
 		}
 		this.setStatus('connected');
 		return newNick;
+	}
+
+	/**
+	 * account/register: reserves the current nick with `password` (or changes it), keeps
+	 * it for reconnects, and saves it with the passwords when a vault is configured.
+	 */
+	async register(password: string): Promise<{ nick: string; saved: boolean }> {
+		if (password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH) {
+			throw new Error(`A password must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters long.`);
+		}
+		const connection = this.requireLive();
+		const endpoint = this.live!.endpoint;
+		const result = await connection.sendRequest(RegisterRequest.type, { password });
+		const nick = hasStrings(result, 'nick') ? result.nick : this._nick ?? '';
+		this.login.registered(password);
+		this.registered = true;
+		try {
+			const saved = await this.rememberPasswords({ password }, endpoint, nick);
+			return { nick, saved: saved.includes('password') };
+		} catch (error) {
+			this.log.warn(`[client] registered ${nick}, but saving the password failed: ${errorMessage(error)}`);
+			return { nick, saved: false };
+		}
+	}
+
+	/** Saves passwords for the live session's server and nick (after a login that needed them typed). */
+	async rememberPasswords(secrets: LoginSecrets, endpoint = this.live?.endpoint, nick = this._nick): Promise<MissingSecret[]> {
+		if (!this.options.passwords || !endpoint || !nick) {
+			return [];
+		}
+		return this.options.passwords.save(endpoint, nick, secrets);
 	}
 
 	private requireLive(): MessageConnection {
@@ -283,15 +345,28 @@ export class ChatClient extends Disposable {
 		return session;
 	}
 
-	private async initialize(session: RpcSession, nick: string): Promise<InitializeResult> {
-		const result: unknown = await session.connection.sendRequest(InitializeRequest.type, {
-			protocolVersion: PROTOCOL_VERSION,
-			nick,
-			...(this.options.clientInfo ? { clientInfo: this.options.clientInfo } : {}),
-		});
+	private async initialize(session: RpcSession, nick: string, typed: LoginSecrets = {}): Promise<InitializeResult> {
+		const secrets = await this.login.params(session.endpoint, nick, typed);
+		this.triedResume = secrets.resumeToken !== undefined;
+		let result: unknown;
+		try {
+			result = await session.connection.sendRequest(InitializeRequest.type, {
+				protocolVersion: PROTOCOL_VERSION,
+				nick,
+				...secrets,
+				...(this.options.clientInfo ? { clientInfo: this.options.clientInfo } : {}),
+			});
+		} catch (error) {
+			if (isServerError(error)) {
+				throw error;
+			}
+			// Closed without an answer: typically a TLS server spoken to in plain text.
+			throw new ConnectError(session.endpoint, 'ECLOSED', 'the server closed the connection before answering', 'initialize');
+		}
 		if (!isInitializeResult(result)) {
 			throw new ProtocolViolation('initialize answer');
 		}
+		this.login.signedIn(session.endpoint, result.nick, secrets, typeof result.resumeToken === 'string' ? result.resumeToken : undefined);
 		return result;
 	}
 
@@ -302,6 +377,7 @@ export class ChatClient extends Disposable {
 		this._nick = result.nick;
 		this._limits = result.limits;
 		this._serverInfo = result;
+		this.registered = result.registered === true;
 		this.shutdownReason = undefined;
 		this.stayConnected = true;
 		this.reconnectTimer.reset();
@@ -361,11 +437,13 @@ export class ChatClient extends Disposable {
 			if (session && session === this.pending) {
 				this.dropPending();
 			}
-			if (error instanceof ResponseError && FATAL_LOGIN_ERRORS.includes(error.code)) {
+			// NickInUse despite a resume token: the nick is someone else's now, not our old session's.
+			const lost = isServerError(error) && (FATAL_LOGIN_ERRORS.includes(error.code) || (error.code === ErrorCodes.NickInUse && this.triedResume));
+			if (lost) {
 				this.stayConnected = false;
 				this.setStatus('offline', `Could not sign in again as ${this._nick}: ${error.message}`);
 			} else {
-				// NickInUse here is our own old session, not yet noticed as gone by the server.
+				// NickInUse without a token: maybe our own old session, not yet noticed as gone.
 				this.scheduleReconnect(error instanceof ConnectError ? error.message : errorMessage(error));
 			}
 		} finally {
@@ -400,6 +478,7 @@ export class ChatClient extends Disposable {
 			},
 			kicked: (reason) => {
 				this.kickedReason = reason;
+				this.login.endSession();
 				this.log.warn(`[client] kicked: ${reason}`);
 				this.serverEventEmitter.fire({ kind: 'kicked', text: reason });
 			},

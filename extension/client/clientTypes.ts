@@ -3,11 +3,12 @@ import type { ConnectionState } from '../../media/messages';
 import type { ClientInfo, Message } from '../../protocol/types';
 import type { BackoffOptions } from './backoff';
 import type { ConversationStore } from './conversationStore';
+import type { PasswordVault } from './credentials';
 import type { ClientLog } from './log';
 import type { Endpoint } from './transport';
 
 export interface ChatClientOptions {
-	/** Read at every connect, so a settings change applies to the next one. */
+	/** Read at every connect (TLS included), so a settings change applies to the next one. */
 	endpoint: () => Endpoint;
 	clientInfo?: ClientInfo;
 	log?: ClientLog;
@@ -18,6 +19,8 @@ export interface ChatClientOptions {
 	/** Most missed messages fetched per conversation before showing only the latest. */
 	maxCatchUp?: number;
 	store?: ConversationStore;
+	/** Saved passwords, sent in `initialize` for their server and nick. */
+	passwords?: PasswordVault;
 }
 
 export interface ConnectionStatus {

@@ -13,6 +13,11 @@ export function conversationId(target: string): string {
 	return isChannelTarget(target) ? normalizeChannel(target) : nickKey(target);
 }
 
+export interface PendingSettled {
+	clientMsgId: string;
+	message: Message;
+}
+
 /**
  * Every conversation of the session: messages (each at most once, in id order),
  * pending outbox items, members, unread and mention counts, and which conversation
@@ -26,6 +31,13 @@ export class ConversationStore {
 	private visible = false;
 	private readonly changeEmitter = new Emitter<StoreChange>();
 	readonly onDidChange: Event<StoreChange> = this.changeEmitter.event;
+	private readonly settleEmitter = new Emitter<PendingSettled>();
+	/**
+	 * A pending item's message arrived by another way than the message/send answer
+	 * (history after a reconnect whose answer was lost): the outbox entry is done.
+	 * Fired before the change that shows it.
+	 */
+	readonly onDidSettlePending: Event<PendingSettled> = this.settleEmitter.event;
 
 	/** The user's own nick: it decides which side of a DM is "the other" and what a mention is. */
 	setSelf(nick: string): void {
@@ -171,6 +183,7 @@ export class ConversationStore {
 		}
 		const newest = latest.reduce((top, m) => Math.max(top, m.id), 0);
 		conversation.reset([...latest, ...conversation.messagesAfter(newest)], true);
+		this.resolvePending(conversation, latest);
 		if (!this.isFocused(conversation.id)) {
 			conversation.unread += unread;
 		}
@@ -317,6 +330,7 @@ export class ConversationStore {
 
 	dispose(): void {
 		this.changeEmitter.dispose();
+		this.settleEmitter.dispose();
 	}
 
 	private ensure(id: string, kind: 'channel' | 'dm', name: string): Conversation {
@@ -360,8 +374,9 @@ export class ConversationStore {
 	private resolvePending(conversation: Conversation, messages: readonly Message[]): boolean {
 		let resolved = false;
 		for (const message of messages) {
-			if (message.clientMsgId !== undefined && nickKey(message.from) === nickKey(this.self)) {
-				resolved = conversation.removePending(message.clientMsgId) || resolved;
+			if (message.clientMsgId !== undefined && nickKey(message.from) === nickKey(this.self) && conversation.removePending(message.clientMsgId)) {
+				resolved = true;
+				this.settleEmitter.fire({ clientMsgId: message.clientMsgId, message });
 			}
 		}
 		return resolved;

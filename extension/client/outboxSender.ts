@@ -1,4 +1,4 @@
-import { ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { MessageConnection, ResponseError } from 'vscode-jsonrpc/node';
 import { ErrorCodes, type RateLimitedData } from '../../protocol/errors';
 import { isMessage, SendMessageRequest } from '../../protocol/messages';
 import type { Message } from '../../protocol/types';
@@ -6,6 +6,7 @@ import type { ConversationStore } from './conversationStore';
 import { ProtocolViolation } from './guards';
 import type { ClientLog } from './log';
 import type { Outbox, OutboxEntry } from './outbox';
+import { isServerError } from './rpcErrors';
 
 export interface SendFailure {
 	entry: OutboxEntry;
@@ -58,8 +59,9 @@ export class OutboxSender {
 					this.outbox.remove(entry.clientMsgId);
 					this.store.acknowledge(entry.clientMsgId, message);
 				} catch (error) {
-					if (!(error instanceof ResponseError)) {
-						// The connection went away. Go on only if a new one is already up.
+					if (!isServerError(error)) {
+						// The connection went away (the request may have been stored: the retry
+						// reuses its clientMsgId). Go on only if a new connection is already up.
 						if (this.connection() === connection) {
 							break;
 						}

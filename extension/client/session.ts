@@ -28,7 +28,7 @@ export interface ServerPushHandlers {
 export type TraceSetting = 'off' | 'messages' | 'verbose';
 
 /**
- * One TCP connection to the server and its JSON-RPC connection, with the server's
+ * One connection (TCP or TLS) to the server and its JSON-RPC connection, with the server's
  * notifications checked and handed to `handlers`. Initialized or not, it knows
  * nothing of reconnecting: the ChatClient opens a new one for that.
  */
@@ -40,10 +40,10 @@ export class RpcSession extends Disposable {
 
 	static async open(id: number, endpoint: Endpoint, timeoutMs: number, handlers: ServerPushHandlers, log: ClientLog): Promise<RpcSession> {
 		const socket = await openSocket(endpoint, timeoutMs);
-		return new RpcSession(id, socket, handlers, log);
+		return new RpcSession(id, endpoint, socket, handlers, log);
 	}
 
-	private constructor(readonly id: number, private readonly socket: Socket, handlers: ServerPushHandlers, private readonly log: ClientLog) {
+	private constructor(readonly id: number, readonly endpoint: Endpoint, private readonly socket: Socket, handlers: ServerPushHandlers, private readonly log: ClientLog) {
 		super();
 		this.connection = createMessageConnection(new SocketMessageReader(socket), new SocketMessageWriter(socket));
 		this._register(toDisposable(() => {

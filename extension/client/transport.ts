@@ -1,67 +1,73 @@
+import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as tls from 'node:tls';
+import { ConnectError, type Endpoint } from './connectError';
 
-export interface Endpoint {
-	host: string;
-	port: number;
-}
-
-export function formatEndpoint(endpoint: Endpoint): string {
-	return net.isIPv6(endpoint.host) ? `[${endpoint.host}]:${endpoint.port}` : `${endpoint.host}:${endpoint.port}`;
-}
-
-/** The socket could not be opened. `code` is the system error code (ECONNREFUSED, ETIMEDOUT, ...). */
-export class ConnectError extends Error {
-	constructor(readonly endpoint: Endpoint, readonly code: string, cause: string) {
-		super(`Cannot reach the Parley server at ${formatEndpoint(endpoint)}: ${cause}`);
-		this.name = 'ConnectError';
-	}
-}
+export { ConnectError, describeConnectError, formatEndpoint, type Endpoint, type TlsSettings } from './connectError';
 
 const KEEP_ALIVE_MS = 15_000;
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
 /**
- * Opens a TCP socket to the server. Nagle is off (chat frames are small and latency
- * matters) and TCP keep-alive is on, so a peer that vanished is noticed.
+ * Opens a connection to the server: TCP, or TLS over it when `endpoint.tls` is set.
+ * Nagle is off on the TCP socket (chat frames are small and latency matters) and TCP
+ * keep-alive is on, so a peer that vanished is noticed.
  */
-export function openSocket(endpoint: Endpoint, timeoutMs: number): Promise<net.Socket> {
+export async function openSocket(endpoint: Endpoint, timeoutMs: number): Promise<net.Socket> {
+	const ca = endpoint.tls?.caFile ? [...tls.rootCertificates, ...readCaFile(endpoint, endpoint.tls.caFile)] : undefined;
 	return new Promise((resolve, reject) => {
-		const socket = net.connect({ host: endpoint.host, port: endpoint.port });
-		const timer = setTimeout(() => {
-			socket.destroy();
-			reject(new ConnectError(endpoint, 'ETIMEDOUT', `no answer within ${Math.round(timeoutMs / 1000)} s`));
-		}, timeoutMs);
-		const onError = (error: NodeJS.ErrnoException) => {
+		const raw = net.connect({ host: endpoint.host, port: endpoint.port });
+		raw.setNoDelay(true);
+		raw.setKeepAlive(true, KEEP_ALIVE_MS);
+		// Server identity is checked against `host` (an IP is matched against the IP SANs); SNI takes names only.
+		const secure = endpoint.tls ? tls.connect({ socket: raw, host: endpoint.host, ...(net.isIP(endpoint.host) ? {} : { servername: endpoint.host }), ...(ca ? { ca } : {}), minVersion: 'TLSv1.2' }) : undefined;
+		let tcpUp = false;
+		let settled = false;
+		const finish = (error?: ConnectError) => {
+			if (settled) {
+				return;
+			}
+			settled = true;
 			clearTimeout(timer);
-			socket.destroy();
-			reject(new ConnectError(endpoint, error.code ?? 'EUNKNOWN', error.code ?? error.message));
+			raw.off('error', onError);
+			secure?.off('error', onError);
+			if (error) {
+				(secure ?? raw).destroy();
+				raw.destroy();
+				reject(error);
+			} else {
+				resolve(secure ?? raw);
+			}
 		};
-		socket.once('error', onError);
-		socket.once('connect', () => {
-			clearTimeout(timer);
-			socket.off('error', onError);
-			socket.setNoDelay(true);
-			socket.setKeepAlive(true, KEEP_ALIVE_MS);
-			resolve(socket);
+		const phase = () => (secure && tcpUp ? 'tls' : 'tcp');
+		const timer = setTimeout(() => finish(new ConnectError(endpoint, 'ETIMEDOUT', `no answer within ${Math.round(timeoutMs / 1000)} s`, phase())), timeoutMs);
+		const onError = (error: NodeJS.ErrnoException) => finish(new ConnectError(endpoint, error.code ?? 'EUNKNOWN', error.code ? `${error.code}: ${error.message}` : error.message, phase()));
+		raw.once('error', onError);
+		secure?.once('error', onError);
+		raw.once('connect', () => {
+			tcpUp = true;
+			if (!secure) {
+				finish();
+			}
 		});
+		secure?.once('secureConnect', () => finish());
+		// A server that closes during the handshake (e.g. a TLS client refused by a plain server).
+		secure?.once('close', () => finish(new ConnectError(endpoint, 'ECONNRESET', 'the server closed the connection during the TLS handshake', 'tls')));
 	});
 }
 
-/** A sentence for a person: what went wrong and what to do about it. */
-export function describeConnectError(error: ConnectError): string {
-	const address = formatEndpoint(error.endpoint);
-	const start = 'Start one with `node server` (or `npm start`) in the Parley folder, or point the settings parley.server.host and parley.server.port at a running server.';
-	switch (error.code) {
-		case 'ECONNREFUSED':
-			return `No Parley server is listening at ${address}. ${start}`;
-		case 'ENOTFOUND':
-		case 'EAI_AGAIN':
-			return `The host name "${error.endpoint.host}" could not be resolved. Check parley.server.host.`;
-		case 'ETIMEDOUT':
-			return `The Parley server at ${address} did not answer in time. Check that it is running and reachable (firewall, VPN). ${start}`;
-		case 'EHOSTUNREACH':
-		case 'ENETUNREACH':
-			return `The network cannot reach ${address}. Check parley.server.host and your connection.`;
-		default:
-			return `Cannot reach the Parley server at ${address} (${error.code}). ${start}`;
+/** The certificates in the file of `parley.server.tlsCaFile`; a clear ConnectError when it is unusable. */
+function readCaFile(endpoint: Endpoint, file: string): string[] {
+	let text: string;
+	try {
+		text = fs.readFileSync(file, 'utf8');
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
+		throw new ConnectError(endpoint, 'ECAFILE', `cannot read the CA file "${file}" (${code})`, 'tls', file);
 	}
+	const certificates = text.match(PEM_CERTIFICATE) ?? [];
+	if (certificates.length === 0) {
+		throw new ConnectError(endpoint, 'ECAFILE', `the CA file "${file}" holds no PEM certificate`, 'tls', file);
+	}
+	return certificates;
 }

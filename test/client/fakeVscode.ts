@@ -88,6 +88,13 @@ export class FakePanel {
 	}
 }
 
+export interface InputOptions {
+	title?: string;
+	prompt?: string;
+	value?: string;
+	password?: boolean;
+}
+
 export interface FakeState {
 	config: Record<string, unknown>;
 	commands: Map<string, (...args: unknown[]) => unknown>;
@@ -97,10 +104,16 @@ export interface FakeState {
 	panels: FakePanel[];
 	opened: string[];
 	statusBar: { text: string; tooltip: unknown; command?: string; shownTimes: number };
+	/** Every input box shown, in order. */
+	inputs: InputOptions[];
 	/** Answers to prompts; undefined means the user dismissed them. */
-	answerInput: (options: { prompt?: string; value?: string }) => string | undefined;
+	answerInput: (options: InputOptions) => string | undefined;
 	answerMessage: (text: string, items: string[]) => string | undefined;
 	globalState: Map<string, unknown>;
+	/** context.secrets (SecretStorage). */
+	secrets: Map<string, string>;
+	/** workspace.isTrusted. */
+	trusted: boolean;
 	onConfigurationChange: FakeEmitter<{ affectsConfiguration(section: string): boolean }>;
 	waiters: (() => void)[];
 }
@@ -115,9 +128,12 @@ function freshState(): FakeState {
 		panels: [],
 		opened: [],
 		statusBar: { text: '', tooltip: undefined, shownTimes: 0 },
+		inputs: [],
 		answerInput: () => undefined,
 		answerMessage: () => undefined,
 		globalState: new Map(),
+		secrets: new Map(),
+		trusted: true,
 		onConfigurationChange: new FakeEmitter(),
 		waiters: [],
 	};
@@ -209,7 +225,11 @@ const fake = {
 		showInformationMessage: show('info'),
 		showWarningMessage: show('warn'),
 		showErrorMessage: show('error'),
-		showInputBox: (options: { prompt?: string; value?: string }) => Promise.resolve(state.answerInput(options)),
+		showInputBox: (options: InputOptions) => {
+			state.inputs.push(options);
+			changed();
+			return Promise.resolve(state.answerInput(options));
+		},
 		showQuickPick: () => Promise.resolve(undefined),
 		withProgress: <T>(options: { title?: string }, task: (progress: unknown, token: unknown) => Promise<T>) => {
 			state.progress.push(options.title ?? '');
@@ -218,7 +238,14 @@ const fake = {
 		activeTextEditor: undefined,
 	},
 	workspace: {
-		getConfiguration: (section: string) => ({ get: (key: string) => state.config[`${section}.${key}`] }),
+		getConfiguration: (section: string) => ({
+			get: (key: string) => state.config[`${section}.${key}`],
+			// The fake has one layer of settings: call it the user's.
+			inspect: (key: string) => ({ key: `${section}.${key}`, globalValue: state.config[`${section}.${key}`] }),
+		}),
+		get isTrusted() {
+			return state.trusted;
+		},
 		onDidChangeConfiguration: (listener: Listener<{ affectsConfiguration(section: string): boolean }>) => state.onConfigurationChange.event(listener),
 		asRelativePath: (uri: Uri) => uri.path,
 	},
@@ -261,6 +288,20 @@ export function fakeContext(extensionPath: string) {
 		subscriptions,
 		extensionUri: Uri.file(extensionPath),
 		extension: { packageJSON: { version: '0.0.0-test' } },
+		secrets: {
+			get: (key: string) => Promise.resolve(state.secrets.get(key)),
+			store: (key: string, value: string) => {
+				state.secrets.set(key, value);
+				changed();
+				return Promise.resolve();
+			},
+			delete: (key: string) => {
+				state.secrets.delete(key);
+				changed();
+				return Promise.resolve();
+			},
+			onDidChange: () => disposable,
+		},
 		globalState: {
 			get: (key: string) => state.globalState.get(key),
 			update: (key: string, value: unknown) => {

@@ -3,16 +3,19 @@
  * 127.0.0.1, SQLite in a temp dir) and ChatClients, all closed after each test.
  * Waiting is on events with a bound, never on sleeps.
  */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Event } from 'vscode-jsonrpc/node';
-import { startServer, type ParleyServer } from '../../server/server';
+import { startServer, type ParleyServer, type StartOptions } from '../../server/server';
 import { ChatClient, type ChatClientOptions } from '../../extension/client/chatClient';
 
 export interface Harness {
-	/** Starts a server; with `port`/`dataDir` it restarts one that was stopped. */
-	server(options?: { port?: number; dataDir?: string }): Promise<ParleyServer & { dataDir: string }>;
+	/** Starts a server; with `port`/`dataDir` it restarts one that was stopped. Other options go to startServer. */
+	server(options?: StartOptions): Promise<ParleyServer & { dataDir: string }>;
+	/** A temporary directory removed at cleanup. */
+	tempDir(): string;
 	client(port: number, options?: Partial<ChatClientOptions>): ChatClient;
 	/** Connects a new client as `nick`. */
 	login(port: number, nick: string, options?: Partial<ChatClientOptions>): Promise<ChatClient>;
@@ -25,13 +28,15 @@ export function createHarness(): Harness {
 	const dirs: string[] = [];
 	const harness: Harness = {
 		async server(options = {}) {
-			const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'parley-client-test-'));
-			if (!options.dataDir) {
-				dirs.push(dataDir);
-			}
-			const server = await startServer({ host: '127.0.0.1', port: options.port ?? 0, dataDir, logLevel: 'silent', floodRate: 0, maxPerIp: 0 });
+			const dataDir = options.dataDir ?? harness.tempDir();
+			const server = await startServer({ host: '127.0.0.1', port: 0, logLevel: 'silent', floodRate: 0, maxPerIp: 0, ...options, dataDir });
 			servers.push(server);
 			return Object.assign(server, { dataDir });
+		},
+		tempDir() {
+			const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-client-test-'));
+			dirs.push(dir);
+			return dir;
 		},
 		client(port, options = {}) {
 			const client = new ChatClient({
@@ -104,4 +109,32 @@ export function assertStrictlyIncreasing(ids: number[]): void {
 			throw new Error(`ids not strictly increasing at ${i}: ${ids[i - 1]} then ${ids[i]}`);
 		}
 	}
+}
+
+/** An in-memory stand-in for vscode.SecretStorage. */
+export class MemorySecretStore {
+	readonly values = new Map<string, string>();
+	get(key: string): Promise<string | undefined> {
+		return Promise.resolve(this.values.get(key));
+	}
+	store(key: string, value: string): Promise<void> {
+		this.values.set(key, value);
+		return Promise.resolve();
+	}
+	delete(key: string): Promise<void> {
+		this.values.delete(key);
+		return Promise.resolve();
+	}
+}
+
+/** A self-signed certificate for localhost and 127.0.0.1, made as docs/extension.md tells operators to. */
+export function selfSigned(dir: string): { cert: string; key: string } {
+	const cert = path.join(dir, 'cert.pem');
+	const key = path.join(dir, 'key.pem');
+	execFileSync('openssl', [
+		'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+		'-keyout', key, '-out', cert, '-subj', '/CN=localhost',
+		'-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-days', '2',
+	], { stdio: 'ignore' });
+	return { cert, key };
 }

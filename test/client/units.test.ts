@@ -1,5 +1,10 @@
 import * as assert from 'node:assert/strict';
+import { ResponseError } from 'vscode-jsonrpc/node';
+import { ErrorCodes } from '../../protocol/errors';
 import { Backoff } from '../../extension/client/backoff';
+import { missingSecret, PasswordVault } from '../../extension/client/credentials';
+import { redactText, redactValue } from '../../extension/client/redact';
+import { MemorySecretStore } from './harness';
 import { ConversationStore, type StoreChange } from '../../extension/client/conversationStore';
 import { mentionsNick } from '../../extension/client/mentions';
 import { Outbox } from '../../extension/client/outbox';
@@ -20,6 +25,51 @@ describe('client units', () => {
 			assert.equal(low.attempts, 3);
 			low.reset();
 			assert.equal(low.next(), 50);
+		});
+	});
+
+	describe('redaction', () => {
+		it('hides passwords, tokens and the resume token in trace text and values', () => {
+			const params = { protocolVersion: 1, nick: 'kim', password: 'p"w\\1', serverPassword: 's', adminToken: 'a', resumeToken: 'r' };
+			const text = redactText(`Params: ${JSON.stringify(params, null, 4)}\n\nResult: {"resumeToken":"r2","nick":"kim"}`);
+			for (const secret of ['p\\"w', 's"', '"a"', '"r"', 'r2']) {
+				assert.ok(!text.includes(secret), `${secret} in ${text}`);
+			}
+			assert.match(text, /"password": "\*\*\*"/);
+			assert.match(text, /"nick": "kim"/);
+			assert.deepEqual(redactValue({ params: [params], token: 't' }), {
+				params: [{ protocolVersion: 1, nick: 'kim', password: '***', serverPassword: '***', adminToken: '***', resumeToken: '***' }], token: 't',
+			});
+		});
+	});
+
+	describe('passwords', () => {
+		it('tells which password a refused login lacks from the error\'s data.secret', () => {
+			const refusal = (data: unknown, code: number = ErrorCodes.AuthFailed) => missingSecret(new ResponseError(code, 'any wording', data));
+			assert.equal(refusal({ secret: 'serverPassword' }), 'serverPassword');
+			assert.equal(refusal({ secret: 'password' }), 'password');
+			assert.equal(refusal({ secret: 'adminToken' }), undefined);
+			assert.equal(refusal(undefined), undefined);
+			assert.equal(refusal({ secret: 'password' }, ErrorCodes.RateLimited), undefined);
+			assert.equal(missingSecret(new Error('x')), undefined);
+		});
+
+		it('keys saved passwords by server and nick in lower case, and forgets them all through its index', async () => {
+			const store = new MemorySecretStore();
+			const vault = new PasswordVault(store);
+			const server = { host: 'Chat.Example.com', port: 7420 };
+			await Promise.all([
+				vault.save(server, 'Kim', { password: 'kim-pw', serverPassword: 'srv-pw' }),
+				vault.save({ host: '::1', port: 7000 }, 'lee', { password: 'lee-pw' }),
+			]);
+			assert.deepEqual([...store.values.keys()].filter((k) => k !== 'parley.passwords').sort(), [
+				'parley.password/[::1]:7000/lee', 'parley.password/chat.example.com:7420/kim', 'parley.serverPassword/chat.example.com:7420',
+			]);
+			assert.deepEqual(await vault.forLogin({ host: 'chat.example.com', port: 7420 }, 'KIM'), { password: 'kim-pw', serverPassword: 'srv-pw' });
+			assert.deepEqual(await vault.forLogin(server, 'other'), { serverPassword: 'srv-pw' });
+			assert.equal(await vault.count(), 3, 'concurrent saves both reached the index');
+			assert.equal(await vault.forgetAll(), 3);
+			assert.deepEqual(await vault.forLogin(server, 'kim'), {});
 		});
 	});
 
@@ -102,6 +152,8 @@ describe('client units', () => {
 
 		it('replaces a pending item when its message is acknowledged or arrives through history', () => {
 			const { store: s, changes } = store('me');
+			const settled: string[] = [];
+			s.onDidSettlePending((p) => settled.push(p.clientMsgId));
 			s.applyJoin({ name: '#c' }, ['me'], [], false);
 			s.addPending('#c', '#c', 'hi', 'id-1');
 			s.addPending('#c', '#c', 'there', 'id-2');
@@ -110,6 +162,7 @@ describe('client units', () => {
 			assert.ok(changes.some((x) => x.type === 'acknowledged' && x.clientMsgId === 'id-1'));
 			s.addMessages([msg(11, 'me', '#c', 'there', 'id-2')], true);
 			assert.equal(s.get('#c')!.hasPending('id-2'), false, 'history resolved the pending item');
+			assert.deepEqual(settled, ['id-2'], 'only history settles (the outbox then drops the entry)');
 			s.acknowledge('id-2', msg(11, 'me', '#c', 'there', 'id-2'));
 			assert.deepEqual(s.get('#c')!.messageIds(), [10, 11]);
 			assert.equal(s.get('#c')!.unread, 0, 'own messages are never unread');

@@ -43,6 +43,7 @@ describe('accounts, private servers, operators, TLS', function () {
 		const missing = await rpcError(thief.initialize('kim'));
 		assert.equal(missing.code, ErrorCodes.AuthFailed);
 		assert.match(missing.message, /Nickname 'kim' is registered: send its password/);
+		assert.deepEqual(missing.data, { secret: 'password' });
 		const wrong = await rpcError(thief.initialize('kim', { password: 'battery staple' }));
 		assert.equal(wrong.code, ErrorCodes.AuthFailed);
 		assert.match(wrong.message, /Wrong password for 'kim'/);
@@ -89,6 +90,7 @@ describe('accounts, private servers, operators, TLS', function () {
 		const error = await rpcError(c.initialize('ana'));
 		assert.equal(error.code, ErrorCodes.AuthFailed);
 		assert.match(error.message, /private/);
+		assert.deepEqual(error.data, { secret: 'serverPassword' });
 		assert.equal((await rpcError(c.initialize('ana', { password: 'nope nope' }))).code, ErrorCodes.AuthFailed);
 		assert.equal((await c.initialize('ana', { password: 'club secret' })).nick, 'ana');
 		// With an account too, the server password goes in serverPassword.
