@@ -100,8 +100,8 @@ export interface MemberLeftParams {
 	nick: string;
 	/**
 	 * Why, when it was not a plain leave: "quit", "quit: <reason>", "connection lost",
-	 * "connection lost (no answer to ping)", "kicked: <reason>", "send queue exceeded",
-	 * "protocol violation".
+	 * "connection lost (no answer to ping)", "connection lost (reconnected)",
+	 * "kicked: <reason>", "send queue exceeded", "protocol violation".
 	 */
 	reason?: string;
 }

@@ -11,8 +11,9 @@ export interface SendMessageParams {
 	to: string;
 	text: string;
 	/**
-	 * Chosen by the client, unique per sender. Sending again with an id the server has
-	 * already stored for this sender returns the stored message and delivers nothing new.
+	 * Chosen by the client, unique per sender. Sending the same message (same text and
+	 * target) again with this id returns the stored message and delivers nothing new; a
+	 * different message with an id already used is refused (-32602 on `clientMsgId`).
 	 */
 	clientMsgId?: string;
 }

@@ -43,7 +43,8 @@ export interface InitializeResult {
 
 /**
  * Client -> server, first request on every connection. Fails with NickInUse, InvalidNick,
- * ServerFull or AuthFailed and leaves the connection open so the client can try again.
+ * ServerFull, AuthFailed, or RateLimited (too many failed logins), and leaves the
+ * connection open so the client can try again.
  */
 export namespace InitializeRequest {
 	export const method = 'initialize';

@@ -42,6 +42,7 @@ export class Session implements Sink {
 	sendChain: Promise<unknown> = Promise.resolve();
 	private readonly queue: OutboundQueue;
 	private closeReason: string | undefined;
+	private finished = false;
 	private readonly closeListeners: ((reason: string) => void)[] = [];
 
 	constructor(private readonly socket: Socket, limits: SessionLimits, private readonly log: Logger) {
@@ -110,15 +111,13 @@ export class Session implements Sink {
 			return;
 		}
 		this.closeReason = reason;
-		this.queue.flushNow();
+		this.queue.flush();
 		this.queue.close();
 		this.socket.end();
 		// A peer that never reads would keep a half-closed socket: force it shut.
 		const timer = setTimeout(() => this.socket.destroy(), 2000);
 		timer.unref();
 	}
-
-	private finished = false;
 
 	private finish(reason: string): void {
 		if (this.finished) {

@@ -22,6 +22,13 @@ export function registerSessionHandlers(hub: Hub, session: Session): void {
 			throw fail.invalidNick(problem);
 		}
 		const grant = await checkLogin(hub, session, params.nick, params);
+		// A client back on a new connection before its old one was noticed dead takes
+		// over that session (and its place on a full server).
+		const holder = params.resumeToken === undefined ? undefined : hub.holder(params.nick);
+		if (holder && secretMatches(params.resumeToken, holder.resumeToken)) {
+			await hub.evict(holder, 'connection lost (reconnected)');
+			hub.log.info(`${params.nick} resumed from ${session.address}`);
+		}
 		const max = hub.options.maxClients;
 		if (max > 0 && (await hub.presence.count()) >= max) {
 			throw fail.serverFull(max);
@@ -31,16 +38,7 @@ export function registerSessionHandlers(hub: Hub, session: Session): void {
 		}
 		const user = { nick: params.nick, address: session.address, since: session.connectedAt };
 		if (!(await hub.presence.claim(user))) {
-			const holder = hub.holder(params.nick);
-			if (params.resumeToken === undefined || holder === undefined || !secretMatches(params.resumeToken, holder.resumeToken)) {
-				throw fail.nickInUse(params.nick);
-			}
-			// The same client is back on a new connection before the old one was noticed dead.
-			await hub.evict(holder, 'connection lost (reconnected)');
-			hub.log.info(`${params.nick} resumed from ${session.address}`);
-			if (!(await hub.presence.claim(user))) {
-				throw fail.nickInUse(params.nick);
-			}
+			throw fail.nickInUse(params.nick);
 		}
 		hub.attach(session, params.nick);
 		session.operator = grant.operator;

@@ -71,6 +71,7 @@ export class OutboundQueue {
 		}
 	}
 
+	/** Writes everything queued in one socket write (per turn, or before a deliberate close). */
 	flush(): void {
 		if (this.closed || this.chunks.length === 0) {
 			return;
@@ -79,11 +80,6 @@ export class OutboundQueue {
 		this.chunks = [];
 		this.queuedBytes = 0;
 		this.socket.write(data);
-	}
-
-	/** Writes what is queued now (used before a deliberate close, e.g. after quit). */
-	flushNow(): void {
-		this.flush();
 	}
 
 	/** Stops accepting output; queued bytes are dropped. */
