@@ -361,7 +361,7 @@ export class ChatClient extends Disposable {
 				throw error;
 			}
 			// Closed without an answer: typically a TLS server spoken to in plain text.
-			throw new ConnectError(session.endpoint, 'ECLOSED', 'the server closed the connection before answering', 'initialize');
+			throw new ConnectError(session.endpoint, 'ECLOSED', 'the server closed the connection before answering', 'login');
 		}
 		if (!isInitializeResult(result)) {
 			throw new ProtocolViolation('initialize answer');

@@ -27,7 +27,7 @@ export class ConnectError extends Error {
 		readonly code: string,
 		cause: string,
 		/** Where it failed: opening TCP, the TLS handshake, or the first exchange. */
-		readonly phase: 'tcp' | 'tls' | 'initialize' = 'tcp',
+		readonly phase: 'tcp' | 'tls' | 'login' = 'tcp',
 		readonly caFile?: string,
 	) {
 		super(`Cannot reach the Parley server at ${formatEndpoint(endpoint)}: ${cause}`);
