@@ -1,0 +1,209 @@
+/**
+ * End to end, as a user sees it: parley.vsix installed in a real VS Code (code-server),
+ * driven in Chromium, against `node server`. A second user, bob, is a protocol client in
+ * this process. Each step saves a screenshot to test-results/e2e/ (also on failure).
+ *
+ * The extension reaches the server through a TcpGate, so that while the server is down
+ * and back, the gate can keep the extension away until bob has sent what it must catch up on.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Frame } from 'playwright-core';
+import { JoinChannelRequest, MemberJoinedNotification } from '../../protocol/channels';
+import { MessageNewNotification, SendMessageRequest } from '../../protocol/messages';
+import { UserListRequest } from '../../protocol/users';
+import { eventually, TestClient } from '../helpers/client';
+import { ServerProcess } from '../helpers/process';
+import { TcpGate } from './gate';
+import { clearResults, packageParley, provision, slug } from './prepare';
+import { Workbench } from './workbench';
+
+const NICK = 'kim';
+const STEP_MS = 30_000;
+/** The extension retries with backoff up to 30 s (plus jitter) while the gate is shut. */
+const RECONNECT_MS = 60_000;
+
+describe('Parley in VS Code (code-server + Chromium), end to end', function () {
+	// Each step builds on the one before; after a failure the rest would only fail for it.
+	this.bail(true);
+	let dataDir = '';
+	let server: ServerProcess | undefined;
+	let serverPort = 0;
+	let gate: TcpGate | undefined;
+	let bob: TestClient | undefined;
+	let workbench: Workbench | undefined;
+	let step = 0;
+
+	/** The chat webview's frame; looked up again each time, since VS Code reloads hidden webviews. */
+	const chat = (what: string): Promise<Frame> => workbench!.webview('#app.parley', what);
+
+	/** Bounded wait for a locator in the chat webview, failing with the step's words. */
+	async function see(selector: string, what: string, options: { hasText?: string | RegExp; timeoutMs?: number } = {}): Promise<void> {
+		const frame = await chat(what);
+		const locator = frame.locator(selector, options.hasText === undefined ? {} : { hasText: options.hasText }).first();
+		await locator.waitFor({ state: 'visible', timeout: options.timeoutMs ?? STEP_MS }).catch(() => {
+			throw new Error(`the chat panel did not show ${what} within ${(options.timeoutMs ?? STEP_MS) / 1000} s (${selector}${options.hasText ? ` with "${options.hasText}"` : ''})`);
+		});
+	}
+
+	async function timelineCount(text: string): Promise<number> {
+		const frame = await chat(`the timeline with "${text}"`);
+		return frame.locator('.timeline .msg .text', { hasText: text }).count();
+	}
+
+	/** Types into the webview's message box and presses Enter. */
+	async function typeInComposer(text: string): Promise<void> {
+		const frame = await chat('the message box');
+		const box = frame.locator('.composer-input');
+		await box.click();
+		await box.fill(text);
+		await box.press('Enter');
+	}
+
+	async function openConversation(id: string): Promise<void> {
+		const frame = await chat(`the sidebar entry ${id}`);
+		await frame.locator(`.sidebar [role=option][data-id="${id}"]`).click({ timeout: STEP_MS });
+		await see('.conversation-title .title-text', `${id} as the open conversation`, { hasText: id.replace(/^#/, '') });
+	}
+
+	async function bobSays(to: string, text: string): Promise<void> {
+		await bob!.connection.sendRequest(SendMessageRequest.type, { to, text, clientMsgId: `e2e-${Date.now()}-${Math.random()}` });
+	}
+
+	async function startServer(port: number): Promise<void> {
+		server = ServerProcess.start(['--port', String(port), '--data', dataDir, '--flood-rate', '0']);
+		serverPort = await server.port();
+	}
+
+	async function loginBob(): Promise<void> {
+		bob = await TestClient.login(serverPort, 'bob');
+		for (const channel of ['#general', '#random']) {
+			await bob.connection.sendRequest(JoinChannelRequest.type, { channel });
+		}
+	}
+
+	before(async function () {
+		this.timeout(60 * 60_000); // a cold provisioning takes about 12 minutes
+		clearResults();
+		const [tools, vsix] = await Promise.all([provision(), packageParley()]);
+		dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-e2e-data-'));
+		await startServer(0);
+		gate = await TcpGate.start(serverPort);
+		await loginBob();
+		workbench = new Workbench({
+			tools,
+			name: 'chat',
+			settings: { 'parley.server.host': '127.0.0.1', 'parley.server.port': gate.port, 'parley.nickname': NICK },
+			extensions: [vsix],
+		});
+		await workbench.start();
+	});
+
+	beforeEach(function () {
+		step++;
+	});
+
+	afterEach(async function () {
+		const title = this.currentTest?.title ?? 'step';
+		const failed = this.currentTest?.state === 'failed';
+		await workbench?.screenshot(`${String(step).padStart(2, '0')}-${slug(title)}${failed ? '-FAILED' : ''}`);
+	});
+
+	after(async function () {
+		this.timeout(60_000);
+		await workbench?.close();
+		bob?.close();
+		await gate?.dispose();
+		server?.kill();
+		await server?.exited;
+		if (dataDir) {
+			fs.rmSync(dataDir, { recursive: true, force: true });
+		}
+	});
+
+	it('"Chat: Connect" from the command palette opens the panel, connected as the nickname in the settings', async () => {
+		await workbench!.command('Chat: Connect');
+		await see('.sidebar-footer .status-dot.status-connected', 'the "Connected" state in the sidebar footer');
+		await see('.sidebar-footer .footer-nick', `the nickname ${NICK}`, { hasText: NICK });
+		const { users } = await bob!.connection.sendRequest(UserListRequest.type, {});
+		assert.ok(users.some((u) => u.nick === NICK), `bob does not see ${NICK} online: ${users.map((u) => u.nick).join(', ')}`);
+	});
+
+	it('"Chat: Join Channel" offers the server\'s channels and joins the one picked', async () => {
+		await workbench!.command('Chat: Join Channel');
+		await workbench!.pick('#general');
+		await see('.conversation-title .title-text', '#general as the open conversation', { hasText: 'general' });
+		await see('.sidebar [role=option][data-id="#general"]', '#general in the sidebar');
+		await bob!.waitFor(MemberJoinedNotification.type, (p) => p.channel === '#general' && p.nick === NICK, STEP_MS);
+	});
+
+	it('a message typed in the webview reaches the other user', async () => {
+		await typeInComposer('hello from VS Code');
+		const { message } = await bob!.waitFor(MessageNewNotification.type, (p) => p.message.text === 'hello from VS Code', STEP_MS);
+		assert.equal(message.from, NICK);
+		assert.equal(message.to, '#general');
+		await see('.timeline .msg.self:not(.pending) .text', 'my own message, sent (not pending)', { hasText: 'hello from VS Code' });
+	});
+
+	it('the other user\'s reply appears in the webview', async () => {
+		await bobSays('#general', 'hi kim, bob here');
+		await see('.timeline .msg:not(.self) .text', 'bob\'s reply', { hasText: 'hi kim, bob here' });
+		await see('.timeline .msg .nick', 'bob\'s name on his message', { hasText: 'bob' });
+	});
+
+	it('a direct message both ways', async () => {
+		await bobSays(NICK, 'psst, a private word');
+		await see('.sidebar [role=option][data-id="bob"]', 'the conversation with bob under "Direct messages"');
+		await openConversation('bob');
+		await see('.timeline .msg .text', 'bob\'s direct message', { hasText: 'psst, a private word' });
+		await typeInComposer('private reply to bob');
+		const { message } = await bob!.waitFor(MessageNewNotification.type, (p) => p.message.text === 'private reply to bob', STEP_MS);
+		assert.equal(message.to, 'bob', 'sent as a direct message, not to a channel');
+		await see('.timeline .msg.self:not(.pending) .text', 'my direct reply, sent', { hasText: 'private reply to bob' });
+	});
+
+	it('joining a second channel with /join in the message box', async () => {
+		await typeInComposer('/join #random');
+		await see('.conversation-title .title-text', '#random as the open conversation', { hasText: 'random' });
+		await see('.sidebar [role=option][data-id="#random"]', '#random in the sidebar');
+		await see('.sidebar [role=option][data-id="#general"]', '#general still in the sidebar');
+		await bob!.waitFor(MemberJoinedNotification.type, (p) => p.channel === '#random' && p.nick === NICK, STEP_MS);
+	});
+
+	it('the server stops: the panel shows that the connection is lost', async () => {
+		gate!.close(); // keeps the extension away from the server until the last step opens it
+		const bobGone = bob!.closed;
+		server!.kill('SIGTERM');
+		const { code } = await server!.exited;
+		assert.equal(code, 0, 'the server stops gracefully on SIGTERM');
+		await bobGone;
+		await see('.banner:not([hidden])', 'the connection banner', { hasText: /Reconnecting|offline/ });
+		await see('.sidebar-footer .status-dot:not(.status-connected)', 'a state other than "Connected" in the sidebar footer');
+	});
+
+	it('the server comes back: the panel catches up on what was said meanwhile, each message exactly once', async function () {
+		this.timeout(3 * 60_000);
+		await startServer(serverPort); // same port and data folder: the server the extension knew
+		await loginBob();
+		const missed = ['missed while offline 1', 'missed while offline 2', 'missed while offline 3'];
+		for (const text of missed) {
+			await bobSays('#general', text);
+		}
+		await see('.banner:not([hidden])', 'the connection banner, still (the gate is shut)');
+		gate!.open();
+		await see('.sidebar-footer .status-dot.status-connected', 'the "Connected" state again after the server came back', { timeoutMs: RECONNECT_MS });
+		await bob!.waitFor(MemberJoinedNotification.type, (p) => p.channel === '#general' && p.nick === NICK, STEP_MS);
+		await openConversation('#general');
+		// A message sent after the catch-up is shown after it: once it is there, any duplicate would be too.
+		await bobSays('#general', 'welcome back, kim');
+		await see('.timeline .msg .text', 'bob\'s message sent after the reconnect', { hasText: 'welcome back, kim' });
+		for (const text of [...missed, 'hello from VS Code', 'hi kim, bob here', 'welcome back, kim']) {
+			await eventually(async () => (await timelineCount(text)) > 0, `"${text}" in #general`, STEP_MS);
+			assert.equal(await timelineCount(text), 1, `"${text}" should appear exactly once in #general`);
+		}
+		const frame = await chat('the banner after reconnecting');
+		assert.equal(await frame.locator('.banner').isVisible(), false, 'the connection banner is gone once connected');
+	});
+});
