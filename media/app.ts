@@ -191,7 +191,9 @@ export class App {
 				}
 				break;
 			case 'focus':
-				this.open(msg.conversation, { notify: false, focus: true });
+				// Move the caret only when the panel already has focus: taking focus from the
+				// workbench would close whatever the user is in (a quick pick, an editor).
+				this.open(msg.conversation, { notify: false, focus: document.hasFocus() });
 				break;
 			case 'notice':
 				this.notice(msg.text, msg.level);

@@ -120,6 +120,15 @@ describe('webview: sidebar and keyboard', function () {
 		await page.locator('.conversation-title', { hasText: 'general' }).waitFor();
 	});
 
+	it('switches on a host focus without taking keyboard focus from the workbench', async function () {
+		const page = panel.page;
+		// As when the user is in a quick pick or an editor: the webview document is not focused.
+		await page.evaluate('document.activeElement && document.activeElement.blur(); document.hasFocus = () => false;');
+		await panel.send({ type: 'focus', conversation: '#random' });
+		await page.locator('.conversation-title', { hasText: 'random' }).waitFor();
+		assert.equal(await page.evaluate('document.activeElement === document.body'), true, 'no element took focus');
+	});
+
 	it('shows a welcome with actions when nothing is joined', async function () {
 		const page = panel.page;
 		await panel.send({ type: 'conversations', conversations: [] });
