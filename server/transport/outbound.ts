@@ -1,33 +1,55 @@
 /**
- * Per-connection output: frames are queued and written once per event-loop turn
- * (one socket write of all frames queued in that turn), and the queue is capped so a
- * client that does not read cannot make the server buffer without bound.
+ * Per-connection output: frames are queued and written together (one socket write of
+ * all frames queued since the last flush), and the queue is capped so a client that does
+ * not read cannot make the server buffer without bound.
  */
 import type { Socket } from 'node:net';
 import { AbstractMessageWriter, type Message, type MessageWriter } from 'vscode-jsonrpc/node';
 import { encodeMessage } from './frames';
 
-/** Collects the queues with pending output and flushes them all in one setImmediate. */
+/**
+ * Collects the queues with pending output and flushes them all at once. Under light load
+ * that is the next event-loop turn. After a flush that took a while (a large fan-out),
+ * the next one waits about as long, so frames arriving meanwhile share one write per
+ * socket: the cost of a flush is mostly one syscall per socket, not the bytes.
+ */
 class FlushScheduler {
 	private readonly dirty = new Set<OutboundQueue>();
 	private scheduled = false;
+	/** Duration of the last flush and when it ended (performance.now() ms). */
+	private lastDuration = 0;
+	private lastEnd = 0;
 
 	mark(queue: OutboundQueue): void {
 		this.dirty.add(queue);
-		if (!this.scheduled) {
-			this.scheduled = true;
+		if (this.scheduled) {
+			return;
+		}
+		this.scheduled = true;
+		const gap = this.lastDuration < MIN_COALESCE_MS ? 0 : Math.min(MAX_COALESCE_MS, this.lastDuration) - (performance.now() - this.lastEnd);
+		if (gap < MIN_COALESCE_MS) {
 			setImmediate(this.run);
+		} else {
+			setTimeout(this.run, gap);
 		}
 	}
 
 	private readonly run = (): void => {
+		const start = performance.now();
 		this.scheduled = false;
 		for (const queue of this.dirty) {
 			queue.flush();
 		}
 		this.dirty.clear();
+		this.lastEnd = performance.now();
+		this.lastDuration = this.lastEnd - start;
 	};
 }
+
+/** Flushes shorter than this never delay the next one (keeps request round trips fast). */
+const MIN_COALESCE_MS = 1;
+/** The longest a flush is deferred to batch output, bounding the added latency. */
+const MAX_COALESCE_MS = 8;
 
 const scheduler = new FlushScheduler();
 

@@ -19,7 +19,7 @@ describe('resource limits', function () {
 	});
 
 	it('disconnects a client that does not read ("send queue exceeded"); the others get every message', async () => {
-		server = await testServer({ maxSendQueueBytes: 256 * 1024, memory: true });
+		server = await testServer({ maxSendQueueBytes: 1024 * 1024, memory: true });
 		// A raw socket that joins and then never reads: the kernel buffers fill, then the queue.
 		const sloth = await RawPeer.connect(server.port);
 		peers.push(sloth);
@@ -33,7 +33,9 @@ describe('resource limits', function () {
 		await ana.connection.sendRequest(JoinChannelRequest.type, { channel: '#busy' });
 		await bob.connection.sendRequest(JoinChannelRequest.type, { channel: '#busy' });
 		const text = 'x'.repeat(3900);
-		const total = 1500; // about 6 MB to each member
+		// About 12 MB to each member: far past the kernel's socket buffers plus the 1 MiB cap
+		// for the client that never reads; a reading client never holds 1 MiB unread.
+		const total = 3000;
 		const sends = [];
 		for (let i = 0; i < total; i++) {
 			sends.push(ana.connection.sendRequest(SendMessageRequest.type, { to: '#busy', text: `${i} ${text}` }));
@@ -74,7 +76,7 @@ describe('resource limits', function () {
 	});
 
 	it('pings a quiet client; one that answers stays, a dead one is dropped and its nick freed', async () => {
-		server = await testServer({ idleTimeoutMs: 200, memory: true });
+		server = await testServer({ idleTimeoutMs: 1000, memory: true });
 		const alive = await TestClient.login(server.port, 'alive');
 		clients.push(alive);
 		await alive.connection.sendRequest(JoinChannelRequest.type, { channel: '#room' });
