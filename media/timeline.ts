@@ -227,8 +227,8 @@ export class TimelineView {
 
 	// ---- rendering ------------------------------------------------------------------
 
-	/** Renders items [from, to) as rows appended to `rows`; the caller inserts the fragment at the end. */
-	private build(from: number, to: number): DocumentFragment {
+	/** Renders items [from, to) into a fragment, and the rows in the same order. */
+	private renderRange(from: number, to: number): { fragment: DocumentFragment; built: HTMLElement[] } {
 		const fragment = document.createDocumentFragment();
 		const built: HTMLElement[] = [];
 		for (let i = from; i < to; i++) {
@@ -236,6 +236,12 @@ export class TimelineView {
 			built.push(row);
 			fragment.appendChild(row);
 		}
+		return { fragment, built };
+	}
+
+	/** Renders items [from, to) as rows appended to `rows`; the caller inserts the fragment at the end. */
+	private build(from: number, to: number): DocumentFragment {
+		const { fragment, built } = this.renderRange(from, to);
 		this.rows.push(...built);
 		return fragment;
 	}
@@ -369,13 +375,7 @@ export class TimelineView {
 
 	/** Renders items [from, to) as rows prepended to `rows`; the caller inserts the fragment at the start. */
 	private buildBefore(from: number, to: number): DocumentFragment {
-		const fragment = document.createDocumentFragment();
-		const built: HTMLElement[] = [];
-		for (let i = from; i < to; i++) {
-			const row = renderRow(this.items, i, this.host);
-			built.push(row);
-			fragment.appendChild(row);
-		}
+		const { fragment, built } = this.renderRange(from, to);
 		this.rows.unshift(...built);
 		return fragment;
 	}

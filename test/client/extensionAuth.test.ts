@@ -2,41 +2,17 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { Commands } from '../../extension/constants';
 import { createHarness, selfSigned } from './harness';
-import { eventually, fakeContext, installFakeVscode, type FakeState } from './fakeVscode';
-
-const root = path.resolve(__dirname, '../../..');
-
-type ExtensionModule = typeof import('../../extension/extension');
+import { eventually } from './fakeVscode';
+import { useFakeExtension } from './fakeExtension';
 
 /** Passwords, TLS settings and trace redaction through the commands, on the fake `vscode` against a real server. */
 describe('extension host: passwords and TLS (fake vscode API, real server)', function () {
 	this.timeout(10_000);
 	const h = createHarness();
-	let fake: FakeState;
-	let extension: ExtensionModule;
-	let context: ReturnType<typeof fakeContext>;
+	const ext = useFakeExtension(h);
+	const { activate } = ext;
 
-	beforeEach(() => {
-		fake = installFakeVscode();
-		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		extension = require('../../extension/extension') as ExtensionModule;
-		context = fakeContext(root);
-	});
-
-	afterEach(async () => {
-		await extension.deactivate();
-		for (const d of context.subscriptions.splice(0)) {
-			d.dispose();
-		}
-		await h.cleanup();
-	});
-
-	function activate(config: Record<string, unknown>): void {
-		fake.config = config;
-		extension.activate(context as never);
-	}
-
-	const run = (command: string) => fake.commands.get(command)!();
+	const run = (command: string) => ext.fake.commands.get(command)!();
 
 	async function registered(port: number, nick: string, password: string): Promise<void> {
 		const owner = await h.login(port, nick);
@@ -49,18 +25,18 @@ describe('extension host: passwords and TLS (fake vscode API, real server)', fun
 		activate({ 'parley.server.port': server.port, 'parley.nickname': 'Kim' });
 		await run(Commands.connect);
 
-		fake.answerInput = (o) => (o.password ? 'correct horse' : undefined);
+		ext.fake.answerInput = (o) => (o.password ? 'correct horse' : undefined);
 		await run(Commands.registerNickname);
-		assert.deepEqual(fake.inputs.map((i) => [i.title, i.password]), [['Parley: Register Kim', true], ['Parley: Register Kim', true]]);
-		assert.equal(fake.secrets.get(`parley.password/127.0.0.1:${server.port}/kim`), 'correct horse');
-		assert.ok(fake.shown.some((s) => s.level === 'info' && s.text.includes('"Kim" is registered') && s.text.includes('secret storage')));
-		assert.equal(Object.keys(fake.config).some((k) => k.includes('password')), false, 'nothing in settings');
+		assert.deepEqual(ext.fake.inputs.map((i) => [i.title, i.password]), [['Parley: Register Kim', true], ['Parley: Register Kim', true]]);
+		assert.equal(ext.fake.secrets.get(`parley.password/127.0.0.1:${server.port}/kim`), 'correct horse');
+		assert.ok(ext.fake.shown.some((s) => s.level === 'info' && s.text.includes('"Kim" is registered') && s.text.includes('secret storage')));
+		assert.equal(Object.keys(ext.fake.config).some((k) => k.includes('password')), false, 'nothing in settings');
 
 		await run(Commands.disconnect);
-		fake.inputs.length = 0;
+		ext.fake.inputs.length = 0;
 		await run(Commands.connect);
-		assert.match(fake.statusBar.text, /comment-discussion/);
-		assert.deepEqual(fake.inputs, [], 'the saved password was sent without asking');
+		assert.match(ext.fake.statusBar.text, /comment-discussion/);
+		assert.deepEqual(ext.fake.inputs, [], 'the saved password was sent without asking');
 	});
 
 	it('Register Nickname changes nothing when the two passwords differ', async () => {
@@ -68,10 +44,10 @@ describe('extension host: passwords and TLS (fake vscode API, real server)', fun
 		activate({ 'parley.server.port': server.port, 'parley.nickname': 'kim' });
 		await run(Commands.connect);
 		const answers = ['correct horse', 'correct h0rse'];
-		fake.answerInput = () => answers.shift();
+		ext.fake.answerInput = () => answers.shift();
 		await run(Commands.registerNickname);
-		assert.ok(fake.shown.some((s) => s.level === 'error' && /did not match/.test(s.text)));
-		assert.equal(fake.secrets.size, 0);
+		assert.ok(ext.fake.shown.some((s) => s.level === 'error' && /did not match/.test(s.text)));
+		assert.equal(ext.fake.secrets.size, 0);
 		await run(Commands.disconnect);
 		assert.equal((await h.login(server.port, 'kim')).isRegistered, false, 'anyone may still take kim');
 	});
@@ -80,16 +56,16 @@ describe('extension host: passwords and TLS (fake vscode API, real server)', fun
 		const server = await h.server();
 		await registered(server.port, 'kim', 'correct horse');
 		const answers = ['wrong horse', 'correct horse'];
-		fake.answerInput = () => answers.shift();
-		fake.answerMessage = (_text, items) => (items.includes('Remember') ? 'Remember' : undefined);
+		ext.fake.answerInput = () => answers.shift();
+		ext.fake.answerMessage = (_text, items) => (items.includes('Remember') ? 'Remember' : undefined);
 		activate({ 'parley.server.port': server.port, 'parley.nickname': 'kim' });
 		await run(Commands.connect);
-		assert.deepEqual(fake.inputs.map((i) => i.password), [true, true]);
-		assert.match(fake.inputs[0].prompt ?? '', /Nickname 'kim' is registered: send its password/);
-		assert.match(fake.inputs[1].prompt ?? '', /Wrong password for 'kim'/);
-		assert.match(fake.statusBar.text, /comment-discussion/);
-		await eventually(() => fake.secrets.get(`parley.password/127.0.0.1:${server.port}/kim`) === 'correct horse', 'the password to be saved');
-		assert.ok(fake.shown.some((s) => s.text.startsWith(`Parley: remember the password for kim on 127.0.0.1:${server.port}?`)));
+		assert.deepEqual(ext.fake.inputs.map((i) => i.password), [true, true]);
+		assert.match(ext.fake.inputs[0].prompt ?? '', /Nickname 'kim' is registered: send its password/);
+		assert.match(ext.fake.inputs[1].prompt ?? '', /Wrong password for 'kim'/);
+		assert.match(ext.fake.statusBar.text, /comment-discussion/);
+		await eventually(() => ext.fake.secrets.get(`parley.password/127.0.0.1:${server.port}/kim`) === 'correct horse', 'the password to be saved');
+		assert.ok(ext.fake.shown.some((s) => s.text.startsWith(`Parley: remember the password for kim on 127.0.0.1:${server.port}?`)));
 	});
 
 	it('does not save a typed password the user chose not to remember, and gives up quietly on Escape', async () => {
@@ -97,51 +73,51 @@ describe('extension host: passwords and TLS (fake vscode API, real server)', fun
 		await registered(server.port, 'kim', 'correct horse');
 		activate({ 'parley.server.port': server.port, 'parley.nickname': 'kim' });
 		await run(Commands.connect);
-		assert.equal(fake.inputs.length, 1, 'asked once, dismissed');
-		assert.match(fake.statusBar.text, /debug-disconnect/);
-		fake.answerInput = () => 'correct horse';
-		fake.answerMessage = () => 'Not Now';
+		assert.equal(ext.fake.inputs.length, 1, 'asked once, dismissed');
+		assert.match(ext.fake.statusBar.text, /debug-disconnect/);
+		ext.fake.answerInput = () => 'correct horse';
+		ext.fake.answerMessage = () => 'Not Now';
 		await run(Commands.connect);
-		await eventually(() => fake.shown.some((s) => s.text.includes('remember the password')), 'the offer');
-		assert.equal(fake.secrets.size, 0);
+		await eventually(() => ext.fake.shown.some((s) => s.text.includes('remember the password')), 'the offer');
+		assert.equal(ext.fake.secrets.size, 0);
 	});
 
 	it('asks for the server password of a private server, saves it per server, and Forget Saved Passwords deletes it', async () => {
 		const server = await h.server({ password: 'server-secret' });
-		fake.answerInput = (o) => (o.password ? 'server-secret' : undefined);
-		fake.answerMessage = (_text, items) => (items.includes('Remember') ? 'Remember' : items.includes('Forget') ? 'Forget' : undefined);
+		ext.fake.answerInput = (o) => (o.password ? 'server-secret' : undefined);
+		ext.fake.answerMessage = (_text, items) => (items.includes('Remember') ? 'Remember' : items.includes('Forget') ? 'Forget' : undefined);
 		activate({ 'parley.server.port': server.port, 'parley.nickname': 'kim' });
 		await run(Commands.connect);
-		assert.equal(fake.inputs[0].title, `Parley: Server Password for 127.0.0.1:${server.port}`);
-		assert.match(fake.inputs[0].prompt ?? '', /This server is private/);
+		assert.equal(ext.fake.inputs[0].title, `Parley: Server Password for 127.0.0.1:${server.port}`);
+		assert.match(ext.fake.inputs[0].prompt ?? '', /This server is private/);
 		const key = `parley.serverPassword/127.0.0.1:${server.port}`;
-		await eventually(() => fake.secrets.get(key) === 'server-secret', 'the server password to be saved');
+		await eventually(() => ext.fake.secrets.get(key) === 'server-secret', 'the server password to be saved');
 
 		await run(Commands.disconnect);
-		fake.inputs.length = 0;
+		ext.fake.inputs.length = 0;
 		await run(Commands.connect);
-		assert.deepEqual(fake.inputs, [], 'the saved server password was sent');
-		assert.match(fake.statusBar.text, /comment-discussion/);
+		assert.deepEqual(ext.fake.inputs, [], 'the saved server password was sent');
+		assert.match(ext.fake.statusBar.text, /comment-discussion/);
 
 		await run(Commands.forgetPasswords);
-		assert.ok(fake.shown.some((s) => s.level === 'warn' && /forget the saved password\?/.test(s.text)));
-		assert.equal(fake.secrets.get(key), undefined);
-		assert.equal(fake.secrets.get('parley.passwords'), '[]');
+		assert.ok(ext.fake.shown.some((s) => s.level === 'warn' && /forget the saved password\?/.test(s.text)));
+		assert.equal(ext.fake.secrets.get(key), undefined);
+		assert.equal(ext.fake.secrets.get('parley.passwords'), '[]');
 		await run(Commands.forgetPasswords);
-		assert.equal(fake.shown.at(-1)?.text, 'Parley: there are no saved passwords.');
+		assert.equal(ext.fake.shown.at(-1)?.text, 'Parley: there are no saved passwords.');
 	});
 
 	it('keeps passwords and the resume token out of a verbose RPC trace', async () => {
 		const server = await h.server();
 		activate({ 'parley.server.port': server.port, 'parley.nickname': 'kim', 'parley.trace.server': 'verbose' });
 		await run(Commands.connect);
-		fake.answerInput = () => 'correct horse';
+		ext.fake.answerInput = () => 'correct horse';
 		await run(Commands.registerNickname);
 		await run(Commands.disconnect);
 		await run(Commands.connect);
 		const token = server.hub.holder('kim')?.resumeToken;
 		assert.ok(token);
-		const log = fake.log.join('\n');
+		const log = ext.fake.log.join('\n');
 		assert.match(log, /Sending request 'account\/register/);
 		assert.match(log, /"password": "\*\*\*"/);
 		assert.match(log, /"resumeToken": "\*\*\*"/);
@@ -156,13 +132,13 @@ describe('extension host: passwords and TLS (fake vscode API, real server)', fun
 		const missing = path.join(dir, 'missing.pem');
 		activate({ 'parley.server.port': server.port, 'parley.nickname': 'kim', 'parley.server.tls': true, 'parley.server.tlsCaFile': missing });
 		await run(Commands.connect);
-		const error = fake.shown.find((s) => s.level === 'error');
+		const error = ext.fake.shown.find((s) => s.level === 'error');
 		assert.ok(error?.text.includes(`"${missing}"`) && error.text.includes('parley.server.tlsCaFile'), error?.text);
 
-		fake.config['parley.server.tlsCaFile'] = files.cert;
-		fake.onConfigurationChange.fire({ affectsConfiguration: (section) => 'parley.server.tlsCaFile'.startsWith(section) });
+		ext.fake.config['parley.server.tlsCaFile'] = files.cert;
+		ext.fake.onConfigurationChange.fire({ affectsConfiguration: (section) => 'parley.server.tlsCaFile'.startsWith(section) });
 		await run(Commands.connect);
-		assert.match(fake.statusBar.text, /comment-discussion/);
-		assert.ok(fake.log.some((l) => l.includes('activated; server 127.0.0.1') && l.includes('(TLS)')));
+		assert.match(ext.fake.statusBar.text, /comment-discussion/);
+		assert.ok(ext.fake.log.some((l) => l.includes('activated; server 127.0.0.1') && l.includes('(TLS)')));
 	});
 });

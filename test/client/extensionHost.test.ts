@@ -3,11 +3,10 @@ import * as path from 'node:path';
 import type { HostMessage } from '../../media/messages';
 import { Commands } from '../../extension/constants';
 import { createHarness, waitFor } from './harness';
-import { eventually, fakeContext, installFakeVscode, type FakePanel, type FakeState } from './fakeVscode';
+import { eventually, type FakePanel } from './fakeVscode';
+import { useFakeExtension } from './fakeExtension';
 
 const root = path.resolve(__dirname, '../../..');
-
-type ExtensionModule = typeof import('../../extension/extension');
 
 function posted(panel: FakePanel): HostMessage[] {
 	return panel.posted as HostMessage[];
@@ -17,45 +16,24 @@ function posted(panel: FakePanel): HostMessage[] {
 describe('extension host wiring (fake vscode API, real server)', function () {
 	this.timeout(10_000);
 	const h = createHarness();
-	let fake: FakeState;
-	let extension: ExtensionModule;
-	let context: ReturnType<typeof fakeContext>;
-
-	beforeEach(() => {
-		fake = installFakeVscode();
-		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		extension = require('../../extension/extension') as ExtensionModule;
-		context = fakeContext(root);
-	});
-
-	afterEach(async () => {
-		await extension.deactivate();
-		for (const d of context.subscriptions.splice(0)) {
-			d.dispose();
-		}
-		await h.cleanup();
-	});
-
-	function activate(config: Record<string, unknown>): void {
-		fake.config = config;
-		extension.activate(context as never);
-	}
+	const ext = useFakeExtension(h);
+	const { activate } = ext;
 
 	it('registers every command and shows the status bar offline', () => {
 		activate({});
-		assert.deepEqual([...fake.commands.keys()].sort(), Object.values(Commands).sort());
-		assert.match(fake.statusBar.text, /debug-disconnect/);
-		assert.equal(fake.statusBar.command, Commands.openChat);
+		assert.deepEqual([...ext.fake.commands.keys()].sort(), Object.values(Commands).sort());
+		assert.match(ext.fake.statusBar.text, /debug-disconnect/);
+		assert.equal(ext.fake.statusBar.command, Commands.openChat);
 	});
 
 	it('connects with progress, opens the panel with a strict CSP, and sends state only after ready', async () => {
 		const server = await h.server();
 		activate({ 'parley.server.port': server.port, 'parley.nickname': 'kim', 'parley.trace.server': 'messages' });
-		await fake.commands.get(Commands.connect)!();
-		assert.deepEqual(fake.progress, [`Parley: connecting to 127.0.0.1:${server.port} as kim…`]);
-		assert.ok(fake.log.some((l) => /\[rpc\] Sending request 'initialize/.test(l)), 'parley.trace.server traces RPC traffic');
-		assert.equal(fake.panels.length, 1);
-		const panel = fake.panels[0];
+		await ext.fake.commands.get(Commands.connect)!();
+		assert.deepEqual(ext.fake.progress, [`Parley: connecting to 127.0.0.1:${server.port} as kim…`]);
+		assert.ok(ext.fake.log.some((l) => /\[rpc\] Sending request 'initialize/.test(l)), 'parley.trace.server traces RPC traffic');
+		assert.equal(ext.fake.panels.length, 1);
+		const panel = ext.fake.panels[0];
 		assert.equal(panel.viewType, 'parleyChat');
 		assert.equal(panel.webview.options.enableScripts, true);
 		assert.deepEqual(panel.webview.options.localResourceRoots?.map((u) => path.relative(root, u.path)).sort(), ['dist', 'media']);
@@ -74,8 +52,8 @@ describe('extension host wiring (fake vscode API, real server)', function () {
 		const connection = posted(panel).find((m) => m.type === 'connection');
 		assert.deepEqual(connection, { type: 'connection', state: 'connected', server: `127.0.0.1:${server.port}`, nick: 'kim' });
 		assert.ok(posted(panel).some((m) => m.type === 'conversations'));
-		assert.match(fake.statusBar.text, /comment-discussion/);
-		assert.equal(fake.globalState.get('parley.lastNick'), 'kim');
+		assert.match(ext.fake.statusBar.text, /comment-discussion/);
+		assert.equal(ext.fake.globalState.get('parley.lastNick'), 'kim');
 	});
 
 	it('carries out webview messages: join, send, DM, bad input dropped, only safe links opened', async () => {
@@ -83,8 +61,8 @@ describe('extension host wiring (fake vscode API, real server)', function () {
 		const bob = await h.login(server.port, 'bob');
 		await bob.join('#general');
 		activate({ 'parley.server.port': server.port, 'parley.nickname': 'kim', 'parley.notifications': 'mentions' });
-		await fake.commands.get(Commands.connect)!();
-		const panel = fake.panels[0];
+		await ext.fake.commands.get(Commands.connect)!();
+		const panel = ext.fake.panels[0];
 		panel.fromWebview({ type: 'ready' });
 
 		panel.fromWebview({ type: 'join', channel: 'general' });
@@ -101,12 +79,12 @@ describe('extension host wiring (fake vscode API, real server)', function () {
 		panel.fromWebview({ type: 'nope' });
 		panel.fromWebview('send');
 		assert.equal(panel.posted.length, before, 'malformed messages do nothing');
-		assert.equal(fake.log.filter((l) => l.includes('dropped a malformed message from the webview')).length, 3);
+		assert.equal(ext.fake.log.filter((l) => l.includes('dropped a malformed message from the webview')).length, 3);
 
 		panel.fromWebview({ type: 'openLink', url: 'javascript:alert(1)' });
 		panel.fromWebview({ type: 'openLink', url: 'https://example.com/x' });
-		await eventually(() => fake.opened.length === 1, 'the https link to open');
-		assert.deepEqual(fake.opened, ['https://example.com/x']);
+		await eventually(() => ext.fake.opened.length === 1, 'the https link to open');
+		assert.deepEqual(ext.fake.opened, ['https://example.com/x']);
 
 		panel.fromWebview({ type: 'join', channel: '#bad name' });
 		await eventually(() => posted(panel).some((m) => m.type === 'notice' && m.level === 'error'), 'an error notice');
@@ -116,26 +94,26 @@ describe('extension host wiring (fake vscode API, real server)', function () {
 		bob.send('#general', 'just chatting');
 		await bob.openDirect('kim');
 		bob.send('kim', 'psst kim');
-		await eventually(() => fake.shown.some((s) => s.text === 'bob (direct message): psst kim'), 'a DM notification');
-		assert.ok(!fake.shown.some((s) => s.text.includes('just chatting')));
-		assert.match(fake.statusBar.text, /comment-discussion\) 2 \$\(mention\)1/);
+		await eventually(() => ext.fake.shown.some((s) => s.text === 'bob (direct message): psst kim'), 'a DM notification');
+		assert.ok(!ext.fake.shown.some((s) => s.text.includes('just chatting')));
+		assert.match(ext.fake.statusBar.text, /comment-discussion\) 2 \$\(mention\)1/);
 	});
 
 	it('asks for another nick on NickInUse and connects with it', async () => {
 		const server = await h.server();
 		await h.login(server.port, 'kim');
 		const prompts: string[] = [];
-		fake.answerInput = (options) => {
+		ext.fake.answerInput = (options) => {
 			prompts.push(options.prompt ?? '');
 			return 'kim2';
 		};
 		activate({ 'parley.server.port': server.port, 'parley.nickname': 'kim' });
-		await fake.commands.get(Commands.connect)!();
+		await ext.fake.commands.get(Commands.connect)!();
 		assert.equal(prompts.length, 1);
 		assert.match(prompts[0], /"kim" is already in use on 127\.0\.0\.1:\d+/);
-		assert.deepEqual(fake.progress.map((p) => p.replace(/:\d+/, ':PORT')), ['Parley: connecting to 127.0.0.1:PORT as kim…', 'Parley: connecting to 127.0.0.1:PORT as kim2…']);
-		assert.equal(fake.panels.length, 1);
-		assert.match(fake.statusBar.text, /comment-discussion/);
+		assert.deepEqual(ext.fake.progress.map((p) => p.replace(/:\d+/, ':PORT')), ['Parley: connecting to 127.0.0.1:PORT as kim…', 'Parley: connecting to 127.0.0.1:PORT as kim2…']);
+		assert.equal(ext.fake.panels.length, 1);
+		assert.match(ext.fake.statusBar.text, /comment-discussion/);
 	});
 
 	it('explains an unreachable server: its address and `node server`', async () => {
@@ -143,18 +121,18 @@ describe('extension host wiring (fake vscode API, real server)', function () {
 		const port = server.port;
 		await server.stop();
 		activate({ 'parley.server.port': port, 'parley.nickname': 'kim' });
-		await fake.commands.get(Commands.connect)!();
-		const error = fake.shown.find((s) => s.level === 'error');
+		await ext.fake.commands.get(Commands.connect)!();
+		const error = ext.fake.shown.find((s) => s.level === 'error');
 		assert.ok(error, 'an error message');
 		assert.ok(error.text.includes(`127.0.0.1:${port}`));
 		assert.match(error.text, /node server/);
-		assert.equal(fake.panels.length, 0);
+		assert.equal(ext.fake.panels.length, 0);
 	});
 
 	it('ignores invalid settings and logs why', () => {
 		activate({ 'parley.server.host': 'http://x y', 'parley.server.port': 'abc', 'parley.notifications': 'loud' });
-		assert.ok(fake.log.some((l) => l.startsWith('warn') && l.includes('parley.server.host')));
-		assert.ok(fake.log.some((l) => l.startsWith('warn') && l.includes('parley.server.port')));
-		assert.ok(fake.log.some((l) => l.startsWith('warn') && l.includes('parley.notifications')));
+		assert.ok(ext.fake.log.some((l) => l.startsWith('warn') && l.includes('parley.server.host')));
+		assert.ok(ext.fake.log.some((l) => l.startsWith('warn') && l.includes('parley.server.port')));
+		assert.ok(ext.fake.log.some((l) => l.startsWith('warn') && l.includes('parley.notifications')));
 	});
 });

@@ -1,0 +1,48 @@
+/**
+ * Mocha hooks that load the real extension on the fake `vscode` module for each test,
+ * and deactivate it and dispose of what it registered afterwards.
+ */
+import * as path from 'node:path';
+import { fakeContext, installFakeVscode, type FakeState } from './fakeVscode';
+
+const root = path.resolve(__dirname, '../../..');
+
+type ExtensionModule = typeof import('../../extension/extension');
+
+export interface FakeExtension {
+	readonly fake: FakeState;
+	readonly context: ReturnType<typeof fakeContext>;
+	/** Sets the settings and activates the extension. */
+	activate(config: Record<string, unknown>): void;
+}
+
+export function useFakeExtension(harness: { cleanup(): Promise<void> }): FakeExtension {
+	let fake: FakeState | undefined;
+	let extension: ExtensionModule | undefined;
+	let context: ReturnType<typeof fakeContext> | undefined;
+	beforeEach(() => {
+		fake = installFakeVscode();
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		extension = require('../../extension/extension') as ExtensionModule;
+		context = fakeContext(root);
+	});
+	afterEach(async () => {
+		await extension?.deactivate();
+		for (const d of context?.subscriptions.splice(0) ?? []) {
+			d.dispose();
+		}
+		await harness.cleanup();
+	});
+	return {
+		get fake() {
+			return fake!;
+		},
+		get context() {
+			return context!;
+		},
+		activate(config) {
+			fake!.config = config;
+			extension!.activate(context as never);
+		},
+	};
+}
