@@ -31,8 +31,10 @@ export interface UserDetails {
 }
 
 export class Hub {
-	/** Every open connection on this process, initialized or not. */
+	/** Every open connection on this process, initialized or not (added with `add`). */
 	readonly sessions = new Set<Session>();
+	/** Open connections per remote address, for the per-IP cap. */
+	private readonly perIp = new Map<string, number>();
 	readonly loginThrottle = new LoginThrottle();
 	/** Local initialized sessions by nick key (for kicks). */
 	private readonly byNick = new Map<string, Session>();
@@ -49,13 +51,12 @@ export class Hub {
 	get delivery(): Delivery { return this.state.delivery; }
 
 	connectionsFrom(ip: string): number {
-		let n = 0;
-		for (const session of this.sessions) {
-			if (session.ip === ip) {
-				n++;
-			}
-		}
-		return n;
+		return this.perIp.get(ip) ?? 0;
+	}
+
+	add(session: Session): void {
+		this.sessions.add(session);
+		this.perIp.set(session.ip, this.connectionsFrom(session.ip) + 1);
 	}
 
 	/** Called once initialize has claimed the nick in presence. */
@@ -87,6 +88,12 @@ export class Hub {
 	async detach(session: Session, reason: string): Promise<void> {
 		if (!this.sessions.delete(session)) {
 			return;
+		}
+		const left = this.connectionsFrom(session.ip) - 1;
+		if (left > 0) {
+			this.perIp.set(session.ip, left);
+		} else {
+			this.perIp.delete(session.ip);
 		}
 		const nick = session.nick;
 		if (nick === undefined) {

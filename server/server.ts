@@ -151,7 +151,7 @@ function accept(hub: Hub, socket: net.Socket): void {
 		hub.log.warn(`refused ${session.address}: more than ${options.maxPerIp} connections from ${session.ip}`);
 		return;
 	}
-	hub.sessions.add(session);
+	hub.add(session);
 	registerSessionHandlers(hub, session);
 	registerChannelHandlers(hub, session);
 	registerMessageHandlers(hub, session);
