@@ -404,7 +404,7 @@ async function runScenario(kind, scenario, o, profileDir) {
 			}
 			result = await runLoadgen({
 				...baseSpec(server, o, 'idle', 900_000),
-				idleClients: o.idleClients, roomSize: o.roomSize, concurrency: o.concurrency, idleLimitMs: 400_000, settleMs: 3000,
+				idleClients: o.idleClients, roomSize: o.roomSize, concurrency: o.concurrency, idleLimitMs: 400_000, settleMs: 3000, keepaliveRoundMs: 10_000,
 			}, o);
 		} else if (scenario === 'rtt') {
 			result = await runLoadgen({ ...baseSpec(server, o, 'rtt', 300_000), serialCount: o.serialCount, pipelinedCount: o.pipelinedCount, inFlight: o.inFlight }, o);

@@ -8,16 +8,17 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { ResponseError } from 'vscode-jsonrpc/node';
 import { InitializeRequest, NoticeNotification, PingRequest } from '../protocol/session';
-import { fail } from './errors';
-import { registerAccountHandlers } from './handlers/account';
-import { registerChannelHandlers } from './handlers/channels';
-import { registerMessageHandlers } from './handlers/messages';
-import { registerSessionHandlers } from './handlers/session';
-import { registerUserHandlers } from './handlers/users';
+import { accountRoutes } from './handlers/account';
+import { channelRoutes } from './handlers/channels';
+import { messageRoutes } from './handlers/messages';
+import { Router } from './handlers/registry';
+import { sessionRoutes } from './handlers/session';
+import { userRoutes } from './handlers/users';
 import { Hub } from './hub';
+import { RpcLinks } from './rpc-links';
 import { createLogger, type LogSink } from './log';
 import { DEFAULT_OPTIONS, type ServerOptions } from './options';
-import { Session } from './session';
+import { Session, type RpcHost } from './session';
 import { LocalDelivery } from './state/delivery';
 import { LocalMembership } from './state/membership';
 import { MemoryStore } from './state/memory-store';
@@ -28,6 +29,8 @@ import type { Store } from './state/store';
 export interface StartOptions extends Partial<ServerOptions> {
 	/** Where log lines go (default stderr). */
 	logSink?: LogSink;
+	/** Quiet time after which a session gives its vscode-jsonrpc link back (tests shorten it). */
+	linkQuietMs?: number;
 }
 
 export interface ParleyServer {
@@ -35,12 +38,14 @@ export interface ParleyServer {
 	readonly port: number;
 	readonly hub: Hub;
 	readonly options: ServerOptions;
+	/** The vscode-jsonrpc connections held by active sessions, and the spares. */
+	readonly links: RpcLinks;
 	/** Tells every client, closes every connection, commits history, stops listening. */
 	stop(reason?: string): Promise<void>;
 }
 
 export async function startServer(start: StartOptions = {}): Promise<ParleyServer> {
-	const { logSink, ...given } = start;
+	const { logSink, linkQuietMs, ...given } = start;
 	const options: ServerOptions = { ...DEFAULT_OPTIONS, ...given };
 	const log = createLogger(options.logLevel, 'server', logSink);
 	const store: Store = options.memory ? new MemoryStore() : new SqliteStore(options.dataDir);
@@ -57,9 +62,16 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 		delivery: new LocalDelivery(),
 	}, log);
 
+	const router = new Router(hub, [sessionRoutes, channelRoutes, messageRoutes, userRoutes, accountRoutes]);
+	const links = new RpcLinks(linkQuietMs);
+	const rpc: RpcHost = {
+		dispatch: (session, method, params) => router.dispatch(session, method, params),
+		acquireLink: (session) => links.acquire(session),
+		closed: (session, link) => links.closed(session, link),
+	};
 	let listener: net.Server;
 	try {
-		listener = createListener(options, (socket) => accept(hub, socket));
+		listener = createListener(options, (socket) => accept(hub, rpc, socket));
 	} catch (error) {
 		await store.close();
 		throw error;
@@ -96,9 +108,11 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 		port: address.port,
 		hub,
 		options,
+		links,
 		stop(reason = 'server shutting down') {
 			stopping ??= (async () => {
 				clearInterval(sweep);
+				links.dispose();
 				const closed = new Promise<void>((resolve) => listener.close(() => resolve()));
 				const open = [...hub.sessions];
 				hub.closeAll(reason);
@@ -142,9 +156,9 @@ function createListener(options: ServerOptions, onSocket: (socket: net.Socket) =
 	return server;
 }
 
-function accept(hub: Hub, socket: net.Socket): void {
+function accept(hub: Hub, rpc: RpcHost, socket: net.Socket): void {
 	const options = hub.options;
-	const session = new Session(socket, options, hub.log);
+	const session = new Session(socket, options, hub.log, rpc);
 	if (options.maxPerIp > 0 && hub.connectionsFrom(session.ip) >= options.maxPerIp) {
 		session.notify(NoticeNotification.type, { text: `Too many connections from ${session.ip} (limit ${options.maxPerIp}); close some and try again.` });
 		session.close('too many connections from this address');
@@ -152,18 +166,9 @@ function accept(hub: Hub, socket: net.Socket): void {
 		return;
 	}
 	hub.add(session);
-	registerSessionHandlers(hub, session);
-	registerChannelHandlers(hub, session);
-	registerMessageHandlers(hub, session);
-	registerUserHandlers(hub, session);
-	registerAccountHandlers(hub, session);
-	session.connection.onRequest((method: string): never => {
-		throw fail.unknownMethod(method);
-	});
 	session.onClose((reason) => {
 		hub.detach(session, reason).catch((error: unknown) => hub.log.error(`cleanup of ${session.label} failed: ${String(error)}`));
 	});
-	session.connection.listen();
 	hub.log.info(`connect ${session.address}; ${hub.sessions.size} connected`);
 }
 
@@ -186,7 +191,7 @@ function sweepSessions(hub: Hub): void {
 			session.close('connection lost (no answer to ping)');
 		} else if (idle > idleTimeoutMs && !session.pingOutstanding) {
 			session.pingOutstanding = true;
-			session.connection.sendRequest(PingRequest.type, { token: String(now) }).catch((error: unknown) => {
+			session.request(PingRequest.type, { token: String(now) }).catch((error: unknown) => {
 				// A closed connection rejects pending requests; an error answer still shows life.
 				if (!(error instanceof ResponseError)) {
 					hub.log.debug(`ping ${session.label}: ${String(error)}`);

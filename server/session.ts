@@ -1,17 +1,32 @@
 /**
  * One client connection: its socket, framing, JSON-RPC connection and output queue,
  * and what the client is (nick, operator). Chat logic lives in the handlers.
+ *
+ * The vscode-jsonrpc connection (an RpcLink) is held while the session is active: it is
+ * taken when a message arrives and given back (see RpcLinks) once the session has been
+ * quiet, with nothing in flight either way.
  */
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { createMessageConnection, type MessageConnection, type NotificationType } from 'vscode-jsonrpc/node';
+import type { Message, NotificationType, RequestParam, RequestType } from 'vscode-jsonrpc/node';
 import { GuardedFrameReader } from './transport/frame-reader';
 import { encodeMessage, encodeNotification } from './transport/frames';
-import { OutboundQueue, QueueMessageWriter } from './transport/outbound';
+import { OutboundQueue } from './transport/outbound';
+import type { LinkOwner, RpcLink } from './transport/rpc-link';
 import { NoticeNotification } from '../protocol/session';
 import type { Sink } from './state/delivery';
 import { TokenBucket } from './flood';
 import type { Logger } from './log';
+
+/** What a session needs from its server to answer requests. */
+export interface RpcHost {
+	/** Answers one request (resolves with the result, rejects with a ResponseError). */
+	dispatch(session: Session, method: string, params: unknown): Promise<unknown>;
+	/** A link for the session, which gives it back when quiet (`giveBackLink`). */
+	acquireLink(session: Session): RpcLink;
+	/** The session closed, holding `link`. */
+	closed(session: Session, link: RpcLink | undefined): void;
+}
 
 export interface SessionLimits {
 	maxFrameBytes: number;
@@ -22,12 +37,11 @@ export interface SessionLimits {
 
 let nextSessionId = 1;
 
-export class Session implements Sink {
+export class Session implements Sink, LinkOwner {
 	readonly id = nextSessionId++;
 	readonly connectedAt = Date.now();
 	readonly address: string;
 	readonly ip: string;
-	readonly connection: MessageConnection;
 	/** Set by a successful initialize. */
 	nick: string | undefined;
 	operator = false;
@@ -41,11 +55,19 @@ export class Session implements Sink {
 	/** message/send requests of this connection run one after another, in order. */
 	sendChain: Promise<unknown> = Promise.resolve();
 	private readonly queue: OutboundQueue;
+	private link: RpcLink | undefined;
+	/** Requests being handled plus requests of ours awaiting an answer. */
+	private busy = 0;
 	private closeReason: string | undefined;
 	private finished = false;
 	private readonly closeListeners: ((reason: string) => void)[] = [];
 
-	constructor(private readonly socket: Socket, limits: SessionLimits, private readonly log: Logger) {
+	constructor(
+		private readonly socket: Socket,
+		limits: SessionLimits,
+		private readonly log: Logger,
+		private readonly host: RpcHost,
+	) {
 		this.ip = socket.remoteAddress ?? 'unknown';
 		this.address = socket.remoteFamily === 'IPv6' ? `[${this.ip}]:${socket.remotePort}` : `${this.ip}:${socket.remotePort}`;
 		this.sendBucket = new TokenBucket(limits.floodRate, limits.floodBurst);
@@ -54,7 +76,7 @@ export class Session implements Sink {
 			this.log.warn(`closing ${this.label}: send queue exceeded (${limits.maxSendQueueBytes} bytes unread)`);
 			this.close('send queue exceeded');
 		});
-		const reader = new GuardedFrameReader(socket, limits.maxFrameBytes, {
+		new GuardedFrameReader(socket, limits.maxFrameBytes, {
 			onViolation: (reason) => {
 				this.log.warn(`closing ${this.label}: protocol violation: ${reason}`);
 				// The client hears the detail; its channels only hear that it broke the protocol.
@@ -66,8 +88,8 @@ export class Session implements Sink {
 				this.lastActivity = Date.now();
 				this.pingOutstanding = false;
 			},
+			onMessage: (message) => this.receive(message),
 		});
-		this.connection = createMessageConnection(reader, new QueueMessageWriter(this.queue));
 		socket.on('error', (error) => this.log.debug(`${this.address}: socket error: ${error.message}`));
 		socket.on('close', () => this.finish(this.closeReason ?? 'connection lost'));
 	}
@@ -98,6 +120,39 @@ export class Session implements Sink {
 		this.queue.enqueue(encodeNotification(type.method, params));
 	}
 
+	/** Sends a request to the client; resolves with its answer. */
+	request<P, R>(type: RequestType<P, R, void>, params: RequestParam<P>): Promise<R> {
+		const link = this.wake();
+		this.busy++;
+		return link.connection.sendRequest(type, params).finally(() => this.busy--);
+	}
+
+	/** Whether the session holds a vscode-jsonrpc connection now. */
+	get isAwake(): boolean {
+		return this.link !== undefined;
+	}
+
+	/** Nothing arrived for `quietMs` and nothing is in flight either way. */
+	isQuiet(now: number, quietMs: number): boolean {
+		return this.busy === 0 && now - this.lastActivity >= quietMs;
+	}
+
+	/** Hands the link back to the host (only when quiet). */
+	giveBackLink(): RpcLink | undefined {
+		const link = this.link;
+		this.link = undefined;
+		return link;
+	}
+
+	async handleRequest(method: string, params: unknown): Promise<unknown> {
+		this.busy++;
+		try {
+			return await this.host.dispatch(this, method, params);
+		} finally {
+			this.busy--;
+		}
+	}
+
 	onClose(listener: (reason: string) => void): void {
 		this.closeListeners.push(listener);
 	}
@@ -119,6 +174,17 @@ export class Session implements Sink {
 		timer.unref();
 	}
 
+	private receive(message: Message): void {
+		if (!this.finished) {
+			this.wake().push(message);
+		}
+	}
+
+	private wake(): RpcLink {
+		this.link ??= this.host.acquireLink(this);
+		return this.link;
+	}
+
 	private finish(reason: string): void {
 		if (this.finished) {
 			return;
@@ -126,7 +192,7 @@ export class Session implements Sink {
 		this.finished = true;
 		this.closeReason ??= reason;
 		this.queue.close();
-		this.connection.dispose();
+		this.host.closed(this, this.giveBackLink());
 		for (const listener of this.closeListeners) {
 			listener(reason);
 		}

@@ -3,12 +3,10 @@ import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, RegisterRequest } from '../..
 import { AdminBroadcastRequest, AdminKickRequest } from '../../protocol/admin';
 import { hashPassword } from '../auth';
 import { fail } from '../errors';
-import type { Hub } from '../hub';
-import type { Session } from '../session';
-import { register } from './registry';
+import { route, type Route } from './registry';
 
-export function registerAccountHandlers(hub: Hub, session: Session): void {
-	register(hub, session, RegisterRequest, async (params) => {
+export const accountRoutes: readonly Route[] = [
+	route(RegisterRequest, async (params, session, hub) => {
 		const nick = session.nick!;
 		const length = params.password.length;
 		if (length < MIN_PASSWORD_LENGTH || length > MAX_PASSWORD_LENGTH) {
@@ -22,9 +20,9 @@ export function registerAccountHandlers(hub: Hub, session: Session): void {
 		hub.log.info(`${session.registered ? 'password changed' : 'registered'} for ${nick}`);
 		session.registered = true;
 		return { nick };
-	});
+	}),
 
-	register(hub, session, AdminKickRequest, (params) => {
+	route(AdminKickRequest, (params, session, hub) => {
 		if (!session.operator) {
 			throw fail.forbidden(AdminKickRequest.method);
 		}
@@ -33,9 +31,9 @@ export function registerAccountHandlers(hub: Hub, session: Session): void {
 			throw fail.noSuchNick(params.nick);
 		}
 		return null;
-	});
+	}),
 
-	register(hub, session, AdminBroadcastRequest, (params) => {
+	route(AdminBroadcastRequest, (params, session, hub) => {
 		if (!session.operator) {
 			throw fail.forbidden(AdminBroadcastRequest.method);
 		}
@@ -46,5 +44,5 @@ export function registerAccountHandlers(hub: Hub, session: Session): void {
 			throw fail.messageTooLong(params.text.length, hub.options.maxMessageLength);
 		}
 		return { recipients: hub.broadcast(params.text) };
-	});
-}
+	}),
+];

@@ -8,10 +8,9 @@ import { channelProblem, normalizeChannel } from '../../protocol/names';
 import type { ChannelInfo } from '../../protocol/types';
 import { fail } from '../errors';
 import type { Hub } from '../hub';
-import type { Session } from '../session';
 import type { ChannelRecord } from '../state/store';
 import { encodeNotification } from '../transport/frames';
-import { register } from './registry';
+import { route, type Route } from './registry';
 import { forViewer } from './visibility';
 
 export const MAX_TOPIC_LENGTH = 300;
@@ -44,14 +43,14 @@ export async function requireMember(hub: Hub, channel: string, nick: string): Pr
 	}
 }
 
-export function registerChannelHandlers(hub: Hub, session: Session): void {
-	register(hub, session, ChannelListRequest, async () => {
+export const channelRoutes: readonly Route[] = [
+	route(ChannelListRequest, async (_params, _session, hub) => {
 		const records = await hub.store.listChannels();
 		const channels = await Promise.all(records.map(async (r) => ({ ...info(r), memberCount: await hub.membership.count(r.name) })));
 		return { channels };
-	});
+	}),
 
-	register(hub, session, JoinChannelRequest, async (params) => {
+	route(JoinChannelRequest, async (params, session, hub) => {
 		const nick = session.nick!;
 		const name = channelName(params.channel);
 		let record = await hub.store.getChannel(name);
@@ -74,9 +73,9 @@ export function registerChannelHandlers(hub: Hub, session: Session): void {
 			hub.store.page(name, { limit: DEFAULT_HISTORY_LIMIT }),
 		]);
 		return { channel: info(record), members, history: forViewer(page.messages, nick) };
-	});
+	}),
 
-	register(hub, session, LeaveChannelRequest, async (params) => {
+	route(LeaveChannelRequest, async (params, session, hub) => {
 		const nick = session.nick!;
 		const name = channelName(params.channel);
 		if (!(await hub.membership.leave(name, nick))) {
@@ -87,15 +86,15 @@ export function registerChannelHandlers(hub: Hub, session: Session): void {
 		hub.delivery.toChannel(name, encodeNotification(MemberLeftNotification.method, { channel: name, nick }));
 		hub.log.info(`leave ${nick} ${name}`);
 		return null;
-	});
+	}),
 
-	register(hub, session, ChannelMembersRequest, async (params) => {
+	route(ChannelMembersRequest, async (params, _session, hub) => {
 		const name = channelName(params.channel);
 		await existing(hub, name);
 		return { members: await hub.membership.members(name) };
-	});
+	}),
 
-	register(hub, session, SetTopicRequest, async (params) => {
+	route(SetTopicRequest, async (params, session, hub) => {
 		const nick = session.nick!;
 		const name = channelName(params.channel);
 		const topic = params.topic.trim();
@@ -107,5 +106,5 @@ export function registerChannelHandlers(hub: Hub, session: Session): void {
 		hub.delivery.toChannel(name, encodeNotification(TopicChangedNotification.method, { channel: name, topic, by: nick }));
 		hub.log.info(`topic ${name} set by ${nick}`);
 		return null;
-	});
-}
+	}),
+];

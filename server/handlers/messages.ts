@@ -8,7 +8,7 @@ import type { Session } from '../session';
 import { dmConversation } from '../state/store';
 import { encodeNotification } from '../transport/frames';
 import { channelName, requireMember } from './channels';
-import { register } from './registry';
+import { route, type Route } from './registry';
 import { forViewer } from './visibility';
 
 function checkText(hub: Hub, text: string): void {
@@ -76,8 +76,8 @@ async function send(hub: Hub, session: Session, to: string, text: string, client
 	return message;
 }
 
-export function registerMessageHandlers(hub: Hub, session: Session): void {
-	register(hub, session, SendMessageRequest, async (params) => {
+export const messageRoutes: readonly Route[] = [
+	route(SendMessageRequest, async (params, session, hub) => {
 		checkText(hub, params.text);
 		if (params.clientMsgId !== undefined && (params.clientMsgId.length === 0 || params.clientMsgId.length > MAX_CLIENT_MSG_ID_LENGTH)) {
 			throw fail.invalidParams('clientMsgId', `Field 'clientMsgId' must be 1 to ${MAX_CLIENT_MSG_ID_LENGTH} characters; a UUID fits.`);
@@ -91,9 +91,9 @@ export function registerMessageHandlers(hub: Hub, session: Session): void {
 		session.sendChain = result.catch(() => undefined);
 		const message = await result;
 		return { message: params.clientMsgId === undefined ? message : { ...message, clientMsgId: params.clientMsgId } };
-	});
+	}),
 
-	register(hub, session, HistoryRequest, async (params) => {
+	route(HistoryRequest, async (params, session, hub) => {
 		const nick = session.nick!;
 		const limit = params.limit ?? DEFAULT_HISTORY_LIMIT;
 		if (limit < 1 || limit > MAX_HISTORY_LIMIT) {
@@ -120,5 +120,5 @@ export function registerMessageHandlers(hub: Hub, session: Session): void {
 		}
 		const page = await hub.store.page(conversation, { before: params.before, after: params.after, limit });
 		return { messages: forViewer(page.messages, nick), hasMore: page.hasMore };
-	});
-}
+	}),
+];

@@ -1,9 +1,14 @@
 /**
- * Registers a typed request handler on a session's connection: checks that the
- * session is initialized and that params match the method's declared shape, and turns
- * unexpected failures into a -32603 answer (never a crash).
+ * The server's method table: every request handler declared once, against its
+ * protocol declaration, and one dispatcher for all connections. A connection holds no
+ * handler of its own (one star handler calls `dispatch`), which keeps an idle
+ * connection small and connecting cheap.
+ *
+ * `dispatch` checks that the session is initialized and that params match the
+ * method's declared shape, and turns unexpected failures into a -32603 answer (never a
+ * crash).
  */
-import { ResponseError, type RequestHandler, type RequestType } from 'vscode-jsonrpc/node';
+import { ResponseError, type RequestType } from 'vscode-jsonrpc/node';
 import { checkShape, type ParamsShape } from '../../protocol/shapes';
 import { fail } from '../errors';
 import type { Hub } from '../hub';
@@ -22,31 +27,56 @@ export interface HandlerOptions {
 
 export type Handler<P, R> = (params: P, session: Session, hub: Hub) => Promise<R> | R;
 
-export function register<P, R>(
-	hub: Hub,
-	session: Session,
-	declaration: MethodDeclaration<P, R>,
-	handler: Handler<P, R>,
-	options: HandlerOptions = {},
-): void {
-	const wrapped = async (params: P): Promise<R> => {
-		if (!options.beforeInit && session.nick === undefined) {
-			throw fail.notInitialized(declaration.method);
+/** One entry of the method table (type-erased: `route` checks the types). */
+export interface Route {
+	readonly method: string;
+	readonly params: Record<string, never>;
+	readonly beforeInit: boolean;
+	readonly handle: Handler<unknown, unknown>;
+}
+
+/** A method table entry whose handler is checked against the declaration's types. */
+export function route<P, R>(declaration: MethodDeclaration<P, R>, handler: Handler<P, R>, options: HandlerOptions = {}): Route {
+	return {
+		method: declaration.method,
+		params: declaration.params as Record<string, never>,
+		beforeInit: options.beforeInit ?? false,
+		handle: handler as Handler<unknown, unknown>,
+	};
+}
+
+export class Router {
+	private readonly routes = new Map<string, Route>();
+
+	constructor(private readonly hub: Hub, tables: readonly (readonly Route[])[]) {
+		for (const entry of tables.flat()) {
+			if (this.routes.has(entry.method)) {
+				throw new Error(`method '${entry.method}' has two handlers`);
+			}
+			this.routes.set(entry.method, entry);
 		}
-		const problem = checkShape(params, declaration.params as Record<string, never>);
+	}
+
+	async dispatch(session: Session, method: string, params: unknown): Promise<unknown> {
+		const entry = this.routes.get(method);
+		if (entry === undefined) {
+			throw fail.unknownMethod(method);
+		}
+		if (!entry.beforeInit && session.nick === undefined) {
+			throw fail.notInitialized(method);
+		}
+		const problem = checkShape(params, entry.params);
 		if (problem) {
 			throw fail.invalidParams(problem.field, problem.message);
 		}
 		try {
-			return await handler(params, session, hub);
+			return await entry.handle(params, session, this.hub);
 		} catch (error) {
 			if (error instanceof ResponseError) {
 				throw error;
 			}
-			hub.log.error(`${declaration.method} from ${session.label} failed: ${error instanceof Error ? error.stack : String(error)}`);
-			throw fail.internal(`handle '${declaration.method}'`);
+			this.hub.log.error(`${method} from ${session.label} failed: ${error instanceof Error ? error.stack : String(error)}`);
+			throw fail.internal(`handle '${method}'`);
 		}
-	};
-	// The cast only bridges vscode-jsonrpc's conditional HandlerResult over a generic R.
-	session.connection.onRequest(declaration.type, wrapped as unknown as RequestHandler<P, R, void>);
+	}
 }

@@ -2,15 +2,13 @@
 import { nickProblem } from '../../protocol/names';
 import { InitializeRequest, PingRequest, PROTOCOL_VERSION, QuitRequest } from '../../protocol/session';
 import { fail } from '../errors';
-import type { Hub } from '../hub';
-import type { Session } from '../session';
 import { SERVER_NAME, SERVER_VERSION } from '../version';
 import { secretMatches } from '../auth';
 import { checkLogin } from './login';
-import { register } from './registry';
+import { route, type Route } from './registry';
 
-export function registerSessionHandlers(hub: Hub, session: Session): void {
-	register(hub, session, InitializeRequest, async (params) => {
+export const sessionRoutes: readonly Route[] = [
+	route(InitializeRequest, async (params, session, hub) => {
 		if (session.nick !== undefined) {
 			throw fail.alreadyInitialized(session.nick);
 		}
@@ -56,14 +54,14 @@ export function registerSessionHandlers(hub: Hub, session: Session): void {
 			...(grant.registered ? { registered: true } : {}),
 			resumeToken: session.resumeToken,
 		};
-	}, { beforeInit: true });
+	}, { beforeInit: true }),
 
-	register(hub, session, QuitRequest, (params) => {
+	route(QuitRequest, (params, session) => {
 		const reason = params.reason?.trim() ? `quit: ${params.reason.trim().slice(0, 200)}` : 'quit';
 		// Close after the null answer has been queued (it is written by the close).
 		setImmediate(() => session.close(reason));
 		return null;
-	});
+	}),
 
-	register(hub, session, PingRequest, (params) => (params.token === undefined ? {} : { token: params.token }), { beforeInit: true });
-}
+	route(PingRequest, (params) => (params.token === undefined ? {} : { token: params.token }), { beforeInit: true }),
+];

@@ -2,19 +2,17 @@
 import { nickKey, nickProblem } from '../../protocol/names';
 import { NickChangedNotification, SetNickRequest, UserListRequest } from '../../protocol/users';
 import { fail } from '../errors';
-import type { Hub } from '../hub';
-import type { Session } from '../session';
 import { encodeNotification } from '../transport/frames';
 import { checkAccount } from './login';
-import { register } from './registry';
+import { route, type Route } from './registry';
 
-export function registerUserHandlers(hub: Hub, session: Session): void {
-	register(hub, session, UserListRequest, async () => {
+export const userRoutes: readonly Route[] = [
+	route(UserListRequest, async (_params, _session, hub) => {
 		const users = await hub.users();
 		return { users: users.map((u) => ({ nick: u.nick, channels: u.channels })) };
-	});
+	}),
 
-	register(hub, session, SetNickRequest, async (params) => {
+	route(SetNickRequest, async (params, session, hub) => {
 		const oldNick = session.nick!;
 		const newNick = params.nick;
 		const problem = nickProblem(newNick);
@@ -46,5 +44,5 @@ export function registerUserHandlers(hub: Hub, session: Session): void {
 		}
 		hub.log.info(`nick ${oldNick} is now ${newNick}`);
 		return { nick: newNick };
-	});
-}
+	}),
+];

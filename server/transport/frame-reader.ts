@@ -3,10 +3,11 @@
  * (whose own reader has no limit on header or body size and desynchronizes on a bad
  * Content-Length). Broken framing ends the connection; a well-framed body that is not
  * valid JSON-RPC is answered with -32700 / -32600 and the connection stays usable.
+ * Valid messages go to `hooks.onMessage` (the session hands them to vscode-jsonrpc).
  */
 import type { Socket } from 'node:net';
 import { TextDecoder } from 'node:util';
-import { AbstractMessageReader, Disposable, type DataCallback, type Message, type MessageReader } from 'vscode-jsonrpc/node';
+import type { Message } from 'vscode-jsonrpc/node';
 import { ErrorCodes } from '../../protocol/errors';
 
 export const MAX_HEADER_BYTES = 8 * 1024;
@@ -21,6 +22,8 @@ export interface FrameReaderHooks {
 	onInvalid(id: string | number | null, code: number, message: string): void;
 	/** Any bytes arrived (for liveness). */
 	onActivity(): void;
+	/** A valid JSON-RPC message arrived. */
+	onMessage(message: Message): void;
 }
 
 type Verdict = { ok: true; message: Message } | { ok: false; id: string | number | null; code: number; text: string };
@@ -62,35 +65,21 @@ export function checkEnvelope(value: unknown): Verdict {
 	return { ok: false, id: replyId, code: ErrorCodes.InvalidRequest, text: `A request needs a 'method' string.` };
 }
 
-export class GuardedFrameReader extends AbstractMessageReader implements MessageReader {
+export class GuardedFrameReader {
 	private chunks: Buffer[] = [];
 	private buffered = 0;
 	/** Body length of the frame being read, once its header is complete. */
 	private bodyLength = -1;
 	/** Where the next search for the header terminator starts. */
 	private scanFrom = 0;
-	private callback: DataCallback | undefined;
 	private stopped = false;
 
 	constructor(
-		private readonly socket: Socket,
+		socket: Socket,
 		private readonly maxFrameBytes: number,
 		private readonly hooks: FrameReaderHooks,
 	) {
-		super();
-	}
-
-	listen(callback: DataCallback): Disposable {
-		this.callback = callback;
-		const onData = (chunk: Buffer): void => this.onData(chunk);
-		const onClose = (): void => this.fireClose();
-		this.socket.on('data', onData);
-		this.socket.on('close', onClose);
-		return Disposable.create(() => {
-			this.callback = undefined;
-			this.socket.off('data', onData);
-			this.socket.off('close', onClose);
-		});
+		socket.on('data', (chunk: Buffer) => this.onData(chunk));
 	}
 
 	private onData(chunk: Buffer): void {
@@ -184,7 +173,7 @@ export class GuardedFrameReader extends AbstractMessageReader implements Message
 			this.hooks.onInvalid(verdict.id, verdict.code, verdict.text);
 			return;
 		}
-		this.callback?.(verdict.message);
+		this.hooks.onMessage(verdict.message);
 	}
 
 	private violate(reason: string): void {

@@ -4,8 +4,6 @@
  * not read cannot make the server buffer without bound.
  */
 import type { Socket } from 'node:net';
-import { AbstractMessageWriter, type Message, type MessageWriter } from 'vscode-jsonrpc/node';
-import { encodeMessage } from './frames';
 
 /**
  * Collects the queues with pending output and flushes them all at once. Under light load
@@ -109,24 +107,5 @@ export class OutboundQueue {
 		this.closed = true;
 		this.chunks = [];
 		this.queuedBytes = 0;
-	}
-}
-
-/**
- * vscode-jsonrpc writer over an OutboundQueue: serializes each message once and never
- * blocks or throws, also after the connection closed (a late reply is dropped).
- */
-export class QueueMessageWriter extends AbstractMessageWriter implements MessageWriter {
-	constructor(private readonly queue: OutboundQueue) {
-		super();
-	}
-
-	write(message: Message): Promise<void> {
-		this.queue.enqueue(encodeMessage(message));
-		return Promise.resolve();
-	}
-
-	end(): void {
-		// The session owns the socket and closes it.
 	}
 }
