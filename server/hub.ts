@@ -106,7 +106,7 @@ export class Hub {
 		await this.presence.release(nick);
 		for (const channel of channels) {
 			this.delivery.unsubscribe(channel, session);
-			this.delivery.toChannel(channel, encodeNotification(MemberLeftNotification.method, { channel, nick, reason }));
+			this.delivery.toChannel(channel, encodeNotification(MemberLeftNotification.method, { channel, nick, reason }), undefined, 'presence');
 		}
 		this.log.info(`disconnect ${session.label}: ${reason}; ${this.sessions.size} connected`);
 	}

@@ -6,15 +6,14 @@
  * taken when a message arrives and given back (see RpcLinks) once the session has been
  * quiet, with nothing in flight either way.
  */
-import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { Message, NotificationType, RequestParam, RequestType } from 'vscode-jsonrpc/node';
 import { GuardedFrameReader } from './transport/frame-reader';
 import { encodeMessage, encodeNotification } from './transport/frames';
-import { OutboundQueue } from './transport/outbound';
+import { OutboundQueue, Urgency } from './transport/outbound';
 import type { LinkOwner, RpcLink } from './transport/rpc-link';
 import { NoticeNotification } from '../protocol/session';
-import type { Sink } from './state/delivery';
+import type { Sink, Traffic } from './state/delivery';
 import { TokenBucket } from './flood';
 import type { Logger } from './log';
 
@@ -47,8 +46,8 @@ export class Session implements Sink, LinkOwner {
 	operator = false;
 	/** The session proved the nick's account password (or registered it). */
 	registered = false;
-	/** Lets a later connection of the same client take this session's nick over. */
-	readonly resumeToken = randomBytes(18).toString('base64url');
+	/** Lets a later connection of the same client take this session's nick over (set by initialize). */
+	resumeToken: string | undefined;
 	lastActivity = Date.now();
 	pingOutstanding = false;
 	readonly sendBucket: TokenBucket;
@@ -83,7 +82,7 @@ export class Session implements Sink, LinkOwner {
 				this.notify(NoticeNotification.type, { text: `Closing the connection: ${reason}. See docs/protocol.md for the framing rules.` });
 				this.close('protocol violation');
 			},
-			onInvalid: (id, code, message) => this.queue.enqueue(encodeMessage({ jsonrpc: '2.0', id, error: { code, message } })),
+			onInvalid: (id, code, message) => this.reply(encodeMessage({ jsonrpc: '2.0', id, error: { code, message } })),
 			onActivity: () => {
 				this.lastActivity = Date.now();
 				this.pingOutstanding = false;
@@ -112,12 +111,18 @@ export class Session implements Sink, LinkOwner {
 		return this.queue.pendingBytes;
 	}
 
-	deliver(frame: Buffer): void {
-		this.queue.enqueue(frame);
+	/** Fan-out to this client (written with the next bulk flush, or the next presence flush). */
+	deliver(frame: Buffer, traffic: Traffic = 'chat'): void {
+		this.queue.enqueue(frame, traffic === 'presence' ? Urgency.Presence : Urgency.Fanout);
+	}
+
+	/** An answer to this client: written as soon as the caller yields. */
+	reply(frame: Buffer): void {
+		this.queue.enqueue(frame, Urgency.Answer);
 	}
 
 	notify<P extends object>(type: NotificationType<P>, params: P): void {
-		this.queue.enqueue(encodeNotification(type.method, params));
+		this.reply(encodeNotification(type.method, params));
 	}
 
 	/** Sends a request to the client; resolves with its answer. */

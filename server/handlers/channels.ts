@@ -65,7 +65,7 @@ export const channelRoutes: readonly Route[] = [
 			// Subscribe before reading history: a message stored meanwhile may arrive
 			// twice (clients dedupe by id) but never goes missing.
 			hub.delivery.subscribe(name, session);
-			hub.delivery.toChannel(name, encodeNotification(MemberJoinedNotification.method, { channel: name, nick }), session.id);
+			hub.delivery.toChannel(name, encodeNotification(MemberJoinedNotification.method, { channel: name, nick }), session.id, 'presence');
 			hub.log.info(`join ${nick} ${name}`);
 		}
 		const [members, page] = await Promise.all([
@@ -83,7 +83,7 @@ export const channelRoutes: readonly Route[] = [
 			throw fail.notInChannel(name);
 		}
 		hub.delivery.unsubscribe(name, session);
-		hub.delivery.toChannel(name, encodeNotification(MemberLeftNotification.method, { channel: name, nick }));
+		hub.delivery.toChannel(name, encodeNotification(MemberLeftNotification.method, { channel: name, nick }), undefined, 'presence');
 		hub.log.info(`leave ${nick} ${name}`);
 		return null;
 	}),

@@ -3,7 +3,7 @@ import { nickProblem } from '../../protocol/names';
 import { InitializeRequest, PingRequest, PROTOCOL_VERSION, QuitRequest } from '../../protocol/session';
 import { fail } from '../errors';
 import { SERVER_NAME, SERVER_VERSION } from '../version';
-import { secretMatches } from '../auth';
+import { randomToken, secretMatches } from '../auth';
 import { checkLogin } from './login';
 import { route, type Route } from './registry';
 
@@ -23,7 +23,7 @@ export const sessionRoutes: readonly Route[] = [
 		// A client back on a new connection before its old one was noticed dead takes
 		// over that session (and its place on a full server).
 		const holder = params.resumeToken === undefined ? undefined : hub.holder(params.nick);
-		if (holder && secretMatches(params.resumeToken, holder.resumeToken)) {
+		if (holder?.resumeToken !== undefined && secretMatches(params.resumeToken, holder.resumeToken)) {
 			await hub.evict(holder, 'connection lost (reconnected)');
 			hub.log.info(`${params.nick} resumed from ${session.address}`);
 		}
@@ -39,6 +39,7 @@ export const sessionRoutes: readonly Route[] = [
 			throw fail.nickInUse(params.nick);
 		}
 		hub.attach(session, params.nick);
+		session.resumeToken = randomToken();
 		session.operator = grant.operator;
 		session.registered = grant.registered;
 		const client = params.clientInfo ? ` with ${params.clientInfo.name} ${params.clientInfo.version ?? ''}`.trimEnd() : '';

@@ -5,10 +5,17 @@
  */
 import { nickKey } from '../../protocol/names';
 
+/**
+ * What a frame carries, for how soon it must leave: chat traffic (messages, topics,
+ * nicks, notices), or membership events, which may wait a few tens of milliseconds to
+ * share writes with others (a thousand clients joining one channel make half a million).
+ */
+export type Traffic = 'chat' | 'presence';
+
 /** A connection that can receive frames. */
 export interface Sink {
 	readonly id: number;
-	deliver(frame: Buffer): void;
+	deliver(frame: Buffer, traffic?: Traffic): void;
 }
 
 export interface Delivery {
@@ -17,7 +24,7 @@ export interface Delivery {
 	subscribe(channel: string, sink: Sink): void;
 	unsubscribe(channel: string, sink: Sink): void;
 	/** To every subscriber of the channel except the connection `exceptId`. */
-	toChannel(channel: string, frame: Buffer, exceptId?: number): void;
+	toChannel(channel: string, frame: Buffer, exceptId?: number, traffic?: Traffic): void;
 	/** To the connection holding the nick; false when no one does. */
 	toNick(nick: string, frame: Buffer): boolean;
 	toAll(frame: Buffer): void;
@@ -51,14 +58,14 @@ export class LocalDelivery implements Delivery {
 		}
 	}
 
-	toChannel(channel: string, frame: Buffer, exceptId?: number): void {
+	toChannel(channel: string, frame: Buffer, exceptId?: number, traffic: Traffic = 'chat'): void {
 		const sinks = this.channels.get(channel);
 		if (!sinks) {
 			return;
 		}
 		for (const sink of sinks) {
 			if (sink.id !== exceptId) {
-				sink.deliver(frame);
+				sink.deliver(frame, traffic);
 			}
 		}
 	}

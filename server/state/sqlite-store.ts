@@ -48,6 +48,8 @@ export class SqliteStore implements Store {
 	private pendingClientIds = new Map<string, Pending>();
 	private flushScheduled = false;
 	private readonly statements;
+	/** Channel records read so far (this process is the database's only writer). */
+	private readonly channelCache = new Map<string, ChannelRecord>();
 
 	constructor(dataDir: string) {
 		fs.mkdirSync(dataDir, { recursive: true });
@@ -199,8 +201,15 @@ export class SqliteStore implements Store {
 	}
 
 	async getChannel(name: string): Promise<ChannelRecord | undefined> {
-		const row = this.statements.channel.get(name) as { name: string; topic: string | null; created_at: number } | undefined;
-		return row ? toChannel(row) : undefined;
+		let record = this.channelCache.get(name);
+		if (record === undefined) {
+			const row = this.statements.channel.get(name) as { name: string; topic: string | null; created_at: number } | undefined;
+			record = row ? toChannel(row) : undefined;
+			if (record) {
+				this.channelCache.set(name, record);
+			}
+		}
+		return record;
 	}
 
 	async ensureChannel(name: string): Promise<ChannelRecord> {
@@ -210,6 +219,7 @@ export class SqliteStore implements Store {
 
 	async setTopic(name: string, topic: string): Promise<void> {
 		this.statements.setTopic.run(topic === '' ? null : topic, name);
+		this.channelCache.delete(name);
 	}
 
 	async getPasswordHash(nick: string): Promise<string | undefined> {

@@ -6,54 +6,196 @@
 import type { Socket } from 'node:net';
 
 /**
- * Collects the queues with pending output and flushes them all at once. Under light load
- * that is the next event-loop turn. After a flush that took a while (a large fan-out),
- * the next one waits about as long, so frames arriving meanwhile share one write per
- * socket: the cost of a flush is mostly one syscall per socket, not the bytes.
+ * How soon queued output must leave. Writing is mostly one syscall per socket whatever
+ * the bytes, so the later output may leave, the more of it shares one write.
+ */
+export enum Urgency {
+	/** Answers to this client (responses, our requests, notices): as soon as the caller yields. */
+	Answer = 1,
+	/** Chat traffic fanned out to many (messages, topics, nicks): with the next bulk flush. */
+	Fanout = 2,
+	/** Membership events (joins, leaves): within PRESENCE_DELAY_MS, or earlier with other output. */
+	Presence = 4,
+}
+
+/**
+ * Decides when queued output is written:
+ *
+ * - Answers are written in a microtask: a request's round trip never waits for other
+ *   traffic, and it costs one write for that one socket.
+ * - Fan-out is written in bulk, all sockets at once. Under light load that is the next
+ *   event-loop turn. After a flush that took a while (a thousand members), the next one
+ *   waits a little longer than it took, at most MAX_COALESCE_MS, so frames arriving
+ *   meanwhile share one write per socket and flushing never takes the whole core.
+ * - Presence events wait up to PRESENCE_DELAY_MS: a thousand clients joining one
+ *   channel make half a million memberJoined frames, and they leave in a few large
+ *   writes instead of one per join.
+ *
+ * Whatever the class, a flush writes everything its queue holds, so a socket's frames
+ * leave in the order they were queued.
  */
 class FlushScheduler {
-	private readonly dirty = new Set<OutboundQueue>();
-	private scheduled = false;
-	/** Duration of the last flush and when it ended (performance.now() ms). */
+	private readonly answers = new Set<OutboundQueue>();
+	private answersScheduled = false;
+	private readonly fanout = new Set<OutboundQueue>();
+	private fanoutScheduled = false;
+	private readonly presence = new Set<OutboundQueue>();
+	private presenceScheduled = false;
+	/** Duration of the last fan-out flush and when it ended (performance.now() ms). */
 	private lastDuration = 0;
 	private lastEnd = 0;
 
-	mark(queue: OutboundQueue): void {
-		this.dirty.add(queue);
-		if (this.scheduled) {
-			return;
-		}
-		this.scheduled = true;
-		const gap = this.lastDuration < MIN_COALESCE_MS ? 0 : Math.min(MAX_COALESCE_MS, this.lastDuration) - (performance.now() - this.lastEnd);
-		if (gap < MIN_COALESCE_MS) {
-			setImmediate(this.run);
+	mark(queue: OutboundQueue, urgency: Urgency): void {
+		if (urgency === Urgency.Answer) {
+			this.answers.add(queue);
+			if (!this.answersScheduled) {
+				this.answersScheduled = true;
+				queueMicrotask(this.flushAnswers);
+			}
+		} else if (urgency === Urgency.Fanout) {
+			this.fanout.add(queue);
+			if (!this.fanoutScheduled) {
+				this.scheduleFanout();
+			}
 		} else {
-			setTimeout(this.run, gap);
+			this.presence.add(queue);
+			if (!this.presenceScheduled) {
+				this.presenceScheduled = true;
+				setTimeout(this.flushPresence, PRESENCE_DELAY_MS);
+			}
 		}
 	}
 
-	private readonly run = (): void => {
-		const start = performance.now();
-		this.scheduled = false;
-		for (const queue of this.dirty) {
-			queue.flush();
+	private scheduleFanout(): void {
+		this.fanoutScheduled = true;
+		const gap = this.lastDuration < MIN_COALESCE_MS ? 0 : Math.min(MAX_COALESCE_MS, COALESCE_FACTOR * this.lastDuration) - (performance.now() - this.lastEnd);
+		if (gap < MIN_COALESCE_MS) {
+			setImmediate(this.flushFanout);
+		} else {
+			setTimeout(this.flushFanout, gap);
 		}
-		this.dirty.clear();
-		this.lastEnd = performance.now();
-		this.lastDuration = this.lastEnd - start;
+	}
+
+	private readonly flushAnswers = (): void => {
+		this.answersScheduled = false;
+		flushAll(this.answers);
+	};
+
+	/** The fan-out pass under way: the queues that were dirty when it began. */
+	private pass: OutboundQueue[] = [];
+	private passIndex = 0;
+	/** Time spent writing in the pass under way, over its slices. */
+	private passTime = 0;
+
+	/**
+	 * One slice of a fan-out pass: at most SLICE_MS of writing, then the rest in the next
+	 * turn, so requests (vscode-jsonrpc takes one message per connection per turn) are
+	 * not held up behind a thousand writes. A queue that gets frames after its write in
+	 * this pass waits for the next pass.
+	 */
+	private readonly flushFanout = (): void => {
+		const start = performance.now();
+		if (this.passIndex === 0) {
+			this.pass = [...this.fanout];
+			this.fanout.clear();
+		}
+		const deadline = start + SLICE_MS;
+		while (this.passIndex < this.pass.length) {
+			this.pass[this.passIndex++].flush();
+			if (this.passIndex % 32 === 0 && performance.now() > deadline) {
+				break;
+			}
+		}
+		shared.forget();
+		const end = performance.now();
+		this.passTime += end - start;
+		if (this.passIndex < this.pass.length) {
+			setImmediate(this.flushFanout);
+			return;
+		}
+		this.pass = [];
+		this.passIndex = 0;
+		this.lastEnd = end;
+		this.lastDuration = this.passTime;
+		this.passTime = 0;
+		this.fanoutScheduled = false;
+		if (this.fanout.size > 0) {
+			this.scheduleFanout();
+		}
+	};
+
+	private readonly flushPresence = (): void => {
+		this.presenceScheduled = false;
+		flushAll(this.presence);
 	};
 }
 
-/** Flushes shorter than this never delay the next one (keeps request round trips fast). */
+function flushAll(queues: Set<OutboundQueue>): void {
+	for (const queue of queues) {
+		queue.flush();
+	}
+	queues.clear();
+	shared.forget();
+}
+
+/**
+ * The bytes of the last multi-frame write of a flush pass, with the frames they were
+ * joined from. Members of one channel mostly hold the very same frames (fan-out queues
+ * the same Buffer objects), so they get the same joined Buffer: one copy and one
+ * allocation per distinct run of frames, not per socket.
+ */
+class SharedJoin {
+	private frames: readonly Buffer[] = [];
+	private joined: Buffer | undefined;
+
+	join(frames: readonly Buffer[], bytes: number): Buffer {
+		if (this.joined === undefined || !sameFrames(frames, this.frames)) {
+			this.frames = frames;
+			this.joined = Buffer.concat(frames, bytes);
+		}
+		return this.joined;
+	}
+
+	forget(): void {
+		this.frames = [];
+		this.joined = undefined;
+	}
+}
+
+function sameFrames(a: readonly Buffer[], b: readonly Buffer[]): boolean {
+	if (a.length !== b.length) {
+		return false;
+	}
+	for (let i = 0; i < a.length; i++) {
+		if (a[i] !== b[i]) {
+			return false;
+		}
+	}
+	return true;
+}
+
+const shared = new SharedJoin();
+
+/** Fan-out flushes shorter than this never delay the next one. */
 const MIN_COALESCE_MS = 1;
-/** The longest a flush is deferred to batch output, bounding the added latency. */
-const MAX_COALESCE_MS = 8;
+/** A fan-out flush waits this many times as long as the last one took... */
+const COALESCE_FACTOR = 1.5;
+/** ...but never longer than this, bounding the added latency. */
+const MAX_COALESCE_MS = 16;
+/** Longest stretch of fan-out writing in one event-loop turn. */
+const SLICE_MS = 4;
+/** The longest a membership event waits for company. */
+const PRESENCE_DELAY_MS = 50;
 
 const scheduler = new FlushScheduler();
 
 export class OutboundQueue {
 	private chunks: Buffer[] = [];
 	private queuedBytes = 0;
+	/** The socket's own unwritten bytes as of the last look (re-read before any verdict). */
+	private backlog = 0;
+	/** Urgency classes this queue is scheduled under since its last flush. */
+	private marks = 0;
 	private closed = false;
 
 	/**
@@ -75,31 +217,36 @@ export class OutboundQueue {
 		return this.queuedBytes + this.socket.writableLength;
 	}
 
-	enqueue(frame: Buffer): void {
+	enqueue(frame: Buffer, urgency: Urgency): void {
 		if (this.closed) {
 			return;
 		}
 		this.chunks.push(frame);
 		this.queuedBytes += frame.length;
-		if (this.pendingBytes > this.maxBytes) {
+		// The socket's backlog only shrinks between flushes, so the figure from the last
+		// flush is an upper bound; it is read again before closing anyone.
+		if (this.queuedBytes + this.backlog > this.maxBytes && (this.backlog = this.socket.writableLength) + this.queuedBytes > this.maxBytes) {
 			this.close();
 			this.onOverflow();
 			return;
 		}
-		if (this.chunks.length === 1) {
-			scheduler.mark(this);
+		if ((this.marks & urgency) === 0) {
+			this.marks |= urgency;
+			scheduler.mark(this, urgency);
 		}
 	}
 
-	/** Writes everything queued in one socket write (per turn, or before a deliberate close). */
+	/** Writes everything queued in one socket write. */
 	flush(): void {
+		this.marks = 0;
 		if (this.closed || this.chunks.length === 0) {
 			return;
 		}
-		const data = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.queuedBytes);
+		const data = this.chunks.length === 1 ? this.chunks[0] : shared.join(this.chunks, this.queuedBytes);
 		this.chunks = [];
 		this.queuedBytes = 0;
 		this.socket.write(data);
+		this.backlog = this.socket.writableLength;
 	}
 
 	/** Stops accepting output; queued bytes are dropped. */

@@ -59,8 +59,8 @@ class QueueWriter implements MessageWriter {
 
 /** The session a link works for. */
 export interface LinkOwner {
-	/** Queues an encoded frame for the client. */
-	deliver(frame: Buffer): void;
+	/** Queues an answer (response, or a request of ours) for the client. */
+	reply(frame: Buffer): void;
 	/** Answers a request (resolves with the result, rejects with a ResponseError). */
 	handleRequest(method: string, params: unknown): Promise<unknown>;
 }
@@ -71,7 +71,7 @@ export class RpcLink {
 	private owner: LinkOwner | undefined;
 
 	constructor() {
-		this.connection = createMessageConnection(this.reader, new QueueWriter((frame) => this.owner?.deliver(frame)));
+		this.connection = createMessageConnection(this.reader, new QueueWriter((frame) => this.owner?.reply(frame)));
 		const onRequest: StarRequestHandler = (method, params) =>
 			this.owner ? this.owner.handleRequest(method, params) : Promise.reject(new Error('request on an unowned link'));
 		this.connection.onRequest(onRequest);
