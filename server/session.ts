@@ -116,7 +116,7 @@ export class Session implements Sink, LinkOwner {
 		this.queue.enqueue(frame, traffic === 'presence' ? Urgency.Presence : Urgency.Fanout);
 	}
 
-	/** An answer to this client: written as soon as the caller yields. */
+	/** An answer to this client: written in the next event-loop turn. */
 	reply(frame: Buffer): void {
 		this.queue.enqueue(frame, Urgency.Answer);
 	}

@@ -48,6 +48,7 @@ export class SqliteStore implements Store {
 	private pendingClientIds = new Map<string, Pending>();
 	private flushScheduled = false;
 	private readonly statements;
+	private readonly insertBatch: (batch: Pending[]) => void;
 	/** Channel records read so far (this process is the database's only writer). */
 	private readonly channelCache = new Map<string, ChannelRecord>();
 
@@ -73,6 +74,16 @@ export class SqliteStore implements Store {
 			account: this.db.prepare('SELECT password_hash FROM accounts WHERE nick_key = ?'),
 			saveAccount: this.db.prepare('INSERT INTO accounts (nick_key, nick, password_hash, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (nick_key) DO UPDATE SET nick = excluded.nick, password_hash = excluded.password_hash, updated_at = excluded.updated_at'),
 		};
+		const insert = this.statements.insert;
+		// Made once: better-sqlite3 prepares BEGIN and COMMIT for each transaction function.
+		this.insertBatch = this.db.transaction((batch: Pending[]) => {
+			for (const entry of batch) {
+				if (!entry.duplicate) {
+					const m = entry.message;
+					insert.run(m.id, m.ts, entry.conversation, m.from, entry.senderKey, m.to, m.text, entry.clientMsgId ?? null);
+				}
+			}
+		});
 		const max = this.db.prepare('SELECT MAX(id) AS max FROM messages').get() as { max: number | null };
 		this.nextId = (max.max ?? 0) + 1;
 	}
@@ -155,15 +166,7 @@ export class SqliteStore implements Store {
 		this.pending = [];
 		this.pendingClientIds = new Map();
 		try {
-			this.db.transaction(() => {
-				for (const entry of batch) {
-					if (entry.duplicate) {
-						continue;
-					}
-					const m = entry.message;
-					this.statements.insert.run(m.id, m.ts, entry.conversation, m.from, entry.senderKey, m.to, m.text, entry.clientMsgId ?? null);
-				}
-			})();
+			this.insertBatch(batch);
 		} catch (error) {
 			for (const entry of batch) {
 				entry.reject(error instanceof Error ? error : new Error(String(error)));
