@@ -83,6 +83,15 @@ function cpuSeconds(pid) {
 	}
 }
 
+/**
+ * CPU seconds the hypervisor took from this virtual machine (all cores), from the
+ * "steal" column of /proc/stat: time neither this machine's processes nor idle got.
+ */
+function stealSeconds() {
+	const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+	return (f[7] ?? 0) / 100;
+}
+
 /** Busy CPU seconds of the whole machine (all cores), from /proc/stat. */
 function machineBusySeconds() {
 	const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
@@ -577,6 +586,7 @@ async function fanout() {
 		const serverCpu0 = cpuSeconds(spec.serverPid);
 		const selfCpu0 = cpuSeconds(process.pid);
 		const busy0 = machineBusySeconds();
+		const steal0 = stealSeconds();
 		eld.reset();
 		eld.enable();
 		const durationMs = spec.stepSeconds * 1000;
@@ -665,12 +675,13 @@ async function fanout() {
 			loadgenCpuPct: round((100 * selfCpu) / elapsed, 0),
 			/** CPU used by every other process on the machine (of 100% per core). */
 			otherCpuPct: round((100 * Math.max(0, otherCpu)) / elapsed, 0),
+			stealCpuPct: round((100 * (stealSeconds() - steal0)) / elapsed, 0),
 			loadgenLoopDelayP99Ms: round(eld.percentile(99) / 1e6),
 		};
 		result.steps.push(step);
 		const pass = step.lost === 0 && step.disconnected === 0 && lat.p99 !== null && lat.p99 <= spec.p99LimitMs;
 		say(`rate ${rate}/s x ${senders}: offered ${step.offeredPerSec}/s delivered ${step.deliveredPerSec}/s lost ${step.lost} (${step.messagesPerRead} msgs/read) ` +
-			`p50 ${lat.p50} p99 ${lat.p99} max ${lat.max} ms; cpu server ${step.serverCpuPct}% (${step.serverCpuUsPerDelivery} us/delivery) loadgen ${step.loadgenCpuPct}% others ${step.otherCpuPct}%${pass ? '' : '  <- past the knee'}`);
+			`p50 ${lat.p50} p99 ${lat.p99} max ${lat.max} ms; cpu server ${step.serverCpuPct}% (${step.serverCpuUsPerDelivery} us/delivery) loadgen ${step.loadgenCpuPct}% others ${step.otherCpuPct}% (steal ${step.stealCpuPct}%)${pass ? '' : '  <- past the knee'}`);
 		if (!pass && step.disconnected === 0 && step.otherCpuPct > (spec.noisyPct ?? 50) && retries < (spec.noisyRetries ?? 0)) {
 			// Spoiled by other processes on a shared machine: measure this rate again.
 			retries++;
