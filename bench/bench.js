@@ -11,11 +11,12 @@
  *        [--servers parley,baseline,ngircd] [--clients 1000] [--senders 10]
  *        [--rates 10,20,40,80,...] [--step-seconds 5] [--idle-clients 10000]
  *        [--room-size 100] [--history-messages 1000000] [--profile] [--no-pin]
- *        [--quiet-wait SECONDS] [--quiet-max-pct 25] [--out FILE]
+ *        [--quiet-wait SECONDS] [--quiet-max-pct 25] [--noisy-retries N] [--noisy-pct 50] [--out FILE]
  * --quiet-wait: on a shared machine, wait (at most SECONDS) before each measurement
  * until other processes use less than --quiet-max-pct of one core for 2 s.
- * --noisy-retries N: measure a failing fan-out step again (N times in all) when other
- * processes used more than half a core during it.
+ * --noisy-retries N: measure a failing fan-out step, or the joins, again (up to N more
+ * times) when other processes (or the hypervisor) used more than --noisy-pct (50) % of
+ * a core during it.
  * `fanout` includes the join timing (scenario `joins` runs only that).
  */
 const { spawn, execFileSync } = require('node:child_process');
@@ -61,6 +62,7 @@ function parseArgs(argv) {
 		quietWait: 0,
 		noisyRetries: 0,
 		quietMaxPct: 25,
+		noisyPct: 50,
 		profile: false,
 		pin: true,
 		out: undefined,
@@ -69,7 +71,7 @@ function parseArgs(argv) {
 	const ints = {
 		clients: 'clients', senders: 'senders', samples: 'samples', 'step-seconds': 'stepSeconds', 'text-length': 'textLength',
 		concurrency: 'concurrency', 'idle-clients': 'idleClients', 'room-size': 'roomSize', 'history-messages': 'historyMessages',
-		'in-flight': 'inFlight', 'quiet-wait': 'quietWait', 'noisy-retries': 'noisyRetries', 'quiet-max-pct': 'quietMaxPct',
+		'in-flight': 'inFlight', 'quiet-wait': 'quietWait', 'noisy-retries': 'noisyRetries', 'quiet-max-pct': 'quietMaxPct', 'noisy-pct': 'noisyPct',
 	};
 
 	for (let i = 0; i < argv.length; i++) {
@@ -331,7 +333,7 @@ function baseSpec(server, o, scenario, hardLimitMs) {
 	return {
 		scenario, proto: server.kind === 'ngircd' ? 'irc' : 'jsonrpc', host: '127.0.0.1', port: server.port, serverPid: server.pid,
 		hardLimitMs: hardLimitMs + (o.quietWait * 1000 + 30_000) * (o.rates.length + o.noisyRetries + 2),
-		quietWaitSec: o.quietWait, quietMaxPct: o.quietMaxPct, noisyRetries: o.noisyRetries, noisyPct: 50,
+		quietWaitSec: o.quietWait, quietMaxPct: o.quietMaxPct, noisyRetries: o.noisyRetries, noisyPct: o.noisyPct,
 	};
 }
 

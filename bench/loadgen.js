@@ -544,7 +544,7 @@ async function fanout() {
 	const isSample = (i) => i >= senders && (i - senders) % stride === 0 && (i - senders) / stride < sampleCount;
 	const channel = spec.channel;
 	// Like a fan-out step, a join measured while other processes (or the hypervisor)
-	// took more than half a core is measured again, up to --noisy-retries times: every
+	// took more than --noisy-pct of a core is measured again, up to --noisy-retries times: every
 	// client disconnects, and all connect again. Every attempt is in the JSON.
 	const noisyJoins = [];
 	let clients;
