@@ -75,7 +75,7 @@ export class SqliteStore implements Store {
 			saveAccount: this.db.prepare('INSERT INTO accounts (nick_key, nick, password_hash, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (nick_key) DO UPDATE SET nick = excluded.nick, password_hash = excluded.password_hash, updated_at = excluded.updated_at'),
 		};
 		const insert = this.statements.insert;
-		// Made once: better-sqlite3 prepares BEGIN and COMMIT for each transaction function.
+		// Made once: each transaction function better-sqlite3 makes defines four wrappers.
 		this.insertBatch = this.db.transaction((batch: Pending[]) => {
 			for (const entry of batch) {
 				if (!entry.duplicate) {
