@@ -75,6 +75,7 @@ export class Session implements Sink, LinkOwner {
 			this.log.warn(`closing ${this.label}: send queue exceeded (${limits.maxSendQueueBytes} bytes unread)`);
 			this.close('send queue exceeded');
 		});
+		// The reader lives as long as the socket, whose data listener holds it.
 		new GuardedFrameReader(socket, limits.maxFrameBytes, {
 			onViolation: (reason) => {
 				this.log.warn(`closing ${this.label}: protocol violation: ${reason}`);
