@@ -42,7 +42,7 @@ export async function askPassword(missing: MissingSecret, why: string, nick: str
  * After a login that worked with typed passwords: offers to save them. Not awaited,
  * so the commands that connected first do not wait for the answer.
  */
-export function offerToRemember(deps: AuthDeps, typed: LoginSecrets): void {
+export function offerToRemember(deps: Pick<AuthDeps, 'client' | 'log'>, typed: LoginSecrets): void {
 	const { client } = deps;
 	const endpoint = client.endpoint;
 	const nick = client.nick;

@@ -2,7 +2,10 @@ import * as vscode from 'vscode';
 import { isSafeLink, type HostMessage, type WebviewMessage } from '../media/messages';
 import type { ChatClient, ConnectionStatus } from './client/chatClient';
 import { Disposable } from './client/disposable';
+import { askPassword, offerToRemember } from './authFlow';
+import { missingSecret } from './client/credentials';
 import { errorMessage } from './client/log';
+import { formatEndpoint } from './client/transport';
 import { ChatPanel, type ChatPanelHost } from './chatPanel';
 import { Commands } from './constants';
 import type { Logger } from './logger';
@@ -54,6 +57,34 @@ export class ChatController extends Disposable implements ChatPanelHost {
 		this.client.store.setVisible(visible);
 	}
 
+	/**
+	 * /nick: a registered nick without a saved password asks for it (again when wrong),
+	 * then offers to remember the one that worked.
+	 */
+	private async changeNick(nick: string): Promise<void> {
+		let typed: string | undefined;
+		for (;;) {
+			try {
+				const now = await this.client.setNick(nick, typed);
+				this.notice(`You are now known as ${now}.`, 'info');
+				if (typed) {
+					offerToRemember({ client: this.client, log: this.log }, { password: typed });
+				}
+				return;
+			} catch (error) {
+				if (missingSecret(error) !== 'password') {
+					throw error;
+				}
+				const server = this.client.endpoint ? formatEndpoint(this.client.endpoint) : 'the server';
+				typed = await askPassword('password', errorMessage(error), nick, server);
+				if (!typed) {
+					this.notice(`Still ${this.client.nick ?? 'unchanged'}: "${nick}" is registered and needs its password.`, 'info');
+					return;
+				}
+			}
+		}
+	}
+
 	onMessage(message: WebviewMessage): void {
 		void this.handle(message).catch((error: unknown) => {
 			this.log.warn(`${message.type}: ${errorMessage(error)}`);
@@ -89,11 +120,9 @@ export class ChatController extends Disposable implements ChatPanelHost {
 				}
 				return;
 			}
-			case 'nick': {
-				const nick = await client.setNick(message.nick);
-				this.notice(`You are now known as ${nick}.`, 'info');
+			case 'nick':
+				await this.changeNick(message.nick);
 				return;
-			}
 			case 'quit':
 				await client.disconnect(message.reason);
 				return;

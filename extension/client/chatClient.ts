@@ -273,13 +273,17 @@ export class ChatClient extends Disposable {
 		return listUsers(this.requireLive());
 	}
 
-	async setNick(nick: string): Promise<string> {
+	/**
+	 * user/setNick. A registered nick needs its password: `password` when given, else the
+	 * saved one; without either the server answers AuthFailed (see missingSecret).
+	 */
+	async setNick(nick: string, password?: string): Promise<string> {
 		const problem = nickProblem(nick);
 		if (problem) {
 			throw new Error(problem);
 		}
 		const connection = this.requireLive();
-		const password = nickKey(nick) === nickKey(this._nick ?? '') ? undefined : await this.login.savedPassword(this.live!.endpoint, nick);
+		password ??= nickKey(nick) === nickKey(this._nick ?? '') ? undefined : await this.login.savedPassword(this.live!.endpoint, nick);
 		const result = await connection.sendRequest(SetNickRequest.type, { nick, ...(password ? { password } : {}) });
 		const newNick = hasStrings(result, 'nick') ? result.nick : nick;
 		const oldNick = this._nick ?? '';

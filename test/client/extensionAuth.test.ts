@@ -141,4 +141,32 @@ describe('extension host: passwords and TLS (fake vscode API, real server)', fun
 		assert.match(ext.fake.statusBar.text, /comment-discussion/);
 		assert.ok(ext.fake.log.some((l) => l.includes('activated; server 127.0.0.1') && l.includes('(TLS)')));
 	});
+	it('/nick to a registered nick asks for its password, again when wrong, then offers to remember it', async () => {
+		const server = await h.server();
+		await registered(server.port, 'owner', 'correct horse');
+		activate({ 'parley.server.port': server.port, 'parley.nickname': 'kim' });
+		await run(Commands.connect);
+		const panel = ext.fake.panels[0];
+		panel.fromWebview({ type: 'ready' });
+		const notices = (): string[] => (panel.posted as { type: string; text?: string }[]).filter((m) => m.type === 'notice').map((m) => m.text ?? '');
+
+		// Escape: nothing changes, and the panel says why.
+		ext.fake.answerInput = () => undefined;
+		panel.fromWebview({ type: 'nick', nick: 'owner' });
+		await eventually(() => notices().some((t) => t.includes('"owner" is registered and needs its password')), 'the notice after Escape');
+		assert.equal(ext.fake.inputs.length, 1);
+		assert.equal(ext.fake.inputs[0].title, 'Parley: Password for owner');
+		assert.match(ext.fake.inputs[0].prompt ?? '', /Nickname 'owner' is registered: send its password/);
+
+		ext.fake.inputs.length = 0;
+		const answers = ['wrong horse', 'correct horse'];
+		ext.fake.answerInput = () => answers.shift();
+		ext.fake.answerMessage = (_text, items) => (items.includes('Remember') ? 'Remember' : undefined);
+		panel.fromWebview({ type: 'nick', nick: 'owner' });
+		await eventually(() => notices().includes('You are now known as owner.'), 'the nick change');
+		assert.deepEqual(ext.fake.inputs.map((i) => i.password), [true, true]);
+		assert.match(ext.fake.inputs[1].prompt ?? '', /Wrong password for 'owner'/);
+		await eventually(() => ext.fake.secrets.get(`parley.password/127.0.0.1:${server.port}/owner`) === 'correct horse', 'the password to be saved');
+		assert.equal(ext.fake.secrets.has(`parley.password/127.0.0.1:${server.port}/kim`), false);
+	});
 });
