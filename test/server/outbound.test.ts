@@ -6,6 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { OutboundQueue, Urgency } from '../../server/transport/outbound';
+import { eventually } from '../helpers/client';
 
 interface Pair {
 	server: net.Socket;
@@ -43,17 +44,6 @@ async function socketPairs(n: number): Promise<{ pairs: Pair[]; close(): void }>
 	};
 }
 
-async function until(what: string, check: () => boolean, timeoutMs = 3000): Promise<number> {
-	const start = Date.now();
-	while (!check()) {
-		if (Date.now() - start > timeoutMs) {
-			throw new Error(`timed out waiting until ${what}`);
-		}
-		await new Promise((resolve) => setTimeout(resolve, 2));
-	}
-	return Date.now() - start;
-}
-
 const frame = (text: string): Buffer => Buffer.from(text);
 const queueOn = (socket: net.Socket): OutboundQueue => new OutboundQueue(socket, 1 << 20, () => assert.fail('no overflow expected'));
 
@@ -70,10 +60,12 @@ describe('outbound queues', () => {
 		q.enqueue(frame('[message]'), Urgency.Fanout);
 		q.enqueue(frame('[answer]'), Urgency.Answer);
 		q.enqueue(frame('[left]'), Urgency.Presence);
-		const waited = await until('the answer arrived', () => p.received().includes('[answer]'));
+		const start = Date.now();
+		await eventually(() => p.received().includes('[answer]'), 'the answer arrived', 3000);
+		const waited = Date.now() - start;
 		assert.ok(waited < 40, `the answer did not wait for the presence delay (${waited} ms)`);
 		assert.equal(p.received().startsWith('[joined][message][answer]'), true, p.received());
-		await until('the last presence event arrived', () => p.received().includes('[left]'));
+		await eventually(() => p.received().includes('[left]'), 'the last presence event arrived', 3000);
 		assert.equal(p.received(), '[joined][message][answer][left]');
 	});
 
@@ -91,7 +83,7 @@ describe('outbound queues', () => {
 		qc.enqueue(shared1, Urgency.Fanout);
 		qc.enqueue(frame('<own>'), Urgency.Fanout);
 		qb.enqueue(frame('<more>'), Urgency.Fanout);
-		await until('all arrived', () => a.received().length === 10 && b.received().length === 16 && c.received().length === 10);
+		await eventually(() => a.received().length === 10 && b.received().length === 16 && c.received().length === 10, 'all arrived', 3000);
 		assert.equal(a.received(), '<one><two>');
 		assert.equal(b.received(), '<one><two><more>');
 		assert.equal(c.received(), '<one><own>');
@@ -110,7 +102,7 @@ describe('outbound queues', () => {
 			await new Promise((resolve) => setImmediate(resolve));
 		}
 		const expected = Array.from({ length: rounds }, (_, r) => `(${r})`).join('');
-		await until('every socket has every frame', () => many.pairs.every((p) => p.received().length >= expected.length), 15_000);
+		await eventually(() => many.pairs.every((p) => p.received().length >= expected.length), 'every socket has every frame', 15_000);
 		for (const p of many.pairs) {
 			assert.equal(p.received(), expected);
 		}

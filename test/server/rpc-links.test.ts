@@ -3,22 +3,13 @@
  * next message; a link serves one session at a time and carries nothing over.
  */
 import * as assert from 'node:assert/strict';
+import { eventually } from '../helpers/client';
 import { useServer } from '../helpers/fixture';
 import { initializeFrame, RawPeer } from '../helpers/raw';
 import type { Session } from '../../server/session';
 import type { TestServer } from '../helpers/server';
 
 const QUIET_MS = 100;
-
-async function until(what: string, check: () => boolean, timeoutMs = 3000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!check()) {
-		if (Date.now() > deadline) {
-			throw new Error(`timed out waiting until ${what}`);
-		}
-		await new Promise((resolve) => setTimeout(resolve, 10));
-	}
-}
 
 function sessionOf(server: TestServer, nick: string): Session {
 	const session = [...server.hub.sessions].find((s) => s.nick === nick);
@@ -43,7 +34,7 @@ describe('rpc links: quiet sessions hold no vscode-jsonrpc connection', () => {
 			assert.equal((await alice.response(1)).error, undefined);
 			const session = sessionOf(fx.server, 'alice');
 			assert.equal(session.isAwake, true, 'a session that just spoke holds a link');
-			await until('alice is parked', () => !session.isAwake);
+			await eventually(() => !session.isAwake, 'alice is parked', 3000);
 			assert.equal(fx.server.links.awakeCount, 0);
 			assert.equal(fx.server.links.spareCount, 1, 'the link went to the spares');
 
@@ -58,7 +49,7 @@ describe('rpc links: quiet sessions hold no vscode-jsonrpc connection', () => {
 			const a = await peer();
 			a.send(initializeFrame(1, 'first'));
 			await a.response(1);
-			await until('first is parked', () => fx.server.links.awakeCount === 0);
+			await eventually(() => fx.server.links.awakeCount === 0, 'first is parked', 3000);
 
 			// The same request id on another connection, served by the same link.
 			const b = await peer();
@@ -81,7 +72,7 @@ describe('rpc links: quiet sessions hold no vscode-jsonrpc connection', () => {
 			quiet.send(initializeFrame(1, 'quiet'));
 			await quiet.response(1);
 			const session = sessionOf(fx.server, 'quiet');
-			await until('quiet is parked', () => !session.isAwake);
+			await eventually(() => !session.isAwake, 'quiet is parked', 3000);
 			// After 1 s of silence the server pings; the session takes a link for it.
 			const ping = await quiet.next(5000);
 			assert.equal(ping.method, 'session/ping');
@@ -90,7 +81,7 @@ describe('rpc links: quiet sessions hold no vscode-jsonrpc connection', () => {
 			assert.equal(session.isAwake, true, 'a link with a pending request is not given back');
 
 			quiet.send({ jsonrpc: '2.0', id: ping.id, result: {} });
-			await until('quiet is parked after answering', () => !session.isAwake, 900);
+			await eventually(() => !session.isAwake, 'quiet is parked after answering', 900);
 			assert.equal(quiet.ended, false, 'the answering client stays connected');
 		});
 
@@ -99,7 +90,7 @@ describe('rpc links: quiet sessions hold no vscode-jsonrpc connection', () => {
 			burst.forEach((p, i) => p.send(initializeFrame(1, `burst${i}`)));
 			await Promise.all(burst.map((p) => p.response(1)));
 			assert.ok(fx.server.links.madeCount >= 20, `a burst needs many links at once (made ${fx.server.links.madeCount})`);
-			await until('every session is parked and the spares trimmed', () => fx.server.links.awakeCount === 0 && fx.server.links.spareCount <= 16);
+			await eventually(() => fx.server.links.awakeCount === 0 && fx.server.links.spareCount <= 16, 'every session is parked and the spares trimmed', 3000);
 		});
 
 		it('drops the link of a session that closes while holding it', async () => {
@@ -108,7 +99,7 @@ describe('rpc links: quiet sessions hold no vscode-jsonrpc connection', () => {
 			await gone.response(1);
 			assert.equal(fx.server.links.awakeCount, 1);
 			gone.destroy();
-			await until('the closed session is forgotten', () => fx.server.hub.sessions.size === 0);
+			await eventually(() => fx.server.hub.sessions.size === 0, 'the closed session is forgotten', 3000);
 			assert.equal(fx.server.links.awakeCount, 0);
 			assert.equal(fx.server.links.spareCount, 0, 'a closed session\'s link is not reused');
 		});
