@@ -83,18 +83,22 @@ function cpuSeconds(pid) {
 	}
 }
 
+/** The machine's CPU time columns (all cores, in 1/100 s), from the first line of /proc/stat. */
+function machineCpuTicks() {
+	return fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+}
+
 /**
  * CPU seconds the hypervisor took from this virtual machine (all cores), from the
  * "steal" column of /proc/stat: time neither this machine's processes nor idle got.
  */
 function stealSeconds() {
-	const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-	return (f[7] ?? 0) / 100;
+	return (machineCpuTicks()[7] ?? 0) / 100;
 }
 
 /** Busy CPU seconds of the whole machine (all cores), from /proc/stat. */
 function machineBusySeconds() {
-	const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+	const f = machineCpuTicks();
 	const total = f.reduce((a, b) => a + b, 0);
 	return (total - f[3] - (f[4] ?? 0)) / 100;
 }
