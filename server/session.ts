@@ -107,11 +107,6 @@ export class Session implements Sink, LinkOwner {
 		return this.nick ? `${this.nick} (${this.address})` : this.address;
 	}
 
-	/** Bytes queued for this client and not yet taken by the kernel. */
-	get pendingBytes(): number {
-		return this.queue.pendingBytes;
-	}
-
 	/** Fan-out to this client (written with the next bulk flush, or the next presence flush). */
 	deliver(frame: Buffer, traffic: Traffic = 'chat'): void {
 		this.queue.enqueue(frame, traffic === 'presence' ? Urgency.Presence : Urgency.Fanout);

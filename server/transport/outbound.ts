@@ -217,15 +217,6 @@ export class OutboundQueue {
 		private readonly onOverflow: () => void,
 	) {}
 
-	get isClosed(): boolean {
-		return this.closed;
-	}
-
-	/** Bytes waiting here or in the socket's own buffer. */
-	get pendingBytes(): number {
-		return this.queuedBytes + this.socket.writableLength;
-	}
-
 	enqueue(frame: Buffer, urgency: Urgency): void {
 		if (this.closed) {
 			return;
