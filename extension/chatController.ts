@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { isSafeLink, type HostMessage, type WebviewMessage } from '../media/messages';
+import { isSafeLink, type HostMessage, type WebviewMessage } from '../protocol/webview';
 import type { ChatClient, ConnectionStatus } from './client/chatClient';
 import { Disposable } from './client/disposable';
 import { askPassword, offerToRemember } from './authFlow';

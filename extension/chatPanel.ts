@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { isWebviewMessage, type HostMessage, type WebviewMessage } from '../media/messages';
+import { isWebviewMessage, type HostMessage, type WebviewMessage } from '../protocol/webview';
 import { Disposable } from './client/disposable';
 import { VIEW_TYPE } from './constants';
 import type { Logger } from './logger';

@@ -8,7 +8,7 @@ import { ChatClient } from './client/chatClient';
 import { PasswordVault } from './client/credentials';
 import { formatEndpoint } from './client/transport';
 import { ChatController } from './chatController';
-import { registerCommands } from './commands';
+import { registerCommands } from './paletteCommands';
 import { connectQuietly, type ConnectDeps } from './connectFlow';
 import { CONFIG_SECTION, StateKeys, VIEW_TYPE } from './constants';
 import { createRpcTracer, Logger } from './logger';

@@ -7,7 +7,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { nickProblem } from '../protocol/names';
-import type { TraceSetting } from './client/session';
+import type { TraceSetting } from './client/rpcSession';
 
 export type NotificationsSetting = 'directMessages' | 'mentions' | 'all' | 'off';
 

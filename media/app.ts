@@ -3,14 +3,14 @@
  * they touch, and turns user actions into WebviewMessages.
  */
 import { Banner } from './banner';
-import { COMMANDS, HELP_HINT, interpret } from './commands';
+import { COMMANDS, HELP_HINT, interpret } from './slashCommands';
 import { Composer } from './composer';
 import { el } from './dom';
 import { Header } from './header';
 import { installKeyboard } from './keyboard';
 import { installLinkHandling } from './links';
 import { MemberList } from './members';
-import type { ConversationView, HostMessage } from './messages';
+import type { ConversationView, HostMessage } from '../protocol/webview';
 import { Sidebar } from './sidebar';
 import { Store, type NoticeItem } from './state';
 import { Switcher } from './switcher';

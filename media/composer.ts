@@ -2,9 +2,9 @@
  * The message input: Enter sends, Shift+Enter adds a line, "/" offers command completion,
  * PageUp/PageDown scroll the log. Drafts are kept per conversation by the app.
  */
-import { complete, type CommandSpec } from './commands';
+import { complete, type CommandSpec } from './slashCommands';
 import { el, icon } from './dom';
-import type { ConversationView } from './messages';
+import type { ConversationView } from '../protocol/webview';
 
 export interface ComposerHost {
 	/** Handles a line; returns true when it was consumed and the input should be cleared. */

@@ -1,6 +1,6 @@
 /** The open conversation's name, topic and member count, with the members toggle. */
 import { el, icon, iconButton } from './dom';
-import type { ConversationView } from './messages';
+import type { ConversationView } from '../protocol/webview';
 
 export interface HeaderHost {
 	toggleMembers(): void;

@@ -3,7 +3,7 @@
  * malformed fields are dropped rather than trusted: a bad item is skipped, not rendered.
  */
 import type { Message } from '../protocol/types';
-import type { ConnectionState, ConversationView, HostMessage, TimelineItem } from './messages';
+import type { ConnectionState, ConversationView, HostMessage, TimelineItem } from '../protocol/webview';
 
 type Rec = Record<string, unknown>;
 

@@ -2,7 +2,7 @@
  * Links never navigate the webview: a click (or Enter, or a middle click) asks the host to
  * open the URL, and only http(s) URLs are ever asked for.
  */
-import { isSafeLink } from './messages';
+import { isSafeLink } from '../protocol/webview';
 import { post } from './vscodeApi';
 
 function open(event: MouseEvent): void {

@@ -3,7 +3,7 @@
  * else is a text node. Nothing is ever parsed as HTML.
  */
 import { el, icon } from './dom';
-import { isSafeLink } from './messages';
+import { isSafeLink } from '../protocol/webview';
 
 export type Segment =
 	| { kind: 'text'; text: string }

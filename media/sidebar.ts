@@ -3,7 +3,7 @@
  * A listbox: one Tab stop, arrow keys move, Enter/Space/click opens.
  */
 import { el, icon, iconButton } from './dom';
-import type { ConnectionState, ConversationView } from './messages';
+import type { ConnectionState, ConversationView } from '../protocol/webview';
 import { installRoving, resetTabStop } from './roving';
 import type { Connection } from './state';
 

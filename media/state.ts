@@ -3,9 +3,9 @@
  * Plain data and updates; the views read it and app.ts decides what to redraw.
  */
 import { nickKey } from '../protocol/names';
-import type { ConnectionState, ConversationView, TimelineItem } from './messages';
+import type { ConnectionState, ConversationView, TimelineItem } from '../protocol/webview';
 import type { Message } from '../protocol/types';
-import type { CommandSpec } from './commands';
+import type { CommandSpec } from './slashCommands';
 
 /** A line only this user sees (help, command errors, host notices). */
 export interface NoticeItem {

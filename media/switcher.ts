@@ -3,7 +3,7 @@
  * open, Escape to close. A modal dialog holding a combobox.
  */
 import { el, icon } from './dom';
-import type { ConversationView } from './messages';
+import type { ConversationView } from '../protocol/webview';
 
 export interface SwitcherHost {
 	conversations(): ConversationView[];

@@ -4,7 +4,7 @@
  * reader is looking at is pinned in place across every change, so the view never jumps.
  */
 import { el, icon } from './dom';
-import type { ConversationView } from './messages';
+import type { ConversationView } from '../protocol/webview';
 import { renderRow, type RowContext } from './rows';
 import { itemKey, type Timeline, type ViewItem } from './state';
 import type { ScrollAnchor } from './vscodeApi';

@@ -2,7 +2,7 @@
  * The webview's only channel to the extension host, and the state VS Code keeps for the
  * webview while it is hidden or reloaded (`getState`/`setState`).
  */
-import type { WebviewMessage } from './messages';
+import type { WebviewMessage } from '../protocol/webview';
 
 interface VsCodeApi {
 	postMessage(message: unknown): void;

@@ -6,7 +6,7 @@ export * from './types';
 export * from './errors';
 export * from './names';
 export * from './shapes';
-export * from './session';
+export * from './lifecycle';
 export * from './channels';
 export * from './users';
 export * from './messages';

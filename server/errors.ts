@@ -4,7 +4,7 @@
 import { ResponseError } from 'vscode-jsonrpc/node';
 import { ChannelListRequest } from '../protocol/channels';
 import { ErrorCodes, type AuthFailedData, type RateLimitedData } from '../protocol/errors';
-import { InitializeRequest } from '../protocol/session';
+import { InitializeRequest } from '../protocol/lifecycle';
 import { SetNickRequest, UserListRequest } from '../protocol/users';
 
 export const fail = {

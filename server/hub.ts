@@ -5,7 +5,7 @@
  */
 import { MemberLeftNotification } from '../protocol/channels';
 import { nickKey } from '../protocol/names';
-import { KickedNotification, NoticeNotification, ShutdownNotification } from '../protocol/session';
+import { KickedNotification, NoticeNotification, ShutdownNotification } from '../protocol/lifecycle';
 import { LoginThrottle } from './auth';
 import type { Logger } from './log';
 import type { ServerOptions } from './options';

@@ -7,12 +7,12 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { ResponseError } from 'vscode-jsonrpc/node';
-import { InitializeRequest, NoticeNotification, PingRequest } from '../protocol/session';
+import { InitializeRequest, NoticeNotification, PingRequest } from '../protocol/lifecycle';
 import { accountRoutes } from './handlers/account';
 import { channelRoutes } from './handlers/channels';
 import { messageRoutes } from './handlers/messages';
 import { Router } from './handlers/registry';
-import { sessionRoutes } from './handlers/session';
+import { lifecycleRoutes } from './handlers/lifecycle';
 import { userRoutes } from './handlers/users';
 import { Hub } from './hub';
 import { RpcLinks } from './rpc-links';
@@ -62,7 +62,7 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 		delivery: new LocalDelivery(),
 	}, log);
 
-	const router = new Router(hub, [sessionRoutes, channelRoutes, messageRoutes, userRoutes, accountRoutes]);
+	const router = new Router(hub, [lifecycleRoutes, channelRoutes, messageRoutes, userRoutes, accountRoutes]);
 	const links = new RpcLinks(linkQuietMs);
 	const rpc: RpcHost = {
 		dispatch: (session, method, params) => router.dispatch(session, method, params),

@@ -12,7 +12,7 @@ import { GuardedFrameReader } from './transport/frame-reader';
 import { encodeMessage, encodeNotification } from './transport/frames';
 import { OutboundQueue, Urgency } from './transport/outbound';
 import type { LinkOwner, RpcLink } from './transport/rpc-link';
-import { NoticeNotification } from '../protocol/session';
+import { NoticeNotification } from '../protocol/lifecycle';
 import type { Sink, Traffic } from './state/delivery';
 import { TokenBucket } from './flood';
 import type { Logger } from './log';

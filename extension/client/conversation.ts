@@ -1,5 +1,5 @@
 import type { Message } from '../../protocol/types';
-import type { ConversationView, TimelineItem } from '../../media/messages';
+import type { ConversationView, TimelineItem } from '../../protocol/webview';
 
 /** Most timeline items kept per conversation; beyond it the oldest are dropped down to TRIM_TO. */
 export const MAX_ITEMS = 1000;

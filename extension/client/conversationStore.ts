@@ -1,7 +1,7 @@
 import { Emitter, type Event } from 'vscode-jsonrpc/node';
 import type { ChannelInfo, Message } from '../../protocol/types';
 import { isChannelTarget, nickKey, normalizeChannel } from '../../protocol/names';
-import type { ConversationView, HostMessage } from '../../media/messages';
+import type { ConversationView, HostMessage } from '../../protocol/webview';
 import { Conversation } from './conversation';
 import { mentionsNick } from './mentions';
 

@@ -1,5 +1,5 @@
 import { nickKey } from '../../protocol/names';
-import type { InitializeParams } from '../../protocol/session';
+import type { InitializeParams } from '../../protocol/lifecycle';
 import { formatEndpoint, type Endpoint } from './connectError';
 import type { LoginSecrets, PasswordVault } from './credentials';
 import { errorMessage, type ClientLog } from './log';

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import type { HostMessage } from '../../media/messages';
+import type { HostMessage } from '../../protocol/webview';
 import { Commands } from '../../extension/constants';
 import { createHarness, waitFor } from './harness';
 import { eventually, type FakePanel } from './fakeVscode';

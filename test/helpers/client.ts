@@ -8,7 +8,7 @@ import {
 	createMessageConnection, ResponseError, StreamMessageReader, StreamMessageWriter,
 	type MessageConnection, type NotificationType,
 } from 'vscode-jsonrpc/node';
-import { InitializeRequest, PROTOCOL_VERSION, type InitializeResult } from '../../protocol/session';
+import { InitializeRequest, PROTOCOL_VERSION, type InitializeResult } from '../../protocol/lifecycle';
 
 export interface Received {
 	method: string;

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { channelProblem, isValidChannelName, isValidNick, nickProblem, normalizeChannel } from '../../protocol/names';
 import { checkShape } from '../../protocol/shapes';
 import { SendMessageRequest } from '../../protocol/messages';
-import { InitializeRequest } from '../../protocol/session';
+import { InitializeRequest } from '../../protocol/lifecycle';
 
 describe('protocol: names and shapes', () => {
 	it('accepts nicks of a letter then letters, digits, _ or -, up to 32', () => {

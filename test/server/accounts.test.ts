@@ -6,7 +6,7 @@ import * as tls from 'node:tls';
 import { RegisterRequest } from '../../protocol/account';
 import { AdminBroadcastRequest, AdminKickRequest } from '../../protocol/admin';
 import { ErrorCodes, type RateLimitedData } from '../../protocol/errors';
-import { KickedNotification, NoticeNotification } from '../../protocol/session';
+import { KickedNotification, NoticeNotification } from '../../protocol/lifecycle';
 import { SetNickRequest } from '../../protocol/users';
 import { rpcError, TestClient } from '../helpers/client';
 import { tempDir, testServer, type TestServer } from '../helpers/server';

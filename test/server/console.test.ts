@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { JoinChannelRequest, LeaveChannelRequest, MemberLeftNotification } from '../../protocol/channels';
 import { SendMessageRequest } from '../../protocol/messages';
-import { KickedNotification, NoticeNotification, ShutdownNotification } from '../../protocol/session';
+import { KickedNotification, NoticeNotification, ShutdownNotification } from '../../protocol/lifecycle';
 import { TestClient } from '../helpers/client';
 import { ServerProcess } from '../helpers/process';
 import { tempDir, testServer } from '../helpers/server';

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { JoinChannelRequest, MemberLeftNotification } from '../../protocol/channels';
 import { MessageNewNotification, SendMessageRequest } from '../../protocol/messages';
-import { NoticeNotification } from '../../protocol/session';
+import { NoticeNotification } from '../../protocol/lifecycle';
 import { eventually, TestClient } from '../helpers/client';
 import { initializeFrame, RawPeer } from '../helpers/raw';
 import { testServer, type TestServer } from '../helpers/server';

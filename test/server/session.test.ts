@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { ChannelListRequest, JoinChannelRequest, MemberLeftNotification } from '../../protocol/channels';
 import { ErrorCodes } from '../../protocol/errors';
-import { InitializeRequest, PingRequest, QuitRequest } from '../../protocol/session';
+import { InitializeRequest, PingRequest, QuitRequest } from '../../protocol/lifecycle';
 import { rpcError } from '../helpers/client';
 import { useServer } from '../helpers/fixture';
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { Locator } from 'playwright-core';
-import type { WebviewMessage } from '../../media/messages';
+import type { WebviewMessage } from '../../protocol/webview';
 import { connected, conversations, generalDay, history } from './fixtures';
 import { Panel, useBrowser } from './harness';
 

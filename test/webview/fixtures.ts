@@ -1,5 +1,5 @@
 /** Realistic host messages for webview tests. */
-import type { ConversationView, HostMessage, TimelineItem } from '../../media/messages';
+import type { ConversationView, HostMessage, TimelineItem } from '../../protocol/webview';
 
 export const ME = 'kim';
 const MINUTE = 60_000;

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { HostMessage, WebviewMessage } from '../../media/messages';
+import type { HostMessage, WebviewMessage } from '../../protocol/webview';
 import { darkModernCss } from './theme';
 
 const ROOT = path.resolve(__dirname, '../../..');

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import type { ConversationView } from '../../media/messages';
+import type { ConversationView } from '../../protocol/webview';
 import { connected, conversations, event, message, todayAt } from './fixtures';
 import { Panel, useBrowser } from './harness';
 

@@ -3,7 +3,7 @@
  * the host, a local notice, or plain text to send. Unknown commands are never sent as text.
  */
 import { channelProblem, nickProblem } from '../protocol/names';
-import type { WebviewMessage } from './messages';
+import type { WebviewMessage } from '../protocol/webview';
 
 export interface CommandSpec {
 	name: string;

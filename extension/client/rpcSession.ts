@@ -3,7 +3,7 @@ import {
 	createMessageConnection, Emitter, SocketMessageReader, SocketMessageWriter, Trace,
 	type Event, type MessageConnection, type Tracer,
 } from 'vscode-jsonrpc/node';
-import { KickedNotification, NoticeNotification, PingRequest, ShutdownNotification } from '../../protocol/session';
+import { KickedNotification, NoticeNotification, PingRequest, ShutdownNotification } from '../../protocol/lifecycle';
 import { MemberJoinedNotification, MemberLeftNotification, TopicChangedNotification } from '../../protocol/channels';
 import { NickChangedNotification } from '../../protocol/users';
 import { isMessage, MessageNewNotification } from '../../protocol/messages';

@@ -1,10 +1,10 @@
 /**
  * Messages between the extension host and the chat webview, declared once and used by
- * both sides. The host validates every message from the webview with `isWebviewMessage`
- * before acting on it (the webview is a trust boundary: it renders text from strangers).
- * Imports nothing but protocol types.
+ * both sides (the extension host and media/). The host validates every message from the
+ * webview with `isWebviewMessage` before acting on it (the webview is a trust boundary: it
+ * renders text from strangers). Imports nothing but protocol types.
  */
-import type { Message } from '../protocol/types';
+import type { Message } from './types';
 
 export type ConnectionState = 'offline' | 'connecting' | 'connected' | 'reconnecting';
 
@@ -99,6 +99,12 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
 			return false;
 	}
 }
+
+/**
+ * The WHATWG URL parser, a global of both runtimes that use this file (Node and the
+ * webview's browser). Declared here because protocol/ compiles without node or DOM types.
+ */
+declare const URL: new (url: string) => { readonly protocol: string };
 
 /** Only http(s) links are ever opened. */
 export function isSafeLink(url: string): boolean {

@@ -1,13 +1,13 @@
 /** initialize, session/quit and session/ping. */
 import { nickProblem } from '../../protocol/names';
-import { InitializeRequest, PingRequest, PROTOCOL_VERSION, QuitRequest } from '../../protocol/session';
+import { InitializeRequest, PingRequest, PROTOCOL_VERSION, QuitRequest } from '../../protocol/lifecycle';
 import { fail } from '../errors';
 import { SERVER_NAME, SERVER_VERSION } from '../version';
 import { randomToken, secretMatches } from '../auth';
 import { checkLogin } from './login';
 import { route, type Route } from './registry';
 
-export const sessionRoutes: readonly Route[] = [
+export const lifecycleRoutes: readonly Route[] = [
 	route(InitializeRequest, async (params, session, hub) => {
 		if (session.nick !== undefined) {
 			throw fail.alreadyInitialized(session.nick);
