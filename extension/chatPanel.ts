@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { isWebviewMessage, type HostMessage, type WebviewMessage } from '../protocol/webview';
+import { checkShape } from '../protocol/shapes';
+import { webviewMessageShape, type HostMessage, type WebviewMessage } from '../protocol/webview';
 import { Disposable } from './client/disposable';
 import { VIEW_TYPE } from './constants';
 import type { Logger } from './logger';
@@ -87,15 +88,17 @@ export class ChatPanel extends Disposable {
 	}
 
 	private receive(message: unknown): void {
-		if (!isWebviewMessage(message)) {
-			this.log.warn(`dropped a malformed message from the webview: ${JSON.stringify(message)?.slice(0, 200)}`);
+		const problem = checkShape(message, webviewMessageShape);
+		if (problem) {
+			this.log.warn(`dropped a malformed message from the webview (${problem.message}): ${JSON.stringify(message)?.slice(0, 200)}`);
 			return;
 		}
-		if (message.type === 'ready') {
+		const checked = message as WebviewMessage;
+		if (checked.type === 'ready') {
 			this.ready = true;
 			this.host.onReady(this);
 			return;
 		}
-		this.host.onMessage(message);
+		this.host.onMessage(checked);
 	}
 }

@@ -1,5 +1,5 @@
 import { RequestType } from 'vscode-jsonrpc';
-import type { ParamsShape } from './shapes';
+import * as s from './shapes';
 
 export const MIN_PASSWORD_LENGTH = 8;
 export const MAX_PASSWORD_LENGTH = 256;
@@ -21,5 +21,6 @@ export interface RegisterResult {
 export namespace RegisterRequest {
 	export const method = 'account/register';
 	export const type = new RequestType<RegisterParams, RegisterResult, void>(method);
-	export const params: ParamsShape<RegisterParams> = { password: { kind: 'string' } };
+	export const params = s.object<RegisterParams>({ password: s.string() });
+	export const result = s.object<RegisterResult>({ nick: s.string() });
 }

@@ -1,5 +1,5 @@
 import { RequestType } from 'vscode-jsonrpc';
-import type { ParamsShape } from './shapes';
+import * as s from './shapes';
 
 export interface AdminKickParams {
 	nick: string;
@@ -14,7 +14,8 @@ export interface AdminKickParams {
 export namespace AdminKickRequest {
 	export const method = 'admin/kick';
 	export const type = new RequestType<AdminKickParams, null, void>(method);
-	export const params: ParamsShape<AdminKickParams> = { nick: { kind: 'string' }, reason: { kind: 'string', optional: true } };
+	export const params = s.object<AdminKickParams>({ nick: s.string(), reason: s.optional(s.string()) });
+	export const result = s.nothing;
 }
 
 export interface AdminBroadcastParams {
@@ -30,5 +31,6 @@ export interface AdminBroadcastResult {
 export namespace AdminBroadcastRequest {
 	export const method = 'admin/broadcast';
 	export const type = new RequestType<AdminBroadcastParams, AdminBroadcastResult, void>(method);
-	export const params: ParamsShape<AdminBroadcastParams> = { text: { kind: 'string' } };
+	export const params = s.object<AdminBroadcastParams>({ text: s.string() });
+	export const result = s.object<AdminBroadcastResult>({ recipients: s.integer });
 }

@@ -1,9 +1,10 @@
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
-import type { ParamsShape } from './shapes';
-import type { ChannelInfo, ChannelSummary, Message } from './types';
+import * as s from './shapes';
+import { channelInfoShape, channelSummaryShape, messageShape, type ChannelInfo, type ChannelSummary, type Message } from './types';
 
 export type Empty = Record<string, never>;
-const noParams: ParamsShape<Empty> = {};
+/** The params of a method that takes none (any object passes). */
+export const noParams = s.object<Empty>({});
 
 export interface ChannelListResult {
 	channels: ChannelSummary[];
@@ -14,6 +15,7 @@ export namespace ChannelListRequest {
 	export const method = 'channel/list';
 	export const type = new RequestType<Empty, ChannelListResult, void>(method);
 	export const params = noParams;
+	export const result = s.object<ChannelListResult>({ channels: s.array(channelSummaryShape) });
 }
 
 export interface ChannelParams {
@@ -21,7 +23,7 @@ export interface ChannelParams {
 	channel: string;
 }
 
-const channelParams: ParamsShape<ChannelParams> = { channel: { kind: 'string' } };
+const channelParams = s.object<ChannelParams>({ channel: s.string() });
 
 export interface JoinChannelResult {
 	channel: ChannelInfo;
@@ -39,6 +41,7 @@ export namespace JoinChannelRequest {
 	export const method = 'channel/join';
 	export const type = new RequestType<ChannelParams, JoinChannelResult, void>(method);
 	export const params = channelParams;
+	export const result = s.object<JoinChannelResult>({ channel: channelInfoShape, members: s.array(s.string()), history: s.array(messageShape) });
 }
 
 /** Client -> server. Fails with NotInChannel when the caller is not a member. */
@@ -46,6 +49,7 @@ export namespace LeaveChannelRequest {
 	export const method = 'channel/leave';
 	export const type = new RequestType<ChannelParams, null, void>(method);
 	export const params = channelParams;
+	export const result = s.nothing;
 }
 
 export interface ChannelMembersResult {
@@ -57,6 +61,7 @@ export namespace ChannelMembersRequest {
 	export const method = 'channel/members';
 	export const type = new RequestType<ChannelParams, ChannelMembersResult, void>(method);
 	export const params = channelParams;
+	export const result = s.object<ChannelMembersResult>({ members: s.array(s.string()) });
 }
 
 export interface SetTopicParams {
@@ -69,7 +74,8 @@ export interface SetTopicParams {
 export namespace SetTopicRequest {
 	export const method = 'channel/setTopic';
 	export const type = new RequestType<SetTopicParams, null, void>(method);
-	export const params: ParamsShape<SetTopicParams> = { channel: { kind: 'string' }, topic: { kind: 'string' } };
+	export const params = s.object<SetTopicParams>({ channel: s.string(), topic: s.string() });
+	export const result = s.nothing;
 }
 
 export interface TopicChangedParams {
@@ -82,6 +88,7 @@ export interface TopicChangedParams {
 export namespace TopicChangedNotification {
 	export const method = 'channel/topicChanged';
 	export const type = new NotificationType<TopicChangedParams>(method);
+	export const params = s.object<TopicChangedParams>({ channel: s.string(), topic: s.string(), by: s.string() });
 }
 
 export interface MemberJoinedParams {
@@ -93,6 +100,7 @@ export interface MemberJoinedParams {
 export namespace MemberJoinedNotification {
 	export const method = 'channel/memberJoined';
 	export const type = new NotificationType<MemberJoinedParams>(method);
+	export const params = s.object<MemberJoinedParams>({ channel: s.string(), nick: s.string() });
 }
 
 export interface MemberLeftParams {
@@ -110,4 +118,5 @@ export interface MemberLeftParams {
 export namespace MemberLeftNotification {
 	export const method = 'channel/memberLeft';
 	export const type = new NotificationType<MemberLeftParams>(method);
+	export const params = s.object<MemberLeftParams>({ channel: s.string(), nick: s.string(), reason: s.optional(s.string()) });
 }

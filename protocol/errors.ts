@@ -2,6 +2,8 @@
  * Error codes of Parley protocol v1. The JSON-RPC codes are repeated here so that
  * both sides name every code they use from one place.
  */
+import * as s from './shapes';
+
 export namespace ErrorCodes {
 	export const ParseError = -32700;
 	export const InvalidRequest = -32600;
@@ -33,7 +35,11 @@ export interface AuthFailedData {
 	secret: 'serverPassword' | 'password' | 'adminToken';
 }
 
+export const authFailedDataShape = s.object<AuthFailedData>({ secret: s.literal('serverPassword', 'password', 'adminToken') });
+
 /** `data` of a RateLimited error. */
 export interface RateLimitedData {
 	retryAfterMs: number;
 }
+
+export const rateLimitedDataShape = s.object<RateLimitedData>({ retryAfterMs: s.integer });

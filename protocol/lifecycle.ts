@@ -1,6 +1,6 @@
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
-import type { ParamsShape } from './shapes';
-import type { ClientInfo, ServerInfo, ServerLimits } from './types';
+import * as s from './shapes';
+import { clientInfoShape, serverInfoShape, serverLimitsShape, type ClientInfo, type ServerInfo, type ServerLimits } from './types';
 
 /** The protocol version this contract describes. */
 export const PROTOCOL_VERSION = 1;
@@ -49,18 +49,25 @@ export interface InitializeResult {
 export namespace InitializeRequest {
 	export const method = 'initialize';
 	export const type = new RequestType<InitializeParams, InitializeResult, void>(method);
-	export const params: ParamsShape<InitializeParams> = {
-		protocolVersion: { kind: 'integer' },
-		nick: { kind: 'string' },
-		password: { kind: 'string', optional: true },
-		serverPassword: { kind: 'string', optional: true },
-		adminToken: { kind: 'string', optional: true },
-		resumeToken: { kind: 'string', optional: true },
-		clientInfo: {
-			kind: 'object', optional: true,
-			fields: { name: { kind: 'string' }, version: { kind: 'string', optional: true } },
-		},
-	};
+	export const params = s.object<InitializeParams>({
+		protocolVersion: s.integer,
+		nick: s.string(),
+		password: s.optional(s.string()),
+		serverPassword: s.optional(s.string()),
+		adminToken: s.optional(s.string()),
+		resumeToken: s.optional(s.string()),
+		clientInfo: s.optional(clientInfoShape),
+	});
+	export const result = s.object<InitializeResult>({
+		protocolVersion: s.integer,
+		serverInfo: serverInfoShape,
+		nick: s.string(),
+		motd: s.optional(s.string()),
+		limits: serverLimitsShape,
+		operator: s.optional(s.boolean),
+		registered: s.optional(s.boolean),
+		resumeToken: s.string(),
+	});
 }
 
 export interface QuitParams {
@@ -71,11 +78,17 @@ export interface QuitParams {
 export namespace QuitRequest {
 	export const method = 'session/quit';
 	export const type = new RequestType<QuitParams, null, void>(method);
-	export const params: ParamsShape<QuitParams> = { reason: { kind: 'string', optional: true } };
+	export const params = s.object<QuitParams>({ reason: s.optional(s.string()) });
+	export const result = s.nothing;
 }
 
 export interface PingParams {
 	/** Any value; echoed back. */
+	token?: string;
+}
+
+export interface PingResult {
+	/** The request's token. */
 	token?: string;
 }
 
@@ -85,8 +98,9 @@ export interface PingParams {
  */
 export namespace PingRequest {
 	export const method = 'session/ping';
-	export const type = new RequestType<PingParams, { token?: string }, void>(method);
-	export const params: ParamsShape<PingParams> = { token: { kind: 'string', optional: true } };
+	export const type = new RequestType<PingParams, PingResult, void>(method);
+	export const params = s.object<PingParams>({ token: s.optional(s.string()) });
+	export const result = s.object<PingResult>({ token: s.optional(s.string()) });
 }
 
 export interface KickedParams {
@@ -97,6 +111,7 @@ export interface KickedParams {
 export namespace KickedNotification {
 	export const method = 'session/kicked';
 	export const type = new NotificationType<KickedParams>(method);
+	export const params = s.object<KickedParams>({ reason: s.string() });
 }
 
 export interface ShutdownParams {
@@ -107,6 +122,7 @@ export interface ShutdownParams {
 export namespace ShutdownNotification {
 	export const method = 'server/shutdown';
 	export const type = new NotificationType<ShutdownParams>(method);
+	export const params = s.object<ShutdownParams>({ reason: s.string() });
 }
 
 export interface NoticeParams {
@@ -117,4 +133,5 @@ export interface NoticeParams {
 export namespace NoticeNotification {
 	export const method = 'server/notice';
 	export const type = new NotificationType<NoticeParams>(method);
+	export const params = s.object<NoticeParams>({ text: s.string() });
 }

@@ -1,6 +1,6 @@
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
-import type { ParamsShape } from './shapes';
-import type { Message } from './types';
+import * as s from './shapes';
+import { messageShape, type Message } from './types';
 
 export const DEFAULT_HISTORY_LIMIT = 50;
 export const MAX_HISTORY_LIMIT = 500;
@@ -29,11 +29,12 @@ export interface SendMessageResult {
 export namespace SendMessageRequest {
 	export const method = 'message/send';
 	export const type = new RequestType<SendMessageParams, SendMessageResult, void>(method);
-	export const params: ParamsShape<SendMessageParams> = {
-		to: { kind: 'string' },
-		text: { kind: 'string' },
-		clientMsgId: { kind: 'string', optional: true },
-	};
+	export const params = s.object<SendMessageParams>({
+		to: s.string(),
+		text: s.string(),
+		clientMsgId: s.optional(s.string()),
+	});
+	export const result = s.object<SendMessageResult>({ message: messageShape });
 }
 
 export interface HistoryParams {
@@ -61,12 +62,13 @@ export interface HistoryResult {
 export namespace HistoryRequest {
 	export const method = 'message/history';
 	export const type = new RequestType<HistoryParams, HistoryResult, void>(method);
-	export const params: ParamsShape<HistoryParams> = {
-		conversation: { kind: 'string' },
-		before: { kind: 'integer', optional: true },
-		after: { kind: 'integer', optional: true },
-		limit: { kind: 'integer', optional: true },
-	};
+	export const params = s.object<HistoryParams>({
+		conversation: s.string(),
+		before: s.optional(s.integer),
+		after: s.optional(s.integer),
+		limit: s.optional(s.integer),
+	});
+	export const result = s.object<HistoryResult>({ messages: s.array(messageShape), hasMore: s.boolean });
 }
 
 export interface MessageNewParams {
@@ -80,15 +82,5 @@ export interface MessageNewParams {
 export namespace MessageNewNotification {
 	export const method = 'message/new';
 	export const type = new NotificationType<MessageNewParams>(method);
-}
-
-/** Guard for a Message arriving from the network. */
-export function isMessage(value: unknown): value is Message {
-	if (typeof value !== 'object' || value === null) {
-		return false;
-	}
-	const m = value as Record<string, unknown>;
-	return Number.isSafeInteger(m.id) && typeof m.ts === 'number' && typeof m.from === 'string'
-		&& typeof m.to === 'string' && typeof m.text === 'string'
-		&& (m.clientMsgId === undefined || typeof m.clientMsgId === 'string');
+	export const params = s.object<MessageNewParams>({ message: messageShape });
 }

@@ -1,6 +1,7 @@
 /**
- * Plain data shapes shared by server and extension. No behaviour, no imports.
+ * The data records shared by server and extension, each with its shape (see shapes.ts).
  */
+import * as s from './shapes';
 
 /** A stored chat message. `to` is `#channel` for channel messages or the recipient's nick for a DM. */
 export interface Message {
@@ -18,19 +19,29 @@ export interface Message {
 	clientMsgId?: string;
 }
 
+export const messageShape = s.object<Message>({
+	id: s.integer, ts: s.number, from: s.string(), to: s.string(), text: s.string(), clientMsgId: s.optional(s.string()),
+});
+
 export interface ChannelInfo {
 	name: string;
 	topic?: string;
 }
 
+export const channelInfoShape = s.object<ChannelInfo>({ name: s.string(), topic: s.optional(s.string()) });
+
 export interface ChannelSummary extends ChannelInfo {
 	memberCount: number;
 }
+
+export const channelSummaryShape = s.object<ChannelSummary>({ name: s.string(), topic: s.optional(s.string()), memberCount: s.integer });
 
 export interface UserSummary {
 	nick: string;
 	channels: string[];
 }
+
+export const userSummaryShape = s.object<UserSummary>({ nick: s.string(), channels: s.array(s.string()) });
 
 export interface ServerLimits {
 	/** Longest `text` accepted by `message/send`, in characters. */
@@ -39,12 +50,18 @@ export interface ServerLimits {
 	maxFrameBytes: number;
 }
 
+export const serverLimitsShape = s.object<ServerLimits>({ maxMessageLength: s.integer, maxFrameBytes: s.integer });
+
 export interface ClientInfo {
 	name: string;
 	version?: string;
 }
 
+export const clientInfoShape = s.object<ClientInfo>({ name: s.string(), version: s.optional(s.string()) });
+
 export interface ServerInfo {
 	name: string;
 	version: string;
 }
+
+export const serverInfoShape = s.object<ServerInfo>({ name: s.string(), version: s.string() });

@@ -1,7 +1,7 @@
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
-import type { Empty } from './channels';
-import type { ParamsShape } from './shapes';
-import type { UserSummary } from './types';
+import { noParams, type Empty } from './channels';
+import * as s from './shapes';
+import { userSummaryShape, type UserSummary } from './types';
 
 export interface UserListResult {
 	users: UserSummary[];
@@ -11,7 +11,8 @@ export interface UserListResult {
 export namespace UserListRequest {
 	export const method = 'user/list';
 	export const type = new RequestType<Empty, UserListResult, void>(method);
-	export const params: ParamsShape<Empty> = {};
+	export const params = noParams;
+	export const result = s.object<UserListResult>({ users: s.array(userSummaryShape) });
 }
 
 export interface SetNickParams {
@@ -31,7 +32,8 @@ export interface SetNickResult {
 export namespace SetNickRequest {
 	export const method = 'user/setNick';
 	export const type = new RequestType<SetNickParams, SetNickResult, void>(method);
-	export const params: ParamsShape<SetNickParams> = { nick: { kind: 'string' }, password: { kind: 'string', optional: true } };
+	export const params = s.object<SetNickParams>({ nick: s.string(), password: s.optional(s.string()) });
+	export const result = s.object<SetNickResult>({ nick: s.string() });
 }
 
 export interface NickChangedParams {
@@ -46,4 +48,5 @@ export interface NickChangedParams {
 export namespace NickChangedNotification {
 	export const method = 'user/nickChanged';
 	export const type = new NotificationType<NickChangedParams>(method);
+	export const params = s.object<NickChangedParams>({ oldNick: s.string(), newNick: s.string() });
 }

@@ -1,10 +1,12 @@
 /**
  * Messages between the extension host and the chat webview, declared once and used by
- * both sides (the extension host and media/). The host validates every message from the
- * webview with `isWebviewMessage` before acting on it (the webview is a trust boundary: it
- * renders text from strangers). Imports nothing but protocol types.
+ * both sides (the extension host and media/), each with its shape. The host checks every
+ * message from the webview against `webviewMessageShape` before acting on it (the webview
+ * is a trust boundary: it renders text from strangers), and the webview checks what the
+ * host posts against `hostMessageShape`.
  */
-import type { Message } from './types';
+import * as s from './shapes';
+import { messageShape, type Message } from './types';
 
 export type ConnectionState = 'offline' | 'connecting' | 'connected' | 'reconnecting';
 
@@ -59,46 +61,53 @@ export type WebviewMessage =
 	| { type: 'openLink'; url: string }
 	| { type: 'command'; command: 'connect' | 'disconnect' | 'joinChannel' | 'directMessage' };
 
+/** Longest text the webview may post (a message, a draft), in characters. */
 const MAX_TEXT = 100_000;
+/** Longest conversation id, channel or nick the webview may post. */
 const MAX_NAME = 64;
 
-function str(value: unknown, max: number): value is string {
-	return typeof value === 'string' && value.length <= max;
-}
+const connectionState = s.literal<ConnectionState>('offline', 'connecting', 'connected', 'reconnecting');
 
-/** Validates a message posted by the webview. Anything else is dropped by the host. */
-export function isWebviewMessage(value: unknown): value is WebviewMessage {
-	if (typeof value !== 'object' || value === null) {
-		return false;
-	}
-	const m = value as Record<string, unknown>;
-	switch (m.type) {
-		case 'ready':
-			return true;
-		case 'select':
-			return str(m.conversation, MAX_NAME);
-		case 'send':
-			return str(m.conversation, MAX_NAME) && str(m.text, MAX_TEXT);
-		case 'join':
-			return str(m.channel, MAX_NAME);
-		case 'leave':
-			return str(m.conversation, MAX_NAME);
-		case 'directMessage':
-			return str(m.nick, MAX_NAME) && (m.text === undefined || str(m.text, MAX_TEXT));
-		case 'nick':
-			return str(m.nick, MAX_NAME);
-		case 'quit':
-			return m.reason === undefined || str(m.reason, 500);
-		case 'loadOlder':
-			return str(m.conversation, MAX_NAME) && Number.isSafeInteger(m.before);
-		case 'openLink':
-			return str(m.url, 4096);
-		case 'command':
-			return m.command === 'connect' || m.command === 'disconnect' || m.command === 'joinChannel' || m.command === 'directMessage';
-		default:
-			return false;
-	}
-}
+export const conversationViewShape = s.object<ConversationView>({
+	id: s.string(),
+	kind: s.literal('channel', 'dm'),
+	name: s.string(),
+	topic: s.optional(s.string()),
+	unread: s.integer,
+	mentions: s.integer,
+	memberCount: s.optional(s.integer),
+});
+
+const timelineItems = s.array(s.tagged<TimelineItem, 'kind'>('kind', {
+	message: { message: messageShape, pending: s.optional(s.boolean) },
+	event: { id: s.string(), ts: s.number, text: s.string() },
+}));
+
+export const hostMessageShape = s.tagged<HostMessage, 'type'>('type', {
+	connection: { state: connectionState, nick: s.optional(s.string()), server: s.string(), detail: s.optional(s.string()) },
+	conversations: { conversations: s.array(conversationViewShape), active: s.optional(s.string()) },
+	timeline: { conversation: s.string(), items: timelineItems, hasMoreBefore: s.boolean },
+	append: { conversation: s.string(), items: timelineItems },
+	prepend: { conversation: s.string(), items: timelineItems, hasMoreBefore: s.boolean },
+	acknowledged: { conversation: s.string(), clientMsgId: s.string(), message: messageShape },
+	members: { conversation: s.string(), members: s.array(s.string()) },
+	focus: { conversation: s.string() },
+	notice: { text: s.string(), level: s.literal('info', 'error') },
+});
+
+export const webviewMessageShape = s.tagged<WebviewMessage, 'type'>('type', {
+	ready: {},
+	select: { conversation: s.string(MAX_NAME) },
+	send: { conversation: s.string(MAX_NAME), text: s.string(MAX_TEXT) },
+	join: { channel: s.string(MAX_NAME) },
+	leave: { conversation: s.string(MAX_NAME) },
+	directMessage: { nick: s.string(MAX_NAME), text: s.optional(s.string(MAX_TEXT)) },
+	nick: { nick: s.string(MAX_NAME) },
+	quit: { reason: s.optional(s.string(500)) },
+	loadOlder: { conversation: s.string(MAX_NAME), before: s.integer },
+	openLink: { url: s.string(4096) },
+	command: { command: s.literal('connect', 'disconnect', 'joinChannel', 'directMessage') },
+});
 
 /**
  * The WHATWG URL parser, a global of both runtimes that use this file (Node and the

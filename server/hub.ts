@@ -106,7 +106,7 @@ export class Hub {
 		await this.presence.release(nick);
 		for (const channel of channels) {
 			this.delivery.unsubscribe(channel, session);
-			this.delivery.toChannel(channel, encodeNotification(MemberLeftNotification.method, { channel, nick, reason }), undefined, 'presence');
+			this.delivery.toChannel(channel, encodeNotification(MemberLeftNotification.type, { channel, nick, reason }), undefined, 'presence');
 		}
 		this.log.info(`disconnect ${session.label}: ${reason}; ${this.sessions.size} connected`);
 	}
@@ -130,7 +130,7 @@ export class Hub {
 	}
 
 	broadcast(text: string): number {
-		const frame = encodeNotification(NoticeNotification.method, { text });
+		const frame = encodeNotification(NoticeNotification.type, { text });
 		let n = 0;
 		for (const session of this.sessions) {
 			if (session.nick !== undefined) {
@@ -144,7 +144,7 @@ export class Hub {
 
 	/** Tells every client the server stops and closes every connection. */
 	closeAll(reason: string): void {
-		const frame = encodeNotification(ShutdownNotification.method, { reason });
+		const frame = encodeNotification(ShutdownNotification.type, { reason });
 		for (const session of this.sessions) {
 			session.deliver(frame);
 			session.close(`server shutdown: ${reason}`);

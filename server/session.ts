@@ -118,7 +118,7 @@ export class Session implements Sink, LinkOwner {
 	}
 
 	notify<P extends object>(type: NotificationType<P>, params: P): void {
-		this.reply(encodeNotification(type.method, params));
+		this.reply(encodeNotification(type, params));
 	}
 
 	/** Sends a request to the client; resolves with its answer. */

@@ -4,6 +4,7 @@ import type { ChannelListResult } from '../../protocol/channels';
 import { ErrorCodes } from '../../protocol/errors';
 import { MAX_HISTORY_LIMIT } from '../../protocol/messages';
 import { channelProblem, isChannelTarget, nickKey, nickProblem } from '../../protocol/names';
+import { checkShape } from '../../protocol/shapes';
 import { InitializeRequest, PROTOCOL_VERSION, QuitRequest, type InitializeResult } from '../../protocol/lifecycle';
 import type { Message, ServerLimits } from '../../protocol/types';
 import { SetNickRequest, type UserListResult } from '../../protocol/users';
@@ -13,7 +14,7 @@ import { joinChannel, leaveConversation, listChannels, listUsers, loadOlder, ope
 import { ConversationStore } from './conversationStore';
 import type { LoginSecrets, MissingSecret } from './credentials';
 import { Disposable, toDisposable } from './disposable';
-import { hasStrings, isInitializeResult, ProtocolViolation } from './guards';
+import { ProtocolViolation, request } from './checkedRpc';
 import { errorMessage, nullLog, type ClientLog } from './log';
 import { LoginMemory } from './login';
 import { mentionsNick } from './mentions';
@@ -284,8 +285,7 @@ export class ChatClient extends Disposable {
 		}
 		const connection = this.requireLive();
 		password ??= nickKey(nick) === nickKey(this._nick ?? '') ? undefined : await this.login.savedPassword(this.live!.endpoint, nick);
-		const result = await connection.sendRequest(SetNickRequest.type, { nick, ...(password ? { password } : {}) });
-		const newNick = hasStrings(result, 'nick') ? result.nick : nick;
+		const newNick = (await request(connection, SetNickRequest, { nick, ...(password ? { password } : {}) })).nick;
 		const oldNick = this._nick ?? '';
 		this._nick = newNick;
 		if (nickKey(oldNick) !== nickKey(newNick)) {
@@ -309,8 +309,7 @@ export class ChatClient extends Disposable {
 		}
 		const connection = this.requireLive();
 		const endpoint = this.live!.endpoint;
-		const result = await connection.sendRequest(RegisterRequest.type, { password });
-		const nick = hasStrings(result, 'nick') ? result.nick : this._nick ?? '';
+		const { nick } = await request(connection, RegisterRequest, { password });
 		this.login.registered(password);
 		this.registered = true;
 		try {
@@ -367,11 +366,13 @@ export class ChatClient extends Disposable {
 			// Closed without an answer: typically a TLS server spoken to in plain text.
 			throw new ConnectError(session.endpoint, 'ECLOSED', 'the server closed the connection before answering', 'login');
 		}
-		if (!isInitializeResult(result)) {
-			throw new ProtocolViolation('initialize answer');
+		const problem = checkShape(result, InitializeRequest.result);
+		if (problem) {
+			throw new ProtocolViolation(`${InitializeRequest.method} answer`, problem);
 		}
-		this.login.signedIn(session.endpoint, result.nick, secrets, typeof result.resumeToken === 'string' ? result.resumeToken : undefined);
-		return result;
+		const initialized = result as InitializeResult;
+		this.login.signedIn(session.endpoint, initialized.nick, secrets, initialized.resumeToken);
+		return initialized;
 	}
 
 	private async onInitialized(session: RpcSession, result: InitializeResult): Promise<void> {

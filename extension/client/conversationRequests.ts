@@ -9,16 +9,13 @@ import { DEFAULT_HISTORY_LIMIT } from '../../protocol/messages';
 import { UserListRequest, type UserListResult } from '../../protocol/users';
 import type { Conversation } from './conversation';
 import type { ConversationStore } from './conversationStore';
-import { hasStrings, isJoinResult, ProtocolViolation } from './guards';
+import { request } from './checkedRpc';
 import { requestHistory } from './history';
 import type { Outbox } from './outbox';
 
 /** Joins a channel and stores the answer: the first join, or a rejoin merged into what is there. */
 export async function joinChannel(connection: MessageConnection, store: ConversationStore, channel: string): Promise<Conversation> {
-	const result: unknown = await connection.sendRequest(JoinChannelRequest.type, { channel });
-	if (!isJoinResult(result)) {
-		throw new ProtocolViolation('channel/join answer');
-	}
+	const result = await request(connection, JoinChannelRequest, { channel });
 	return store.applyJoin(result.channel, result.members, result.history, result.history.length >= DEFAULT_HISTORY_LIMIT);
 }
 
@@ -64,13 +61,9 @@ export async function loadOlder(connection: MessageConnection, store: Conversati
 }
 
 export async function listChannels(connection: MessageConnection): Promise<ChannelListResult['channels']> {
-	const result: unknown = await connection.sendRequest(ChannelListRequest.type, {});
-	const channels = typeof result === 'object' && result !== null ? (result as { channels?: unknown }).channels : undefined;
-	return Array.isArray(channels) ? channels.filter((c): c is ChannelListResult['channels'][number] => hasStrings(c, 'name') && typeof (c as { memberCount?: unknown }).memberCount === 'number') : [];
+	return (await request(connection, ChannelListRequest, {})).channels;
 }
 
 export async function listUsers(connection: MessageConnection): Promise<UserListResult['users']> {
-	const result: unknown = await connection.sendRequest(UserListRequest.type, {});
-	const users = typeof result === 'object' && result !== null ? (result as { users?: unknown }).users : undefined;
-	return Array.isArray(users) ? users.filter((u): u is UserListResult['users'][number] => hasStrings(u, 'nick')) : [];
+	return (await request(connection, UserListRequest, {})).users;
 }

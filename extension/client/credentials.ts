@@ -3,7 +3,8 @@
  * SecretStorage, never settings) and which one a refused login asks for.
  */
 import { ResponseError } from 'vscode-jsonrpc/node';
-import { type AuthFailedData, ErrorCodes } from '../../protocol/errors';
+import { authFailedDataShape, ErrorCodes } from '../../protocol/errors';
+import { isShape } from '../../protocol/shapes';
 import { nickKey } from '../../protocol/names';
 import { formatEndpoint, type Endpoint } from './connectError';
 
@@ -33,8 +34,8 @@ export function missingSecret(error: unknown): MissingSecret | undefined {
 	if (!(error instanceof ResponseError) || error.code !== ErrorCodes.AuthFailed) {
 		return undefined;
 	}
-	const secret = (error.data as Partial<AuthFailedData> | undefined)?.secret;
-	return secret === 'serverPassword' || secret === 'password' ? secret : undefined;
+	const data: unknown = error.data;
+	return isShape(data, authFailedDataShape) && data.secret !== 'adminToken' ? data.secret : undefined;
 }
 
 /** Secret keys list the server in lower case, so `Chat.Example.com:7420` and `chat.example.com:7420` share them. */

@@ -1,14 +1,10 @@
 import type { MessageConnection } from 'vscode-jsonrpc/node';
-import { HistoryRequest, type HistoryResult } from '../../protocol/messages';
+import { HistoryRequest, type HistoryParams, type HistoryResult } from '../../protocol/messages';
 import type { Message } from '../../protocol/types';
-import { isHistoryResult, ProtocolViolation } from './guards';
+import { request } from './checkedRpc';
 
-export async function requestHistory(connection: MessageConnection, params: { conversation: string; before?: number; after?: number; limit?: number }): Promise<HistoryResult> {
-	const result: unknown = await connection.sendRequest(HistoryRequest.type, params);
-	if (!isHistoryResult(result)) {
-		throw new ProtocolViolation('message/history answer');
-	}
-	return result;
+export function requestHistory(connection: MessageConnection, params: HistoryParams): Promise<HistoryResult> {
+	return request(connection, HistoryRequest, params);
 }
 
 export interface CatchUp {

@@ -1,9 +1,10 @@
 import type { MessageConnection, ResponseError } from 'vscode-jsonrpc/node';
-import { ErrorCodes, type RateLimitedData } from '../../protocol/errors';
-import { isMessage, SendMessageRequest } from '../../protocol/messages';
+import { ErrorCodes, rateLimitedDataShape } from '../../protocol/errors';
+import { isShape } from '../../protocol/shapes';
+import { SendMessageRequest } from '../../protocol/messages';
 import type { Message } from '../../protocol/types';
+import { request } from './checkedRpc';
 import type { ConversationStore } from './conversationStore';
-import { ProtocolViolation } from './guards';
 import type { ClientLog } from './log';
 import type { Outbox, OutboxEntry } from './outbox';
 import { isServerError } from './rpcErrors';
@@ -15,17 +16,13 @@ export interface SendFailure {
 
 /** message/send with the entry's clientMsgId: the server stores it once however often it is sent. */
 export async function sendEntry(connection: MessageConnection, entry: Pick<OutboxEntry, 'to' | 'text' | 'clientMsgId'>): Promise<Message> {
-	const result: unknown = await connection.sendRequest(SendMessageRequest.type, { to: entry.to, text: entry.text, clientMsgId: entry.clientMsgId });
-	const message = typeof result === 'object' && result !== null ? (result as { message?: unknown }).message : undefined;
-	if (!isMessage(message)) {
-		throw new ProtocolViolation('message/send answer');
-	}
-	return message;
+	const result = await request(connection, SendMessageRequest, { to: entry.to, text: entry.text, clientMsgId: entry.clientMsgId });
+	return result.message;
 }
 
 function retryDelay(error: ResponseError<unknown>): number {
-	const data = error.data as Partial<RateLimitedData> | undefined;
-	const wanted = typeof data?.retryAfterMs === 'number' ? data.retryAfterMs : 1000;
+	const data: unknown = error.data;
+	const wanted = isShape(data, rateLimitedDataShape) ? data.retryAfterMs : 1000;
 	return Math.min(10_000, Math.max(50, wanted));
 }
 

@@ -6,10 +6,11 @@ import {
 import { KickedNotification, NoticeNotification, PingRequest, ShutdownNotification } from '../../protocol/lifecycle';
 import { MemberJoinedNotification, MemberLeftNotification, TopicChangedNotification } from '../../protocol/channels';
 import { NickChangedNotification } from '../../protocol/users';
-import { isMessage, MessageNewNotification } from '../../protocol/messages';
+import { MessageNewNotification } from '../../protocol/messages';
+import { isShape, type ShapeProblem } from '../../protocol/shapes';
 import type { Message } from '../../protocol/types';
 import { Disposable, toDisposable } from './disposable';
-import { hasStrings } from './guards';
+import { onNotification } from './checkedRpc';
 import type { ClientLog } from './log';
 import { openSocket, type Endpoint } from './transport';
 
@@ -85,17 +86,15 @@ export class RpcSession extends Disposable {
 
 	private listenTo(handlers: ServerPushHandlers): void {
 		const c = this.connection;
-		const drop = (what: string) => this.log.warn(`[session ${this.id}] dropped a malformed ${what} notification`);
-		c.onRequest(PingRequest.type, (params) => ({ token: typeof params?.token === 'string' ? params.token : undefined }));
-		c.onNotification(MessageNewNotification.type, (p) => (isMessage(p?.message) ? handlers.message(p.message) : drop(MessageNewNotification.method)));
-		c.onNotification(MemberJoinedNotification.type, (p) => (hasStrings(p, 'channel', 'nick') ? handlers.memberJoined(p.channel, p.nick) : drop(MemberJoinedNotification.method)));
-		c.onNotification(MemberLeftNotification.type, (p) => (hasStrings(p, 'channel', 'nick')
-			? handlers.memberLeft(p.channel, p.nick, typeof p.reason === 'string' ? p.reason : undefined)
-			: drop(MemberLeftNotification.method)));
-		c.onNotification(TopicChangedNotification.type, (p) => (hasStrings(p, 'channel', 'topic', 'by') ? handlers.topicChanged(p.channel, p.topic, p.by) : drop(TopicChangedNotification.method)));
-		c.onNotification(NickChangedNotification.type, (p) => (hasStrings(p, 'oldNick', 'newNick') ? handlers.nickChanged(p.oldNick, p.newNick) : drop(NickChangedNotification.method)));
-		c.onNotification(KickedNotification.type, (p) => handlers.kicked(hasStrings(p, 'reason') ? p.reason : 'no reason given'));
-		c.onNotification(ShutdownNotification.type, (p) => handlers.shutdown(hasStrings(p, 'reason') ? p.reason : 'no reason given'));
-		c.onNotification(NoticeNotification.type, (p) => (hasStrings(p, 'text') ? handlers.notice(p.text) : drop(NoticeNotification.method)));
+		const drop = (method: string, problem: ShapeProblem) => this.log.warn(`[session ${this.id}] dropped a malformed ${method} notification: ${problem.message}`);
+		c.onRequest(PingRequest.type, (params: unknown) => ({ token: isShape(params, PingRequest.params) ? params.token : undefined }));
+		onNotification(c, MessageNewNotification, (p) => handlers.message(p.message), drop);
+		onNotification(c, MemberJoinedNotification, (p) => handlers.memberJoined(p.channel, p.nick), drop);
+		onNotification(c, MemberLeftNotification, (p) => handlers.memberLeft(p.channel, p.nick, p.reason), drop);
+		onNotification(c, TopicChangedNotification, (p) => handlers.topicChanged(p.channel, p.topic, p.by), drop);
+		onNotification(c, NickChangedNotification, (p) => handlers.nickChanged(p.oldNick, p.newNick), drop);
+		onNotification(c, KickedNotification, (p) => handlers.kicked(p.reason), drop);
+		onNotification(c, ShutdownNotification, (p) => handlers.shutdown(p.reason), drop);
+		onNotification(c, NoticeNotification, (p) => handlers.notice(p.text), drop);
 	}
 }

@@ -65,7 +65,7 @@ export const channelRoutes: readonly Route[] = [
 			// Subscribe before reading history: a message stored meanwhile may arrive
 			// twice (clients dedupe by id) but never goes missing.
 			hub.delivery.subscribe(name, session);
-			hub.delivery.toChannel(name, encodeNotification(MemberJoinedNotification.method, { channel: name, nick }), session.id, 'presence');
+			hub.delivery.toChannel(name, encodeNotification(MemberJoinedNotification.type, { channel: name, nick }), session.id, 'presence');
 			hub.log.info(`join ${nick} ${name}`);
 		}
 		const [members, page] = await Promise.all([
@@ -83,7 +83,7 @@ export const channelRoutes: readonly Route[] = [
 			throw fail.notInChannel(name);
 		}
 		hub.delivery.unsubscribe(name, session);
-		hub.delivery.toChannel(name, encodeNotification(MemberLeftNotification.method, { channel: name, nick }), undefined, 'presence');
+		hub.delivery.toChannel(name, encodeNotification(MemberLeftNotification.type, { channel: name, nick }), undefined, 'presence');
 		hub.log.info(`leave ${nick} ${name}`);
 		return null;
 	}),
@@ -103,7 +103,7 @@ export const channelRoutes: readonly Route[] = [
 		}
 		await requireMember(hub, name, nick);
 		await hub.store.setTopic(name, topic);
-		hub.delivery.toChannel(name, encodeNotification(TopicChangedNotification.method, { channel: name, topic, by: nick }));
+		hub.delivery.toChannel(name, encodeNotification(TopicChangedNotification.type, { channel: name, topic, by: nick }));
 		hub.log.info(`topic ${name} set by ${nick}`);
 		return null;
 	}),

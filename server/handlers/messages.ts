@@ -66,7 +66,7 @@ async function send(hub: Hub, session: Session, to: string, text: string, client
 		throw fail.clientMsgIdReused(clientMsgId!);
 	}
 	if (!duplicate) {
-		const frame = encodeNotification(MessageNewNotification.method, { message });
+		const frame = encodeNotification(MessageNewNotification.type, { message });
 		if (conversation === target) {
 			hub.delivery.toChannel(target, frame, session.id);
 		} else {

@@ -9,7 +9,7 @@
  * crash).
  */
 import { ResponseError, type RequestType } from 'vscode-jsonrpc/node';
-import { checkShape, type ParamsShape } from '../../protocol/shapes';
+import { checkShape, type Shape } from '../../protocol/shapes';
 import { fail } from '../errors';
 import type { Hub } from '../hub';
 import type { Session } from '../session';
@@ -17,7 +17,7 @@ import type { Session } from '../session';
 export interface MethodDeclaration<P, R> {
 	method: string;
 	type: RequestType<P, R, void>;
-	params: ParamsShape<P>;
+	params: Shape<P>;
 }
 
 export interface HandlerOptions {
@@ -30,7 +30,7 @@ export type Handler<P, R> = (params: P, session: Session, hub: Hub) => Promise<R
 /** One entry of the method table (type-erased: `route` checks the types). */
 export interface Route {
 	readonly method: string;
-	readonly params: Record<string, never>;
+	readonly params: Shape<unknown>;
 	readonly beforeInit: boolean;
 	readonly handle: Handler<unknown, unknown>;
 }
@@ -39,7 +39,7 @@ export interface Route {
 export function route<P, R>(declaration: MethodDeclaration<P, R>, handler: Handler<P, R>, options: HandlerOptions = {}): Route {
 	return {
 		method: declaration.method,
-		params: declaration.params as Record<string, never>,
+		params: declaration.params,
 		beforeInit: options.beforeInit ?? false,
 		handle: handler as Handler<unknown, unknown>,
 	};

@@ -33,7 +33,7 @@ export const userRoutes: readonly Route[] = [
 		hub.renamed(session, oldNick, newNick);
 		// Everyone who shares a channel hears it once, however many channels they share.
 		const told = new Set<string>([nickKey(newNick)]);
-		const frame = encodeNotification(NickChangedNotification.method, { oldNick, newNick });
+		const frame = encodeNotification(NickChangedNotification.type, { oldNick, newNick });
 		for (const channel of channels) {
 			for (const member of await hub.membership.members(channel)) {
 				if (!told.has(nickKey(member))) {

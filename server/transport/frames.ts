@@ -2,6 +2,7 @@
  * Encoding of LSP base-protocol frames: `Content-Length: N\r\n\r\n` + UTF-8 JSON.
  * A fan-out message is encoded once and the same bytes are written to every member.
  */
+import type { NotificationType } from 'vscode-jsonrpc/node';
 
 export function encodeFrame(json: string): Buffer {
 	const length = Buffer.byteLength(json, 'utf8');
@@ -12,6 +13,7 @@ export function encodeMessage(message: object): Buffer {
 	return encodeFrame(JSON.stringify(message));
 }
 
-export function encodeNotification(method: string, params: object): Buffer {
-	return encodeFrame(JSON.stringify({ jsonrpc: '2.0', method, params }));
+/** A notification, typed by its protocol declaration: `encodeNotification(MessageNewNotification.type, { message })`. */
+export function encodeNotification<P>(type: NotificationType<P>, params: P): Buffer {
+	return encodeFrame(JSON.stringify({ jsonrpc: '2.0', method: type.method, params }));
 }

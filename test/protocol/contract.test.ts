@@ -24,20 +24,25 @@ interface Declaration {
 	method: string;
 	type: object;
 	params?: unknown;
+	result?: unknown;
+}
+
+function isShapeObject(value: unknown): boolean {
+	return typeof value === 'object' && value !== null && typeof (value as { check?: unknown }).check === 'function';
 }
 
 const declarations = (Object.values(protocol) as unknown[]).filter((v): v is Declaration =>
 	typeof v === 'object' && v !== null && typeof (v as { method?: unknown }).method === 'string' && 'type' in v);
 
 describe('protocol: the contract', () => {
-	it('declares each method once, with params shapes for every request', () => {
+	it('declares each method once, with the shapes of its params (and of its result, for a request)', () => {
 		const methods = declarations.map((d) => d.method);
 		assert.ok(methods.length >= 20, `found ${methods.length} declarations`);
 		assert.equal(new Set(methods).size, methods.length, 'no method declared twice');
 		for (const d of declarations) {
-			const isRequest = d.type.constructor.name.startsWith('RequestType');
-			if (isRequest) {
-				assert.ok('params' in d, `${d.method} declares its params shape`);
+			assert.ok(isShapeObject(d.params), `${d.method} declares its params shape`);
+			if (d.type.constructor.name.startsWith('RequestType')) {
+				assert.ok(isShapeObject(d.result), `${d.method} declares its result shape`);
 			}
 		}
 	});
