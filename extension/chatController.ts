@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { isSafeLink, type HostMessage, type WebviewMessage } from '../protocol/webview';
-import type { ChatClient, ConnectionStatus } from './client/chatClient';
+import type { ChatClient } from './client/chatClient';
 import { Disposable } from './client/disposable';
 import { askPassword, offerToRemember } from './authFlow';
 import { missingSecret } from './client/credentials';
@@ -9,6 +9,7 @@ import { formatEndpoint } from './client/transport';
 import { ChatPanel, type ChatPanelHost } from './chatPanel';
 import { Commands } from './constants';
 import type { Logger } from './logger';
+import { connectionMessage, storeChangeMessage } from './webviewMessages';
 
 /**
  * Connects the chat panel to the client: forwards store and connection changes to the
@@ -17,7 +18,7 @@ import type { Logger } from './logger';
 export class ChatController extends Disposable implements ChatPanelHost {
 	constructor(private readonly client: ChatClient, private readonly extensionUri: vscode.Uri, private readonly log: Logger) {
 		super();
-		this._register(client.store.onDidChange((change) => this.post(change)));
+		this._register(client.store.onDidChange((change) => this.post(storeChangeMessage(change))));
 		this._register(client.onDidChangeStatus((status) => this.post(connectionMessage(status))));
 		this._register(client.onDidFailToSend(({ entry, reason }) => this.notice(`Not sent to ${entry.to}: ${reason}`, 'error')));
 		this._register(client.onDidReceiveServerEvent((event) => {
@@ -48,8 +49,8 @@ export class ChatController extends Disposable implements ChatPanelHost {
 
 	onReady(panel: ChatPanel): void {
 		panel.post(connectionMessage(this.client.status));
-		for (const message of this.client.store.snapshot()) {
-			panel.post(message);
+		for (const change of this.client.store.snapshot()) {
+			panel.post(storeChangeMessage(change));
 		}
 	}
 
@@ -156,14 +157,4 @@ export class ChatController extends Disposable implements ChatPanelHost {
 	private post(message: HostMessage): void {
 		ChatPanel.currentPanel?.post(message);
 	}
-}
-
-function connectionMessage(status: ConnectionStatus): HostMessage {
-	return {
-		type: 'connection',
-		state: status.state,
-		server: status.server,
-		...(status.nick ? { nick: status.nick } : {}),
-		...(status.detail ? { detail: status.detail } : {}),
-	};
 }

@@ -84,7 +84,7 @@ function restoreChannels(context: vscode.ExtensionContext, client: ChatClient, s
 	}
 	let last = JSON.stringify(Array.isArray(saved) ? saved : []);
 	context.subscriptions.push(client.store.onDidChange((change) => {
-		if (change.type !== 'conversations') {
+		if (change.kind !== 'conversations') {
 			return;
 		}
 		const names = JSON.stringify(client.store.joinedChannels().map((c) => c.id));

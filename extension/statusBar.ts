@@ -12,7 +12,7 @@ export class StatusBar extends Disposable {
 		this.item.name = 'Parley Chat';
 		this.item.command = Commands.openChat;
 		this._register(client.onDidChangeStatus(() => this.update()));
-		this._register(client.store.onDidChange((change) => change.type === 'conversations' && this.update()));
+		this._register(client.store.onDidChange((change) => change.kind === 'conversations' && this.update()));
 		this.update();
 		this.item.show();
 	}

@@ -8,7 +8,7 @@ import { checkShape } from '../../protocol/shapes';
 import { InitializeRequest, PROTOCOL_VERSION, QuitRequest, type InitializeResult } from '../../protocol/lifecycle';
 import type { Message, ServerLimits } from '../../protocol/types';
 import { SetNickRequest, type UserListResult } from '../../protocol/users';
-import type { ConnectionState } from '../../protocol/webview';
+import type { ConnectionState } from './storeChanges';
 import type { ChatClientOptions, ConnectionStatus, IncomingMessage, ServerEvent } from './clientTypes';
 import { joinChannel, leaveConversation, listChannels, listUsers, loadOlder, openDirect } from './conversationRequests';
 import { ConversationStore } from './conversationStore';

@@ -1,5 +1,5 @@
 /** The public shapes of the ChatClient: its options and what its events carry. */
-import type { ConnectionState } from '../../protocol/webview';
+import type { ConnectionState } from './storeChanges';
 import type { ClientInfo, Message } from '../../protocol/types';
 import type { BackoffOptions } from './backoff';
 import type { ConversationStore } from './conversationStore';

@@ -1,5 +1,5 @@
 import type { Message } from '../../protocol/types';
-import type { ConversationView, TimelineItem } from '../../protocol/webview';
+import type { ConversationSummary, TimelineEntry } from './storeChanges';
 
 /** Most timeline items kept per conversation; beyond it the oldest are dropped down to TRIM_TO. */
 export const MAX_ITEMS = 1000;
@@ -24,8 +24,8 @@ export class Conversation {
 	hasMoreBefore = false;
 	unread = 0;
 	mentions = 0;
-	private items: TimelineItem[] = [];
-	private pending: TimelineItem[] = [];
+	private items: TimelineEntry[] = [];
+	private pending: TimelineEntry[] = [];
 	private readonly ids = new Set<number>();
 	private maxId = 0;
 
@@ -57,11 +57,11 @@ export class Conversation {
 		return this.items.flatMap((i) => (i.kind === 'message' ? [i.message.id] : []));
 	}
 
-	timeline(): TimelineItem[] {
+	timeline(): TimelineEntry[] {
 		return [...this.items, ...this.pending];
 	}
 
-	view(): ConversationView {
+	view(): ConversationSummary {
 		return {
 			id: this.id,
 			kind: this.kind,
@@ -114,15 +114,15 @@ export class Conversation {
 		this.loaded = true;
 	}
 
-	addEvent(text: string, ts = Date.now()): TimelineItem {
-		const item: TimelineItem = { kind: 'event', id: `event-${nextEventId++}`, ts, text };
+	addEvent(text: string, ts = Date.now()): TimelineEntry {
+		const item: TimelineEntry = { kind: 'event', id: `event-${nextEventId++}`, ts, text };
 		this.items.push(item);
 		this.trim();
 		return item;
 	}
 
-	addPending(from: string, to: string, text: string, clientMsgId: string, ts = Date.now()): TimelineItem {
-		const item: TimelineItem = { kind: 'message', pending: true, message: { id: nextPendingId--, ts, from, to, text, clientMsgId } };
+	addPending(from: string, to: string, text: string, clientMsgId: string, ts = Date.now()): TimelineEntry {
+		const item: TimelineEntry = { kind: 'message', pending: true, message: { id: nextPendingId--, ts, from, to, text, clientMsgId } };
 		this.pending.push(item);
 		return item;
 	}

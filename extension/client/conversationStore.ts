@@ -1,12 +1,11 @@
 import { Emitter, type Event } from 'vscode-jsonrpc/node';
 import type { ChannelInfo, Message } from '../../protocol/types';
 import { isChannelTarget, nickKey, normalizeChannel } from '../../protocol/names';
-import type { ConversationView, HostMessage } from '../../protocol/webview';
 import { Conversation } from './conversation';
 import { mentionsNick } from './mentions';
+import type { ConversationSummary, StoreChange } from './storeChanges';
 
-/** The changes the store reports; they are webview messages, forwarded as they are. */
-export type StoreChange = Extract<HostMessage, { type: 'conversations' | 'timeline' | 'append' | 'prepend' | 'acknowledged' | 'members' }>;
+export type { StoreChange } from './storeChanges';
 
 /** The conversation id of a message target: `#channel` in lower case, or the nick key. */
 export function conversationId(target: string): string {
@@ -22,7 +21,7 @@ export interface PendingSettled {
  * Every conversation of the session: messages (each at most once, in id order),
  * pending outbox items, members, unread and mention counts, and which conversation
  * is active. Knows nothing of sockets or VS Code; it reports changes through
- * `onDidChange` as webview messages.
+ * `onDidChange` (see storeChanges.ts).
  */
 export class ConversationStore {
 	private readonly conversations = new Map<string, Conversation>();
@@ -87,7 +86,7 @@ export class ConversationStore {
 		this.emitConversations();
 	}
 
-	views(): ConversationView[] {
+	views(): ConversationSummary[] {
 		return this.list().map((c) => c.view());
 	}
 
@@ -167,7 +166,7 @@ export class ConversationStore {
 			this.resolvePending(conversation, history);
 			this.fireTimeline(conversation);
 		}
-		this.fire({ type: 'members', conversation: conversation.id, members: [...members] });
+		this.fire({ kind: 'members', conversation: conversation.id, members: [...members] });
 		this.emitConversations();
 		return conversation;
 	}
@@ -198,7 +197,7 @@ export class ConversationStore {
 			this.insertInto(conversation, messages, false);
 		} else {
 			conversation.reset(messages, hasMoreBefore);
-			this.fire({ type: 'timeline', conversation: conversation.id, items: conversation.timeline(), hasMoreBefore });
+			this.fire({ kind: 'timeline', conversation: conversation.id, entries: conversation.timeline(), hasMoreBefore });
 		}
 		return conversation;
 	}
@@ -212,7 +211,7 @@ export class ConversationStore {
 		const { inserted } = conversation.insert(messages);
 		conversation.hasMoreBefore = hasMoreBefore;
 		const items = inserted.map((message) => ({ kind: 'message' as const, message }));
-		this.fire({ type: 'prepend', conversation: conversation.id, items, hasMoreBefore });
+		this.fire({ kind: 'prepended', conversation: conversation.id, entries: items, hasMoreBefore });
 	}
 
 	addPending(conversationKey: string, to: string, text: string, clientMsgId: string): void {
@@ -221,7 +220,7 @@ export class ConversationStore {
 			return;
 		}
 		const item = conversation.addPending(this.self, to, text, clientMsgId);
-		this.fire({ type: 'append', conversation: conversation.id, items: [item] });
+		this.fire({ kind: 'appended', conversation: conversation.id, entries: [item] });
 	}
 
 	/** The server stored an outbox message: replace the pending item by it. */
@@ -230,7 +229,7 @@ export class ConversationStore {
 		const wasPending = conversation.removePending(clientMsgId);
 		const { inserted, trimmed } = conversation.insert([message]);
 		if (wasPending && inserted.length === 1 && !trimmed) {
-			this.fire({ type: 'acknowledged', conversation: conversation.id, clientMsgId, message });
+			this.fire({ kind: 'acknowledged', conversation: conversation.id, clientMsgId, message });
 		} else if (wasPending || inserted.length > 0) {
 			this.fireTimeline(conversation);
 		}
@@ -248,7 +247,7 @@ export class ConversationStore {
 		const conversation = this.get(id);
 		if (conversation) {
 			const item = conversation.addEvent(text);
-			this.fire({ type: 'append', conversation: conversation.id, items: [item] });
+			this.fire({ kind: 'appended', conversation: conversation.id, entries: [item] });
 		}
 	}
 
@@ -260,7 +259,7 @@ export class ConversationStore {
 		if (!conversation.members?.some((m) => nickKey(m) === nickKey(nick))) {
 			conversation.members = [...(conversation.members ?? []), nick];
 		}
-		this.fire({ type: 'members', conversation: conversation.id, members: [...conversation.members] });
+		this.fire({ kind: 'members', conversation: conversation.id, members: [...conversation.members] });
 		this.addEvent(conversation.id, `${nick} joined ${conversation.name}`);
 		this.emitConversations();
 	}
@@ -271,7 +270,7 @@ export class ConversationStore {
 			return;
 		}
 		conversation.members = (conversation.members ?? []).filter((m) => nickKey(m) !== nickKey(nick));
-		this.fire({ type: 'members', conversation: conversation.id, members: [...conversation.members] });
+		this.fire({ kind: 'members', conversation: conversation.id, members: [...conversation.members] });
 		this.addEvent(conversation.id, `${nick} left ${conversation.name}${reason ? ` (${reason})` : ''}`);
 		this.emitConversations();
 	}
@@ -297,7 +296,7 @@ export class ConversationStore {
 			const isPeer = conversation.kind === 'dm' && conversation.id === nickKey(oldNick);
 			if (isMember) {
 				conversation.members = conversation.members!.map((m) => (nickKey(m) === nickKey(oldNick) ? newNick : m));
-				this.fire({ type: 'members', conversation: conversation.id, members: [...conversation.members] });
+				this.fire({ kind: 'members', conversation: conversation.id, members: [...conversation.members] });
 			}
 			if (isMember || isPeer || mine) {
 				this.addEvent(conversation.id, `${oldNick} is now known as ${newNick}`);
@@ -322,9 +321,9 @@ export class ConversationStore {
 	/** Re-sends every timeline (a webview that just became ready). */
 	snapshot(): StoreChange[] {
 		return [
-			{ type: 'conversations', conversations: this.views(), ...(this.activeId ? { active: this.activeId } : {}) },
-			...this.list().map((c): StoreChange => ({ type: 'timeline', conversation: c.id, items: c.timeline(), hasMoreBefore: c.hasMoreBefore })),
-			...this.list().flatMap((c): StoreChange[] => (c.members ? [{ type: 'members', conversation: c.id, members: [...c.members] }] : [])),
+			{ kind: 'conversations', conversations: this.views(), ...(this.activeId ? { active: this.activeId } : {}) },
+			...this.list().map((c): StoreChange => ({ kind: 'timeline', conversation: c.id, entries: c.timeline(), hasMoreBefore: c.hasMoreBefore })),
+			...this.list().flatMap((c): StoreChange[] => (c.members ? [{ kind: 'members', conversation: c.id, members: [...c.members] }] : [])),
 		];
 	}
 
@@ -362,7 +361,7 @@ export class ConversationStore {
 		}
 		if (inserted.length > 0) {
 			if (atEnd && !trimmed && !resolved) {
-				this.fire({ type: 'append', conversation: conversation.id, items: inserted.map((message) => ({ kind: 'message', message })) });
+				this.fire({ kind: 'appended', conversation: conversation.id, entries: inserted.map((message) => ({ kind: 'message', message })) });
 			} else {
 				this.fireTimeline(conversation);
 			}
@@ -393,11 +392,11 @@ export class ConversationStore {
 	}
 
 	private fireTimeline(conversation: Conversation): void {
-		this.fire({ type: 'timeline', conversation: conversation.id, items: conversation.timeline(), hasMoreBefore: conversation.hasMoreBefore });
+		this.fire({ kind: 'timeline', conversation: conversation.id, entries: conversation.timeline(), hasMoreBefore: conversation.hasMoreBefore });
 	}
 
 	private emitConversations(): void {
-		this.fire({ type: 'conversations', conversations: this.views(), ...(this.activeId ? { active: this.activeId } : {}) });
+		this.fire({ kind: 'conversations', conversations: this.views(), ...(this.activeId ? { active: this.activeId } : {}) });
 	}
 
 	private fire(change: StoreChange): void {

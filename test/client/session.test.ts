@@ -68,7 +68,7 @@ describe('client: session against a real server', function () {
 		assert.deepEqual(room.members, ['alice']);
 		assert.equal(alice.store.active, '#room');
 		const bob = await h.login(server.port, 'bob');
-		const seen = waitFor(alice.store.onDidChange, (c) => c.type === 'members' && c.members.includes('bob'), 'bob in members');
+		const seen = waitFor(alice.store.onDidChange, (c) => c.kind === 'members' && c.members.includes('bob'), 'bob in members');
 		await bob.join('#room');
 		await seen;
 		assert.deepEqual([...(alice.store.get('#room')?.members ?? [])].sort(), ['alice', 'bob']);
@@ -82,7 +82,7 @@ describe('client: session against a real server', function () {
 		await alice.join('#room');
 		await bob.join('#room');
 		const changes: string[] = [];
-		alice.store.onDidChange((c) => changes.push(c.type));
+		alice.store.onDidChange((c) => changes.push(c.kind));
 		const received = waitFor(bob.onDidReceiveMessage, () => true, 'bob to receive');
 		const entry = alice.send('#room', 'hello @bob');
 		const last = alice.store.get('#room')?.timeline().at(-1);
@@ -144,7 +144,7 @@ describe('client: session against a real server', function () {
 		assert.deepEqual(texts(alice, '#hist'), sent.slice(70));
 		assert.equal(hist.hasMoreBefore, true);
 		const prepends: number[] = [];
-		alice.store.onDidChange((c) => c.type === 'prepend' && prepends.push(c.items.length));
+		alice.store.onDidChange((c) => c.kind === 'prepended' && prepends.push(c.entries.length));
 		await alice.loadOlder('#hist');
 		assert.deepEqual(texts(alice, '#hist'), sent.slice(20));
 		assert.equal(hist.hasMoreBefore, true);
@@ -162,7 +162,7 @@ describe('client: session against a real server', function () {
 		const bob = await h.login(server.port, 'bob');
 		await alice.join('#room');
 		await bob.join('#room');
-		const seen = waitFor(bob.store.onDidChange, (c) => c.type === 'members' && c.members.includes('alicia'), 'rename seen by bob');
+		const seen = waitFor(bob.store.onDidChange, (c) => c.kind === 'members' && c.members.includes('alicia'), 'rename seen by bob');
 		assert.equal(await alice.setNick('alicia'), 'alicia');
 		assert.equal(alice.status.nick, 'alicia');
 		await seen;

@@ -119,7 +119,7 @@ describe('client units', () => {
 			assert.deepEqual(c.messageIds(), [3, 4, 5, 6]);
 			assert.equal(c.unread, 4, 'duplicates do not count');
 			assert.equal(c.lastSeenId, 6);
-			assert.ok(changes.some((x) => x.type === 'timeline'), 'an insertion in the middle replaces the timeline');
+			assert.ok(changes.some((x) => x.kind === 'timeline'), 'an insertion in the middle replaces the timeline');
 		});
 
 		it('reports an append when new messages go to the end, after earlier event lines', () => {
@@ -128,7 +128,7 @@ describe('client units', () => {
 			s.memberJoined('#c', 'bob');
 			changes.length = 0;
 			s.addMessages([msg(2, 'bob', '#c')], true);
-			const appends = changes.filter((x) => x.type === 'append');
+			const appends = changes.filter((x) => x.kind === 'appended');
 			assert.equal(appends.length, 1);
 			const kinds = s.get('#c')!.timeline().map((i) => (i.kind === 'message' ? i.message.id : i.text));
 			assert.deepEqual(kinds, [1, 'bob joined #c', 2]);
@@ -159,7 +159,7 @@ describe('client units', () => {
 			s.addPending('#c', '#c', 'there', 'id-2');
 			assert.equal(s.get('#c')!.timeline().filter((i) => i.kind === 'message' && i.pending).length, 2);
 			s.acknowledge('id-1', msg(10, 'me', '#c', 'hi', 'id-1'));
-			assert.ok(changes.some((x) => x.type === 'acknowledged' && x.clientMsgId === 'id-1'));
+			assert.ok(changes.some((x) => x.kind === 'acknowledged' && x.clientMsgId === 'id-1'));
 			s.addMessages([msg(11, 'me', '#c', 'there', 'id-2')], true);
 			assert.equal(s.get('#c')!.hasPending('id-2'), false, 'history resolved the pending item');
 			assert.deepEqual(settled, ['id-2'], 'only history settles (the outbox then drops the entry)');

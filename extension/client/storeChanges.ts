@@ -1,0 +1,39 @@
+/**
+ * What the client core reports about its conversations, in its own terms. The chat
+ * panel's controller translates these into webview messages; nothing here knows the
+ * webview exists.
+ */
+import type { Message } from '../../protocol/types';
+
+export type ConnectionState = 'offline' | 'connecting' | 'connected' | 'reconnecting';
+
+/** A conversation as lists show it. Its id is `#channel` for channels and the other nick's key for DMs. */
+export interface ConversationSummary {
+	id: string;
+	kind: 'channel' | 'dm';
+	/** `#channel` or the nick as its owner types it. */
+	name: string;
+	topic?: string;
+	unread: number;
+	/** Unread messages that mention the user (or any unread DM). */
+	mentions: number;
+	memberCount?: number;
+}
+
+/** One line of a conversation: a chat message (pending while in the outbox) or an event line. */
+export type TimelineEntry =
+	| { kind: 'message'; message: Message; pending?: boolean }
+	| { kind: 'event'; id: string; ts: number; text: string };
+
+export type StoreChange =
+	/** The list of conversations, their counts or the active one changed. */
+	| { kind: 'conversations'; conversations: ConversationSummary[]; active?: string }
+	/** A conversation's timeline was replaced (first load, an insertion in the middle, a catch-up). */
+	| { kind: 'timeline'; conversation: string; entries: TimelineEntry[]; hasMoreBefore: boolean }
+	/** Entries added at the end. */
+	| { kind: 'appended'; conversation: string; entries: TimelineEntry[] }
+	/** Older entries loaded before the first one, oldest first. */
+	| { kind: 'prepended'; conversation: string; entries: TimelineEntry[]; hasMoreBefore: boolean }
+	/** A pending message was stored by the server: `message` replaces it. */
+	| { kind: 'acknowledged'; conversation: string; clientMsgId: string; message: Message }
+	| { kind: 'members'; conversation: string; members: string[] };
