@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { isSafeLink, type HostMessage, type WebviewMessage } from '../protocol/webview';
+import { isSafeLink, type HostMessage, type WebviewRequest } from '../protocol/webview';
 import type { ChatClient } from './client/chatClient';
 import { Disposable } from './client/disposable';
 import { askPassword, offerToRemember } from './authFlow';
@@ -86,18 +86,16 @@ export class ChatController extends Disposable implements ChatPanelHost {
 		}
 	}
 
-	onMessage(message: WebviewMessage): void {
+	onMessage(message: WebviewRequest): void {
 		void this.handle(message).catch((error: unknown) => {
 			this.log.warn(`${message.type}: ${errorMessage(error)}`);
 			this.notice(errorMessage(error), 'error');
 		});
 	}
 
-	private async handle(message: WebviewMessage): Promise<void> {
+	private async handle(message: WebviewRequest): Promise<void> {
 		const client = this.client;
 		switch (message.type) {
-			case 'ready':
-				return;
 			case 'select':
 				client.store.setActive(message.conversation);
 				return;

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { checkShape } from '../protocol/shapes';
-import { webviewMessageShape, type HostMessage, type WebviewMessage } from '../protocol/webview';
+import { webviewMessageShape, type HostMessage, type WebviewMessage, type WebviewRequest } from '../protocol/webview';
 import { Disposable } from './client/disposable';
 import { VIEW_TYPE } from './constants';
 import type { Logger } from './logger';
@@ -11,7 +11,7 @@ export interface ChatPanelHost {
 	/** The webview (re)loaded and asked for state: send it everything. */
 	onReady(panel: ChatPanel): void;
 	/** A validated message from the webview other than `ready`. */
-	onMessage(message: WebviewMessage): void;
+	onMessage(message: WebviewRequest): void;
 	onVisibilityChanged(visible: boolean): void;
 }
 

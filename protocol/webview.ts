@@ -61,6 +61,9 @@ export type WebviewMessage =
 	| { type: 'openLink'; url: string }
 	| { type: 'command'; command: 'connect' | 'disconnect' | 'joinChannel' | 'directMessage' };
 
+/** What the webview asks the host to do: every message but the `ready` handshake. */
+export type WebviewRequest = Exclude<WebviewMessage, { type: 'ready' }>;
+
 /** Longest text the webview may post (a message, a draft), in characters. */
 const MAX_TEXT = 100_000;
 /** Longest conversation id, channel or nick the webview may post. */

@@ -3,6 +3,7 @@
  * (flags win). Every value is validated here, at the trust boundary, with a message
  * that says how to fix it.
  */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { channelProblem, normalizeChannel } from '../protocol/names';
 import { LOG_LEVELS, type LogLevel } from './log';
 
@@ -67,133 +68,166 @@ export const DEFAULT_OPTIONS: ServerOptions = {
 
 export class OptionsError extends Error {}
 
-type Kind = 'string' | 'int' | 'bool' | 'list' | 'level';
-
+/** One option: its flag's help, how a raw value (flag or variable) becomes its field. */
 interface Spec {
-	key: keyof ServerOptions;
-	kind: Kind;
 	help: string;
-	min?: number;
-	max?: number;
+	/** What follows the flag in the usage text; undefined for a switch. */
+	arg?: 'VALUE' | 'A,B';
+	apply(options: ServerOptions, flag: string, raw: string): void;
+}
+
+/** The option fields that hold exactly a V (or nothing). */
+type KeysOf<V> = { [K in keyof ServerOptions]-?: ServerOptions[K] extends V | undefined ? (V extends ServerOptions[K] ? K : never) : never }[keyof ServerOptions];
+
+function text(key: KeysOf<string>, help: string): Spec {
+	return { help, arg: 'VALUE', apply: (options, _flag, raw) => { options[key] = raw; } };
+}
+
+function int(key: KeysOf<number>, min: number, max: number, help: string): Spec {
+	return {
+		help,
+		arg: 'VALUE',
+		apply: (options, flag, raw) => {
+			if (!/^\d+$/.test(raw)) {
+				throw new OptionsError(`--${flag} takes a whole number from ${min} to ${max}, not '${raw}'.`);
+			}
+			const n = Number(raw);
+			if (n < min || n > max) {
+				throw new OptionsError(`--${flag} must be from ${min} to ${max}; got ${n}.`);
+			}
+			options[key] = n;
+		},
+	};
+}
+
+function flag(key: KeysOf<boolean>, help: string): Spec {
+	return {
+		help,
+		apply: (options, name, raw) => {
+			const v = raw.toLowerCase();
+			if (['1', 'true', 'yes', 'on', ''].includes(v)) {
+				options[key] = true;
+			} else if (['0', 'false', 'no', 'off'].includes(v)) {
+				options[key] = false;
+			} else {
+				throw new OptionsError(`--${name} takes true or false, not '${raw}'.`);
+			}
+		},
+	};
 }
 
 const SPECS: Record<string, Spec> = {
-	host: { key: 'host', kind: 'string', help: 'address to listen on (default 127.0.0.1; 0.0.0.0 or :: for all)' },
-	port: { key: 'port', kind: 'int', min: 0, max: 65535, help: 'TCP port (default 7420; 0 picks a free one)' },
-	data: { key: 'dataDir', kind: 'string', help: 'directory for history (default ./.parley)' },
-	memory: { key: 'memory', kind: 'bool', help: 'keep history in memory only' },
-	'max-clients': { key: 'maxClients', kind: 'int', min: 0, max: 1_000_000, help: 'most connected clients (default 10000; 0 = no cap)' },
-	channels: { key: 'channels', kind: 'list', help: 'channels to create at start, e.g. general,random' },
-	'no-create': { key: 'noCreate', kind: 'bool', help: 'only the existing channels can be joined' },
-	motd: { key: 'motd', kind: 'string', help: 'message of the day sent on initialize' },
-	'log-level': { key: 'logLevel', kind: 'level', help: `${LOG_LEVELS.join(' | ')} (default info)` },
-	'max-message-length': { key: 'maxMessageLength', kind: 'int', min: 1, max: 1_000_000, help: 'longest message text in characters (default 4000)' },
-	'max-frame-bytes': { key: 'maxFrameBytes', kind: 'int', min: 1024, max: 64 * 1024 * 1024, help: 'largest frame body in bytes (default 1048576)' },
-	'max-send-queue': { key: 'maxSendQueueBytes', kind: 'int', min: 64 * 1024, max: 1024 * 1024 * 1024, help: 'bytes queued for a slow client before it is dropped (default 4194304)' },
-	'flood-rate': { key: 'floodRate', kind: 'int', min: 0, max: 1_000_000, help: 'messages per second per connection (default 5; 0 = off)' },
-	'flood-burst': { key: 'floodBurst', kind: 'int', min: 1, max: 1_000_000, help: 'burst of messages allowed at once (default 10)' },
-	'max-per-ip': { key: 'maxPerIp', kind: 'int', min: 0, max: 1_000_000, help: 'connections per remote address (default 16; 0 = no cap)' },
-	'init-timeout': { key: 'initTimeoutMs', kind: 'int', min: 100, max: 600_000, help: 'ms allowed before initialize (default 10000)' },
-	'idle-timeout': { key: 'idleTimeoutMs', kind: 'int', min: 100, max: 3_600_000, help: 'ms of silence before a ping; twice this drops the client (default 25000)' },
-	console: { key: 'console', kind: 'bool', help: 'read operator commands from stdin even if it is not a terminal' },
-	password: { key: 'password', kind: 'string', help: 'server password for a private server (prefer the variable: flags show in ps)' },
-	'admin-token': { key: 'adminToken', kind: 'string', help: 'token that makes a client an operator (prefer the variable)' },
-	'tls-cert': { key: 'tlsCert', kind: 'string', help: 'PEM certificate file; with --tls-key the server speaks TLS' },
-	'tls-key': { key: 'tlsKey', kind: 'string', help: 'PEM private key file' },
+	host: text('host', 'address to listen on (default 127.0.0.1; 0.0.0.0 or :: for all)'),
+	port: int('port', 0, 65535, 'TCP port (default 7420; 0 picks a free one)'),
+	data: text('dataDir', 'directory for history (default ./.parley)'),
+	memory: flag('memory', 'keep history in memory only'),
+	'max-clients': int('maxClients', 0, 1_000_000, 'most connected clients (default 10000; 0 = no cap)'),
+	channels: {
+		help: 'channels to create at start, e.g. general,random',
+		arg: 'A,B',
+		apply: (options, name, raw) => {
+			const names = raw.split(',').map((s) => s.trim()).filter((s) => s !== '').map((s) => (s.startsWith('#') ? s : '#' + s));
+			for (const channel of names) {
+				const problem = channelProblem(channel);
+				if (problem) {
+					throw new OptionsError(`--${name}: '${channel}' is not a valid channel. ${problem}`);
+				}
+			}
+			options.channels = [...new Set(names.map(normalizeChannel))];
+		},
+	},
+	'no-create': flag('noCreate', 'only the existing channels can be joined'),
+	motd: text('motd', 'message of the day sent on initialize'),
+	'log-level': {
+		help: `${LOG_LEVELS.join(' | ')} (default info)`,
+		arg: 'VALUE',
+		apply: (options, name, raw) => {
+			const level = LOG_LEVELS.find((l) => l === raw);
+			if (level === undefined) {
+				throw new OptionsError(`--${name} must be one of ${LOG_LEVELS.join(', ')}; got '${raw}'.`);
+			}
+			options.logLevel = level;
+		},
+	},
+	'max-message-length': int('maxMessageLength', 1, 1_000_000, 'longest message text in characters (default 4000)'),
+	'max-frame-bytes': int('maxFrameBytes', 1024, 64 * 1024 * 1024, 'largest frame body in bytes (default 1048576)'),
+	'max-send-queue': int('maxSendQueueBytes', 64 * 1024, 1024 * 1024 * 1024, 'bytes queued for a slow client before it is dropped (default 4194304)'),
+	'flood-rate': int('floodRate', 0, 1_000_000, 'messages per second per connection (default 5; 0 = off)'),
+	'flood-burst': int('floodBurst', 1, 1_000_000, 'burst of messages allowed at once (default 10)'),
+	'max-per-ip': int('maxPerIp', 0, 1_000_000, 'connections per remote address (default 16; 0 = no cap)'),
+	'init-timeout': int('initTimeoutMs', 100, 600_000, 'ms allowed before initialize (default 10000)'),
+	'idle-timeout': int('idleTimeoutMs', 100, 3_600_000, 'ms of silence before a ping; twice this drops the client (default 25000)'),
+	console: flag('console', 'read operator commands from stdin even if it is not a terminal'),
+	password: text('password', 'server password for a private server (prefer the variable: flags show in ps)'),
+	'admin-token': text('adminToken', 'token that makes a client an operator (prefer the variable)'),
+	'tls-cert': text('tlsCert', 'PEM certificate file; with --tls-key the server speaks TLS'),
+	'tls-key': text('tlsKey', 'PEM private key file'),
 };
 
+function envName(flagName: string): string {
+	return 'PARLEY_' + flagName.toUpperCase().replace(/-/g, '_');
+}
+
 export function usage(): string {
-	const lines = Object.entries(SPECS).map(([flag, spec]) => {
-		const arg = spec.kind === 'bool' ? '' : spec.kind === 'list' ? ' A,B' : ' VALUE';
-		const env = 'PARLEY_' + flag.toUpperCase().replace(/-/g, '_');
-		return `  --${(flag + arg).padEnd(26)} ${spec.help} [${env}]`;
+	const lines = Object.entries(SPECS).map(([name, spec]) => {
+		const arg = spec.arg ? ` ${spec.arg}` : '';
+		return `  --${(name + arg).padEnd(26)} ${spec.help} [${envName(name)}]`;
 	});
 	return ['Usage: node server [options]', '', 'Options (also as environment variables):', ...lines, '  --help                     show this help'].join('\n');
 }
 
-function convert(flag: string, spec: Spec, raw: string): unknown {
-	switch (spec.kind) {
-		case 'string':
-			return raw;
-		case 'bool': {
-			const v = raw.toLowerCase();
-			if (['1', 'true', 'yes', 'on', ''].includes(v)) {
-				return true;
-			}
-			if (['0', 'false', 'no', 'off'].includes(v)) {
-				return false;
-			}
-			throw new OptionsError(`--${flag} takes true or false, not '${raw}'.`);
-		}
-		case 'int': {
-			if (!/^\d+$/.test(raw)) {
-				throw new OptionsError(`--${flag} takes a whole number from ${spec.min} to ${spec.max}, not '${raw}'.`);
-			}
-			const n = Number(raw);
-			if (n < (spec.min ?? 0) || n > (spec.max ?? Number.MAX_SAFE_INTEGER)) {
-				throw new OptionsError(`--${flag} must be from ${spec.min} to ${spec.max}; got ${n}.`);
-			}
-			return n;
-		}
-		case 'level':
-			if (!(LOG_LEVELS as string[]).includes(raw)) {
-				throw new OptionsError(`--${flag} must be one of ${LOG_LEVELS.join(', ')}; got '${raw}'.`);
-			}
-			return raw;
-		case 'list': {
-			const names = raw.split(',').map((s) => s.trim()).filter((s) => s !== '').map((s) => (s.startsWith('#') ? s : '#' + s));
-			for (const name of names) {
-				const problem = channelProblem(name);
-				if (problem) {
-					throw new OptionsError(`--${flag}: '${name}' is not a valid channel. ${problem}`);
-				}
-			}
-			return [...new Set(names.map(normalizeChannel))];
-		}
+const PARSE_CONFIG: ParseArgsConfig['options'] = {
+	help: { type: 'boolean', short: 'h' },
+	...Object.fromEntries(Object.entries(SPECS).map(([name, spec]) => [name, { type: spec.arg ? 'string' : 'boolean' } as const])),
+};
+
+/** parseArgs's errors, in the words of this server's other option errors. */
+function argsError(error: unknown): OptionsError {
+	const code = (error as { code?: unknown }).code;
+	const message = error instanceof Error ? error.message : String(error);
+	const name = /'(-[^' ]+)/.exec(message)?.[1] ?? '';
+	const spec = SPECS[name.replace(/^--/, '')];
+	if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && spec?.arg) {
+		return new OptionsError(`${name} needs a value: ${spec.help}.`);
 	}
+	if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && spec) {
+		return new OptionsError(`${name} takes no value: give it to turn it on (or set ${envName(name.slice(2))}=false).`);
+	}
+	return new OptionsError(`Unknown option '${name || message}'. Run 'node server --help' for the list.`);
 }
 
 /** Parses argv (without node and script) and env into options. Throws OptionsError. */
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = {}): ServerOptions | 'help' {
-	const options: Record<string, unknown> = { ...DEFAULT_OPTIONS };
-	for (const [flag, spec] of Object.entries(SPECS)) {
-		const value = env['PARLEY_' + flag.toUpperCase().replace(/-/g, '_')];
+	let parsed: ReturnType<typeof parseArgs>;
+	try {
+		parsed = parseArgs({ args: argv, options: PARSE_CONFIG, strict: true, allowPositionals: false });
+	} catch (error) {
+		throw argsError(error);
+	}
+	if (parsed.values.help === true) {
+		return 'help';
+	}
+	const options: ServerOptions = { ...DEFAULT_OPTIONS };
+	for (const [name, spec] of Object.entries(SPECS)) {
+		const fromEnv = env[envName(name)];
+		if (fromEnv !== undefined) {
+			spec.apply(options, name, fromEnv);
+		}
+	}
+	for (const [name, spec] of Object.entries(SPECS)) {
+		const value = parsed.values[name];
 		if (value !== undefined) {
-			options[spec.key] = convert(flag, spec, value);
+			spec.apply(options, name, String(value));
 		}
 	}
-	for (let i = 0; i < argv.length; i++) {
-		const arg = argv[i];
-		if (arg === '--help' || arg === '-h') {
-			return 'help';
-		}
-		const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-		if (!match || !(match[1] in SPECS)) {
-			throw new OptionsError(`Unknown option '${arg}'. Run 'node server --help' for the list.`);
-		}
-		const flag = match[1];
-		const spec = SPECS[flag];
-		let raw = match[2];
-		if (raw === undefined) {
-			if (spec.kind === 'bool') {
-				raw = 'true';
-			} else {
-				raw = argv[++i];
-				if (raw === undefined) {
-					throw new OptionsError(`--${flag} needs a value: ${spec.help}.`);
-				}
-			}
-		}
-		options[spec.key] = convert(flag, spec, raw);
-	}
-	const result = options as unknown as ServerOptions;
-	if ((result.tlsCert === undefined) !== (result.tlsKey === undefined)) {
+	if ((options.tlsCert === undefined) !== (options.tlsKey === undefined)) {
 		throw new OptionsError('TLS needs both --tls-cert and --tls-key (PEM files).');
 	}
-	for (const key of ['password', 'adminToken'] as const) {
-		if (result[key] !== undefined && result[key]!.length < 8) {
-			throw new OptionsError(`--${key === 'password' ? 'password' : 'admin-token'} must be at least 8 characters long.`);
+	for (const [key, name] of [['password', 'password'], ['adminToken', 'admin-token']] as const) {
+		const secret = options[key];
+		if (secret !== undefined && secret.length < 8) {
+			throw new OptionsError(`--${name} must be at least 8 characters long.`);
 		}
 	}
-	return result;
+	return options;
 }

@@ -178,7 +178,7 @@ export class ChatClient extends Disposable {
 			try {
 				await withTimeout(live.connection.sendRequest(QuitRequest.type, { reason }), 1000);
 			} catch (error) {
-				this.log.debug(`[client] quit: ${errorMessage(error)}`);
+				this.log.debug(`quit: ${errorMessage(error)}`);
 			}
 		}
 		this.login.endSession();
@@ -316,7 +316,7 @@ export class ChatClient extends Disposable {
 			const saved = await this.rememberPasswords({ password }, endpoint, nick);
 			return { nick, saved: saved.includes('password') };
 		} catch (error) {
-			this.log.warn(`[client] registered ${nick}, but saving the password failed: ${errorMessage(error)}`);
+			this.log.warn(`registered ${nick}, but saving the password failed: ${errorMessage(error)}`);
 			return { nick, saved: false };
 		}
 	}
@@ -340,7 +340,7 @@ export class ChatClient extends Disposable {
 		const endpoint = this.options.endpoint();
 		const id = ++this.sessionCount;
 		const session = await RpcSession.open(id, endpoint, this.options.connectTimeoutMs ?? 10_000, this.pushHandlers(() => session), this.log);
-		this.log.info(`[client] socket ${id} open to ${formatEndpoint(endpoint)}`);
+		this.log.info(`socket ${id} open to ${formatEndpoint(endpoint)}`);
 		if (this.trace) {
 			session.setTrace(this.trace.value, this.trace.tracer);
 		}
@@ -388,7 +388,7 @@ export class ChatClient extends Disposable {
 		this.reconnectTimer.reset();
 		this.store.setSelf(result.nick);
 		this.setStatus('connected');
-		this.log.info(`[client] signed in as ${result.nick} on ${result.serverInfo?.name ?? 'server'} ${result.serverInfo?.version ?? ''}`);
+		this.log.info(`signed in as ${result.nick} on ${result.serverInfo?.name ?? 'server'} ${result.serverInfo?.version ?? ''}`);
 		await resync(session.connection, this.store, { pageSize: this.options.historyPageSize ?? MAX_HISTORY_LIMIT, maxCatchUp: this.options.maxCatchUp ?? 5000 }, this.log);
 		if (this.live === session) {
 			this.synced = true;
@@ -424,7 +424,7 @@ export class ChatClient extends Disposable {
 		}
 		const delay = this.reconnectTimer.schedule(() => void this.reconnectAttempt());
 		this.setStatus('reconnecting', `${why}; retrying in ${Math.max(1, Math.round(delay / 1000))} s (attempt ${this.reconnectTimer.attempts})`);
-		this.log.info(`[client] ${why}; reconnecting in ${delay} ms`);
+		this.log.info(`${why}; reconnecting in ${delay} ms`);
 	}
 
 	private async reconnectAttempt(): Promise<void> {
@@ -484,12 +484,12 @@ export class ChatClient extends Disposable {
 			kicked: (reason) => {
 				this.kickedReason = reason;
 				this.login.endSession();
-				this.log.warn(`[client] kicked: ${reason}`);
+				this.log.warn(`kicked: ${reason}`);
 				this.serverEventEmitter.fire({ kind: 'kicked', text: reason });
 			},
 			shutdown: (reason) => {
 				this.shutdownReason = reason;
-				this.log.info(`[client] server shutting down: ${reason}`);
+				this.log.info(`server shutting down: ${reason}`);
 				this.serverEventEmitter.fire({ kind: 'shutdown', text: reason });
 			},
 			notice: (text) => this.serverEventEmitter.fire({ kind: 'notice', text }),

@@ -44,10 +44,6 @@ export class Conversation {
 		return first?.kind === 'message' ? first.message.id : undefined;
 	}
 
-	has(id: number): boolean {
-		return this.ids.has(id);
-	}
-
 	/** Stored messages with an id larger than `id`, oldest first. */
 	messagesAfter(id: number): Message[] {
 		return this.items.flatMap((i) => (i.kind === 'message' && i.message.id > id ? [i.message] : []));

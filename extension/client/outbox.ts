@@ -46,15 +46,7 @@ export class Outbox {
 		return removed;
 	}
 
-	has(clientMsgId: string): boolean {
-		return this.entries.some((e) => e.clientMsgId === clientMsgId);
-	}
-
 	get size(): number {
 		return this.entries.length;
-	}
-
-	all(): readonly OutboxEntry[] {
-		return [...this.entries];
 	}
 }

@@ -7,7 +7,7 @@ import { route, type Route } from './registry';
 
 export const accountRoutes: readonly Route[] = [
 	route(RegisterRequest, async (params, session, hub) => {
-		const nick = session.nick!;
+		const nick = session.nick;
 		const length = params.password.length;
 		if (length < MIN_PASSWORD_LENGTH || length > MAX_PASSWORD_LENGTH) {
 			throw fail.invalidParams('password', `A password must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters long; this one is ${length}.`);

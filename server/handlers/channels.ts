@@ -51,7 +51,7 @@ export const channelRoutes: readonly Route[] = [
 	}),
 
 	route(JoinChannelRequest, async (params, session, hub) => {
-		const nick = session.nick!;
+		const nick = session.nick;
 		const name = channelName(params.channel);
 		let record = await hub.store.getChannel(name);
 		if (!record) {
@@ -76,7 +76,7 @@ export const channelRoutes: readonly Route[] = [
 	}),
 
 	route(LeaveChannelRequest, async (params, session, hub) => {
-		const nick = session.nick!;
+		const nick = session.nick;
 		const name = channelName(params.channel);
 		if (!(await hub.membership.leave(name, nick))) {
 			await existing(hub, name);
@@ -95,7 +95,7 @@ export const channelRoutes: readonly Route[] = [
 	}),
 
 	route(SetTopicRequest, async (params, session, hub) => {
-		const nick = session.nick!;
+		const nick = session.nick;
 		const name = channelName(params.channel);
 		const topic = params.topic.trim();
 		if (topic.length > MAX_TOPIC_LENGTH) {

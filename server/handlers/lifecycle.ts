@@ -5,10 +5,10 @@ import { fail } from '../errors';
 import { SERVER_NAME, SERVER_VERSION } from '../version';
 import { randomToken, secretMatches } from '../auth';
 import { checkLogin } from './login';
-import { route, type Route } from './registry';
+import { route, routeBeforeInit, type Route } from './registry';
 
 export const lifecycleRoutes: readonly Route[] = [
-	route(InitializeRequest, async (params, session, hub) => {
+	routeBeforeInit(InitializeRequest, async (params, session, hub) => {
 		if (session.nick !== undefined) {
 			throw fail.alreadyInitialized(session.nick);
 		}
@@ -55,7 +55,7 @@ export const lifecycleRoutes: readonly Route[] = [
 			...(grant.registered ? { registered: true } : {}),
 			resumeToken: session.resumeToken,
 		};
-	}, { beforeInit: true }),
+	}),
 
 	route(QuitRequest, (params, session) => {
 		const reason = params.reason?.trim() ? `quit: ${params.reason.trim().slice(0, 200)}` : 'quit';
@@ -64,5 +64,5 @@ export const lifecycleRoutes: readonly Route[] = [
 		return null;
 	}),
 
-	route(PingRequest, (params) => (params.token === undefined ? {} : { token: params.token }), { beforeInit: true }),
+	routeBeforeInit(PingRequest, (params) => (params.token === undefined ? {} : { token: params.token })),
 ];

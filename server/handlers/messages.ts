@@ -4,11 +4,10 @@ import { isChannelTarget, isValidNick, nickKey } from '../../protocol/names';
 import type { Message } from '../../protocol/types';
 import { fail } from '../errors';
 import type { Hub } from '../hub';
-import type { Session } from '../session';
 import { dmConversation } from '../state/store';
 import { encodeNotification } from '../transport/frames';
 import { channelName, requireMember } from './channels';
-import { route, type Route } from './registry';
+import { route, type Route, type SignedIn } from './registry';
 import { forViewer } from './visibility';
 
 function checkText(hub: Hub, text: string): void {
@@ -38,8 +37,8 @@ function sameMessage(stored: Message, to: string, text: string): boolean {
 	return stored.text === text && (isChannelTarget(to) ? stored.to : nickKey(stored.to)) === target;
 }
 
-async function send(hub: Hub, session: Session, to: string, text: string, clientMsgId: string | undefined): Promise<Message> {
-	const from = session.nick!;
+async function send(hub: Hub, session: SignedIn, to: string, text: string, clientMsgId: string | undefined): Promise<Message> {
+	const from = session.nick;
 	if (clientMsgId !== undefined) {
 		// A retry is answered with what was stored, even if the recipient left meanwhile.
 		const earlier = await hub.store.findSent(from, clientMsgId);
@@ -94,7 +93,7 @@ export const messageRoutes: readonly Route[] = [
 	}),
 
 	route(HistoryRequest, async (params, session, hub) => {
-		const nick = session.nick!;
+		const nick = session.nick;
 		const limit = params.limit ?? DEFAULT_HISTORY_LIMIT;
 		if (limit < 1 || limit > MAX_HISTORY_LIMIT) {
 			throw fail.invalidParams('limit', `Field 'limit' must be from 1 to ${MAX_HISTORY_LIMIT}; got ${limit}.`);

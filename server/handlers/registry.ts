@@ -20,29 +20,38 @@ export interface MethodDeclaration<P, R> {
 	params: Shape<P>;
 }
 
-export interface HandlerOptions {
-	/** Allowed before initialize (only initialize and ping). */
-	beforeInit?: boolean;
+/** A session past `initialize`: the router gives every handler but the before-init ones one of these. */
+export type SignedIn = Session & { readonly nick: string };
+
+export function isSignedIn(session: Session): session is SignedIn {
+	return session.nick !== undefined;
 }
 
-export type Handler<P, R> = (params: P, session: Session, hub: Hub) => Promise<R> | R;
+export type Handler<P, R> = (params: P, session: SignedIn, hub: Hub) => Promise<R> | R;
+/** For the methods allowed before initialize (initialize itself and ping). */
+export type BeforeInitHandler<P, R> = (params: P, session: Session, hub: Hub) => Promise<R> | R;
 
 /** One entry of the method table (type-erased: `route` checks the types). */
 export interface Route {
 	readonly method: string;
 	readonly params: Shape<unknown>;
 	readonly beforeInit: boolean;
-	readonly handle: Handler<unknown, unknown>;
+	readonly handle: BeforeInitHandler<unknown, unknown>;
 }
 
 /** A method table entry whose handler is checked against the declaration's types. */
-export function route<P, R>(declaration: MethodDeclaration<P, R>, handler: Handler<P, R>, options: HandlerOptions = {}): Route {
+export function route<P, R>(declaration: MethodDeclaration<P, R>, handler: Handler<P, R>): Route {
 	return {
 		method: declaration.method,
 		params: declaration.params,
-		beforeInit: options.beforeInit ?? false,
-		handle: handler as Handler<unknown, unknown>,
+		beforeInit: false,
+		handle: handler as BeforeInitHandler<unknown, unknown>,
 	};
+}
+
+/** An entry for a method a client may call before initialize. */
+export function routeBeforeInit<P, R>(declaration: MethodDeclaration<P, R>, handler: BeforeInitHandler<P, R>): Route {
+	return { method: declaration.method, params: declaration.params, beforeInit: true, handle: handler as BeforeInitHandler<unknown, unknown> };
 }
 
 export class Router {
@@ -62,7 +71,7 @@ export class Router {
 		if (entry === undefined) {
 			throw fail.unknownMethod(method);
 		}
-		if (!entry.beforeInit && session.nick === undefined) {
+		if (!entry.beforeInit && !isSignedIn(session)) {
 			throw fail.notInitialized(method);
 		}
 		const problem = checkShape(params, entry.params);

@@ -13,7 +13,7 @@ export const userRoutes: readonly Route[] = [
 	}),
 
 	route(SetNickRequest, async (params, session, hub) => {
-		const oldNick = session.nick!;
+		const oldNick = session.nick;
 		const newNick = params.nick;
 		const problem = nickProblem(newNick);
 		if (problem) {

@@ -27,7 +27,6 @@ export interface Delivery {
 	toChannel(channel: string, frame: Buffer, exceptId?: number, traffic?: Traffic): void;
 	/** To the connection holding the nick; false when no one does. */
 	toNick(nick: string, frame: Buffer): boolean;
-	toAll(frame: Buffer): void;
 }
 
 export class LocalDelivery implements Delivery {
@@ -74,11 +73,5 @@ export class LocalDelivery implements Delivery {
 		const sink = this.nicks.get(nickKey(nick));
 		sink?.deliver(frame);
 		return sink !== undefined;
-	}
-
-	toAll(frame: Buffer): void {
-		for (const sink of this.nicks.values()) {
-			sink.deliver(frame);
-		}
 	}
 }
