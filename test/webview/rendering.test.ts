@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { CONVERSATIONS, GENERAL_MEMBERS, ME, connected, conversations, event, generalDay, message, pending, todayAt } from './fixtures';
-import { Panel, useBrowser } from './harness';
+import { type Panel, useBrowser } from './harness';
 
 describe('webview: rendering', function () {
 	const browser = useBrowser();
