@@ -191,7 +191,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = {}): Serve
 		throw new OptionsError('TLS needs both --tls-cert and --tls-key (PEM files).');
 	}
 	for (const key of ['password', 'adminToken'] as const) {
-		if (result[key] !== undefined && result[key]!.length < 8) {
+		if (result[key] !== undefined && result[key].length < 8) {
 			throw new OptionsError(`--${key === 'password' ? 'password' : 'admin-token'} must be at least 8 characters long.`);
 		}
 	}

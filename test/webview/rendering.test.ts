@@ -102,7 +102,7 @@ describe('webview: rendering', function () {
 		assert.equal(await page.locator('.codeblock-lang').textContent(), 'ts');
 		const inline = page.locator('.inline-code', { hasText: 'npm ci' });
 		assert.equal(await inline.count(), 1);
-		const fonts = await inline.evaluate((el) => [el.ownerDocument.defaultView.getComputedStyle(el).fontFamily, el.ownerDocument.defaultView.getComputedStyle(el.closest('.text')!).fontFamily]);
+		const fonts = await inline.evaluate((el) => [el.ownerDocument.defaultView.getComputedStyle(el).fontFamily, el.ownerDocument.defaultView.getComputedStyle(el.closest('.text')).fontFamily]);
 		assert.match(fonts[0], /monospace/);
 		assert.notEqual(fonts[0], fonts[1]);
 	});
