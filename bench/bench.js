@@ -117,7 +117,6 @@ function parseArgs(argv) {
 
 // ---------------------------------------------------------------- helpers
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const say = (text) => process.stderr.write(text + '\n');
 
 function sh(cmd) {

@@ -25,7 +25,8 @@ export function activate(context: vscode.ExtensionContext): void {
 	const log = new Logger(channel, 'extension');
 	let settings: ParleySettings = readSettings(log);
 
-	const version = typeof context.extension.packageJSON?.version === 'string' ? context.extension.packageJSON.version : undefined;
+	const packageJSON = context.extension.packageJSON as { version?: unknown } | undefined;
+	const version = typeof packageJSON?.version === 'string' ? packageJSON.version : undefined;
 	const passwords = new PasswordVault(context.secrets);
 	const client = new ChatClient({
 		endpoint: () => ({

@@ -89,10 +89,10 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 		await store.close();
 		const code = (error as NodeJS.ErrnoException).code;
 		if (code === 'EADDRINUSE') {
-			throw new Error(`Port ${options.port} on ${options.host} is already in use (another Parley server?). Stop it or pick another port with --port.`);
+			throw new Error(`Port ${options.port} on ${options.host} is already in use (another Parley server?). Stop it or pick another port with --port.`, { cause: error });
 		}
 		if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
-			throw new Error(`Cannot listen on ${options.host}: no such address on this machine. Use --host 127.0.0.1 or --host 0.0.0.0.`);
+			throw new Error(`Cannot listen on ${options.host}: no such address on this machine. Use --host 127.0.0.1 or --host 0.0.0.0.`, { cause: error });
 		}
 		throw error;
 	}
@@ -138,7 +138,7 @@ function createListener(options: ServerOptions, onSocket: (socket: net.Socket) =
 		try {
 			return fs.readFileSync(file);
 		} catch (error) {
-			throw new Error(`Cannot read the TLS ${what} '${file}': ${(error as Error).message}. Check --tls-${what === 'certificate' ? 'cert' : 'key'}.`);
+			throw new Error(`Cannot read the TLS ${what} '${file}': ${(error as Error).message}. Check --tls-${what === 'certificate' ? 'cert' : 'key'}.`, { cause: error });
 		}
 	};
 	let context: tls.TlsOptions;
@@ -146,7 +146,7 @@ function createListener(options: ServerOptions, onSocket: (socket: net.Socket) =
 		context = { cert: read(options.tlsCert, 'certificate'), key: read(options.tlsKey, 'key'), minVersion: 'TLSv1.2' };
 		tls.createSecureContext(context);
 	} catch (error) {
-		throw new Error(error instanceof Error && error.message.startsWith('Cannot read') ? error.message : `The TLS certificate or key is not valid PEM, or they do not match: ${(error as Error).message}.`);
+		throw new Error(error instanceof Error && error.message.startsWith('Cannot read') ? error.message : `The TLS certificate or key is not valid PEM, or they do not match: ${(error as Error).message}.`, { cause: error });
 	}
 	const server = tls.createServer({ ...context, handshakeTimeout: options.initTimeoutMs }, (socket) => {
 		socket.setNoDelay(true);

@@ -81,7 +81,7 @@ export class ChatClient extends Disposable {
 		this.log = options.log ?? nullLog;
 		this.reconnectTimer = new ReconnectTimer(options.backoff);
 		this.store = options.store ?? new ConversationStore();
-		this.sender = new OutboxSender(this.outbox, this.store, () => (this.live && this.synced ? this.live.connection : undefined), (failure) => this.sendFailureEmitter.fire(failure), this.log);
+		this.sender = new OutboxSender(this.outbox, this.store, () => (this.live && this.synced ? this.live.connection : undefined), (failure) => { this.sendFailureEmitter.fire(failure); }, this.log);
 		this.login = new LoginMemory(options.passwords, this.log);
 		// History after a reconnect showed that a message whose answer was lost is stored.
 		this._register(this.store.onDidSettlePending(({ clientMsgId }) => this.outbox.remove(clientMsgId)));
@@ -492,7 +492,7 @@ export class ChatClient extends Disposable {
 				this.log.info(`server shutting down: ${reason}`);
 				this.serverEventEmitter.fire({ kind: 'shutdown', text: reason });
 			},
-			notice: (text) => this.serverEventEmitter.fire({ kind: 'notice', text }),
+			notice: (text) => { this.serverEventEmitter.fire({ kind: 'notice', text }); },
 		};
 	}
 

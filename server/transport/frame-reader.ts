@@ -39,7 +39,7 @@ export function checkEnvelope(value: unknown): Verdict {
 	const m = value as Record<string, unknown>;
 	const id = m.id;
 	const idOk = id === undefined || typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id));
-	const replyId = idOk && id !== undefined ? (id as string | number) : null;
+	const replyId = idOk && id !== undefined ? id : null;
 	if (m.jsonrpc !== '2.0') {
 		return { ok: false, id: replyId, code: ErrorCodes.InvalidRequest, text: `Field 'jsonrpc' must be exactly "2.0".` };
 	}

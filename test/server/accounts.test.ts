@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as tls from 'node:tls';
+import type * as tls from 'node:tls';
 import { RegisterRequest } from '../../protocol/account';
 import { AdminBroadcastRequest, AdminKickRequest } from '../../protocol/admin';
 import { ErrorCodes, type RateLimitedData } from '../../protocol/errors';

@@ -96,7 +96,7 @@ describe('node server: console, signals, log', function () {
 		ana.close();
 		await proc.waitForOutput(/disconnect ana/, 'stderr');
 		const log = proc.stderr;
-		for (const pattern of [/info  \[server\] started/, /connect 127\.0\.0\.1:\d+; 1 connected/, /nick ana set by 127\.0\.0\.1/, /join ana #general/, /leave ana #general/, /disconnect ana \(127\.0\.0\.1:\d+\): connection lost; 0 connected/]) {
+		for (const pattern of [/info {2}\[server\] started/, /connect 127\.0\.0\.1:\d+; 1 connected/, /nick ana set by 127\.0\.0\.1/, /join ana #general/, /leave ana #general/, /disconnect ana \(127\.0\.0\.1:\d+\): connection lost; 0 connected/]) {
 			assert.match(log, pattern);
 		}
 	});

@@ -73,7 +73,7 @@ export async function buildHostTestExtension(dir: string): Promise<string> {
 		await promisify(execFile)(vsce, ['package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '-o', vsix], { cwd: dir, timeout: 120_000 });
 	} catch (error) {
 		const e = error as { stdout?: string; stderr?: string; message: string };
-		throw new Error(`vsce could not package the host-test extension in ${dir}: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`);
+		throw new Error(`vsce could not package the host-test extension in ${dir}: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`, { cause: error });
 	}
 	return vsix;
 }

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { Locator } from 'playwright-core';
 import type { WebviewMessage } from '../../protocol/webview';
 import { connected, conversations, generalDay, history } from './fixtures';
-import { Panel, useBrowser } from './harness';
+import { type Panel, useBrowser } from './harness';
 
 describe('webview: composer and slash commands', function () {
 	const browser = useBrowser();

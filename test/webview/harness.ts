@@ -225,7 +225,7 @@ export class Panel {
 
 	/** Runs `fn(probe, arg)` in the page. `fn` must be self-contained (it is sent as source). */
 	probe<R, A = undefined>(fn: (probe: Probe, arg: A) => R, arg?: A): Promise<R> {
-		return this.page.evaluate(`(${fn.toString()})(window.__parley, ${JSON.stringify(arg ?? null)})`) as Promise<R>;
+		return this.page.evaluate<R>(`(${fn.toString()})(window.__parley, ${JSON.stringify(arg ?? null)})`);
 	}
 
 	/** Delivers host messages, as the extension host's postMessage would. */

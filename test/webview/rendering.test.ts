@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { CONVERSATIONS, GENERAL_MEMBERS, ME, connected, conversations, event, generalDay, message, pending, todayAt } from './fixtures';
-import { Panel, useBrowser } from './harness';
+import { type Panel, useBrowser } from './harness';
 
 describe('webview: rendering', function () {
 	const browser = useBrowser();
@@ -102,7 +102,7 @@ describe('webview: rendering', function () {
 		assert.equal(await page.locator('.codeblock-lang').textContent(), 'ts');
 		const inline = page.locator('.inline-code', { hasText: 'npm ci' });
 		assert.equal(await inline.count(), 1);
-		const fonts = await inline.evaluate((el) => [el.ownerDocument.defaultView.getComputedStyle(el).fontFamily, el.ownerDocument.defaultView.getComputedStyle(el.closest('.text')!).fontFamily]);
+		const fonts = await inline.evaluate((el) => [el.ownerDocument.defaultView.getComputedStyle(el).fontFamily, el.ownerDocument.defaultView.getComputedStyle(el.closest('.text')).fontFamily]);
 		assert.match(fonts[0], /monospace/);
 		assert.notEqual(fonts[0], fonts[1]);
 	});

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { Locator } from 'playwright-core';
 import { connected, conversations, history, message } from './fixtures';
-import { Panel, useBrowser } from './harness';
+import { type Panel, useBrowser } from './harness';
 
 /** The most rows the panel may keep in the DOM, whatever the timeline length. */
 const ROW_CAP = 500;

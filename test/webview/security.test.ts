@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { ConversationView } from '../../protocol/webview';
 import { connected, conversations, event, message, todayAt } from './fixtures';
-import { Panel, useBrowser } from './harness';
+import { type Panel, useBrowser } from './harness';
 
 const IMG = '<img src=x onerror=alert(1)>';
 const STYLE = '<style onload=alert(1)>body{display:none}</style>';

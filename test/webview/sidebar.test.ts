@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { CONVERSATIONS, connected, conversations, generalDay } from './fixtures';
-import { Panel, useBrowser } from './harness';
+import { type Panel, useBrowser } from './harness';
 
 describe('webview: sidebar and keyboard', function () {
 	const browser = useBrowser();

@@ -24,7 +24,9 @@ export async function runSuite(): Promise<SuiteResults> {
 	const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, slow: 5_000, color: false, reporter: 'spec' });
 	// The files are bundled, so instead of mocha.addFile: define the BDD globals, then load them.
 	mocha.suite.emit('pre-require', globalThis, 'test/vscode/suite', mocha);
+	// eslint-disable-next-line @typescript-eslint/no-require-imports -- after pre-require, on purpose
 	require('./commands.test');
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	require('./connection.test');
 	const tests: TestOutcome[] = [];
 	await new Promise<void>((resolve) => {
