@@ -145,4 +145,18 @@ export default defineConfig(
 	},
 
 	...layering,
+	// The client core (extension/client/) runs without VS Code (its tests use plain Node) and
+	// reports changes in its own terms; only the panel's controller speaks webview messages.
+	{
+		files: ['extension/client/*.ts'],
+		rules: {
+			'no-restricted-imports': ['error', {
+				patterns: [
+					...layerRules.extension(1),
+					{ regex: '^vscode$', message: 'extension/client/ is the VS Code-free client core.' },
+					{ regex: '/protocol/webview$', message: 'extension/client/ speaks store changes (storeChanges.ts); the controller translates them into webview messages.' },
+				],
+			}],
+		},
+	},
 );
