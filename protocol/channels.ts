@@ -1,6 +1,9 @@
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import * as s from './shapes';
-import { channelInfoShape, channelSummaryShape, messageShape, type ChannelInfo, type ChannelSummary, type Message } from './types';
+import {
+	channelInfoShape, channelRoleShape, channelSummaryShape, memberDetailShape, messageShape,
+	type ChannelInfo, type ChannelRole, type ChannelSummary, type MemberDetail, type Message,
+} from './types';
 
 export type Empty = Record<string, never>;
 /** The params of a method that takes none (any object passes). */
@@ -27,21 +30,56 @@ const channelParams = s.object<ChannelParams>({ channel: s.string() });
 
 export interface JoinChannelResult {
 	channel: ChannelInfo;
+	/** Every member, online or not. */
 	members: string[];
 	/** The latest messages of the channel (at most 50), oldest first. */
 	history: Message[];
+	/** Each member with presence and role, in the order of `members`. */
+	details?: MemberDetail[];
+	/** The caller's own role. */
+	role?: ChannelRole;
 }
 
+const joinResult = s.object<JoinChannelResult>({
+	channel: channelInfoShape,
+	members: s.array(s.string()),
+	history: s.array(messageShape),
+	details: s.optional(s.array(memberDetailShape)),
+	role: s.optional(channelRoleShape),
+});
+
 /**
- * Client -> server. Creates the channel when it does not exist, unless the server runs
- * with a fixed channel list (then NoSuchChannel). Joining a channel one is already in
- * succeeds again without a second announcement.
+ * Client -> server. Creates the channel when it does not exist (public, topic-protected,
+ * the caller its owner), unless the server runs with a fixed channel list (then
+ * NoSuchChannel). Joining a channel one is already in succeeds again without a second
+ * announcement. A private channel needs an invitation (InviteOnly); a ban refuses (Banned).
+ * For an account, membership lasts until it leaves, is kicked or banned; a guest leaves
+ * its channels when its connection ends.
  */
 export namespace JoinChannelRequest {
 	export const method = 'channel/join';
 	export const type = new RequestType<ChannelParams, JoinChannelResult, void>(method);
 	export const params = channelParams;
-	export const result = s.object<JoinChannelResult>({ channel: channelInfoShape, members: s.array(s.string()), history: s.array(messageShape) });
+	export const result = joinResult;
+}
+
+export interface CreateChannelParams {
+	channel: string;
+	/** Invisible to non-members, joined only by invitation. Default false. */
+	private?: boolean;
+	topic?: string;
+}
+
+/**
+ * Client -> server: creates a channel with the caller as its owner and joins it. A name
+ * already taken, by a public or a private channel, is ChannelExists (the same answer for
+ * both: that a name is taken is all an outsider learns).
+ */
+export namespace CreateChannelRequest {
+	export const method = 'channel/create';
+	export const type = new RequestType<CreateChannelParams, JoinChannelResult, void>(method);
+	export const params = s.object<CreateChannelParams>({ channel: s.string(), private: s.optional(s.boolean), topic: s.optional(s.string()) });
+	export const result = joinResult;
 }
 
 /** Client -> server. Fails with NotInChannel when the caller is not a member. */
@@ -53,7 +91,10 @@ export namespace LeaveChannelRequest {
 }
 
 export interface ChannelMembersResult {
+	/** Every member, online or not. */
 	members: string[];
+	/** Each member with presence and role, in the order of `members`. */
+	details: MemberDetail[];
 }
 
 /** Client -> server: the nicks in a channel. */
@@ -61,7 +102,7 @@ export namespace ChannelMembersRequest {
 	export const method = 'channel/members';
 	export const type = new RequestType<ChannelParams, ChannelMembersResult, void>(method);
 	export const params = channelParams;
-	export const result = s.object<ChannelMembersResult>({ members: s.array(s.string()) });
+	export const result = s.object<ChannelMembersResult>({ members: s.array(s.string()), details: s.array(memberDetailShape) });
 }
 
 export interface SetTopicParams {
@@ -70,7 +111,10 @@ export interface SetTopicParams {
 	topic: string;
 }
 
-/** Client -> server: sets a channel's topic; the caller must be a member. */
+/**
+ * Client -> server: sets a channel's topic. The caller must be a member, and its owner or an
+ * op while the channel is topic-protected (Forbidden otherwise).
+ */
 export namespace SetTopicRequest {
 	export const method = 'channel/setTopic';
 	export const type = new RequestType<SetTopicParams, null, void>(method);
@@ -107,9 +151,11 @@ export interface MemberLeftParams {
 	channel: string;
 	nick: string;
 	/**
-	 * Why, when it was not a plain leave: "quit", "quit: <reason>", "connection lost",
-	 * "connection lost (no answer to ping)", "connection lost (reconnected)",
-	 * "kicked: <reason>", "send queue exceeded", "protocol violation".
+	 * Why, when it was not a plain leave: "kicked by <nick>: <reason>", "banned by <nick>:
+	 * <reason>", "kicked: <reason>" (by a server operator). For guests, whose membership
+	 * ends with their connection, also "quit", "quit: <reason>", "connection lost",
+	 * "connection lost (no answer to ping)", "send queue exceeded", "protocol violation".
+	 * An account's disconnect is presence (`user/presence`), not a leave.
 	 */
 	reason?: string;
 }

@@ -24,8 +24,14 @@ export namespace ErrorCodes {
 	export const AuthFailed = 1009;
 	export const CannotMessageSelf = 1010;
 	export const InvalidChannelName = 1011;
-	/** The caller is not allowed to use this method (operator methods). */
+	/** The caller may not do this: operator methods, or moderation by someone who is not the channel's owner or an op. The message says who may. */
 	export const Forbidden = 1012;
+	/** channel/create: a channel (public or private) already has that name. */
+	export const ChannelExists = 1013;
+	/** channel/join: the channel is private and the caller has no invitation. */
+	export const InviteOnly = 1014;
+	/** channel/join: the caller is banned from the channel. */
+	export const Banned = 1015;
 }
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -12,3 +12,6 @@ export * from './users';
 export * from './messages';
 export * from './account';
 export * from './admin';
+export * from './moderation';
+export * from './conversations';
+export * from './mentions';

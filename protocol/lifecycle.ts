@@ -1,6 +1,9 @@
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import * as s from './shapes';
-import { clientInfoShape, serverInfoShape, serverLimitsShape, type ClientInfo, type ServerInfo, type ServerLimits } from './types';
+import {
+	clientInfoShape, conversationStateShape, serverInfoShape, serverLimitsShape,
+	type ClientInfo, type ConversationState, type ServerInfo, type ServerLimits,
+} from './types';
 
 /** The protocol version this contract describes. */
 export const PROTOCOL_VERSION = 1;
@@ -39,6 +42,11 @@ export interface InitializeResult {
 	registered?: boolean;
 	/** Secret for `initialize.resumeToken` when reconnecting; keep it private. */
 	resumeToken: string;
+	/**
+	 * For an account (a registered nick signed in with its password): every channel it is a
+	 * member of and every DM it has, with its read state. Absent for guests.
+	 */
+	conversations?: ConversationState[];
 }
 
 /**
@@ -67,6 +75,7 @@ export namespace InitializeRequest {
 		operator: s.optional(s.boolean),
 		registered: s.optional(s.boolean),
 		resumeToken: s.string(),
+		conversations: s.optional(s.array(conversationStateShape)),
 	});
 }
 

@@ -26,15 +26,58 @@ export const messageShape = s.object<Message>({
 export interface ChannelInfo {
 	name: string;
 	topic?: string;
+	/** Invisible to non-members; joined only by invitation. */
+	private?: boolean;
+	/** Only the channel's owner and ops may set the topic (the default for new channels). */
+	topicProtected?: boolean;
 }
 
-export const channelInfoShape = s.object<ChannelInfo>({ name: s.string(), topic: s.optional(s.string()) });
+export const channelInfoShape = s.object<ChannelInfo>({
+	name: s.string(), topic: s.optional(s.string()), private: s.optional(s.boolean), topicProtected: s.optional(s.boolean),
+});
+
+/** A member's role in a channel: whoever created it is its `owner`; owners and ops moderate. */
+export type ChannelRole = 'owner' | 'op' | 'member';
+export const channelRoleShape = s.literal<ChannelRole>('owner', 'op', 'member');
+
+/** A channel member as member lists show them. */
+export interface MemberDetail {
+	nick: string;
+	/** True while at least one connection of the member is signed in. */
+	online: boolean;
+	role: ChannelRole;
+}
+
+export const memberDetailShape = s.object<MemberDetail>({ nick: s.string(), online: s.boolean, role: channelRoleShape });
+
+/**
+ * An account's place in one of its conversations (a channel it is a member of, or a DM),
+ * as `initialize` reports them and every window of the account shares.
+ */
+export interface ConversationState {
+	/** `#channel`, or the other party's nick for a DM. */
+	conversation: string;
+	/** The newest message the account has read (0: none). Never moves backwards. */
+	lastReadId: number;
+	/** Messages from others after `lastReadId`. */
+	unread: number;
+	/** Of those, the ones that mention the account (every unread DM counts). */
+	mentions: number;
+	/** The newest message in the conversation (0: none). */
+	lastMessageId: number;
+}
+
+export const conversationStateShape = s.object<ConversationState>({
+	conversation: s.string(), lastReadId: s.integer, unread: s.integer, mentions: s.integer, lastMessageId: s.integer,
+});
 
 export interface ChannelSummary extends ChannelInfo {
 	memberCount: number;
 }
 
-export const channelSummaryShape = s.object<ChannelSummary>({ name: s.string(), topic: s.optional(s.string()), memberCount: s.integer });
+export const channelSummaryShape = s.object<ChannelSummary>({
+	name: s.string(), topic: s.optional(s.string()), private: s.optional(s.boolean), topicProtected: s.optional(s.boolean), memberCount: s.integer,
+});
 
 export interface UserSummary {
 	nick: string;

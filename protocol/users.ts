@@ -50,3 +50,22 @@ export namespace NickChangedNotification {
 	export const type = new NotificationType<NickChangedParams>(method);
 	export const params = s.object<NickChangedParams>({ oldNick: s.string(), newNick: s.string() });
 }
+
+export type PresenceStatus = 'online' | 'offline';
+
+export interface PresenceParams {
+	nick: string;
+	/** `online`: the first connection of the user signed in; `offline`: the last one ended. */
+	status: PresenceStatus;
+}
+
+/**
+ * Server -> everyone who shares a channel or a DM conversation with the user, when the
+ * user comes online or goes offline. An account's disconnect is only this: it stays a
+ * member of its channels.
+ */
+export namespace PresenceNotification {
+	export const method = 'user/presence';
+	export const type = new NotificationType<PresenceParams>(method);
+	export const params = s.object<PresenceParams>({ nick: s.string(), status: s.literal('online', 'offline') });
+}

@@ -17,7 +17,7 @@ import { Disposable, toDisposable } from './disposable';
 import { ProtocolViolation, request } from './checkedRpc';
 import { errorMessage, nullLog, type ClientLog } from './log';
 import { LoginMemory } from './login';
-import { mentionsNick } from './mentions';
+import { mentionsNick } from '../../protocol/mentions';
 import { Outbox, type OutboxEntry } from './outbox';
 import { OutboxSender, sendEntry, type SendFailure } from './outboxSender';
 import { ReconnectTimer } from './reconnect';

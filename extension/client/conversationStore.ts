@@ -2,7 +2,7 @@ import { Emitter, type Event } from 'vscode-jsonrpc/node';
 import type { ChannelInfo, Message } from '../../protocol/types';
 import { isChannelTarget, nickKey, normalizeChannel } from '../../protocol/names';
 import { Conversation } from './conversation';
-import { mentionsNick } from './mentions';
+import { mentionsNick } from '../../protocol/mentions';
 import type { ConversationSummary, StoreChange } from './storeChanges';
 
 export type { StoreChange } from './storeChanges';

@@ -6,7 +6,7 @@ import { missingSecret, PasswordVault } from '../../extension/client/credentials
 import { redactText, redactValue } from '../../extension/client/redact';
 import { MemorySecretStore } from './harness';
 import { ConversationStore, type StoreChange } from '../../extension/client/conversationStore';
-import { mentionsNick } from '../../extension/client/mentions';
+import { mentionsNick } from '../../protocol/mentions';
 import { Outbox } from '../../extension/client/outbox';
 import type { Message } from '../../protocol/types';
 

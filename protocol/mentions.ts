@@ -1,4 +1,5 @@
-import { nickKey } from '../../protocol/names';
+/** What counts as a mention: the server counts unread mentions and clients highlight them by this one rule. */
+import { nickKey } from './names';
 
 function escapeRegExp(text: string): string {
 	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
