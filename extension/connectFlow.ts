@@ -53,7 +53,7 @@ async function askNick(prompt: string, value?: string): Promise<string | undefin
 }
 
 /**
- * "Chat: Connect": asks for a nick when none is known (and again on NickInUse), for a
+ * "Parley Chat: Connect": asks for a nick when none is known (and again on NickInUse), for a
  * password when the server or the nick needs one that is not saved (and offers to save
  * it once it worked), shows progress, explains failures, and opens the chat panel.
  */

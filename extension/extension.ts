@@ -65,8 +65,12 @@ export function activate(context: vscode.ExtensionContext): void {
 			}
 			settings = readSettings(log);
 			client.setTrace(settings.trace, tracer);
-			if (event.affectsConfiguration(`${CONFIG_SECTION}.server`) && client.status.state !== 'offline') {
-				void vscode.window.showInformationMessage('Parley: the new server address is used from the next connect (Chat: Disconnect, then Chat: Connect).');
+			client.endpointChanged();
+			if (event.affectsConfiguration(`${CONFIG_SECTION}.server`)) {
+				log.info(`settings: server ${formatEndpoint({ host: settings.host, port: settings.port })}${settings.tls ? ' (TLS)' : ''}`);
+				if (client.endpoint) {
+					void vscode.window.showInformationMessage(`Parley: still connected to ${formatEndpoint(client.endpoint)}; the new server address is used from the next connect (Parley Chat: Disconnect, then Parley Chat: Connect).`);
+				}
 			}
 		}),
 	);

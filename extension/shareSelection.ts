@@ -4,7 +4,7 @@ import { pickConversation } from './pickers';
 import { formatSnippet } from './snippet';
 
 /**
- * "Chat: Share Selection": sends the selected lines (or the current line) to the active
+ * "Parley Chat: Share Selection": sends the selected lines (or the current line) to the active
  * conversation as a fenced code block headed by `file:line`. Returns the conversation.
  */
 export async function shareSelection(client: ChatClient): Promise<string | undefined> {

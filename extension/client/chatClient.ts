@@ -125,8 +125,19 @@ export class ChatClient extends Disposable {
 		return this._status.state === 'connected';
 	}
 
+	/** Where the live (or opening) session is; only without one, where the settings point. */
 	private get serverLabel(): string {
-		return formatEndpoint(this.options.endpoint());
+		return formatEndpoint(this.live?.endpoint ?? this.pending?.endpoint ?? this.options.endpoint());
+	}
+
+	/**
+	 * The settings now point elsewhere: without a session, the status names the new server
+	 * at once; a live session keeps naming the server it is connected to.
+	 */
+	endpointChanged(): void {
+		if (!this.live && !this.pending && this._status.server !== this.serverLabel) {
+			this.setStatus(this._status.state, this._status.detail);
+		}
 	}
 
 	/**

@@ -96,7 +96,10 @@ export interface InputOptions {
 }
 
 export interface FakeState {
+	/** User settings. */
 	config: Record<string, unknown>;
+	/** Workspace settings: they win over the user's, as in VS Code. */
+	workspaceConfig: Record<string, unknown>;
 	commands: Map<string, (...args: unknown[]) => unknown>;
 	shown: { level: 'info' | 'warn' | 'error'; text: string }[];
 	progress: string[];
@@ -121,6 +124,7 @@ export interface FakeState {
 function freshState(): FakeState {
 	return {
 		config: {},
+		workspaceConfig: {},
 		commands: new Map(),
 		shown: [],
 		progress: [],
@@ -199,7 +203,13 @@ const fake = {
 		}),
 		createStatusBarItem: () => {
 			const item = {
-				name: '', command: undefined as string | undefined, tooltip: undefined as unknown, accessibilityInformation: undefined as unknown, backgroundColor: undefined as unknown,
+				name: '', command: undefined as string | undefined, accessibilityInformation: undefined as unknown, backgroundColor: undefined as unknown,
+				get tooltip() {
+					return state.statusBar.tooltip;
+				},
+				set tooltip(value: unknown) {
+					state.statusBar.tooltip = value;
+				},
 				get text() {
 					return state.statusBar.text;
 				},
@@ -239,9 +249,8 @@ const fake = {
 	},
 	workspace: {
 		getConfiguration: (section: string) => ({
-			get: (key: string) => state.config[`${section}.${key}`],
-			// The fake has one layer of settings: call it the user's.
-			inspect: (key: string) => ({ key: `${section}.${key}`, globalValue: state.config[`${section}.${key}`] }),
+			get: (key: string) => state.workspaceConfig[`${section}.${key}`] ?? state.config[`${section}.${key}`],
+			inspect: (key: string) => ({ key: `${section}.${key}`, globalValue: state.config[`${section}.${key}`], workspaceValue: state.workspaceConfig[`${section}.${key}`] }),
 		}),
 		get isTrusted() {
 			return state.trusted;

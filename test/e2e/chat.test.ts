@@ -123,16 +123,16 @@ describe('Parley in VS Code (code-server + Chromium), end to end', function () {
 		}
 	});
 
-	it('"Chat: Connect" from the command palette opens the panel, connected as the nickname in the settings', async () => {
-		await workbench!.command('Chat: Connect');
+	it('"Chat: Connect" typed in the command palette finds "Parley Chat: Connect", which opens the panel, connected as the nickname in the settings', async () => {
+		await workbench!.command('Chat: Connect', 'Parley Chat: Connect');
 		await see('.sidebar-footer .status-dot.status-connected', 'the "Connected" state in the sidebar footer');
 		await see('.sidebar-footer .footer-nick', `the nickname ${NICK}`, { hasText: NICK });
 		const { users } = await bob!.connection.sendRequest(UserListRequest.type, {});
 		assert.ok(users.some((u) => u.nick === NICK), `bob does not see ${NICK} online: ${users.map((u) => u.nick).join(', ')}`);
 	});
 
-	it('"Chat: Join Channel" offers the server\'s channels and joins the one picked', async () => {
-		await workbench!.command('Chat: Join Channel');
+	it('"Parley Chat: Join Channel" (found by typing "Parley") offers the server\'s channels and joins the one picked', async () => {
+		await workbench!.command('Parley', 'Parley Chat: Join Channel');
 		await workbench!.pick('#general');
 		await see('.conversation-title .title-text', '#general as the open conversation', { hasText: 'general' });
 		await see('.sidebar [role=option][data-id="#general"]', '#general in the sidebar');
