@@ -16,7 +16,13 @@ import { connectionMessage, storeChangeMessage } from './webviewMessages';
  * webview and carries out what the user does there (send, join, /nick, ...).
  */
 export class ChatController extends Disposable implements ChatPanelHost {
-	constructor(private readonly client: ChatClient, private readonly extensionUri: vscode.Uri, private readonly log: Logger) {
+	constructor(
+		private readonly client: ChatClient,
+		private readonly extensionUri: vscode.Uri,
+		private readonly log: Logger,
+		/** /quit: disconnects and keeps this window offline until Connect. */
+		private readonly signOut: (reason: string) => Promise<void>,
+	) {
 		super();
 		this._register(client.store.onDidChange((change) => this.post(storeChangeMessage(change))));
 		this._register(client.onDidChangeStatus((status) => this.post(connectionMessage(status))));
@@ -123,7 +129,7 @@ export class ChatController extends Disposable implements ChatPanelHost {
 				await this.changeNick(message.nick);
 				return;
 			case 'quit':
-				await client.disconnect(message.reason);
+				await this.signOut(message.reason ?? 'leaving');
 				return;
 			case 'loadOlder':
 				await client.loadOlder(message.conversation, message.before);

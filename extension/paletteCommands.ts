@@ -3,7 +3,7 @@ import type { ChatClient } from './client/chatClient';
 import { errorMessage } from './client/log';
 import type { ChatController } from './chatController';
 import { forgetSavedPasswords, registerNickname } from './authFlow';
-import { connectInteractively, connectQuietly, type ConnectDeps } from './connectFlow';
+import { connectAutomatically, connectInteractively, type ConnectDeps } from './connectFlow';
 import { Commands } from './constants';
 import { pickChannel, pickConversation, pickUser } from './pickers';
 import { shareSelection } from './shareSelection';
@@ -11,6 +11,8 @@ import { shareSelection } from './shareSelection';
 export interface CommandDeps extends ConnectDeps {
 	controller: ChatController;
 	channel: vscode.LogOutputChannel;
+	/** Disconnects and keeps this window offline until Connect. */
+	signOut: (reason: string) => Promise<void>;
 }
 
 /** Runs a command body; an error becomes one message to the user instead of a silent rejection. */
@@ -44,13 +46,11 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
 				void vscode.window.showInformationMessage('Parley: already disconnected.');
 				return;
 			}
-			await client.disconnect('disconnected from VS Code');
+			await deps.signOut('disconnected from VS Code');
 		}),
 		register(Commands.openChat, async () => {
 			controller.show();
-			if (deps.settings().autoConnect) {
-				await connectQuietly(deps);
-			}
+			await connectAutomatically(deps);
 		}),
 		register(Commands.joinChannel, async () => {
 			if (!(await ensureConnected(client, deps))) {

@@ -66,6 +66,7 @@ export class App {
 			loadOlder: () => this.loadOlder(),
 			scrolled: () => this.rememberPosition(),
 			welcome: () => welcome(),
+			connected: () => this.store.connection.state === 'connected',
 		});
 		this.composer = new Composer({
 			submit: (text) => this.submit(text),
@@ -143,6 +144,7 @@ export class App {
 					this.timeline.refresh();
 					this.renderMembers();
 				}
+				this.timeline.connectionChanged();
 				break;
 			}
 			case 'conversations':

@@ -26,6 +26,8 @@ export interface TimelineHost extends RowContext {
 	scrolled(): void;
 	/** What the log shows when no conversation is open. */
 	welcome(): HTMLElement;
+	/** Whether history can be fetched now (offline, the intro says it loads on connect). */
+	connected(): boolean;
 }
 
 interface Pin {
@@ -225,6 +227,14 @@ export class TimelineView {
 		this.updateIntro();
 	}
 
+	/** Connected or not: what the top says, and older history may now be asked for. */
+	connectionChanged(): void {
+		const pin = this.pin();
+		this.updateIntro();
+		this.restore(pin);
+		this.settle();
+	}
+
 	// ---- rendering ------------------------------------------------------------------
 
 	/** Renders items [from, to) into a fragment, and the rows in the same order. */
@@ -266,12 +276,17 @@ export class TimelineView {
 			this.intro.appendChild(this.host.welcome());
 			return;
 		}
+		const connected = this.host.connected();
 		if (!timeline) {
-			this.intro.appendChild(el('div', 'intro-loading', undefined, icon('loading', 'codicon-modifier-spin'), 'Loading messages…'));
+			this.intro.appendChild(connected
+				? el('div', 'intro-loading', undefined, icon('loading', 'codicon-modifier-spin'), 'Loading messages…')
+				: el('div', 'intro-loading intro-offline', undefined, icon('debug-disconnect'), 'You are offline: the messages load when Parley connects.'));
 			return;
 		}
 		if (timeline.hasMoreBefore) {
-			this.intro.appendChild(el('div', 'intro-loading', undefined, icon('loading', 'codicon-modifier-spin'), 'Loading older messages…'));
+			this.intro.appendChild(connected
+				? el('div', 'intro-loading', undefined, icon('loading', 'codicon-modifier-spin'), 'Loading older messages…')
+				: el('div', 'intro-loading intro-offline', undefined, icon('debug-disconnect'), 'Older messages load when Parley connects.'));
 			return;
 		}
 		const c = this.conversation;
@@ -351,7 +366,7 @@ export class TimelineView {
 			this.adjusting = false;
 		}
 		const timeline = this.timeline;
-		if (wantsOlder && timeline.hasMoreBefore && !timeline.loadingOlder) {
+		if (wantsOlder && timeline.hasMoreBefore && !timeline.loadingOlder && this.host.connected()) {
 			this.host.loadOlder();
 		}
 		this.updateJump();

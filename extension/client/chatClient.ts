@@ -1,6 +1,6 @@
 import { Emitter, type Event, type MessageConnection, type Tracer } from 'vscode-jsonrpc/node';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, RegisterRequest } from '../../protocol/account';
-import type { ChannelListResult } from '../../protocol/channels';
+import { SetTopicRequest, type ChannelListResult } from '../../protocol/channels';
 import { ErrorCodes } from '../../protocol/errors';
 import { MAX_HISTORY_LIMIT } from '../../protocol/messages';
 import { channelProblem, isChannelTarget, nickKey, nickProblem } from '../../protocol/names';
@@ -267,6 +267,24 @@ export class ChatClient extends Disposable {
 		return entry;
 	}
 
+	/**
+	 * Messages typed in an earlier session and never acknowledged (the offline cache): shown
+	 * as pending again and sent, with their own clientMsgIds, once connected.
+	 */
+	restoreOutbox(entries: readonly Pick<OutboxEntry, 'clientMsgId' | 'conversation' | 'to' | 'text'>[]): void {
+		const queued = new Set(this.outbox.list().map((e) => e.clientMsgId));
+		for (const entry of entries) {
+			const conversation = this.store.get(entry.conversation);
+			if (!conversation || queued.has(entry.clientMsgId) || (conversation.kind === 'channel' && !conversation.joined)) {
+				continue;
+			}
+			queued.add(entry.clientMsgId);
+			this.outbox.add(conversation.id, entry.to, entry.text, entry.clientMsgId);
+			this.store.addPending(conversation.id, entry.to, entry.text, entry.clientMsgId);
+		}
+		void this.sender.flush();
+	}
+
 	/** Sends one outbox entry again with its clientMsgId (what a retry after a lost answer does). */
 	resend(entry: Pick<OutboxEntry, 'to' | 'text' | 'clientMsgId'>): Promise<Message> {
 		return sendEntry(this.requireLive(), entry);
@@ -275,6 +293,11 @@ export class ChatClient extends Disposable {
 	/** Pages back: the messages before the oldest one shown (or before `before`). */
 	loadOlder(conversationId: string, before?: number): Promise<void> {
 		return loadOlder(this.requireLive(), this.store, conversationId, before);
+	}
+
+	/** channel/setTopic; an empty topic clears it. The change comes back as channel/topicChanged. */
+	async setTopic(channel: string, topic: string): Promise<void> {
+		await request(this.requireLive(), SetTopicRequest, { channel, topic });
 	}
 
 	listChannels(): Promise<ChannelListResult['channels']> {
@@ -397,6 +420,17 @@ export class ChatClient extends Disposable {
 		this.shutdownReason = undefined;
 		this.stayConnected = true;
 		this.reconnectTimer.reset();
+		const previous = this.store.selfNick;
+		if (previous !== '' && nickKey(previous) !== nickKey(result.nick)) {
+			// DMs are filed by the other party and fetched as the signed-in nick: another nick's are not ours.
+			for (const conversation of this.store.directConversations()) {
+				const dropped = this.outbox.removeConversation(conversation.id);
+				if (dropped.length > 0) {
+					this.log.warn(`dropped ${dropped.length} unsent message(s) to ${conversation.name}, typed as ${previous}`);
+				}
+			}
+			this.store.dropDirectConversations();
+		}
 		this.store.setSelf(result.nick);
 		this.setStatus('connected');
 		this.log.info(`signed in as ${result.nick} on ${result.serverInfo?.name ?? 'server'} ${result.serverInfo?.version ?? ''}`);

@@ -137,6 +137,22 @@ export class Conversation {
 		return this.pending.some((i) => i.kind === 'message' && i.message.clientMsgId === clientMsgId);
 	}
 
+	/** Messages still in the outbox: shown after every stored message until the server places them. */
+	get pendingCount(): number {
+		return this.pending.length;
+	}
+
+	/** The clientMsgId of the first pending message (the next the outbox sends). */
+	get firstPending(): string | undefined {
+		const first = this.pending[0];
+		return first?.kind === 'message' ? first.message.clientMsgId : undefined;
+	}
+
+	/** The stored messages, oldest first (for the offline cache). */
+	messages(): Message[] {
+		return this.items.flatMap((i) => (i.kind === 'message' ? [i.message] : []));
+	}
+
 	private trim(): boolean {
 		if (this.items.length <= MAX_ITEMS) {
 			return false;

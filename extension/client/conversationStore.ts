@@ -12,6 +12,17 @@ export function conversationId(target: string): string {
 	return isChannelTarget(target) ? normalizeChannel(target) : nickKey(target);
 }
 
+/** A conversation as the offline cache keeps it. */
+export interface RestoredConversation {
+	id: string;
+	kind: 'channel' | 'dm';
+	name: string;
+	topic?: string;
+	joined: boolean;
+	hasMoreBefore: boolean;
+	messages: readonly Message[];
+}
+
 export interface PendingSettled {
 	clientMsgId: string;
 	message: Message;
@@ -82,6 +93,35 @@ export class ConversationStore {
 	restoreChannels(names: readonly string[]): void {
 		for (const name of names) {
 			this.ensureChannel(name).joined = true;
+		}
+		this.emitConversations();
+	}
+
+	/**
+	 * Conversations kept from an earlier session (the offline cache): shown with their
+	 * latest messages, and caught up after the newest one on the next connect.
+	 */
+	restore(conversations: readonly RestoredConversation[]): void {
+		for (const saved of conversations) {
+			if (this.get(saved.id)) {
+				continue;
+			}
+			const conversation = saved.kind === 'channel' ? this.ensureChannel(saved.name) : this.ensureDirect(saved.name);
+			conversation.topic = saved.topic || undefined;
+			conversation.joined = saved.kind === 'channel' && saved.joined;
+			conversation.reset(saved.messages, saved.hasMoreBefore);
+			this.fireTimeline(conversation);
+		}
+		this.emitConversations();
+	}
+
+	/** Signed in as another nick: the DMs were the other nick's, so they go. */
+	dropDirectConversations(): void {
+		for (const conversation of this.directConversations()) {
+			this.conversations.delete(conversation.id);
+		}
+		if (this.activeId !== undefined && !this.conversations.has(this.activeId)) {
+			this.activeId = this.list()[0]?.id;
 		}
 		this.emitConversations();
 	}
@@ -223,12 +263,17 @@ export class ConversationStore {
 		this.fire({ kind: 'appended', conversation: conversation.id, entries: [item] });
 	}
 
-	/** The server stored an outbox message: replace the pending item by it. */
+	/**
+	 * The server stored an outbox message: replace the pending item by it, where its id puts
+	 * it (after what others said meanwhile), so every member sees the same order.
+	 */
 	acknowledge(clientMsgId: string, message: Message): void {
 		const conversation = this.conversationOf(message);
+		// In place only when the pending item is the first one and the message goes last.
+		const first = conversation.firstPending === clientMsgId;
 		const wasPending = conversation.removePending(clientMsgId);
-		const { inserted, trimmed } = conversation.insert([message]);
-		if (wasPending && inserted.length === 1 && !trimmed) {
+		const { inserted, atEnd, trimmed } = conversation.insert([message]);
+		if (wasPending && first && inserted.length === 1 && atEnd && !trimmed) {
 			this.fire({ kind: 'acknowledged', conversation: conversation.id, clientMsgId, message });
 		} else if (wasPending || inserted.length > 0) {
 			this.fireTimeline(conversation);
@@ -322,7 +367,9 @@ export class ConversationStore {
 	snapshot(): StoreChange[] {
 		return [
 			{ kind: 'conversations', conversations: this.views(), ...(this.activeId ? { active: this.activeId } : {}) },
-			...this.list().map((c): StoreChange => ({ kind: 'timeline', conversation: c.id, entries: c.timeline(), hasMoreBefore: c.hasMoreBefore })),
+			// A conversation not loaded yet has no timeline to show (not an empty one: that would read "the beginning").
+			...this.list().filter((c) => c.loaded || c.pendingCount > 0)
+				.map((c): StoreChange => ({ kind: 'timeline', conversation: c.id, entries: c.timeline(), hasMoreBefore: c.hasMoreBefore || !c.loaded })),
 			...this.list().flatMap((c): StoreChange[] => (c.members ? [{ kind: 'members', conversation: c.id, members: [...c.members] }] : [])),
 		];
 	}
@@ -360,7 +407,9 @@ export class ConversationStore {
 			}
 		}
 		if (inserted.length > 0) {
-			if (atEnd && !trimmed && !resolved) {
+			// `appended` adds after everything shown, pending messages included: with some
+			// pending, new messages go before them, so the whole timeline is sent.
+			if (atEnd && !trimmed && !resolved && conversation.pendingCount === 0) {
 				this.fire({ kind: 'appended', conversation: conversation.id, entries: inserted.map((message) => ({ kind: 'message', message })) });
 			} else {
 				this.fireTimeline(conversation);
@@ -392,7 +441,7 @@ export class ConversationStore {
 	}
 
 	private fireTimeline(conversation: Conversation): void {
-		this.fire({ kind: 'timeline', conversation: conversation.id, entries: conversation.timeline(), hasMoreBefore: conversation.hasMoreBefore });
+		this.fire({ kind: 'timeline', conversation: conversation.id, entries: conversation.timeline(), hasMoreBefore: conversation.hasMoreBefore || !conversation.loaded });
 	}
 
 	private emitConversations(): void {

@@ -75,10 +75,10 @@ describe('extension rules (no VS Code needed)', () => {
 	describe('manifest', () => {
 		const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 
-		it('activates on its commands and its panel only, from the bundle', () => {
+		it('activates on its commands, its panel and after startup (to sign an account in again), from the bundle', () => {
 			assert.equal(manifest.main, './dist/extension.js');
 			const ids = Object.values(Commands);
-			assert.deepEqual([...manifest.activationEvents].sort(), [...ids.map((id) => `onCommand:${id}`), `onWebviewPanel:${VIEW_TYPE}`].sort());
+			assert.deepEqual([...manifest.activationEvents].sort(), [...ids.map((id) => `onCommand:${id}`), `onWebviewPanel:${VIEW_TYPE}`, 'onStartupFinished'].sort());
 			assert.ok(!manifest.activationEvents.includes('*'));
 		});
 

@@ -113,11 +113,15 @@ export interface FakeState {
 	answerInput: (options: InputOptions) => string | undefined;
 	answerMessage: (text: string, items: string[]) => string | undefined;
 	globalState: Map<string, unknown>;
+	/** context.workspaceState: survives a reload of the window. */
+	workspaceState: Map<string, unknown>;
 	/** context.secrets (SecretStorage). */
 	secrets: Map<string, string>;
 	/** workspace.isTrusted. */
 	trusted: boolean;
 	onConfigurationChange: FakeEmitter<{ affectsConfiguration(section: string): boolean }>;
+	/** What registerWebviewPanelSerializer got, by view type: a test restores a panel with it. */
+	serializers: Map<string, { deserializeWebviewPanel(panel: FakePanel, state: unknown): Thenable<void> | Promise<void> }>;
 	waiters: (() => void)[];
 }
 
@@ -136,9 +140,11 @@ function freshState(): FakeState {
 		answerInput: () => undefined,
 		answerMessage: () => undefined,
 		globalState: new Map(),
+		workspaceState: new Map(),
 		secrets: new Map(),
 		trusted: true,
 		onConfigurationChange: new FakeEmitter(),
+		serializers: new Map(),
 		waiters: [],
 	};
 }
@@ -231,7 +237,10 @@ const fake = {
 			changed();
 			return panel;
 		},
-		registerWebviewPanelSerializer: () => disposable,
+		registerWebviewPanelSerializer: (viewType: string, serializer: FakeState['serializers'] extends Map<string, infer S> ? S : never) => {
+			state.serializers.set(viewType, serializer);
+			return { dispose: () => state.serializers.delete(viewType) };
+		},
 		showInformationMessage: show('info'),
 		showWarningMessage: show('warn'),
 		showErrorMessage: show('error'),
@@ -290,6 +299,23 @@ export function installFakeVscode(): FakeState {
 	return state;
 }
 
+/** A vscode.Memento over one of the state's maps; values go through JSON, as VS Code stores them. */
+function memento(map: () => Map<string, unknown>) {
+	return {
+		get: (key: string) => map().get(key),
+		update: (key: string, value: unknown) => {
+			if (value === undefined) {
+				map().delete(key);
+			} else {
+				map().set(key, JSON.parse(JSON.stringify(value)));
+			}
+			changed();
+			return Promise.resolve();
+		},
+		keys: () => [...map().keys()],
+	};
+}
+
 /** An ExtensionContext with what activate() reads. */
 export function fakeContext(extensionPath: string) {
 	const subscriptions: { dispose(): unknown }[] = [];
@@ -311,13 +337,7 @@ export function fakeContext(extensionPath: string) {
 			},
 			onDidChange: () => disposable,
 		},
-		globalState: {
-			get: (key: string) => state.globalState.get(key),
-			update: (key: string, value: unknown) => {
-				state.globalState.set(key, value);
-				return Promise.resolve();
-			},
-			keys: () => [...state.globalState.keys()],
-		},
+		globalState: memento(() => state.globalState),
+		workspaceState: memento(() => state.workspaceState),
 	};
 }
