@@ -189,7 +189,7 @@ export async function launchChromium(options: { timeout?: number } = {}): Promis
 		const libraries = !/error while loading shared libraries/.test(message) ? ''
 			: found.source === '@sparticuz/chromium' ? ' (a system library is missing: it needs libnss3, `apt-get install libnss3` on Debian; or set PARLEY_CHROMIUM)'
 				: ' (a system library is missing, see the browser log below)';
-		throw new Error(`Chromium from ${found.source} (${found.executablePath}) did not start${libraries}: ${message}`);
+		throw new Error(`Chromium from ${found.source} (${found.executablePath}) did not start${libraries}: ${message}`, { cause: error });
 	}
 	if (!announced) {
 		announced = true;
