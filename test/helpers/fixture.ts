@@ -100,24 +100,50 @@ export class ServerFixture {
 		return thing;
 	}
 
-	/** Closes every client, stops every server and process, then removes every temporary directory. */
+	/**
+	 * Closes every client, stops every server and process, then removes every temporary
+	 * directory, whatever failed before; throws the first failure after.
+	 */
 	async cleanup(): Promise<void> {
-		try {
-			for (const dispose of this.disposers.splice(0).reverse()) {
+		const failures: unknown[] = [];
+		for (const dispose of this.disposers.splice(0).reverse()) {
+			try {
 				dispose();
-			}
-			await Promise.all([
-				...this.servers.splice(0).map((server) => server.stop('test over')),
-				...this.processes.splice(0).map(async (proc) => {
-					proc.kill('SIGKILL');
-					await proc.exited;
-				}),
-			]);
-		} finally {
-			for (const dir of this.dirs.splice(0)) {
-				fs.rmSync(dir, { recursive: true, force: true });
+			} catch (error) {
+				failures.push(error);
 			}
 		}
+		const stopped = await Promise.allSettled([
+			...this.servers.splice(0).map((server) => bounded(server.stop('test over'), `server on port ${server.port} to stop`)),
+			...this.processes.splice(0).map((proc) => {
+				proc.kill('SIGKILL');
+				return bounded(proc.exited, `server process ${proc.child.pid} to exit`);
+			}),
+		]);
+		for (const result of stopped) {
+			if (result.status === 'rejected') {
+				failures.push(result.reason);
+			}
+		}
+		for (const dir of this.dirs.splice(0)) {
+			fs.rmSync(dir, { recursive: true, force: true });
+		}
+		if (failures.length > 0) {
+			throw failures[0];
+		}
+	}
+}
+
+/** `promise`, or a failure naming `what` after 10 s (so that cleanup always finishes). */
+async function bounded<T>(promise: Promise<T>, what: string): Promise<T> {
+	let timer: NodeJS.Timeout | undefined;
+	try {
+		return await Promise.race([
+			promise,
+			new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`cleanup: timed out waiting for the ${what}`)), 10_000); }),
+		]);
+	} finally {
+		clearTimeout(timer);
 	}
 }
 
