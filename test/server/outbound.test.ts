@@ -85,7 +85,7 @@ describe('outbound queues', () => {
 		p.server.write = ((data: Buffer) => {
 			writes.push(data.toString());
 			return write(data);
-		}) as typeof p.server.write;
+		});
 		const q = queueOn(p.server);
 		const nextTurn = (): Promise<unknown> => new Promise((resolve) => setImmediate(resolve));
 
