@@ -5,7 +5,7 @@
 export * from './types';
 export * from './errors';
 export * from './names';
-export * from './shapes';
+export { checkShape, isShape, type Fields, type OptionalShape, type Shape, type ShapeProblem } from './shapes';
 export * from './lifecycle';
 export * from './channels';
 export * from './users';

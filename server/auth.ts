@@ -3,6 +3,7 @@
  * parameters, constant-time comparisons, and a per-address throttle on failed logins.
  */
 import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { systemClock, type Clock } from './clock';
 
 const KEY_LENGTH = 64;
 const TOKEN_BYTES = 18;
@@ -55,10 +56,11 @@ export function secretMatches(given: string | undefined, expected: string): bool
 export class LoginThrottle {
 	private readonly failures = new Map<string, { count: number; since: number }>();
 
-	constructor(private readonly limit = 5, private readonly windowMs = 60_000) {}
+	constructor(private readonly clock: Clock = systemClock, private readonly limit = 5, private readonly windowMs = 60_000) {}
 
 	/** Ms until this address may try again; 0 when it may now. */
-	retryAfter(ip: string, now = Date.now()): number {
+	retryAfter(ip: string): number {
+		const now = this.clock.now();
 		const entry = this.failures.get(ip);
 		if (!entry || now - entry.since >= this.windowMs) {
 			return 0;
@@ -66,7 +68,8 @@ export class LoginThrottle {
 		return entry.count >= this.limit ? entry.since + this.windowMs - now : 0;
 	}
 
-	fail(ip: string, now = Date.now()): void {
+	fail(ip: string): void {
+		const now = this.clock.now();
 		const entry = this.failures.get(ip);
 		if (!entry || now - entry.since >= this.windowMs) {
 			this.failures.set(ip, { count: 1, since: now });
@@ -76,7 +79,8 @@ export class LoginThrottle {
 	}
 
 	/** Forgets windows that have ended (called by the sweep). */
-	prune(now = Date.now()): void {
+	prune(): void {
+		const now = this.clock.now();
 		for (const [ip, entry] of this.failures) {
 			if (now - entry.since >= this.windowMs) {
 				this.failures.delete(ip);

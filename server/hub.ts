@@ -7,6 +7,7 @@ import { MemberLeftNotification } from '../protocol/channels';
 import { nickKey } from '../protocol/names';
 import { KickedNotification, NoticeNotification, ShutdownNotification } from '../protocol/lifecycle';
 import { LoginThrottle } from './auth';
+import { systemClock, type Clock } from './clock';
 import type { Logger } from './log';
 import type { ServerOptions } from './options';
 import type { Session } from './session';
@@ -35,7 +36,7 @@ export class Hub {
 	readonly sessions = new Set<Session>();
 	/** Open connections per remote address, for the per-IP cap. */
 	private readonly perIp = new Map<string, number>();
-	readonly loginThrottle = new LoginThrottle();
+	readonly loginThrottle: LoginThrottle;
 	/** Local initialized sessions by nick key (for kicks). */
 	private readonly byNick = new Map<string, Session>();
 
@@ -43,7 +44,11 @@ export class Hub {
 		readonly options: ServerOptions,
 		readonly state: HubState,
 		readonly log: Logger,
-	) {}
+		/** The clock of the server's timeouts (see clock.ts). */
+		readonly clock: Clock = systemClock,
+	) {
+		this.loginThrottle = new LoginThrottle(clock);
+	}
 
 	get presence(): Presence { return this.state.presence; }
 	get membership(): Membership { return this.state.membership; }

@@ -10,6 +10,7 @@
  * the links handed out per sweep, so a burst (a thousand clients joining) leaves no
  * lasting pool behind.
  */
+import { systemClock, type Clock, type Timer } from './clock';
 import type { Session } from './session';
 import { RpcLink } from './transport/rpc-link';
 
@@ -23,11 +24,10 @@ export class RpcLinks {
 	private readonly spare: RpcLink[] = [];
 	private handedOut = 0;
 	private made = 0;
-	private readonly timer: NodeJS.Timeout;
+	private readonly timer: Timer;
 
-	constructor(private readonly quietMs: number = LINK_QUIET_MS) {
-		this.timer = setInterval(() => this.sweep(), Math.max(10, Math.floor(quietMs / 2)));
-		this.timer.unref();
+	constructor(private readonly quietMs: number = LINK_QUIET_MS, private readonly clock: Clock = systemClock) {
+		this.timer = clock.setInterval(() => this.sweep(), Math.max(10, Math.floor(quietMs / 2)));
 	}
 
 	/** Sessions holding a link now. */
@@ -64,7 +64,7 @@ export class RpcLinks {
 	}
 
 	dispose(): void {
-		clearInterval(this.timer);
+		this.timer.cancel();
 		for (const link of this.spare.splice(0)) {
 			link.dispose();
 		}
@@ -72,7 +72,7 @@ export class RpcLinks {
 	}
 
 	private sweep(): void {
-		const now = Date.now();
+		const now = this.clock.now();
 		for (const session of this.awake) {
 			if (session.isQuiet(now, this.quietMs)) {
 				const link = session.giveBackLink();

@@ -14,6 +14,7 @@ import { messageRoutes } from './handlers/messages';
 import { Router } from './handlers/registry';
 import { lifecycleRoutes } from './handlers/lifecycle';
 import { userRoutes } from './handlers/users';
+import { systemClock, type Clock } from './clock';
 import { Hub } from './hub';
 import { RpcLinks } from './rpc-links';
 import { createLogger, type LogSink } from './log';
@@ -31,6 +32,8 @@ export interface StartOptions extends Partial<ServerOptions> {
 	logSink?: LogSink;
 	/** Quiet time after which a session gives its vscode-jsonrpc link back (tests shorten it). */
 	linkQuietMs?: number;
+	/** The clock of the server's timeouts (default the system clock; tests pass one they advance). */
+	clock?: Clock;
 }
 
 export interface ParleyServer {
@@ -45,7 +48,7 @@ export interface ParleyServer {
 }
 
 export async function startServer(start: StartOptions = {}): Promise<ParleyServer> {
-	const { logSink, linkQuietMs, ...given } = start;
+	const { logSink, linkQuietMs, clock = systemClock, ...given } = start;
 	const options: ServerOptions = { ...DEFAULT_OPTIONS, ...given };
 	const log = createLogger(options.logLevel, 'server', logSink);
 	const store: Store = options.memory ? new MemoryStore() : new SqliteStore(options.dataDir);
@@ -60,10 +63,10 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 		membership: new LocalMembership(),
 		store,
 		delivery: new LocalDelivery(),
-	}, log);
+	}, log, clock);
 
 	const router = new Router(hub, [lifecycleRoutes, channelRoutes, messageRoutes, userRoutes, accountRoutes]);
-	const links = new RpcLinks(linkQuietMs);
+	const links = new RpcLinks(linkQuietMs, clock);
 	const rpc: RpcHost = {
 		dispatch: (session, method, params) => router.dispatch(session, method, params),
 		acquireLink: (session) => links.acquire(session),
@@ -98,8 +101,7 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 	}
 	listener.on('error', (error) => log.error(`listener: ${error.message}`));
 	const address = listener.address() as net.AddressInfo;
-	const sweep = setInterval(() => sweepSessions(hub), Math.max(50, Math.min(5000, Math.floor(Math.min(options.idleTimeoutMs, options.initTimeoutMs) / 4))));
-	sweep.unref();
+	const sweep = clock.setInterval(() => sweepSessions(hub), Math.max(50, Math.min(5000, Math.floor(Math.min(options.idleTimeoutMs, options.initTimeoutMs) / 4))));
 	log.info(`started (protocol v1${options.tlsCert ? ', TLS' : ''}, history ${options.memory ? 'in memory' : `in ${options.dataDir}`})`);
 
 	let stopping: Promise<void> | undefined;
@@ -111,14 +113,14 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 		links,
 		stop(reason = 'server shutting down') {
 			stopping ??= (async () => {
-				clearInterval(sweep);
+				sweep.cancel();
 				links.dispose();
 				const closed = new Promise<void>((resolve) => listener.close(() => resolve()));
 				const open = [...hub.sessions];
 				hub.closeAll(reason);
 				await Promise.race([
 					Promise.all(open.map((s) => new Promise<void>((resolve) => (s.isFinished ? resolve() : s.onClose(() => resolve()))))),
-					new Promise((resolve) => setTimeout(resolve, 3000).unref()),
+					new Promise<void>((resolve) => clock.setTimeout(resolve, 3000)),
 				]);
 				await closed;
 				await store.close();
@@ -158,7 +160,7 @@ function createListener(options: ServerOptions, onSocket: (socket: net.Socket) =
 
 function accept(hub: Hub, rpc: RpcHost, socket: net.Socket): void {
 	const options = hub.options;
-	const session = new Session(socket, options, hub.log, rpc);
+	const session = new Session(socket, options, hub.log, rpc, hub.clock);
 	if (options.maxPerIp > 0 && hub.connectionsFrom(session.ip) >= options.maxPerIp) {
 		session.notify(NoticeNotification.type, { text: `Too many connections from ${session.ip} (limit ${options.maxPerIp}); close some and try again.` });
 		session.close('too many connections from this address');
@@ -174,9 +176,9 @@ function accept(hub: Hub, rpc: RpcHost, socket: net.Socket): void {
 
 /** Closes connections that never initialized, pings quiet ones and drops dead ones. */
 function sweepSessions(hub: Hub): void {
-	const now = Date.now();
+	const now = hub.clock.now();
 	const { initTimeoutMs, idleTimeoutMs } = hub.options;
-	hub.loginThrottle.prune(now);
+	hub.loginThrottle.prune();
 	for (const session of hub.sessions) {
 		if (!session.isOpen) {
 			continue;

@@ -15,6 +15,7 @@ import type { LinkOwner, RpcLink } from './transport/rpc-link';
 import { NoticeNotification } from '../protocol/lifecycle';
 import type { Sink, Traffic } from './state/delivery';
 import { TokenBucket } from './flood';
+import { systemClock, type Clock } from './clock';
 import type { Logger } from './log';
 
 /** What a session needs from its server to answer requests. */
@@ -38,7 +39,7 @@ let nextSessionId = 1;
 
 export class Session implements Sink, LinkOwner {
 	readonly id = nextSessionId++;
-	readonly connectedAt = Date.now();
+	readonly connectedAt: number;
 	readonly address: string;
 	readonly ip: string;
 	/** Set by a successful initialize. */
@@ -48,7 +49,7 @@ export class Session implements Sink, LinkOwner {
 	registered = false;
 	/** Lets a later connection of the same client take this session's nick over (set by initialize). */
 	resumeToken: string | undefined;
-	lastActivity = Date.now();
+	lastActivity: number;
 	pingOutstanding = false;
 	readonly sendBucket: TokenBucket;
 	/** message/send requests of this connection run one after another, in order. */
@@ -66,10 +67,12 @@ export class Session implements Sink, LinkOwner {
 		limits: SessionLimits,
 		private readonly log: Logger,
 		private readonly host: RpcHost,
+		private readonly clock: Clock = systemClock,
 	) {
+		this.connectedAt = this.lastActivity = clock.now();
 		this.ip = socket.remoteAddress ?? 'unknown';
 		this.address = socket.remoteFamily === 'IPv6' ? `[${this.ip}]:${socket.remotePort}` : `${this.ip}:${socket.remotePort}`;
-		this.sendBucket = new TokenBucket(limits.floodRate, limits.floodBurst);
+		this.sendBucket = new TokenBucket(limits.floodRate, limits.floodBurst, clock);
 		socket.setNoDelay(true);
 		this.queue = new OutboundQueue(socket, limits.maxSendQueueBytes, () => {
 			this.log.warn(`closing ${this.label}: send queue exceeded (${limits.maxSendQueueBytes} bytes unread)`);
@@ -85,7 +88,7 @@ export class Session implements Sink, LinkOwner {
 			},
 			onInvalid: (id, code, message) => this.reply(encodeMessage({ jsonrpc: '2.0', id, error: { code, message } })),
 			onActivity: () => {
-				this.lastActivity = Date.now();
+				this.lastActivity = this.clock.now();
 				this.pingOutstanding = false;
 			},
 			onMessage: (message) => this.receive(message),
@@ -171,8 +174,7 @@ export class Session implements Sink, LinkOwner {
 		this.queue.close();
 		this.socket.end();
 		// A peer that never reads would keep a half-closed socket: force it shut.
-		const timer = setTimeout(() => this.socket.destroy(), 2000);
-		timer.unref();
+		this.clock.setTimeout(() => this.socket.destroy(), 2000);
 	}
 
 	private receive(message: Message): void {

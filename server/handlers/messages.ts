@@ -59,7 +59,7 @@ async function send(hub: Hub, session: SignedIn, to: string, text: string, clien
 		target = await dmTarget(hub, from, to);
 		conversation = dmConversation(from, target);
 	}
-	const { message, duplicate } = await hub.store.append({ ts: Date.now(), from, to: target, conversation, text, clientMsgId });
+	const { message, duplicate } = await hub.store.append({ ts: hub.clock.now(), from, to: target, conversation, text, clientMsgId });
 	if (duplicate && !sameMessage(message, target, text)) {
 		// The same id for another message is a client bug; answering with the old one would hide it.
 		throw fail.clientMsgIdReused(clientMsgId!);

@@ -1,19 +1,18 @@
 /**
- * Test harness for the extension's client modules: real servers (in-process, TCP on
- * 127.0.0.1, SQLite in a temp dir) and ChatClients, all closed after each test.
- * Waiting is on events with a bound, never on sleeps.
+ * Test harness for the extension's client modules: real servers from the shared
+ * fixture (test/helpers/fixture.ts) and ChatClients, all closed after each test, temp
+ * directories removed. Waiting is on events with a bound, never on sleeps.
  */
 import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Event } from 'vscode-jsonrpc/node';
-import { startServer, type ParleyServer, type StartOptions } from '../../server/server';
+import type { StartOptions } from '../../server/server';
 import { ChatClient, type ChatClientOptions } from '../../extension/client/chatClient';
+import { ServerFixture, type TestServer } from '../helpers/fixture';
 
 export interface Harness {
 	/** Starts a server; with `port`/`dataDir` it restarts one that was stopped. Other options go to startServer. */
-	server(options?: StartOptions): Promise<ParleyServer & { dataDir: string }>;
+	server(options?: StartOptions): Promise<TestServer>;
 	/** A temporary directory removed at cleanup. */
 	tempDir(): string;
 	client(port: number, options?: Partial<ChatClientOptions>): ChatClient;
@@ -23,21 +22,11 @@ export interface Harness {
 }
 
 export function createHarness(): Harness {
-	const servers: ParleyServer[] = [];
+	const fixture = new ServerFixture();
 	const clients: ChatClient[] = [];
-	const dirs: string[] = [];
 	const harness: Harness = {
-		async server(options = {}) {
-			const dataDir = options.dataDir ?? harness.tempDir();
-			const server = await startServer({ host: '127.0.0.1', port: 0, logLevel: 'silent', floodRate: 0, maxPerIp: 0, ...options, dataDir });
-			servers.push(server);
-			return Object.assign(server, { dataDir });
-		},
-		tempDir() {
-			const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-client-test-'));
-			dirs.push(dir);
-			return dir;
-		},
+		server: (options) => fixture.start(options),
+		tempDir: () => fixture.tempDir(),
 		client(port, options = {}) {
 			const client = new ChatClient({
 				endpoint: () => ({ host: '127.0.0.1', port }),
@@ -57,10 +46,7 @@ export function createHarness(): Harness {
 			for (const client of clients.splice(0)) {
 				client.dispose();
 			}
-			await Promise.all(servers.splice(0).map((s) => s.stop('test over')));
-			for (const dir of dirs.splice(0)) {
-				fs.rmSync(dir, { recursive: true, force: true });
-			}
+			await fixture.cleanup();
 		},
 	};
 	return harness;

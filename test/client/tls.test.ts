@@ -1,21 +1,22 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConnectError, describeConnectError } from '../../extension/client/transport';
 import type { TlsSettings } from '../../extension/client/connectError';
+import { ServerFixture } from '../helpers/fixture';
+import { ManualClock } from '../helpers/clock';
 import { createHarness, selfSigned, waitFor } from './harness';
 
 describe('client: TLS against a real server', function () {
 	this.timeout(15_000);
 	const h = createHarness();
-	let certDir: string;
+	// One certificate for the whole suite, in a directory of its own fixture.
+	const certs = new ServerFixture();
 	let files: { cert: string; key: string };
 	before(() => {
-		certDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-tls-test-'));
-		files = selfSigned(certDir);
+		files = selfSigned(certs.tempDir());
 	});
-	after(() => fs.rmSync(certDir, { recursive: true, force: true }));
+	after(() => certs.cleanup());
 	afterEach(() => h.cleanup());
 
 	function tlsClient(port: number, tls: TlsSettings) {
@@ -76,8 +77,12 @@ describe('client: TLS against a real server', function () {
 
 	it('explains a TLS client talking to a plain server: check --tls-cert or turn off parley.server.tls', async () => {
 		// The plain server answers the TLS hello only when its init timeout closes the connection.
-		const server = await h.server({ memory: true, initTimeoutMs: 200 });
-		const error = await connectError(tlsClient(server.port, { caFile: files.cert }).connect('alice'));
+		const clock = new ManualClock();
+		const server = await h.server({ memory: true, initTimeoutMs: 200, clock });
+		const connecting = connectError(tlsClient(server.port, { caFile: files.cert }).connect('alice'));
+		await server.waitForLog(/connect 127\.0\.0\.1:\d+; 1 connected/);
+		clock.advance(250);
+		const error = await connecting;
 		assert.equal(error.phase, 'tls');
 		const text = describeConnectError(error);
 		assert.ok(text.includes(`127.0.0.1:${server.port}`), text);

@@ -1,6 +1,6 @@
 /**
- * What every e2e test needs once per run: the provisioned tools (Node 24, code-server,
- * Chromium; test/e2e/provision.js, cached outside the repository) and a fresh parley.vsix
+ * What every e2e test needs once per run: the provisioned tools (Node 24 and code-server;
+ * test/e2e/provision.js, cached outside the repository) and a fresh parley.vsix
  * (`npm run package`). Both are memoized, so the files share one build.
  */
 import { spawn } from 'node:child_process';
@@ -15,7 +15,6 @@ export interface Tools {
 	node24: string;
 	codeServer: string;
 	cacheDir: string;
-	chromium: string;
 }
 
 interface Run {
@@ -70,7 +69,7 @@ export function clearResults(): void {
 let tools: Promise<Tools> | undefined;
 let vsix: Promise<string> | undefined;
 
-/** Provisions (or finds cached) Node 24, code-server and Chromium. A cold run takes about 12 minutes. */
+/** Provisions (or finds cached) Node 24 and code-server. A cold run takes about 12 minutes. */
 export function provision(): Promise<Tools> {
 	tools ??= (async () => {
 		const script = path.join(REPO_ROOT, 'test', 'e2e', 'provision.js');

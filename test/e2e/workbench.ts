@@ -1,7 +1,8 @@
 /**
  * A real VS Code for the e2e tests: code-server (provisioned by provision.js) with
- * throwaway user-data, extensions and workspace folders, and Debian's Chromium driven by
- * playwright-core. See PROVISION.md for why each setting and flag is there.
+ * throwaway user-data, extensions and workspace folders, and the tests' Chromium
+ * (test/helpers/chromium.ts) driven by playwright-core. See PROVISION.md for why each
+ * setting and flag is there.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -9,7 +10,8 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import type { Browser, Frame, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/chromium';
 import { RESULTS_DIR, runCommand, tail, type Tools } from './prepare';
 
 /** No welcome page, tips, experiments, update checks or trust prompt. */
@@ -25,9 +27,6 @@ const BASE_SETTINGS: Record<string, unknown> = {
 	'extensions.autoUpdate': false,
 	'extensions.ignoreRecommendations': true,
 };
-
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-	'--disable-sync', '--no-first-run', '--disable-quic'];
 
 /** Process groups of running code-servers: killed even if mocha exits without running `after`. */
 const liveGroups = new Set<number>();
@@ -155,7 +154,7 @@ export class Workbench {
 			}
 			await new Promise((resolve) => setTimeout(resolve, 250));
 		}
-		this.browser = await chromium.launch({ executablePath: tools.chromium, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
+		this.browser = await launchChromium({ timeout: 60_000 });
 		this.currentPage = await this.browser.newPage({ viewport: { width: 1440, height: 900 } });
 		await this.page.goto(`${base}/?folder=${encodeURIComponent(this.workspaceDir)}`, { timeout: 60_000 });
 		await this.page.locator('.monaco-workbench').waitFor({ timeout: 90_000 }).catch((error: Error) => {

@@ -1,41 +1,51 @@
 /**
  * A protocol client for tests: vscode-jsonrpc over a real TCP socket, recording every
- * notification so a test can await the one it expects (bounded wait, no sleeps).
+ * notification and server request so a test can await the one it expects (bounded
+ * wait, no sleeps). It answers the server's pings, as a real client does.
  */
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import {
 	createMessageConnection, ResponseError, StreamMessageReader, StreamMessageWriter,
-	type MessageConnection, type NotificationType,
+	type MessageConnection, type NotificationType, type RequestType,
 } from 'vscode-jsonrpc/node';
-import { InitializeRequest, PROTOCOL_VERSION, type InitializeResult } from '../../protocol/lifecycle';
+import { InitializeRequest, PingRequest, PROTOCOL_VERSION, type InitializeResult } from '../../protocol/lifecycle';
 
 export interface Received {
 	method: string;
 	params: unknown;
 }
 
+let syncCount = 0;
+
 export class TestClient {
 	readonly notifications: Received[] = [];
-	private waiters: { test: (n: Received) => boolean; resolve: (n: Received) => void }[] = [];
+	/** Requests the server sent this client (its keepalive pings). */
+	readonly serverRequests: Received[] = [];
+	private waiters: { list: Received[]; test: (n: Received) => boolean; resolve: (n: Received) => void }[] = [];
 	readonly closed: Promise<void>;
 	nick: string | undefined;
 
 	private constructor(readonly socket: net.Socket, readonly connection: MessageConnection) {
 		this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
-		connection.onNotification((method, params) => {
-			const n = { method, params };
-			this.notifications.push(n);
-			this.waiters = this.waiters.filter((w) => {
-				if (w.test(n)) {
-					w.resolve(n);
-					return false;
-				}
-				return true;
-			});
+		connection.onNotification((method, params) => this.record(this.notifications, { method, params }));
+		connection.onRequest(PingRequest.type, (params) => {
+			this.record(this.serverRequests, { method: PingRequest.method, params });
+			return params.token === undefined ? {} : { token: params.token };
 		});
 		connection.onError(() => undefined);
 		connection.listen();
+	}
+
+	private record(list: Received[], n: Received): void {
+		list.push(n);
+		this.waiters = this.waiters.filter((w) => {
+			if (w.list === list && w.test(n)) {
+				w.resolve(n);
+				return false;
+			}
+			return true;
+		});
 	}
 
 	static async connect(port: number, host = '127.0.0.1'): Promise<TestClient> {
@@ -75,17 +85,39 @@ export class TestClient {
 
 	/** Resolves with the first notification (already received or future) that matches. */
 	waitFor<P>(type: NotificationType<P>, match: (params: P) => boolean = () => true, timeoutMs = 5000): Promise<P> {
-		const test = (n: Received): boolean => n.method === type.method && match(n.params as P);
-		const seen = this.notifications.find(test);
+		return this.await(this.notifications, 'notification', type.method, match, timeoutMs);
+	}
+
+	/** Resolves with the first request from the server (already received or future) that matches. */
+	waitForRequest<P, R>(type: RequestType<P, R, void>, match: (params: P) => boolean = () => true, timeoutMs = 5000): Promise<P> {
+		return this.await(this.serverRequests, 'request', type.method, match, timeoutMs);
+	}
+
+	/**
+	 * A barrier: pings the server and waits for the answer. The server writes a
+	 * connection's output in the order it queued it (docs/protocol.md §1.3), so
+	 * whatever it queued for this client before it handled the ping has arrived by then.
+	 */
+	async sync(): Promise<void> {
+		const token = `sync-${++syncCount}`;
+		const answer = await this.connection.sendRequest(PingRequest.type, { token });
+		if (answer.token !== token) {
+			throw new Error(`ping answered with ${JSON.stringify(answer)}, not token ${token}`);
+		}
+	}
+
+	private await<P>(list: Received[], kind: string, method: string, match: (params: P) => boolean, timeoutMs: number): Promise<P> {
+		const test = (n: Received): boolean => n.method === method && match(n.params as P);
+		const seen = list.find(test);
 		if (seen) {
 			return Promise.resolve(seen.params as P);
 		}
 		return new Promise<P>((resolve, reject) => {
 			const timer = setTimeout(() => {
 				this.waiters = this.waiters.filter((w) => w.test !== test);
-				reject(new Error(`${this.nick ?? 'client'}: no '${type.method}' notification matching within ${timeoutMs} ms; got ${JSON.stringify(this.notifications.map((x) => x.method))}`));
+				reject(new Error(`${this.nick ?? 'client'}: no '${method}' ${kind} matching within ${timeoutMs} ms; got ${JSON.stringify(list.map((x) => x.method))}`));
 			}, timeoutMs);
-			this.waiters.push({ test, resolve: (n) => { clearTimeout(timer); resolve(n.params as P); } });
+			this.waiters.push({ list, test, resolve: (n) => { clearTimeout(timer); resolve(n.params as P); } });
 		});
 	}
 

@@ -30,11 +30,11 @@ export class ServerProcess {
 		l.forEach((f) => f());
 	}
 
-	/** Waits until stdout or stderr matches; returns the match. */
-	async waitForOutput(pattern: RegExp, stream: 'stdout' | 'stderr' = 'stdout', timeoutMs = 10_000): Promise<RegExpMatchArray> {
+	/** Waits until stdout or stderr (from offset `from` on) matches; returns the match. */
+	async waitForOutput(pattern: RegExp, stream: 'stdout' | 'stderr' = 'stdout', timeoutMs = 10_000, from = 0): Promise<RegExpMatchArray> {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
-			const match = this[stream].match(pattern);
+			const match = this[stream].slice(from).match(pattern);
 			if (match) {
 				return match;
 			}
@@ -43,7 +43,7 @@ export class ServerProcess {
 			}
 			const left = deadline - Date.now();
 			if (left <= 0) {
-				throw new Error(`server did not print ${pattern} within ${timeoutMs} ms; ${stream}: ${this[stream].slice(-500)}`);
+				throw new Error(`server did not print ${pattern} within ${timeoutMs} ms; ${stream}: ${this[stream].slice(from).slice(-500)}`);
 			}
 			await new Promise<void>((resolve) => {
 				const timer = setTimeout(resolve, left);

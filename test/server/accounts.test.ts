@@ -5,30 +5,20 @@ import * as path from 'node:path';
 import type * as tls from 'node:tls';
 import { RegisterRequest } from '../../protocol/account';
 import { AdminBroadcastRequest, AdminKickRequest } from '../../protocol/admin';
-import { ErrorCodes, type RateLimitedData } from '../../protocol/errors';
+import { ErrorCodes } from '../../protocol/errors';
 import { KickedNotification, NoticeNotification } from '../../protocol/lifecycle';
 import { SetNickRequest } from '../../protocol/users';
 import { rpcError, TestClient } from '../helpers/client';
-import { tempDir, testServer, type TestServer } from '../helpers/server';
+import { useServer } from '../helpers/fixture';
 import { startServer } from '../../server/server';
 
 describe('accounts, private servers, operators, TLS', function () {
 	this.timeout(20_000);
-	let server: TestServer;
-	const clients: TestClient[] = [];
-	const connect = async (): Promise<TestClient> => {
-		const c = await TestClient.connect(server.port);
-		clients.push(c);
-		return c;
-	};
-	afterEach(async () => {
-		clients.splice(0).forEach((c) => c.close());
-		await server?.stop();
-	});
+	const fx = useServer({}, { start: false, manualClock: true });
+	const { connect } = fx;
 
 	it('registers a nick; afterwards initialize needs its password, also after a restart', async () => {
-		const dataDir = tempDir();
-		server = await testServer({ dataDir });
+		const { dataDir } = await fx.start();
 		const kim = await connect();
 		await kim.initialize('Kim');
 		const short = await rpcError(kim.connection.sendRequest(RegisterRequest.type, { password: 'short' }));
@@ -36,8 +26,8 @@ describe('accounts, private servers, operators, TLS', function () {
 		assert.match(short.message, /8 to 256 characters/);
 		assert.deepEqual(await kim.connection.sendRequest(RegisterRequest.type, { password: 'correct horse' }), { nick: 'Kim' });
 		kim.close();
-		await server.stop();
-		server = await testServer({ dataDir });
+		await fx.server.stop();
+		await fx.start({ dataDir });
 
 		const thief = await connect();
 		const missing = await rpcError(thief.initialize('kim'));
@@ -56,7 +46,7 @@ describe('accounts, private servers, operators, TLS', function () {
 	});
 
 	it('guards a registered nick against user/setNick too', async () => {
-		server = await testServer({ memory: true });
+		await fx.start({ memory: true });
 		const kim = await connect();
 		await kim.initialize('kim');
 		await kim.connection.sendRequest(RegisterRequest.type, { password: 'kims secret' });
@@ -67,25 +57,32 @@ describe('accounts, private servers, operators, TLS', function () {
 		assert.deepEqual(await kim.connection.sendRequest(SetNickRequest.type, { nick: 'kim', password: 'kims secret' }), { nick: 'kim' });
 	});
 
-	it('throttles failed logins per address with RateLimited', async () => {
-		server = await testServer({ memory: true });
+	it('throttles failed logins per address with RateLimited, for a minute', async () => {
+		// Timeouts long enough for a connection that never signs in to wait the minute out.
+		await fx.start({ memory: true, initTimeoutMs: 600_000, idleTimeoutMs: 600_000 });
 		const owner = await connect();
 		await owner.initialize('kim');
 		await owner.connection.sendRequest(RegisterRequest.type, { password: 'kims secret' });
 		owner.close();
+		await fx.server.waitForLog(/disconnect kim \(/);
 		const guesser = await connect();
-		await new Promise((r) => setTimeout(r, 50));
+		fx.clock.advance(1000);
 		for (let i = 0; i < 5; i++) {
 			assert.equal((await rpcError(guesser.initialize('kim', { password: `guess ${i}` }))).code, ErrorCodes.AuthFailed);
 		}
 		const blocked = await rpcError(guesser.initialize('kim', { password: 'kims secret' }));
 		assert.equal(blocked.code, ErrorCodes.RateLimited, 'even the right password waits once throttled');
-		assert.ok((blocked.data as RateLimitedData).retryAfterMs > 50_000);
-		assert.match(blocked.message, /Too many failed logins/);
+		assert.deepEqual(blocked.data, { retryAfterMs: 60_000 });
+		assert.match(blocked.message, /Too many failed logins from your address; wait 60 s/);
+		// The window runs from the first failure.
+		fx.clock.advance(59_999);
+		assert.deepEqual((await rpcError(guesser.initialize('kim', { password: 'kims secret' }))).data, { retryAfterMs: 1 });
+		fx.clock.advance(1);
+		assert.equal((await guesser.initialize('kim', { password: 'kims secret' })).registered, true, 'allowed again once the minute is over');
 	});
 
 	it('requires the server password on a private server', async () => {
-		server = await testServer({ memory: true, password: 'club secret' });
+		await fx.start({ memory: true, password: 'club secret' });
 		const c = await connect();
 		const error = await rpcError(c.initialize('ana'));
 		assert.equal(error.code, ErrorCodes.AuthFailed);
@@ -102,7 +99,7 @@ describe('accounts, private servers, operators, TLS', function () {
 	});
 
 	it('lets only operators kick and broadcast', async () => {
-		server = await testServer({ memory: true, adminToken: 'op-token-123' });
+		await fx.start({ memory: true, adminToken: 'op-token-123' });
 		const user = await connect();
 		await user.initialize('user');
 		const wrong = await connect();
@@ -126,14 +123,13 @@ describe('accounts, private servers, operators, TLS', function () {
 	});
 
 	it('speaks TLS with --tls-cert/--tls-key and refuses plain text there', async () => {
-		const dir = tempDir();
+		const dir = fx.tempDir();
 		const cert = path.join(dir, 'cert.pem');
 		const key = path.join(dir, 'key.pem');
 		execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert,
 			'-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-days', '2'], { stdio: 'ignore' });
-		server = await testServer({ memory: true, tlsCert: cert, tlsKey: key });
-		const secure = await TestClient.connectTls(server.port, fs.readFileSync(cert));
-		clients.push(secure);
+		const server = await fx.start({ memory: true, tlsCert: cert, tlsKey: key });
+		const secure = fx.closeLater(await TestClient.connectTls(server.port, fs.readFileSync(cert)), (c) => c.close());
 		assert.equal((await secure.initialize('ana')).nick, 'ana');
 		assert.ok((secure.socket as tls.TLSSocket).encrypted);
 		// An untrusted certificate is refused by a client that checks it.
@@ -146,12 +142,11 @@ describe('accounts, private servers, operators, TLS', function () {
 	});
 
 	it('explains a missing or broken TLS file', async () => {
-		const dir = tempDir();
+		const dir = fx.tempDir();
 		fs.writeFileSync(path.join(dir, 'bad.pem'), 'not pem');
 		await assert.rejects(startServer({ port: 0, memory: true, logLevel: 'silent', tlsCert: path.join(dir, 'nope.pem'), tlsKey: path.join(dir, 'nope.pem') }),
 			/Cannot read the TLS certificate .*nope\.pem/);
 		await assert.rejects(startServer({ port: 0, memory: true, logLevel: 'silent', tlsCert: path.join(dir, 'bad.pem'), tlsKey: path.join(dir, 'bad.pem') }),
 			/not valid PEM/);
-		server = undefined as unknown as TestServer;
 	});
 });

@@ -2,33 +2,13 @@ import * as assert from 'node:assert/strict';
 import { JoinChannelRequest, MemberLeftNotification } from '../../protocol/channels';
 import { ErrorCodes } from '../../protocol/errors';
 import { MessageNewNotification, SendMessageRequest } from '../../protocol/messages';
-import { TestClient } from '../helpers/client';
-import { initializeFrame, RawPeer } from '../helpers/raw';
-import { testServer, type TestServer } from '../helpers/server';
+import { initializeFrame } from '../helpers/raw';
+import { useServer } from '../helpers/fixture';
 
 describe('bad input: JSON-RPC errors and broken framing', () => {
-	let server: TestServer;
-	const peers: RawPeer[] = [];
-	const clients: TestClient[] = [];
-	const raw = async (nick?: string): Promise<RawPeer> => {
-		const peer = await RawPeer.connect(server.port);
-		peers.push(peer);
-		if (nick) {
-			peer.send(initializeFrame(0, nick));
-			assert.ok('result' in (await peer.response(0)));
-		}
-		return peer;
-	};
+	const fx = useServer({ maxFrameBytes: 64 * 1024 });
+	const { raw } = fx;
 	const errorOf = (frame: Record<string, unknown>) => frame.error as { code: number; message: string; data?: { field?: string } };
-
-	beforeEach(async () => {
-		server = await testServer({ maxFrameBytes: 64 * 1024 });
-	});
-	afterEach(async () => {
-		peers.splice(0).forEach((p) => p.destroy());
-		clients.splice(0).forEach((c) => c.close());
-		await server.stop();
-	});
 
 	it('answers invalid JSON with -32700 and id null, and the connection stays usable', async () => {
 		const peer = await raw();
@@ -132,9 +112,8 @@ describe('bad input: JSON-RPC errors and broken framing', () => {
 	];
 	for (const [what, bytes, reason] of violations) {
 		it(`closes the connection on ${what}, logs why, and others are undisturbed`, async () => {
-			const ana = await TestClient.login(server.port, 'ana');
-			const bob = await TestClient.login(server.port, 'bob');
-			clients.push(ana, bob);
+			const ana = await fx.login('ana');
+			const bob = await fx.login('bob');
 			await ana.connection.sendRequest(JoinChannelRequest.type, { channel: '#general' });
 			await bob.connection.sendRequest(JoinChannelRequest.type, { channel: '#general' });
 			const peer = await raw('mallory');
@@ -146,7 +125,7 @@ describe('bad input: JSON-RPC errors and broken framing', () => {
 			assert.match((notice.params as { text: string }).text, reason);
 			await peer.expectClosed();
 			assert.deepEqual(await ana.waitFor(MemberLeftNotification.type), { channel: '#general', nick: 'mallory', reason: 'protocol violation' }, 'others see no internals');
-			assert.ok(server.logs.some((l) => /closing mallory .*protocol violation/.test(l) && reason.test(l)), `log names the reason: ${server.logs.slice(-3).join(' | ')}`);
+			assert.ok(fx.server.logs.some((l) => /closing mallory .*protocol violation/.test(l) && reason.test(l)), `log names the reason: ${fx.server.logs.slice(-3).join(' | ')}`);
 			await ana.connection.sendRequest(SendMessageRequest.type, { to: '#general', text: 'still fine' });
 			await bob.waitFor(MessageNewNotification.type, (p) => p.message.text === 'still fine');
 		});

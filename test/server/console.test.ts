@@ -3,39 +3,28 @@ import { JoinChannelRequest, LeaveChannelRequest, MemberLeftNotification } from 
 import { SendMessageRequest } from '../../protocol/messages';
 import { KickedNotification, NoticeNotification, ShutdownNotification } from '../../protocol/lifecycle';
 import { TestClient } from '../helpers/client';
-import { ServerProcess } from '../helpers/process';
-import { tempDir, testServer } from '../helpers/server';
+import { useServer } from '../helpers/fixture';
+import type { ServerProcess } from '../helpers/process';
 
 describe('node server: console, signals, log', function () {
 	this.timeout(20_000);
+	const fx = useServer({}, { start: false });
 	let proc: ServerProcess;
-	const clients: TestClient[] = [];
+	const login = async (port: number, nick: string): Promise<TestClient> => fx.closeLater(await TestClient.login(port, nick), (c) => c.close());
 
-	afterEach(async () => {
-		clients.splice(0).forEach((c) => c.close());
-		proc.kill('SIGKILL');
-		await proc.exited;
-	});
-
+	/** Types a console command; resolves with what it printed once that matches `expect`. */
 	const command = async (line: string, expect: RegExp): Promise<string> => {
 		const start = proc.stdout.length;
 		proc.child.stdin.write(line + '\n');
-		const deadline = Date.now() + 5000;
-		while (!expect.test(proc.stdout.slice(start))) {
-			if (Date.now() > deadline) {
-				throw new Error(`'${line}' did not print ${expect}; got: ${proc.stdout.slice(start)}`);
-			}
-			await new Promise((r) => setTimeout(r, 10));
-		}
+		await proc.waitForOutput(expect, 'stdout', 5000, start);
 		return proc.stdout.slice(start);
 	};
 
 	it('runs the operator commands: /help, /count, /list, /broadcast, /kick, unknown, /shutdown', async () => {
-		proc = ServerProcess.start(['--port', '0', '--data', tempDir(), '--console']);
+		proc = fx.spawn(['--port', '0', '--data', fx.tempDir(), '--console']);
 		const port = await proc.port();
-		const ana = await TestClient.login(port, 'ana');
-		const bob = await TestClient.login(port, 'bob');
-		clients.push(ana, bob);
+		const ana = await login(port, 'ana');
+		const bob = await login(port, 'bob');
 		await ana.connection.sendRequest(JoinChannelRequest.type, { channel: '#general' });
 		await bob.connection.sendRequest(JoinChannelRequest.type, { channel: '#general' });
 
@@ -63,11 +52,10 @@ describe('node server: console, signals, log', function () {
 
 	for (const signal of ['SIGTERM', 'SIGINT'] as const) {
 		it(`shuts down gracefully on ${signal}: tells clients, exits 0, history kept`, async () => {
-			const dataDir = tempDir();
-			proc = ServerProcess.start(['--port', '0', '--data', dataDir]);
+			const dataDir = fx.tempDir();
+			proc = fx.spawn(['--port', '0', '--data', dataDir]);
 			const port = await proc.port();
-			const ana = await TestClient.login(port, 'ana');
-			clients.push(ana);
+			const ana = await login(port, 'ana');
 			await ana.connection.sendRequest(JoinChannelRequest.type, { channel: '#general' });
 			const { message } = await ana.connection.sendRequest(SendMessageRequest.type, { to: '#general', text: 'kept' });
 			proc.kill(signal);
@@ -76,21 +64,16 @@ describe('node server: console, signals, log', function () {
 			await ana.closed;
 			assert.equal((await proc.exited).code, 0);
 			assert.match(proc.stderr, /stopped: server shutting down/);
-			const again = await testServer({ dataDir });
-			try {
-				const bob = await TestClient.login(again.port, 'bob');
-				clients.push(bob);
-				assert.deepEqual((await bob.connection.sendRequest(JoinChannelRequest.type, { channel: '#general' })).history, [message]);
-			} finally {
-				await again.stop();
-			}
+			await fx.start({ dataDir });
+			const bob = await fx.login('bob');
+			assert.deepEqual((await bob.connection.sendRequest(JoinChannelRequest.type, { channel: '#general' })).history, [message]);
 		});
 	}
 
 	it('logs start, connect, nick, join, leave and disconnect with the client count', async () => {
-		proc = ServerProcess.start(['--port', '0', '--memory']);
+		proc = fx.spawn(['--port', '0', '--memory']);
 		const port = await proc.port();
-		const ana = await TestClient.login(port, 'ana');
+		const ana = await login(port, 'ana');
 		await ana.connection.sendRequest(JoinChannelRequest.type, { channel: '#general' });
 		await ana.connection.sendRequest(LeaveChannelRequest.type, { channel: '#general' });
 		ana.close();
@@ -102,21 +85,16 @@ describe('node server: console, signals, log', function () {
 	});
 
 	it('refuses bad options with a clear message and exit code 2', async () => {
-		proc = ServerProcess.start(['--port', 'seventy']);
+		proc = fx.spawn(['--port', 'seventy']);
 		assert.equal((await proc.exited).code, 2);
 		assert.match(proc.stderr, /--port takes a whole number from 0 to 65535, not 'seventy'/);
 	});
 
 	it('says so when the port is taken', async () => {
-		const first = ServerProcess.start(['--port', '0', '--memory']);
+		const first = fx.spawn(['--port', '0', '--memory']);
 		const port = await first.port();
-		try {
-			proc = ServerProcess.start(['--port', String(port), '--memory']);
-			assert.equal((await proc.exited).code, 1);
-			assert.match(proc.stderr, new RegExp(`Port ${port} on 127\\.0\\.0\\.1 is already in use`));
-		} finally {
-			first.kill('SIGKILL');
-			await first.exited;
-		}
+		proc = fx.spawn(['--port', String(port), '--memory']);
+		assert.equal((await proc.exited).code, 1);
+		assert.match(proc.stderr, new RegExp(`Port ${port} on 127\\.0\\.0\\.1 is already in use`));
 	});
 });

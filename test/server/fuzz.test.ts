@@ -10,7 +10,7 @@ import { JoinChannelRequest } from '../../protocol/channels';
 import { MessageNewNotification, SendMessageRequest } from '../../protocol/messages';
 import * as protocol from '../../protocol';
 import { TestClient } from '../helpers/client';
-import { ServerProcess } from '../helpers/process';
+import { useServer } from '../helpers/fixture';
 
 const FUZZ_MS = 6000;
 const FUZZERS = 6;
@@ -37,6 +37,7 @@ function rssMb(pid: number): number {
 
 describe('fuzz', function () {
 	this.timeout(FUZZ_MS + 30_000);
+	const fx = useServer({}, { start: false });
 
 	it(`survives ${FUZZ_MS / 1000} s of random and mutated frames from ${FUZZERS} connections while two clients chat`, async () => {
 		const seed = Number(process.env.PARLEY_FUZZ_SEED ?? Date.now() % 100000);
@@ -86,74 +87,79 @@ describe('fuzz', function () {
 			}
 		};
 
-		const proc = ServerProcess.start(['--port', '0', '--memory', '--max-per-ip', '0', '--flood-rate', '0', '--log-level', 'warn']);
+		const proc = fx.spawn(['--port', '0', '--memory', '--max-per-ip', '0', '--flood-rate', '0', '--log-level', 'warn']);
 		const port = await proc.port();
-		const ana = await TestClient.login(port, 'ana');
-		const bob = await TestClient.login(port, 'bob');
-		try {
-			for (const c of [ana, bob]) {
-				await c.connection.sendRequest(JoinChannelRequest.type, { channel: '#chat' });
-			}
-			const rssBefore = rssMb(proc.child.pid!);
-			const deadline = Date.now() + FUZZ_MS;
-			let framesSent = 0;
-			let reconnects = 0;
-			const fuzzer = async (): Promise<void> => {
-				while (Date.now() < deadline) {
-					const socket = net.connect(port, '127.0.0.1');
-					socket.on('error', () => undefined);
-					socket.on('data', () => undefined);
-					await new Promise<void>((resolve) => {
-						socket.once('connect', resolve);
-						socket.once('close', () => resolve());
-					});
-					reconnects++;
-					while (!socket.destroyed && Date.now() < deadline) {
-						const ok = socket.write(junk());
-						framesSent++;
-						if (!ok) {
-							await new Promise((r) => setTimeout(r, 1));
-						}
-						// Yield so the chatting clients in this same process get their turn.
-						if (framesSent % 10 === 0) {
-							await new Promise((r) => setTimeout(r, 1));
-						}
+		const ana = fx.closeLater(await TestClient.login(port, 'ana'), (c) => c.close());
+		const bob = fx.closeLater(await TestClient.login(port, 'bob'), (c) => c.close());
+		for (const c of [ana, bob]) {
+			await c.connection.sendRequest(JoinChannelRequest.type, { channel: '#chat' });
+		}
+		const rssBefore = rssMb(proc.child.pid!);
+		const deadline = Date.now() + FUZZ_MS;
+		let framesSent = 0;
+		let reconnects = 0;
+		const fuzzer = async (): Promise<void> => {
+			while (Date.now() < deadline) {
+				const socket = net.connect(port, '127.0.0.1');
+				socket.on('error', () => undefined);
+				socket.on('data', () => undefined);
+				await new Promise<void>((resolve) => {
+					socket.once('connect', resolve);
+					socket.once('close', () => resolve());
+				});
+				reconnects++;
+				while (!socket.destroyed && Date.now() < deadline) {
+					const ok = socket.write(junk());
+					framesSent++;
+					if (!ok) {
+						// The server reads no faster than it can: wait until it took this in (or closed).
+						await new Promise<void>((resolve) => {
+							const done = (): void => {
+								socket.off('drain', done);
+								socket.off('close', done);
+								resolve();
+							};
+							socket.on('drain', done);
+							socket.on('close', done);
+						});
 					}
-					socket.destroy();
+					// Pace the fuzzers so the chatting clients in this same process get their turn.
+					if (framesSent % 10 === 0) {
+						await new Promise((r) => setTimeout(r, 1));
+					}
 				}
-			};
-			const chat = async (from: TestClient, to: string, count: number): Promise<void> => {
-				for (let i = 0; i < count && Date.now() < deadline; i++) {
-					await from.connection.sendRequest(SendMessageRequest.type, { to, text: `${from.nick} ${i}` });
-					await new Promise((r) => setTimeout(r, 10));
-				}
-			};
-			let maxRss = rssBefore;
-			const watch = setInterval(() => { maxRss = Math.max(maxRss, rssMb(proc.child.pid!)); }, 100);
+				socket.destroy();
+			}
+		};
+		const chat = async (from: TestClient, to: string, count: number): Promise<void> => {
+			for (let i = 0; i < count && Date.now() < deadline; i++) {
+				await from.connection.sendRequest(SendMessageRequest.type, { to, text: `${from.nick} ${i}` });
+				await new Promise((r) => setTimeout(r, 10));
+			}
+		};
+		let maxRss = rssBefore;
+		const watch = setInterval(() => { maxRss = Math.max(maxRss, rssMb(proc.child.pid!)); }, 100);
+		try {
 			await Promise.all([
 				...Array.from({ length: FUZZERS }, fuzzer),
 				chat(ana, '#chat', 200),
 				chat(bob, 'ana', 200),
 			]);
-			clearInterval(watch);
-
-			assert.equal(proc.child.exitCode, null, `the server is still running (seed ${seed})`);
-			const anaSent = await ana.connection.sendRequest(SendMessageRequest.type, { to: '#chat', text: 'ana done' });
-			const bobSent = await bob.connection.sendRequest(SendMessageRequest.type, { to: 'ana', text: 'bob done' });
-			await bob.waitFor(MessageNewNotification.type, (p) => p.message.id === anaSent.message.id, 10_000);
-			await ana.waitFor(MessageNewNotification.type, (p) => p.message.id === bobSent.message.id, 10_000);
-			const bobGot = bob.received(MessageNewNotification.type).map((p) => p.message.text).filter((t) => /^ana \d+$/.test(t));
-			const anaGot = ana.received(MessageNewNotification.type).map((p) => p.message.text).filter((t) => /^bob \d+$/.test(t));
-			assert.deepEqual(bobGot, Array.from({ length: bobGot.length }, (_, i) => `ana ${i}`), 'bob got every channel message in order');
-			assert.deepEqual(anaGot, Array.from({ length: anaGot.length }, (_, i) => `bob ${i}`), 'ana got every DM in order');
-			assert.ok(bobGot.length >= 10 && anaGot.length >= 10, `the clients chatted during the fuzzing (${bobGot.length}, ${anaGot.length}; seed ${seed})`);
-			assert.ok(maxRss < RSS_LIMIT_MB, `server RSS peaked at ${maxRss.toFixed(0)} MB (limit ${RSS_LIMIT_MB}; seed ${seed})`);
-			assert.ok(framesSent > 1000, `fuzzers sent ${framesSent} frames over ${reconnects} connections`);
 		} finally {
-			ana.close();
-			bob.close();
-			proc.kill('SIGKILL');
-			await proc.exited;
+			clearInterval(watch);
 		}
+
+		assert.equal(proc.child.exitCode, null, `the server is still running (seed ${seed})`);
+		const anaSent = await ana.connection.sendRequest(SendMessageRequest.type, { to: '#chat', text: 'ana done' });
+		const bobSent = await bob.connection.sendRequest(SendMessageRequest.type, { to: 'ana', text: 'bob done' });
+		await bob.waitFor(MessageNewNotification.type, (p) => p.message.id === anaSent.message.id, 10_000);
+		await ana.waitFor(MessageNewNotification.type, (p) => p.message.id === bobSent.message.id, 10_000);
+		const bobGot = bob.received(MessageNewNotification.type).map((p) => p.message.text).filter((t) => /^ana \d+$/.test(t));
+		const anaGot = ana.received(MessageNewNotification.type).map((p) => p.message.text).filter((t) => /^bob \d+$/.test(t));
+		assert.deepEqual(bobGot, Array.from({ length: bobGot.length }, (_, i) => `ana ${i}`), 'bob got every channel message in order');
+		assert.deepEqual(anaGot, Array.from({ length: anaGot.length }, (_, i) => `bob ${i}`), 'ana got every DM in order');
+		assert.ok(bobGot.length >= 10 && anaGot.length >= 10, `the clients chatted during the fuzzing (${bobGot.length}, ${anaGot.length}; seed ${seed})`);
+		assert.ok(maxRss < RSS_LIMIT_MB, `server RSS peaked at ${maxRss.toFixed(0)} MB (limit ${RSS_LIMIT_MB}; seed ${seed})`);
+		assert.ok(framesSent > 1000, `fuzzers sent ${framesSent} frames over ${reconnects} connections`);
 	});
 });

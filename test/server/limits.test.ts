@@ -2,34 +2,23 @@ import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { JoinChannelRequest, MemberLeftNotification } from '../../protocol/channels';
 import { MessageNewNotification, SendMessageRequest } from '../../protocol/messages';
-import { NoticeNotification } from '../../protocol/lifecycle';
-import { eventually, TestClient } from '../helpers/client';
-import { initializeFrame, RawPeer } from '../helpers/raw';
-import { testServer, type TestServer } from '../helpers/server';
+import { NoticeNotification, PingRequest } from '../../protocol/lifecycle';
+import { eventually } from '../helpers/client';
+import { useServer } from '../helpers/fixture';
 
 describe('resource limits', function () {
 	this.timeout(30_000);
-	let server: TestServer;
-	const clients: TestClient[] = [];
-	const peers: RawPeer[] = [];
-	afterEach(async () => {
-		clients.splice(0).forEach((c) => c.close());
-		peers.splice(0).forEach((p) => p.destroy());
-		await server.stop();
-	});
+	const fx = useServer({ memory: true }, { start: false, manualClock: true });
 
 	it('disconnects a client that does not read ("send queue exceeded"); the others get every message', async () => {
-		server = await testServer({ maxSendQueueBytes: 1024 * 1024, memory: true });
+		await fx.start({ maxSendQueueBytes: 1024 * 1024 });
 		// A raw socket that joins and then never reads: the kernel buffers fill, then the queue.
-		const sloth = await RawPeer.connect(server.port);
-		peers.push(sloth);
-		sloth.send(initializeFrame(1, 'sloth'));
+		const sloth = await fx.raw('sloth');
 		sloth.send({ jsonrpc: '2.0', id: 2, method: 'channel/join', params: { channel: '#busy' } });
 		await sloth.response(2);
 		sloth.socket.pause();
-		const ana = await TestClient.login(server.port, 'ana');
-		const bob = await TestClient.login(server.port, 'bob');
-		clients.push(ana, bob);
+		const ana = await fx.login('ana');
+		const bob = await fx.login('bob');
 		await ana.connection.sendRequest(JoinChannelRequest.type, { channel: '#busy' });
 		await bob.connection.sendRequest(JoinChannelRequest.type, { channel: '#busy' });
 		const text = 'x'.repeat(3900);
@@ -41,63 +30,81 @@ describe('resource limits', function () {
 			sends.push(ana.connection.sendRequest(SendMessageRequest.type, { to: '#busy', text: `${i} ${text}` }));
 		}
 		await Promise.all(sends);
-		const left = await ana.waitFor(MemberLeftNotification.type, (p) => p.nick === 'sloth', 20_000);
+		await fx.server.waitForLog(/closing sloth .*send queue exceeded/, 20_000);
+		// The server ends the connection; a peer that reads nothing never takes the FIN,
+		// so the socket is destroyed after the 2 s grace.
+		fx.clock.advance(2000);
+		const left = await ana.waitFor(MemberLeftNotification.type, (p) => p.nick === 'sloth');
 		assert.equal(left.reason, 'send queue exceeded');
-		await eventually(() => bob.received(MessageNewNotification.type).length === total, `bob receives all ${total} messages`, 20_000);
+		await bob.waitFor(MessageNewNotification.type, (p) => p.message.text.startsWith(`${total - 1} `), 20_000);
 		const got = bob.received(MessageNewNotification.type).map((p) => Number(p.message.text.split(' ')[0]));
 		assert.deepEqual(got, Array.from({ length: total }, (_, i) => i), 'in order, none lost');
-		assert.ok(server.logs.some((l) => /closing sloth .*send queue exceeded/.test(l)));
 	});
 
 	it('caps connections per address (--max-per-ip)', async () => {
-		server = await testServer({ maxPerIp: 2, memory: true });
-		clients.push(await TestClient.login(server.port, 'one'), await TestClient.login(server.port, 'two'));
-		const third = await TestClient.connect(server.port);
-		clients.push(third);
+		const server = await fx.start({ maxPerIp: 2 });
+		const one = await fx.login('one');
+		await fx.login('two');
+		const third = await fx.connect();
 		const notice = await third.waitFor(NoticeNotification.type);
 		assert.match(notice.text, /Too many connections from 127\.0\.0\.1 \(limit 2\)/);
 		await third.closed;
 		// Closing one frees a slot.
-		clients[0].close();
-		await eventually(() => server.hub.sessions.size === 1, 'the server notices the closed connection');
-		clients.push(await TestClient.login(server.port, 'four'));
+		one.close();
+		await server.waitForLog(/disconnect one \(/);
+		await fx.login('four');
 	});
 
-	it('closes a connection that does not initialize in time', async () => {
-		server = await testServer({ initTimeoutMs: 300, memory: true });
-		const idle = await RawPeer.connect(server.port);
-		peers.push(idle);
-		const started = Date.now();
-		const notice = await idle.next(5000);
+	it('closes a connection that does not initialize in time, not before', async () => {
+		// Sweeps every 75 ms of the test clock; the connection is as old as the clock's start.
+		await fx.start({ initTimeoutMs: 300 });
+		const idle = await fx.raw();
+		const ping = (id: number): void => idle.send({ jsonrpc: '2.0', id, method: PingRequest.method, params: { token: `t${id}` } });
+		// Answered: the server has the connection (pings are allowed before initialize).
+		ping(1);
+		assert.deepEqual(await idle.next(), { jsonrpc: '2.0', id: 1, result: { token: 't1' } });
+		fx.clock.advance(300);
+		// At 300 ms it is not late yet: the next frame is the answer to this ping, not a notice.
+		ping(2);
+		assert.deepEqual(await idle.next(), { jsonrpc: '2.0', id: 2, result: { token: 't2' } });
+		fx.clock.advance(75);
+		const notice = await idle.next();
 		assert.equal(notice.method, 'server/notice');
 		assert.match((notice.params as { text: string }).text, /No successful 'initialize' within 0.3 s/);
 		await idle.expectClosed();
-		assert.ok(Date.now() - started >= 250, 'not before the timeout');
+		await fx.server.waitForLog(/disconnect 127\.0\.0\.1:\d+: initialize timeout/);
 	});
 
 	it('pings a quiet client; one that answers stays, a dead one is dropped and its nick freed', async () => {
-		server = await testServer({ idleTimeoutMs: 1000, memory: true });
-		const alive = await TestClient.login(server.port, 'alive');
-		clients.push(alive);
+		// Sweeps every 250 ms of the test clock; everyone below spoke last at its start.
+		await fx.start({ idleTimeoutMs: 1000 });
+		const alive = await fx.login('alive');
 		await alive.connection.sendRequest(JoinChannelRequest.type, { channel: '#room' });
 		// A peer that initializes and joins, then never sends a byte again (like a vanished laptop).
-		const dead = await RawPeer.connect(server.port);
-		peers.push(dead);
-		dead.send(initializeFrame(1, 'ghost'));
-		await dead.response(1);
+		const dead = await fx.raw('ghost');
 		dead.send({ jsonrpc: '2.0', id: 2, method: 'channel/join', params: { channel: '#room' } });
 		await dead.response(2);
-		const ping = await dead.next(5000);
+		const aliveSession = [...fx.server.hub.sessions].find((s) => s.nick === 'alive')!;
+
+		fx.clock.advance(1250);
+		const ping = await dead.next();
 		assert.equal(ping.method, 'session/ping', 'the server pings a quiet client');
-		const left = await alive.waitFor(MemberLeftNotification.type, (p) => p.nick === 'ghost', 15_000);
+		await alive.waitForRequest(PingRequest.type);
+		// The answer is on its way back; nothing else tells when the server has it.
+		await eventually(() => !aliveSession.pingOutstanding, 'the server to receive alive\'s answer');
+
+		// 2250 ms without a byte from ghost; alive last answered 1000 ms ago.
+		fx.clock.advance(1000);
+		const left = await alive.waitFor(MemberLeftNotification.type, (p) => p.nick === 'ghost');
 		assert.match(left.reason ?? '', /connection lost \(no answer to ping\)/);
 		await dead.expectClosed();
-		clients.push(await TestClient.login(server.port, 'ghost'));
+		await fx.login('ghost');
+		await alive.sync();
 		assert.equal(alive.socket.destroyed, false, 'the answering client is still connected');
 	});
 
 	it('refuses frames over --max-frame-bytes and logs the size', async () => {
-		server = await testServer({ maxFrameBytes: 4096, memory: true });
+		const server = await fx.start({ maxFrameBytes: 4096 });
 		const socket = net.connect(server.port, '127.0.0.1');
 		const closed = new Promise((r) => socket.once('close', r));
 		socket.on('error', () => undefined);

@@ -2,9 +2,8 @@ import * as assert from 'node:assert/strict';
 import { JoinChannelRequest } from '../../protocol/channels';
 import { ErrorCodes } from '../../protocol/errors';
 import { HistoryRequest, MessageNewNotification, SendMessageRequest } from '../../protocol/messages';
-import type { RateLimitedData } from '../../protocol/errors';
 import { UserListRequest } from '../../protocol/users';
-import { eventually, rpcError, type TestClient } from '../helpers/client';
+import { rpcError, type TestClient } from '../helpers/client';
 import { useServer } from '../helpers/fixture';
 
 describe('messages: send, DMs, history', () => {
@@ -14,7 +13,8 @@ describe('messages: send, DMs, history', () => {
 		c.connection.sendRequest(HistoryRequest.type, params);
 
 	describe('defaults', () => {
-		const { login } = useServer({ maxMessageLength: 100 });
+		const fx = useServer({ maxMessageLength: 100 }, { manualClock: true });
+		const { login } = fx;
 		let ana: TestClient;
 		let bob: TestClient;
 		let carl: TestClient;
@@ -28,16 +28,17 @@ describe('messages: send, DMs, history', () => {
 		});
 
 		it('stores a channel message, answers with it and delivers it to the other members only', async () => {
-			const before = Date.now();
+			fx.clock.advance(1234);
 			const { message } = await send(ana, '#General', 'hello <b>world</b>');
 			assert.equal(message.from, 'Ana');
 			assert.equal(message.to, '#general');
 			assert.equal(message.text, 'hello <b>world</b>');
 			assert.ok(Number.isSafeInteger(message.id) && message.id > 0);
-			assert.ok(message.ts >= before && message.ts <= Date.now());
+			assert.equal(message.ts, fx.clock.now(), 'stamped with the server\'s time');
 			assert.deepEqual(await bob.waitFor(MessageNewNotification.type), { message });
-			await send(ana, '#general', 'second');
-			await bob.waitFor(MessageNewNotification.type, (p) => p.message.text === 'second');
+			// Whatever the send queued for ana or carl was queued before they ask.
+			await ana.sync();
+			await carl.sync();
 			assert.equal(ana.received(MessageNewNotification.type).length, 0, 'the sender gets no copy');
 			assert.equal(carl.received(MessageNewNotification.type).length, 0, 'a non-member gets nothing');
 		});
@@ -58,7 +59,10 @@ describe('messages: send, DMs, history', () => {
 			const { message } = await send(bob, 'ANA', 'psst');
 			assert.equal(message.to, 'Ana');
 			assert.deepEqual(await ana.waitFor(MessageNewNotification.type), { message });
-			assert.equal(carl.received(MessageNewNotification.type).length, 0);
+			await carl.sync();
+			await bob.sync();
+			assert.equal(carl.received(MessageNewNotification.type).length, 0, 'not to others');
+			assert.equal(bob.received(MessageNewNotification.type).length, 0, 'no copy to the sender');
 		});
 
 		it('answers the send errors: 1005, 1010, 1007, 1006, 1004, 1011 and -32602', async () => {
@@ -77,6 +81,7 @@ describe('messages: send, DMs, history', () => {
 				assert.equal(error.code, code, error.message);
 				assert.match(error.message, message);
 			}
+			await bob.sync();
 			assert.equal(bob.received(MessageNewNotification.type).length, 0, 'no failed send was delivered');
 		});
 
@@ -118,7 +123,8 @@ describe('messages: send, DMs, history', () => {
 		it('answers a retried DM with the stored message even after the recipient left', async () => {
 			const first = await send(ana, 'carl', 'did you get this?', 'dm-1');
 			carl.close();
-			await eventually(async () => (await ana.connection.sendRequest(UserListRequest.type, {})).users.length === 2, 'carl is gone');
+			await fx.server.waitForLog(/disconnect carl \(/);
+			assert.deepEqual((await ana.connection.sendRequest(UserListRequest.type, {})).users.map((u) => u.nick).sort(), ['Ana', 'bob']);
 			assert.deepEqual(await send(ana, 'CARL', 'did you get this?', 'dm-1'), first);
 			assert.equal((await rpcError(send(ana, 'carl', 'new message', 'dm-2'))).code, ErrorCodes.NoSuchNick);
 		});
@@ -173,7 +179,8 @@ describe('messages: send, DMs, history', () => {
 	});
 
 	describe('flood control', () => {
-		const { login } = useServer({ floodRate: 5, floodBurst: 3 });
+		const fx = useServer({ floodRate: 5, floodBurst: 3 }, { manualClock: true });
+		const { login } = fx;
 
 		it('answers 1008 with retryAfterMs past the burst, for that client only', async () => {
 			const ana = await login('ana');
@@ -186,12 +193,22 @@ describe('messages: send, DMs, history', () => {
 			}
 			const error = await rpcError(send(ana, '#general', 'one too many'));
 			assert.equal(error.code, ErrorCodes.RateLimited);
-			const retry = (error.data as RateLimitedData).retryAfterMs;
-			assert.ok(retry > 0 && retry <= 200, `retryAfterMs ${retry}`);
-			assert.match(error.message, /sending too fast; wait/);
+			// Five tokens a second: the next one in 200 ms.
+			assert.deepEqual(error.data, { retryAfterMs: 200 });
+			assert.match(error.message, /sending too fast; wait 0.2 s/);
 			assert.equal((await send(bob, '#general', 'bob is fine')).message.text, 'bob is fine');
-			await new Promise((r) => setTimeout(r, retry));
+			fx.clock.advance(150);
+			const early = await rpcError(send(ana, '#general', 'too early'));
+			assert.deepEqual(early.data, { retryAfterMs: 50 });
+			fx.clock.advance(50);
 			assert.equal((await send(ana, '#general', 'after waiting')).message.text, 'after waiting');
+			assert.equal((await rpcError(send(ana, '#general', 'and again'))).code, ErrorCodes.RateLimited, 'one token, spent');
+			// Tokens save up to the burst, no more (10 s would be 50).
+			fx.clock.advance(10_000);
+			for (let i = 0; i < 3; i++) {
+				await send(ana, '#general', `burst again ${i}`);
+			}
+			assert.equal((await rpcError(send(ana, '#general', 'past the burst'))).code, ErrorCodes.RateLimited);
 		});
 	});
 });

@@ -3,11 +3,9 @@
  * next message; a link serves one session at a time and carries nothing over.
  */
 import * as assert from 'node:assert/strict';
-import { eventually } from '../helpers/client';
-import { useServer } from '../helpers/fixture';
-import { initializeFrame, RawPeer } from '../helpers/raw';
+import { useServer, type TestServer } from '../helpers/fixture';
+import { initializeFrame, type RawPeer } from '../helpers/raw';
 import type { Session } from '../../server/session';
-import type { TestServer } from '../helpers/server';
 
 const QUIET_MS = 100;
 
@@ -19,14 +17,9 @@ function sessionOf(server: TestServer, nick: string): Session {
 
 describe('rpc links: quiet sessions hold no vscode-jsonrpc connection', () => {
 	describe('with a short quiet time', () => {
-		const fx = useServer({ memory: true, linkQuietMs: QUIET_MS, idleTimeoutMs: 1000 });
-		const peers: RawPeer[] = [];
-		afterEach(() => peers.splice(0).forEach((p) => p.destroy()));
-		const peer = async (): Promise<RawPeer> => {
-			const p = await RawPeer.connect(fx.server.port);
-			peers.push(p);
-			return p;
-		};
+		// The link sweep runs every 50 ms of the test clock, the keepalive sweep every 250 ms.
+		const fx = useServer({ memory: true, linkQuietMs: QUIET_MS, idleTimeoutMs: 1000 }, { manualClock: true });
+		const peer = (): Promise<RawPeer> => fx.raw();
 
 		it('gives the link back when quiet and answers the next request with a link again', async () => {
 			const alice = await peer();
@@ -34,7 +27,10 @@ describe('rpc links: quiet sessions hold no vscode-jsonrpc connection', () => {
 			assert.equal((await alice.response(1)).error, undefined);
 			const session = sessionOf(fx.server, 'alice');
 			assert.equal(session.isAwake, true, 'a session that just spoke holds a link');
-			await eventually(() => !session.isAwake, 'alice is parked', 3000);
+			fx.clock.advance(QUIET_MS - 50);
+			assert.equal(session.isAwake, true, 'not before the quiet time');
+			fx.clock.advance(50);
+			assert.equal(session.isAwake, false, 'parked after the quiet time');
 			assert.equal(fx.server.links.awakeCount, 0);
 			assert.equal(fx.server.links.spareCount, 1, 'the link went to the spares');
 
@@ -49,7 +45,8 @@ describe('rpc links: quiet sessions hold no vscode-jsonrpc connection', () => {
 			const a = await peer();
 			a.send(initializeFrame(1, 'first'));
 			await a.response(1);
-			await eventually(() => fx.server.links.awakeCount === 0, 'first is parked', 3000);
+			fx.clock.advance(QUIET_MS);
+			assert.equal(fx.server.links.awakeCount, 0, 'first is parked');
 
 			// The same request id on another connection, served by the same link.
 			const b = await peer();
@@ -57,13 +54,13 @@ describe('rpc links: quiet sessions hold no vscode-jsonrpc connection', () => {
 			const answer = await b.response(1);
 			assert.equal((answer.result as { nick: string }).nick, 'second');
 			assert.equal(fx.server.links.madeCount, 1, 'one link served both sessions');
-			await assert.rejects(a.next(300), /no complete frame/, 'the first connection hears nothing of the second');
 
 			// Both wake at once: now they need two links, and each gets its own answers.
+			// The next frame on the first connection is its own answer: it heard nothing of the second.
 			a.send({ jsonrpc: '2.0', id: 7, method: 'session/ping', params: { token: 'a' } });
 			b.send({ jsonrpc: '2.0', id: 7, method: 'session/ping', params: { token: 'b' } });
-			assert.deepEqual((await a.response(7)).result, { token: 'a' });
-			assert.deepEqual((await b.response(7)).result, { token: 'b' });
+			assert.deepEqual(await a.next(), { jsonrpc: '2.0', id: 7, result: { token: 'a' } });
+			assert.deepEqual(await b.next(), { jsonrpc: '2.0', id: 7, result: { token: 'b' } });
 			assert.equal(fx.server.links.madeCount, 2);
 		});
 
@@ -72,16 +69,22 @@ describe('rpc links: quiet sessions hold no vscode-jsonrpc connection', () => {
 			quiet.send(initializeFrame(1, 'quiet'));
 			await quiet.response(1);
 			const session = sessionOf(fx.server, 'quiet');
-			await eventually(() => !session.isAwake, 'quiet is parked', 3000);
-			// After 1 s of silence the server pings; the session takes a link for it.
-			const ping = await quiet.next(5000);
+			fx.clock.advance(QUIET_MS);
+			assert.equal(session.isAwake, false, 'quiet is parked');
+			// Over 1 s of silence: the server pings, and the session takes a link for it.
+			fx.clock.advance(1250 - QUIET_MS);
+			const ping = await quiet.next();
 			assert.equal(ping.method, 'session/ping');
 			assert.equal(session.isAwake, true);
-			await new Promise((resolve) => setTimeout(resolve, 4 * QUIET_MS));
+			fx.clock.advance(4 * QUIET_MS);
 			assert.equal(session.isAwake, true, 'a link with a pending request is not given back');
 
 			quiet.send({ jsonrpc: '2.0', id: ping.id, result: {} });
-			await eventually(() => !session.isAwake, 'quiet is parked after answering', 900);
+			// Answered after the server took the answer in: our ping no longer holds the link.
+			quiet.send({ jsonrpc: '2.0', id: 2, method: 'session/ping', params: {} });
+			assert.deepEqual(await quiet.next(), { jsonrpc: '2.0', id: 2, result: {} });
+			fx.clock.advance(QUIET_MS);
+			assert.equal(session.isAwake, false, 'quiet is parked after answering');
 			assert.equal(quiet.ended, false, 'the answering client stays connected');
 		});
 
@@ -90,7 +93,9 @@ describe('rpc links: quiet sessions hold no vscode-jsonrpc connection', () => {
 			burst.forEach((p, i) => p.send(initializeFrame(1, `burst${i}`)));
 			await Promise.all(burst.map((p) => p.response(1)));
 			assert.ok(fx.server.links.madeCount >= 20, `a burst needs many links at once (made ${fx.server.links.madeCount})`);
-			await eventually(() => fx.server.links.awakeCount === 0 && fx.server.links.spareCount <= 16, 'every session is parked and the spares trimmed', 3000);
+			fx.clock.advance(QUIET_MS);
+			assert.equal(fx.server.links.awakeCount, 0, 'every session is parked');
+			assert.equal(fx.server.links.spareCount, 16, 'the spares trimmed');
 		});
 
 		it('drops the link of a session that closes while holding it', async () => {
@@ -99,7 +104,8 @@ describe('rpc links: quiet sessions hold no vscode-jsonrpc connection', () => {
 			await gone.response(1);
 			assert.equal(fx.server.links.awakeCount, 1);
 			gone.destroy();
-			await eventually(() => fx.server.hub.sessions.size === 0, 'the closed session is forgotten', 3000);
+			await fx.server.waitForLog(/disconnect gone \(/);
+			assert.equal(fx.server.hub.sessions.size, 0, 'the closed session is forgotten');
 			assert.equal(fx.server.links.awakeCount, 0);
 			assert.equal(fx.server.links.spareCount, 0, 'a closed session\'s link is not reused');
 		});

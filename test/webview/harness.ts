@@ -8,8 +8,9 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { HostMessage, WebviewMessage } from '../../protocol/webview';
+import { launchChromium } from '../helpers/chromium';
 import { darkModernCss } from './theme';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -147,21 +148,14 @@ export class HarnessServer {
 	}
 }
 
-export function launchBrowser(): Promise<Browser> {
-	return chromium.launch({
-		executablePath: '/usr/bin/chromium',
-		headless: true,
-		args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-	});
-}
-
 /** Mocha hooks for a describe block: one browser and one harness server for its tests. */
 export function useBrowser(): { open(options?: PanelOptions): Promise<Panel> } {
 	let browser: Browser | undefined;
 	let server: HarnessServer | undefined;
 	before(async function () {
-		this.timeout(30_000);
-		[browser, server] = await Promise.all([launchBrowser(), HarnessServer.start()]);
+		// The first run may also decompress the npm-installed Chromium (a few seconds).
+		this.timeout(60_000);
+		[browser, server] = await Promise.all([launchChromium(), HarnessServer.start()]);
 	});
 	after(async function () {
 		await browser?.close();
