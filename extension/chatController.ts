@@ -1,5 +1,5 @@
-import * as vscode from 'vscode';
-import { isSafeLink, type HostMessage, type WebviewRequest } from '../protocol/webview';
+import type * as vscode from 'vscode';
+import type { HostMessage, WebviewRequest } from '../protocol/webview';
 import type { ChatClient } from './client/chatClient';
 import { Disposable } from './client/disposable';
 import { askPassword, offerToRemember } from './authFlow';
@@ -7,8 +7,8 @@ import { missingSecret } from './client/credentials';
 import { errorMessage } from './client/log';
 import { formatEndpoint } from './client/transport';
 import { ChatPanel, type ChatPanelHost } from './chatPanel';
-import { Commands } from './constants';
 import type { Logger } from './logger';
+import { carryOut, type PanelActionDeps } from './panelActions';
 import { connectionMessage, storeChangeMessage } from './webviewMessages';
 
 /**
@@ -24,12 +24,20 @@ export class ChatController extends Disposable implements ChatPanelHost {
 		private readonly signOut: (reason: string) => Promise<void>,
 	) {
 		super();
-		this._register(client.store.onDidChange((change) => this.post(storeChangeMessage(change))));
+		this._register(client.store.onDidChange((change) => {
+			this.post(storeChangeMessage(change));
+			if (change.kind === 'conversations') {
+				ChatPanel.currentPanel?.setUnread(client.store.totals().unread);
+			}
+		}));
 		this._register(client.onDidChangeStatus((status) => this.post(connectionMessage(status))));
-		this._register(client.onDidFailToSend(({ entry, reason }) => this.notice(`Not sent to ${entry.to}: ${reason}`, 'error')));
+		this._register(client.onDidFailToSend(({ entry, reason }) => {
+			this.notice(`Not sent to ${entry.to}: ${reason}. The message is back in the message box.`, 'error');
+			this.post({ type: 'restore', conversation: entry.conversation, text: entry.text });
+		}));
 		this._register(client.onDidReceiveServerEvent((event) => {
 			const text = event.kind === 'kicked' ? `You were kicked: ${event.text}` : event.kind === 'shutdown' ? `The server is shutting down: ${event.text}` : event.text;
-			this.notice(text, event.kind === 'notice' ? 'info' : 'error');
+			this.notice(text, event.kind === 'notice' || event.kind === 'invited' ? 'info' : 'error');
 		}));
 		this._register({ dispose: () => ChatPanel.currentPanel?.dispose() });
 	}
@@ -41,7 +49,7 @@ export class ChatController extends Disposable implements ChatPanelHost {
 	/** Opens the panel (or brings it forward), optionally on one conversation. */
 	show(conversation?: string, preserveFocus = false): void {
 		if (conversation) {
-			this.client.store.setActive(conversation);
+			void this.client.select(conversation).catch((error: unknown) => this.log.warn(`loading ${conversation}: ${errorMessage(error)}`));
 		}
 		ChatPanel.createOrShow(this.extensionUri, this, this.log, preserveFocus);
 		if (conversation) {
@@ -54,6 +62,7 @@ export class ChatController extends Disposable implements ChatPanelHost {
 	}
 
 	onReady(panel: ChatPanel): void {
+		panel.setUnread(this.client.store.totals().unread);
 		panel.post(connectionMessage(this.client.status));
 		for (const change of this.client.store.snapshot()) {
 			panel.post(storeChangeMessage(change));
@@ -93,65 +102,25 @@ export class ChatController extends Disposable implements ChatPanelHost {
 	}
 
 	onMessage(message: WebviewRequest): void {
-		void this.handle(message).catch((error: unknown) => {
-			this.log.warn(`${message.type}: ${errorMessage(error)}`);
-			this.notice(errorMessage(error), 'error');
-		});
-	}
-
-	private async handle(message: WebviewRequest): Promise<void> {
-		const client = this.client;
-		switch (message.type) {
-			case 'select':
-				client.store.setActive(message.conversation);
-				return;
-			case 'send':
-				client.send(message.conversation, message.text);
-				return;
-			case 'join': {
-				const channel = message.channel.startsWith('#') ? message.channel : `#${message.channel}`;
-				const id = await client.join(channel);
-				this.post({ type: 'focus', conversation: id });
-				return;
-			}
-			case 'leave':
-				await client.leave(message.conversation);
-				return;
-			case 'directMessage': {
-				const id = await client.openDirect(message.nick);
-				this.post({ type: 'focus', conversation: id });
-				if (message.text?.trim()) {
-					client.send(id, message.text);
+		const seq = 'seq' in message ? message.seq : undefined;
+		const deps: PanelActionDeps = {
+			client: this.client,
+			log: this.log,
+			focus: (conversation) => this.post({ type: 'focus', conversation }),
+			changeNick: (nick) => this.changeNick(nick),
+			signOut: this.signOut,
+			notice: (text, level) => this.notice(text, level),
+		};
+		void carryOut(message, deps).then(
+			() => seq !== undefined && this.post({ type: 'done', seq }),
+			(error: unknown) => {
+				this.log.warn(`${message.type}: ${errorMessage(error)}`);
+				this.notice(errorMessage(error), 'error');
+				if (seq !== undefined) {
+					this.post({ type: 'done', seq, error: errorMessage(error) });
 				}
-				return;
-			}
-			case 'nick':
-				await this.changeNick(message.nick);
-				return;
-			case 'quit':
-				await this.signOut(message.reason ?? 'leaving');
-				return;
-			case 'loadOlder':
-				await client.loadOlder(message.conversation, message.before);
-				return;
-			case 'openLink':
-				if (isSafeLink(message.url)) {
-					await vscode.env.openExternal(vscode.Uri.parse(message.url, true));
-				} else {
-					this.log.warn(`refused to open a link that is not http(s): ${message.url.slice(0, 200)}`);
-				}
-				return;
-			case 'command': {
-				const commands: Record<typeof message.command, string> = {
-					connect: Commands.connect,
-					disconnect: Commands.disconnect,
-					joinChannel: Commands.joinChannel,
-					directMessage: Commands.directMessage,
-				};
-				await vscode.commands.executeCommand(commands[message.command]);
-				return;
-			}
-		}
+			},
+		);
 	}
 
 	private notice(text: string, level: 'info' | 'error'): void {

@@ -13,6 +13,13 @@ export const Commands = {
 	showLog: 'parley.showLog',
 	registerNickname: 'parley.registerNickname',
 	forgetPasswords: 'parley.forgetPasswords',
+	createChannel: 'parley.createChannel',
+	invite: 'parley.inviteToChannel',
+	setTopic: 'parley.setTopic',
+	kick: 'parley.kickMember',
+	ban: 'parley.banMember',
+	unban: 'parley.unbanMember',
+	setRole: 'parley.setMemberRole',
 } as const;
 
 /** globalState keys. */

@@ -7,6 +7,7 @@ import { connectAutomatically, connectInteractively, type ConnectDeps } from './
 import { Commands } from './constants';
 import { pickChannel, pickConversation, pickUser } from './pickers';
 import { shareSelection } from './shareSelection';
+import { banMember, createChannel, inviteToChannel, kickMember, setMemberRole, setTopic, unbanMember } from './channelCommands';
 
 export interface CommandDeps extends ConnectDeps {
 	controller: ChatController;
@@ -16,10 +17,10 @@ export interface CommandDeps extends ConnectDeps {
 }
 
 /** Runs a command body; an error becomes one message to the user instead of a silent rejection. */
-function guarded(deps: CommandDeps, name: string, body: () => Promise<unknown>): () => Promise<void> {
-	return async () => {
+function guarded(deps: CommandDeps, name: string, body: (...args: unknown[]) => Promise<unknown>): (...args: unknown[]) => Promise<void> {
+	return async (...args) => {
 		try {
-			await body();
+			await body(...args);
 		} catch (error) {
 			deps.log.warn(`${name}: ${errorMessage(error)}`);
 			void vscode.window.showErrorMessage(`Parley: ${errorMessage(error)}`);
@@ -38,7 +39,10 @@ async function ensureConnected(client: ChatClient, deps: CommandDeps): Promise<b
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
 	const { client, controller } = deps;
-	const register = (id: string, body: () => Promise<unknown>) => vscode.commands.registerCommand(id, guarded(deps, id, body));
+	const register = (id: string, body: (...args: unknown[]) => Promise<unknown>) => vscode.commands.registerCommand(id, guarded(deps, id, body));
+	/** Needs a session; the panel's menus pass the channel (and the member) as arguments. */
+	const channelCommand = (id: string, body: (client: ChatClient, ...args: unknown[]) => Promise<unknown>) =>
+		register(id, async (...args) => (await ensureConnected(client, deps)) && body(client, ...args));
 	return [
 		register(Commands.connect, () => connectInteractively(deps)),
 		register(Commands.disconnect, async () => {
@@ -89,5 +93,17 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
 			}
 		}),
 		register(Commands.forgetPasswords, () => forgetSavedPasswords(deps)),
+		channelCommand(Commands.createChannel, async () => {
+			const id = await createChannel(client);
+			if (id) {
+				controller.show(id);
+			}
+		}),
+		channelCommand(Commands.invite, (c, channel) => inviteToChannel(c, channel)),
+		channelCommand(Commands.setTopic, (c, channel) => setTopic(c, channel)),
+		channelCommand(Commands.kick, (c, channel, nick) => kickMember(c, channel, nick)),
+		channelCommand(Commands.ban, (c, channel, nick) => banMember(c, channel, nick)),
+		channelCommand(Commands.unban, (c, channel) => unbanMember(c, channel)),
+		channelCommand(Commands.setRole, (c, channel, nick) => setMemberRole(c, channel, nick)),
 	];
 }

@@ -72,6 +72,14 @@ export class Composer {
 		this.textarea.focus();
 	}
 
+	/** Replaces the text (a line the server refused, given back). */
+	setText(text: string): void {
+		this.textarea.value = text;
+		this.dismissed = true;
+		this.updateSuggestions();
+		this.resize();
+	}
+
 	private submit(): void {
 		if (this.host.submit(this.textarea.value)) {
 			this.textarea.value = '';
@@ -166,5 +174,6 @@ export class Composer {
 			),
 		);
 		this.textarea.setAttribute('aria-activedescendant', `command-${this.options[this.selected].name}`);
+		this.suggestions.querySelector('.suggestion.selected')?.scrollIntoView({ block: 'nearest' });
 	}
 }

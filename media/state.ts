@@ -3,7 +3,7 @@
  * Plain data and updates; the views read it and app.ts decides what to redraw.
  */
 import { nickKey } from '../protocol/names';
-import type { ConnectionState, ConversationView, TimelineItem } from '../protocol/webview';
+import type { ConnectionState, ConversationView, MemberView, TimelineItem } from '../protocol/webview';
 import type { Message } from '../protocol/types';
 import type { CommandSpec } from './slashCommands';
 
@@ -75,7 +75,7 @@ export class Store {
 	conversations: ConversationView[] = [];
 	active: string | undefined;
 	readonly timelines = new Map<string, Timeline>();
-	readonly members = new Map<string, string[]>();
+	readonly members = new Map<string, MemberView[]>();
 
 	conversation(id: string | undefined): ConversationView | undefined {
 		return id === undefined ? undefined : this.conversations.find((c) => c.id === id);

@@ -19,7 +19,13 @@ const STICK_PX = 32;
 /** Older history is requested once the reader is this close (in items) to the first loaded one. */
 const PREFETCH_ITEMS = 40;
 
-export interface TimelineHost extends RowContext {
+/** Where the "New messages" line goes when the conversation opens at it. */
+const UNREAD_OFFSET_PX = 12;
+
+/** Where to show a conversation: a saved anchor, the newest message, or its first unread one. */
+export type ShowAnchor = ScrollAnchor | 'unread';
+
+export interface TimelineHost extends Omit<RowContext, 'isFirstUnread'> {
 	/** The first loaded item is in view and the server has older ones. */
 	loadOlder(): void;
 	/** The reading position changed (for saving it). */
@@ -28,6 +34,11 @@ export interface TimelineHost extends RowContext {
 	welcome(): HTMLElement;
 	/** Whether history can be fetched now (offline, the intro says it loads on connect). */
 	connected(): boolean;
+	/**
+	 * Messages up to `id` have been on screen; `following`: the newest messages are in view
+	 * and new ones will be too. Called often; the host reports only progress.
+	 */
+	seen(id: number, following: boolean): void;
 }
 
 interface Pin {
@@ -49,8 +60,18 @@ export class TimelineView {
 	private stuck = true;
 	private unseen = 0;
 	private adjusting = false;
+	/** Messages after this id were unread when the conversation opened. */
+	private unreadAfter: number | undefined;
+	/** The item the "New messages" line goes above. */
+	private unreadKey: string | undefined;
+	private readonly rowContext: RowContext;
 
 	constructor(private readonly host: TimelineHost) {
+		this.rowContext = {
+			isSelf: (nick) => host.isSelf(nick),
+			mentionsSelf: (text) => host.mentionsSelf(text),
+			isFirstUnread: (item) => this.unreadKey !== undefined && itemKey(item) === this.unreadKey,
+		};
 		this.intro = el('div', 'timeline-intro');
 		this.list = el('div', 'timeline-rows');
 		this.element = el('div', 'timeline', { role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions', tabindex: 0 }, this.intro, this.list);
@@ -77,10 +98,16 @@ export class TimelineView {
 		return this.timeline === timeline;
 	}
 
-	/** Shows a conversation, scrolled to `anchor` (an item and offset) or to the newest message. */
-	show(conversation: ConversationView | undefined, timeline: Timeline | undefined, anchor: ScrollAnchor): void {
+	/**
+	 * Shows a conversation, scrolled to `anchor`: an item and offset, the newest message, or
+	 * the first one after `unreadAfter` (with a "New messages" line above it).
+	 */
+	show(conversation: ConversationView | undefined, timeline: Timeline | undefined, showAnchor: ShowAnchor, unreadAfter?: number): void {
 		this.conversation = conversation;
 		this.timeline = timeline;
+		this.unreadAfter = unreadAfter;
+		this.unreadKey = this.findFirstUnread();
+		const anchor: ScrollAnchor = showAnchor !== 'unread' ? showAnchor : this.unreadKey !== undefined ? { key: this.unreadKey, offset: UNREAD_OFFSET_PX } : 'bottom';
 		this.element.setAttribute('aria-label', conversation ? `Messages in ${conversation.name}` : 'Messages');
 		this.busy();
 		this.rows = [];
@@ -106,6 +133,45 @@ export class TimelineView {
 			this.stuck = this.atBottom();
 		}
 		this.settle();
+		this.reportSeen();
+	}
+
+	/** The item after `unreadAfter` sent by someone else: where the "New messages" line goes. */
+	private findFirstUnread(): string | undefined {
+		const after = this.unreadAfter;
+		if (after === undefined) {
+			return undefined;
+		}
+		const first = this.items.find((item) => item.kind === 'message' && !item.pending && item.message.id > after && !this.host.isSelf(item.message.from));
+		return first ? itemKey(first) : undefined;
+	}
+
+	/**
+	 * Tells the host the newest message that is on screen (at least partly), and whether the
+	 * view follows new ones. Nothing while the page is hidden.
+	 */
+	reportSeen(): void {
+		if (this.rows.length === 0 || document.visibilityState !== 'visible') {
+			return;
+		}
+		const bottom = this.element.scrollTop + this.element.clientHeight;
+		let lo = 0;
+		let hi = this.rows.length - 1;
+		while (lo < hi) {
+			const mid = (lo + hi + 1) >> 1;
+			if (this.rows[mid].offsetTop < bottom) {
+				lo = mid;
+			} else {
+				hi = mid - 1;
+			}
+		}
+		for (let i = this.start + lo; i >= this.start; i--) {
+			const item = this.items[i];
+			if (item.kind === 'message' && !item.pending && item.message.id > 0) {
+				this.host.seen(item.message.id, this.stuck && this.end === this.items.length);
+				return;
+			}
+		}
 	}
 
 	/** `count` items were added at the end. `reveal` scrolls to them (the user's own message). */
@@ -141,12 +207,13 @@ export class TimelineView {
 			this.unseen += count;
 		}
 		this.updateJump();
+		this.reportSeen();
 	}
 
 	/** `count` older items were added at the start (answer to loadOlder). */
 	prepended(count: number): void {
 		if (this.rows.length === 0) {
-			this.show(this.conversation, this.timeline, 'bottom');
+			this.show(this.conversation, this.timeline, 'bottom', this.unreadAfter);
 			return;
 		}
 		const pin = this.pin();
@@ -209,12 +276,13 @@ export class TimelineView {
 
 	scrollToBottom(): void {
 		if (this.end !== this.items.length) {
-			this.show(this.conversation, this.timeline, 'bottom');
+			this.show(this.conversation, this.timeline, 'bottom', this.unreadAfter);
 		}
 		this.stuck = true;
 		this.unseen = 0;
 		this.pinBottom();
 		this.updateJump();
+		this.reportSeen();
 	}
 
 	/** Scrolls by pages (PageUp/PageDown typed in the composer). */
@@ -242,7 +310,7 @@ export class TimelineView {
 		const fragment = document.createDocumentFragment();
 		const built: HTMLElement[] = [];
 		for (let i = from; i < to; i++) {
-			const row = renderRow(this.items, i, this.host);
+			const row = renderRow(this.items, i, this.rowContext);
 			built.push(row);
 			fragment.appendChild(row);
 		}
@@ -260,7 +328,7 @@ export class TimelineView {
 		if (index < this.start || index >= this.end) {
 			return;
 		}
-		const fresh = renderRow(this.items, index, this.host);
+		const fresh = renderRow(this.items, index, this.rowContext);
 		this.rows[index - this.start].replaceWith(fresh);
 		this.rows[index - this.start] = fresh;
 	}
@@ -340,6 +408,7 @@ export class TimelineView {
 		this.settle();
 		this.updateJump();
 		this.host.scrolled();
+		this.reportSeen();
 	}
 
 	/** Slides the window until the viewport is not near an unrendered edge; may ask for older history. */

@@ -84,7 +84,7 @@ describe('extension after Reload Window (fake vscode API, real server)', functio
 		panel.fromWebview({ type: 'join', channel: '#dev' });
 		await eventually(() => all(panel, 'focus').some((m) => m.conversation === '#dev'), '#dev joined');
 		bob.send('#dev', 'cached line');
-		await bob.setTopic('#dev', 'release week');
+		await bob.admin.setTopic('#dev', 'release week');
 		await eventually(() => all(panel, 'conversations').at(-1)?.conversations.some((c) => c.topic === 'release week') ?? false, 'the topic');
 		await eventually(() => texts(panel, '#dev').includes('cached line') || (panel.posted as HostMessage[]).some((m) => m.type === 'append' && m.items.some((i) => i.kind === 'message' && i.message.text === 'cached line')), 'the message');
 

@@ -65,7 +65,7 @@ export class FakePanel {
 	};
 	readonly onDidDispose = this.disposeEmitter.event;
 	readonly onDidChangeViewState = this.viewStateEmitter.event;
-	constructor(readonly viewType: string, readonly title: string, options: { enableScripts?: boolean; localResourceRoots?: Uri[] }) {
+	constructor(readonly viewType: string, public title: string, options: { enableScripts?: boolean; localResourceRoots?: Uri[] }) {
 		this.webview.options = options;
 	}
 	reveal(): void {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { Locator } from 'playwright-core';
 import type { WebviewMessage } from '../../protocol/webview';
-import { connected, conversations, generalDay, history } from './fixtures';
+import { CONVERSATIONS, connected, conversations, generalDay, history } from './fixtures';
 import { type Panel, useBrowser } from './harness';
 
 describe('webview: composer and slash commands', function () {
@@ -63,13 +63,58 @@ describe('webview: composer and slash commands', function () {
 			['/quit off to lunch', { type: 'quit', reason: 'off to lunch' }],
 			['/quit', { type: 'quit' }],
 			['//shrug', { type: 'send', conversation: '#general', text: '/shrug' }],
+			['/create #Design', { type: 'createChannel', channel: '#design', private: false }],
+			['/create secret private', { type: 'createChannel', channel: '#secret', private: true }],
+			['/invite bob', { type: 'invite', channel: '#general', nick: 'bob' }],
+			['/invite bob #random', { type: 'invite', channel: '#random', nick: 'bob' }],
+			['/kick dave too loud', { type: 'kick', channel: '#general', nick: 'dave', reason: 'too loud' }],
+			['/kick dave', { type: 'kick', channel: '#general', nick: 'dave' }],
+			['/ban mallory spam', { type: 'ban', channel: '#general', nick: 'mallory', reason: 'spam' }],
+			['/unban mallory', { type: 'unban', channel: '#general', nick: 'mallory' }],
+			['/op bob', { type: 'setRole', channel: '#general', nick: 'bob', role: 'op' }],
+			['/deop bob', { type: 'setRole', channel: '#general', nick: 'bob', role: 'member' }],
+			['/topic Release on Friday', { type: 'setTopic', channel: '#general', topic: 'Release on Friday' }],
+			['/topic -', { type: 'setTopic', channel: '#general', topic: '' }],
 		];
+		// Requests that can be refused carry a sequence number: the host answers each with `done`.
+		const answered = new Set(['join', 'leave', 'directMessage', 'nick', 'createChannel', 'invite', 'kick', 'ban', 'unban', 'setRole', 'setTopic']);
 		for (const [line, expected] of cases) {
 			await panel.clearPosted();
 			const posted = await enter(line);
-			assert.deepEqual(posted, [expected], line);
+			assert.equal(posted.length, 1, line);
+			const { seq, ...rest } = posted[0] as WebviewMessage & { seq?: number };
+			assert.deepEqual(rest, expected, line);
+			assert.equal(typeof seq === 'number', answered.has(expected.type), `${line}: seq ${seq}`);
 			assert.equal(await input.inputValue(), '', line);
 		}
+	});
+
+	it('gives a refused command line back, and a refused message too, with the reason shown', async function () {
+		const posted = await enter('/kick alice bye');
+		const seq = (posted[0] as { seq?: number }).seq;
+		assert.equal(typeof seq, 'number');
+		assert.equal(await input.inputValue(), '');
+		await panel.send({ type: 'notice', text: 'Only the owner and ops of #general can kick.', level: 'error' }, { type: 'done', seq: seq!, error: 'Only the owner and ops of #general can kick.' });
+		await panel.page.locator('.notice-error', { hasText: 'Only the owner and ops' }).waitFor();
+		assert.equal(await input.inputValue(), '/kick alice bye', 'the line is back, to be corrected or sent again');
+
+		await input.fill('');
+		await panel.send({ type: 'restore', conversation: '#general', text: 'a message the server refused' });
+		assert.equal(await input.inputValue(), 'a message the server refused');
+		// Never over something typed meanwhile.
+		await input.fill('typing something else');
+		await panel.send({ type: 'restore', conversation: '#general', text: 'another refused one' });
+		assert.equal(await input.inputValue(), 'typing something else');
+	});
+
+	it('shows the topic with /topic, and says where the moderation commands work', async function () {
+		await enter('/topic');
+		await panel.page.locator('.notice', { hasText: 'The topic of #general: Company-wide chatter' }).waitFor();
+		await panel.page.locator('[role=option][data-id="bob"]').click();
+		await panel.clearPosted();
+		assert.deepEqual(await enter('/kick dave'), []);
+		await panel.page.locator('.notice-error', { hasText: '/kick works in the open channel' }).waitFor();
+		assert.equal(await input.inputValue(), '/kick dave');
 	});
 
 	it('shows /help locally', async function () {
@@ -80,7 +125,7 @@ describe('webview: composer and slash commands', function () {
 		const usages = await notice.locator('dt').allTextContents();
 		assert.deepEqual(
 			usages.map((u) => u.split(' ')[0]),
-			['/join', '/leave', '/msg', '/nick', '/help', '/quit'],
+			['/join', '/leave', '/msg', '/nick', '/create', '/invite', '/topic', '/kick', '/ban', '/unban', '/op', '/deop', '/help', '/quit'],
 		);
 		assert.equal(await input.inputValue(), '');
 		assert.match((await notice.textContent()) ?? '', /Only visible to you/);
@@ -118,7 +163,7 @@ describe('webview: composer and slash commands', function () {
 		await input.fill('');
 		await input.pressSequentially('/');
 		await suggestions.waitFor();
-		assert.equal(await suggestions.getByRole('option').count(), 6);
+		assert.equal(await suggestions.getByRole('option').count(), 14);
 		await input.press('ArrowDown');
 		await input.press('Enter');
 		assert.equal(await input.inputValue(), '/leave ');
@@ -150,7 +195,7 @@ describe('webview: composer and slash commands', function () {
 		await page.reload();
 		await panel.waitForPosted({ type: 'ready' });
 		// No active conversation from the host: the panel reopens the one saved in state.
-		await panel.send(connected(), { ...conversations(), active: undefined });
+		await panel.send(connected(), { type: 'conversations', conversations: CONVERSATIONS.map((c) => ({ ...c })) });
 		await panel.waitForPosted({ type: 'select', conversation: '#general' });
 		assert.equal(await input.inputValue(), 'draft for general');
 		await page.locator('[role=option][data-id="#random"]').click();
