@@ -149,7 +149,8 @@ describe('client: one account in several windows (real server)', function () {
 		assert.ok(lee.store.get('#secret')!.timeline().some((i) => i.kind === 'event' && /You were removed from #secret \(kicked by kim: enough\)/.test(i.text)));
 		await kim.admin.invite('#secret', 'lee');
 		await kim.admin.ban('#secret', 'lee', 'really enough');
-		await assert.rejects(lee.join('#secret'), /ban/i);
+		// A ban also takes the invitation back: the server may say either.
+		await assert.rejects(lee.join('#secret'), /ban|invit/i);
 		assert.deepEqual((await kim.admin.bans('#secret')).map((b) => b.nick.toLowerCase()), ['lee']);
 		await kim.admin.unban('#secret', 'lee');
 		assert.deepEqual(await kim.admin.bans('#secret'), []);
