@@ -60,7 +60,7 @@ export function activate(context: vscode.ExtensionContext): void {
 		offlineState,
 		controller,
 		new StatusBar(client),
-		new Notifier(client, () => settings, () => controller.panelVisible, (conversation) => controller.show(conversation)),
+		new Notifier(client, () => settings, () => controller.panelVisible, (conversation) => controller.show(conversation), async (invitedTo) => controller.show(await client.join(invitedTo))),
 		vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
 			deserializeWebviewPanel: async (panel) => {
 				controller.revive(panel);
