@@ -10,7 +10,9 @@ import { ResponseError } from 'vscode-jsonrpc/node';
 import { InitializeRequest, NoticeNotification, PingRequest } from '../protocol/lifecycle';
 import { accountRoutes } from './handlers/account';
 import { channelRoutes } from './handlers/channels';
+import { conversationRoutes } from './handlers/conversations';
 import { messageRoutes } from './handlers/messages';
+import { moderationRoutes } from './handlers/moderation';
 import { Router } from './handlers/registry';
 import { lifecycleRoutes } from './handlers/lifecycle';
 import { userRoutes } from './handlers/users';
@@ -20,11 +22,8 @@ import { createLogger, type LogSink } from './log';
 import { DEFAULT_OPTIONS, type ServerOptions } from './options';
 import { Session, type RpcHost } from './session';
 import { LocalDelivery } from './state/delivery';
-import { LocalMembership } from './state/membership';
-import { MemoryStore } from './state/memory-store';
+import { openState } from './state/open';
 import { LocalPresence } from './state/presence';
-import { SqliteStore } from './state/sqlite-store';
-import type { Store } from './state/store';
 
 export interface StartOptions extends Partial<ServerOptions> {
 	/** Where log lines go (default stderr). */
@@ -48,7 +47,8 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 	const { logSink, linkQuietMs, ...given } = start;
 	const options: ServerOptions = { ...DEFAULT_OPTIONS, ...given };
 	const log = createLogger(options.logLevel, 'server', logSink);
-	const store: Store = options.memory ? new MemoryStore() : new SqliteStore(options.dataDir);
+	const stored = openState(options);
+	const store = stored.store;
 	for (const channel of options.channels) {
 		await store.ensureChannel(channel);
 	}
@@ -57,12 +57,14 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 	}
 	const hub = new Hub(options, {
 		presence: new LocalPresence(),
-		membership: new LocalMembership(),
-		store,
 		delivery: new LocalDelivery(),
+		store,
+		memberships: stored.memberships,
+		access: stored.access,
+		readMarkers: stored.readMarkers,
 	}, log);
 
-	const router = new Router(hub, [lifecycleRoutes, channelRoutes, messageRoutes, userRoutes, accountRoutes]);
+	const router = new Router(hub, [lifecycleRoutes, channelRoutes, moderationRoutes, messageRoutes, conversationRoutes, userRoutes, accountRoutes]);
 	const links = new RpcLinks(linkQuietMs);
 	const rpc: RpcHost = {
 		dispatch: (session, method, params) => router.dispatch(session, method, params),
@@ -73,7 +75,7 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 	try {
 		listener = createListener(options, (socket) => accept(hub, rpc, socket));
 	} catch (error) {
-		await store.close();
+		await stored.close();
 		throw error;
 	}
 	listener.maxConnections = options.maxClients > 0 ? options.maxClients + 1024 : 0;
@@ -86,7 +88,7 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 			});
 		});
 	} catch (error) {
-		await store.close();
+		await stored.close();
 		const code = (error as NodeJS.ErrnoException).code;
 		if (code === 'EADDRINUSE') {
 			throw new Error(`Port ${options.port} on ${options.host} is already in use (another Parley server?). Stop it or pick another port with --port.`, { cause: error });
@@ -121,7 +123,7 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 					new Promise((resolve) => setTimeout(resolve, 3000).unref()),
 				]);
 				await closed;
-				await store.close();
+				await stored.close();
 				log.info(`stopped: ${reason}`);
 			})();
 			return stopping;
