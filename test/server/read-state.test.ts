@@ -87,6 +87,17 @@ describe('accounts: read state', () => {
 		assert.deepEqual(states.get('#general'), { conversation: '#general', lastReadId: last.id, unread: 1, mentions: 0, lastMessageId: next.id });
 	});
 
+	it('counts nothing said before an account joined as unread', async () => {
+		const bob = await guest('bob');
+		await bob.connection.sendRequest(JoinChannelRequest.type, { channel: '#general' });
+		const before = (await send(bob, '#general', 'before kim came')).message;
+		const kim = await register(server.port, 'kim', clients);
+		await kim.connection.sendRequest(JoinChannelRequest.type, { channel: '#general' });
+		const after = (await send(bob, '#general', 'after kim came')).message;
+		const states = await conversations('kim');
+		assert.deepEqual(states.get('#general'), { conversation: '#general', lastReadId: before.id, unread: 1, mentions: 1, lastMessageId: after.id });
+	});
+
 	it('checks the conversation like message/history does; a guest keeps no read state', async () => {
 		const kim = await register(server.port, 'kim', clients);
 		const bob = await guest('bob');
