@@ -4,13 +4,13 @@
  */
 import { Banner } from './banner';
 import { COMMANDS, HELP_HINT, interpret } from './slashCommands';
-import { Composer } from './composer';
+import { Composer, type SubmitOutcome } from './composer';
 import { el } from './dom';
 import { Header } from './header';
 import { installKeyboard } from './keyboard';
 import { installLinkHandling } from './links';
 import { MemberList } from './members';
-import type { ConversationView, HostMessage } from '../protocol/webview';
+import type { ConversationView, HostMessage, WebviewMessage } from '../protocol/webview';
 import { Sidebar } from './sidebar';
 import { Store, type NoticeItem } from './state';
 import { Switcher } from './switcher';
@@ -40,6 +40,10 @@ export class App {
 	private membersOverlayOpen = false;
 	/** The conversation the timeline view currently shows. */
 	private shown: string | undefined;
+	/** Numbers what the composer posts, so that the host's answer finds its line. */
+	private seq = 0;
+	/** Retries of failed messages waiting for the host's answer: seq -> failed item id. */
+	private readonly retries = new Map<number, string>();
 
 	constructor(root: HTMLElement) {
 		this.root = root;
@@ -63,14 +67,18 @@ export class App {
 		this.timeline = new TimelineView({
 			isSelf: (nick) => this.store.isSelf(nick),
 			mentionsSelf: (text) => this.store.mentionsSelf(text),
+			failedAction: (id, action) => this.failedAction(id, action),
 			loadOlder: () => this.loadOlder(),
 			scrolled: () => this.rememberPosition(),
 			welcome: () => welcome(),
 		});
 		this.composer = new Composer({
 			submit: (text) => this.submit(text),
+			measure: (text) => measure(text, this.store.active),
 			draftChanged: (text) => this.saveDraft(text),
 			page: (direction) => this.timeline.page(direction),
+			nicks: () => this.store.knownNicks(),
+			channels: () => this.store.conversations.filter((c) => c.kind === 'channel').map((c) => c.name),
 		});
 		this.members = new MemberList({
 			openDirectMessage: (nick) => post({ type: 'directMessage', nick }),
@@ -198,6 +206,23 @@ export class App {
 			case 'notice':
 				this.notice(msg.text, msg.level);
 				break;
+			case 'config':
+				document.documentElement.style.setProperty('--parley-tab-size', String(Math.min(16, Math.max(1, msg.tabSize))));
+				this.composer.setMaxLength(msg.maxMessageLength);
+				break;
+			case 'result':
+				this.answered(msg.seq, msg.error === undefined);
+				break;
+			case 'failed': {
+				const added = store.append(msg.conversation, [{ kind: 'failed', id: msg.id, ts: msg.ts, conversation: msg.conversation, text: msg.text, reason: msg.reason }]);
+				if (added > 0 && this.showsLoaded(msg.conversation)) {
+					this.timeline.appended(added, true);
+				}
+				break;
+			}
+			case 'openSwitcher':
+				this.switcher.open();
+				break;
 		}
 	}
 
@@ -307,24 +332,78 @@ export class App {
 
 	// ---- composer -------------------------------------------------------------------
 
-	private submit(text: string): boolean {
+	/** Posts a message the host answers with a `result` carrying its `seq`. */
+	private postWithSeq(message: Extract<WebviewMessage, { seq?: number }>): number {
+		const seq = ++this.seq;
+		post({ ...message, seq });
+		return seq;
+	}
+
+	private submit(text: string): SubmitOutcome {
 		const result = interpret(text, this.store.active);
 		switch (result.kind) {
 			case 'none':
-				return false;
+				return { kind: 'kept' };
 			case 'send':
-				post({ type: 'send', conversation: this.store.active!, text: result.text });
-				return true;
+				return { kind: 'posted', seq: this.postWithSeq({ type: 'send', conversation: this.store.active!, text: result.text }) };
 			case 'post':
+				if (isAnswered(result.message)) {
+					return { kind: 'posted', seq: this.postWithSeq(result.message) };
+				}
 				post(result.message);
-				return true;
+				return { kind: 'done' };
 			case 'notice':
 				this.notice(result.text, result.level);
 				// An error leaves the line in place to be corrected.
-				return result.level === 'info';
+				return { kind: result.level === 'info' ? 'done' : 'kept' };
 			case 'help':
 				this.notice('Commands you can type:', 'info', { commands: COMMANDS, hint: HELP_HINT });
-				return true;
+				return { kind: 'done' };
+		}
+	}
+
+	private answered(seq: number, ok: boolean): void {
+		const retried = this.retries.get(seq);
+		if (retried !== undefined) {
+			this.retries.delete(seq);
+			if (ok) {
+				this.discardFailed(retried);
+			}
+			return;
+		}
+		this.composer.answered(seq, ok);
+	}
+
+	// ---- messages the server refused --------------------------------------------------
+
+	private failedAction(id: string, action: 'retry' | 'edit' | 'discard'): void {
+		const found = this.store.findFailed(id);
+		if (!found) {
+			return;
+		}
+		switch (action) {
+			case 'retry':
+				this.retries.set(this.postWithSeq({ type: 'send', conversation: found.item.conversation, text: found.item.text }), id);
+				break;
+			case 'edit':
+				if (this.store.active !== found.item.conversation) {
+					this.open(found.item.conversation, { notify: true, focus: true });
+				}
+				this.composer.restore(found.item.text);
+				this.discardFailed(id);
+				break;
+			case 'discard':
+				this.discardFailed(id);
+				this.composer.focus();
+				break;
+		}
+	}
+
+	private discardFailed(id: string): void {
+		const found = this.store.removeFailed(id);
+		post({ type: 'discardFailed', id });
+		if (found && this.showsLoaded(found.conversation)) {
+			this.timeline.removed(found.index);
 		}
 	}
 
@@ -404,4 +483,21 @@ export class App {
 			this.members.render(this.store.members.get(this.store.active!));
 		}
 	}
+}
+
+/** Messages the host answers with a `result` when they carry a `seq`. */
+function isAnswered(message: WebviewMessage): message is Extract<WebviewMessage, { seq?: number }> {
+	return ['send', 'join', 'leave', 'directMessage', 'nick', 'quit'].includes(message.type);
+}
+
+/** Characters a composer line would send as a message (its text part), or undefined. */
+function measure(text: string, active: string | undefined): number | undefined {
+	const result = interpret(text, active);
+	if (result.kind === 'send') {
+		return result.text.length;
+	}
+	if (result.kind === 'post' && result.message.type === 'directMessage') {
+		return result.message.text?.length;
+	}
+	return undefined;
 }

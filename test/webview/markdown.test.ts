@@ -150,4 +150,13 @@ describe('webview: Markdown in messages', function () {
 		await panel.waitForPosted({ type: 'openLink', url: 'https://example.com/a_b_c' });
 	});
 
+	it('shows tabs in code at the editor\'s tab size', async function () {
+		await render(['```\n\tindented\n```']);
+		const tabSize = () => panel.page.locator('.codeblock pre').evaluate((el) => el.ownerDocument.defaultView.getComputedStyle(el).tabSize);
+		assert.equal(await tabSize(), '4');
+		await panel.send({ type: 'config', tabSize: 2 });
+		assert.equal(await tabSize(), '2');
+		await panel.send({ type: 'config', tabSize: 8 });
+		assert.equal(await tabSize(), '8');
+	});
 });
