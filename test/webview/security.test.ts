@@ -82,7 +82,7 @@ describe('webview: hostile text', function () {
 		// The topic's javascript: text is not a link.
 		assert.equal(await page.locator('a').count(), 0);
 		// The quick switcher renders the same names.
-		await page.keyboard.press('Control+K');
+		await panel.send({ type: 'openSwitcher' });
 		await page.locator('.switcher-name', { hasText: HOSTILE_NICK }).waitFor();
 		assert.equal(await page.locator('.switcher-topic').textContent(), HOSTILE_TOPIC);
 		await page.keyboard.press('Escape');
