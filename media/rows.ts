@@ -126,7 +126,7 @@ function failedRow(item: FailedItem, ctx: RowContext): HTMLElement {
 		copy,
 		actionButton('trash', 'Discard', () => ctx.failedAction(item.id, 'discard')),
 	);
-	const note = el('div', 'failed-note', undefined, icon('error'), `Not sent: ${item.reason}`);
+	const note = el('div', 'failed-note', undefined, icon('info'), el('span', 'sr-only', undefined, 'Not sent: '), item.reason);
 	return el(
 		'div',
 		'msg failed self group-start',
