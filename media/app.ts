@@ -5,6 +5,7 @@
 import { Banner } from './banner';
 import { COMMANDS, HELP_HINT, interpret } from './slashCommands';
 import { Composer, type SubmitOutcome } from './composer';
+import { FailedMessages } from './failedMessages';
 import { el } from './dom';
 import { Header } from './header';
 import { installKeyboard } from './keyboard';
@@ -42,8 +43,7 @@ export class App {
 	private shown: string | undefined;
 	/** Numbers what the composer posts, so that the host's answer finds its line. */
 	private seq = 0;
-	/** Retries of failed messages waiting for the host's answer: seq -> failed item id. */
-	private readonly retries = new Map<number, string>();
+	private readonly failed: FailedMessages;
 
 	constructor(root: HTMLElement) {
 		this.root = root;
@@ -67,7 +67,7 @@ export class App {
 		this.timeline = new TimelineView({
 			isSelf: (nick) => this.store.isSelf(nick),
 			mentionsSelf: (text) => this.store.mentionsSelf(text),
-			failedAction: (id, action) => this.failedAction(id, action),
+			failedAction: (id, action) => this.failed.action(id, action),
 			loadOlder: () => this.loadOlder(),
 			scrolled: () => this.rememberPosition(),
 			welcome: () => welcome(),
@@ -83,6 +83,27 @@ export class App {
 		this.members = new MemberList({
 			openDirectMessage: (nick) => post({ type: 'directMessage', nick }),
 			isSelf: (nick) => this.store.isSelf(nick),
+		});
+		this.failed = new FailedMessages({
+			store: this.store,
+			postWithSeq: (message) => this.postWithSeq(message),
+			edit: (conversation, text) => {
+				if (this.store.active !== conversation) {
+					this.open(conversation, { notify: true, focus: true });
+				}
+				this.composer.restore(text);
+			},
+			focusComposer: () => this.composer.focus(),
+			appended: (conversation, count) => {
+				if (this.showsLoaded(conversation)) {
+					this.timeline.appended(count, true);
+				}
+			},
+			removed: (conversation, index) => {
+				if (this.showsLoaded(conversation)) {
+					this.timeline.removed(index);
+				}
+			},
 		});
 		this.switcher = new Switcher({
 			conversations: () => this.store.ordered(),
@@ -211,15 +232,13 @@ export class App {
 				this.composer.setMaxLength(msg.maxMessageLength);
 				break;
 			case 'result':
-				this.answered(msg.seq, msg.error === undefined);
-				break;
-			case 'failed': {
-				const added = store.append(msg.conversation, [{ kind: 'failed', id: msg.id, ts: msg.ts, conversation: msg.conversation, text: msg.text, reason: msg.reason }]);
-				if (added > 0 && this.showsLoaded(msg.conversation)) {
-					this.timeline.appended(added, true);
+				if (!this.failed.answered(msg.seq, msg.error === undefined)) {
+					this.composer.answered(msg.seq, msg.error === undefined);
 				}
 				break;
-			}
+			case 'failed':
+				this.failed.add(msg);
+				break;
 			case 'openSwitcher':
 				this.switcher.open();
 				break;
@@ -359,51 +378,6 @@ export class App {
 			case 'help':
 				this.notice('Commands you can type:', 'info', { commands: COMMANDS, hint: HELP_HINT });
 				return { kind: 'done' };
-		}
-	}
-
-	private answered(seq: number, ok: boolean): void {
-		const retried = this.retries.get(seq);
-		if (retried !== undefined) {
-			this.retries.delete(seq);
-			if (ok) {
-				this.discardFailed(retried);
-			}
-			return;
-		}
-		this.composer.answered(seq, ok);
-	}
-
-	// ---- messages the server refused --------------------------------------------------
-
-	private failedAction(id: string, action: 'retry' | 'edit' | 'discard'): void {
-		const found = this.store.findFailed(id);
-		if (!found) {
-			return;
-		}
-		switch (action) {
-			case 'retry':
-				this.retries.set(this.postWithSeq({ type: 'send', conversation: found.item.conversation, text: found.item.text }), id);
-				break;
-			case 'edit':
-				if (this.store.active !== found.item.conversation) {
-					this.open(found.item.conversation, { notify: true, focus: true });
-				}
-				this.composer.restore(found.item.text);
-				this.discardFailed(id);
-				break;
-			case 'discard':
-				this.discardFailed(id);
-				this.composer.focus();
-				break;
-		}
-	}
-
-	private discardFailed(id: string): void {
-		const found = this.store.removeFailed(id);
-		post({ type: 'discardFailed', id });
-		if (found && this.showsLoaded(found.conversation)) {
-			this.timeline.removed(found.index);
 		}
 	}
 
