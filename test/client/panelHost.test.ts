@@ -68,10 +68,16 @@ describe('chat panel host: composer answers, refused messages, config, switcher 
 		panel.posted.length = 0;
 		panel.fromWebview({ type: 'ready' });
 		assert.deepEqual(last(panel, 'failed'), failed, 'a reloaded page gets it again');
+		// With the panel hidden, a notification says where the text is.
+		panel.setVisible(false);
+		panel.fromWebview({ type: 'send', conversation: 'nobody', text: 'still there?' });
+		await eventually(() => ext.fake.shown.some((m) => m.level === 'error'), 'a notification');
+		assert.match(ext.fake.shown.find((m) => m.level === 'error')!.text, /^Parley: your message to nobody was not sent: .+ Its text is kept in the chat panel\.$/);
+		panel.setVisible(true);
 		panel.fromWebview({ type: 'discardFailed', id: failed.id });
 		panel.posted.length = 0;
 		panel.fromWebview({ type: 'ready' });
-		assert.equal(last(panel, 'failed'), undefined, 'gone once discarded');
+		assert.deepEqual(posted(panel).filter((m) => m.type === 'failed').map((m) => m.type === 'failed' && m.text), ['still there?'], 'the first is gone once discarded');
 	});
 
 	it('"Switch Conversation" (Ctrl+K in the panel) opens the quick switcher, also in a panel that opens for it', async () => {
