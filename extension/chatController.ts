@@ -8,19 +8,46 @@ import { errorMessage } from './client/log';
 import { formatEndpoint } from './client/transport';
 import { ChatPanel, type ChatPanelHost } from './chatPanel';
 import { Commands } from './constants';
+import { FailedSends } from './failedSends';
 import type { Logger } from './logger';
+import { openSnippet } from './snippetLinks';
 import { connectionMessage, storeChangeMessage } from './webviewMessages';
+
+const DEFAULT_TAB_SIZE = 4;
+
+/** The editor's tab size, for code blocks in the panel. */
+function editorTabSize(): number {
+	const value = vscode.workspace.getConfiguration('editor').get<unknown>('tabSize');
+	return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 16 ? value : DEFAULT_TAB_SIZE;
+}
 
 /**
  * Connects the chat panel to the client: forwards store and connection changes to the
  * webview and carries out what the user does there (send, join, /nick, ...).
  */
 export class ChatController extends Disposable implements ChatPanelHost {
+	private readonly failed = new FailedSends();
+	/** The quick switcher was asked for before the panel was ready: opened once it is. */
+	private switcherWanted = false;
+	private lastConfig = '';
+
 	constructor(private readonly client: ChatClient, private readonly extensionUri: vscode.Uri, private readonly log: Logger) {
 		super();
 		this._register(client.store.onDidChange((change) => this.post(storeChangeMessage(change))));
-		this._register(client.onDidChangeStatus((status) => this.post(connectionMessage(status))));
-		this._register(client.onDidFailToSend(({ entry, reason }) => this.notice(`Not sent to ${entry.to}: ${reason}`, 'error')));
+		this._register(client.onDidChangeStatus((status) => {
+			this.post(connectionMessage(status));
+			this.postConfig(false);
+		}));
+		this._register(client.onDidFailToSend(({ entry, reason }) => {
+			const failed = { conversation: entry.conversation, id: entry.clientMsgId, text: entry.text, reason, ts: Date.now() };
+			this.failed.add(failed);
+			this.post({ type: 'failed', ...failed });
+		}));
+		this._register(vscode.workspace.onDidChangeConfiguration((event) => {
+			if (event.affectsConfiguration('editor.tabSize')) {
+				this.postConfig(false);
+			}
+		}));
 		this._register(client.onDidReceiveServerEvent((event) => {
 			const text = event.kind === 'kicked' ? `You were kicked: ${event.text}` : event.kind === 'shutdown' ? `The server is shutting down: ${event.text}` : event.text;
 			this.notice(text, event.kind === 'notice' ? 'info' : 'error');
@@ -47,10 +74,41 @@ export class ChatController extends Disposable implements ChatPanelHost {
 		ChatPanel.revive(panel, this.extensionUri, this, this.log);
 	}
 
+	/** Ctrl+K in the panel (a keybinding, so VS Code starts no chord): the quick switcher. */
+	openSwitcher(): void {
+		const panel = ChatPanel.currentPanel;
+		if (panel?.isReady && panel.visible) {
+			panel.reveal();
+			panel.post({ type: 'openSwitcher' });
+			return;
+		}
+		this.switcherWanted = true;
+		this.show();
+	}
+
 	onReady(panel: ChatPanel): void {
 		panel.post(connectionMessage(this.client.status));
+		this.postConfig(true);
 		for (const change of this.client.store.snapshot()) {
 			panel.post(storeChangeMessage(change));
+		}
+		for (const failed of this.failed.all()) {
+			panel.post({ type: 'failed', ...failed });
+		}
+		if (this.switcherWanted) {
+			this.switcherWanted = false;
+			panel.post({ type: 'openSwitcher' });
+		}
+	}
+
+	/** Tab size and the server's message limit, when they changed (or always, for a new page). */
+	private postConfig(always: boolean): void {
+		const max = this.client.limits?.maxMessageLength;
+		const config: HostMessage = { type: 'config', tabSize: editorTabSize(), ...(max !== undefined ? { maxMessageLength: max } : {}) };
+		const key = JSON.stringify(config);
+		if (always || key !== this.lastConfig) {
+			this.lastConfig = key;
+			this.post(config);
 		}
 	}
 
@@ -86,11 +144,26 @@ export class ChatController extends Disposable implements ChatPanelHost {
 		}
 	}
 
+	/**
+	 * Carries out a webview message. One that carries `seq` (the composer's) is answered with
+	 * a `result`: the composer clears its box only when the host took the line.
+	 */
 	onMessage(message: WebviewRequest): void {
-		void this.handle(message).catch((error: unknown) => {
-			this.log.warn(`${message.type}: ${errorMessage(error)}`);
-			this.notice(errorMessage(error), 'error');
-		});
+		const seq = 'seq' in message ? message.seq : undefined;
+		void this.handle(message).then(
+			() => {
+				if (seq !== undefined) {
+					this.post({ type: 'result', seq });
+				}
+			},
+			(error: unknown) => {
+				this.log.warn(`${message.type}: ${errorMessage(error)}`);
+				this.notice(errorMessage(error), 'error');
+				if (seq !== undefined) {
+					this.post({ type: 'result', seq, error: errorMessage(error) });
+				}
+			},
+		);
 	}
 
 	private async handle(message: WebviewRequest): Promise<void> {
@@ -127,6 +200,12 @@ export class ChatController extends Disposable implements ChatPanelHost {
 				return;
 			case 'loadOlder':
 				await client.loadOlder(message.conversation, message.before);
+				return;
+			case 'openSnippet':
+				await openSnippet(message.url, this.log);
+				return;
+			case 'discardFailed':
+				this.failed.remove(message.id);
 				return;
 			case 'openLink':
 				if (isSafeLink(message.url)) {

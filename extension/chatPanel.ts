@@ -64,6 +64,11 @@ export class ChatPanel extends Disposable {
 		return this.panel.visible;
 	}
 
+	/** The page said it is ready: posted messages reach it. */
+	get isReady(): boolean {
+		return this.ready;
+	}
+
 	reveal(preserveFocus = false): void {
 		this.panel.reveal(undefined, preserveFocus);
 	}

@@ -4,13 +4,14 @@
  */
 import { Banner } from './banner';
 import { COMMANDS, HELP_HINT, interpret } from './slashCommands';
-import { Composer } from './composer';
+import { Composer, type SubmitOutcome } from './composer';
+import { FailedMessages } from './failedMessages';
 import { el } from './dom';
 import { Header } from './header';
 import { installKeyboard } from './keyboard';
 import { installLinkHandling } from './links';
 import { MemberList } from './members';
-import type { ConversationView, HostMessage } from '../protocol/webview';
+import type { ConversationView, HostMessage, WebviewMessage } from '../protocol/webview';
 import { Sidebar } from './sidebar';
 import { Store, type NoticeItem } from './state';
 import { Switcher } from './switcher';
@@ -40,6 +41,9 @@ export class App {
 	private membersOverlayOpen = false;
 	/** The conversation the timeline view currently shows. */
 	private shown: string | undefined;
+	/** Numbers what the composer posts, so that the host's answer finds its line. */
+	private seq = 0;
+	private readonly failed: FailedMessages;
 
 	constructor(root: HTMLElement) {
 		this.root = root;
@@ -63,18 +67,43 @@ export class App {
 		this.timeline = new TimelineView({
 			isSelf: (nick) => this.store.isSelf(nick),
 			mentionsSelf: (text) => this.store.mentionsSelf(text),
+			failedAction: (id, action) => this.failed.action(id, action),
 			loadOlder: () => this.loadOlder(),
 			scrolled: () => this.rememberPosition(),
 			welcome: () => welcome(),
 		});
 		this.composer = new Composer({
 			submit: (text) => this.submit(text),
+			measure: (text) => measure(text, this.store.active),
 			draftChanged: (text) => this.saveDraft(text),
 			page: (direction) => this.timeline.page(direction),
+			nicks: () => this.store.knownNicks(),
+			channels: () => this.store.conversations.filter((c) => c.kind === 'channel').map((c) => c.name),
 		});
 		this.members = new MemberList({
 			openDirectMessage: (nick) => post({ type: 'directMessage', nick }),
 			isSelf: (nick) => this.store.isSelf(nick),
+		});
+		this.failed = new FailedMessages({
+			store: this.store,
+			postWithSeq: (message) => this.postWithSeq(message),
+			edit: (conversation, text) => {
+				if (this.store.active !== conversation) {
+					this.open(conversation, { notify: true, focus: true });
+				}
+				this.composer.restore(text);
+			},
+			focusComposer: () => this.composer.focus(),
+			appended: (conversation, count) => {
+				if (this.showsLoaded(conversation)) {
+					this.timeline.appended(count, true);
+				}
+			},
+			removed: (conversation, index) => {
+				if (this.showsLoaded(conversation)) {
+					this.timeline.removed(index);
+				}
+			},
 		});
 		this.switcher = new Switcher({
 			conversations: () => this.store.ordered(),
@@ -198,6 +227,21 @@ export class App {
 			case 'notice':
 				this.notice(msg.text, msg.level);
 				break;
+			case 'config':
+				document.documentElement.style.setProperty('--parley-tab-size', String(Math.min(16, Math.max(1, msg.tabSize))));
+				this.composer.setMaxLength(msg.maxMessageLength);
+				break;
+			case 'result':
+				if (!this.failed.answered(msg.seq, msg.error === undefined)) {
+					this.composer.answered(msg.seq, msg.error === undefined);
+				}
+				break;
+			case 'failed':
+				this.failed.add(msg);
+				break;
+			case 'openSwitcher':
+				this.switcher.open();
+				break;
 		}
 	}
 
@@ -307,24 +351,33 @@ export class App {
 
 	// ---- composer -------------------------------------------------------------------
 
-	private submit(text: string): boolean {
+	/** Posts a message the host answers with a `result` carrying its `seq`. */
+	private postWithSeq(message: Extract<WebviewMessage, { seq?: number }>): number {
+		const seq = ++this.seq;
+		post({ ...message, seq });
+		return seq;
+	}
+
+	private submit(text: string): SubmitOutcome {
 		const result = interpret(text, this.store.active);
 		switch (result.kind) {
 			case 'none':
-				return false;
+				return { kind: 'kept' };
 			case 'send':
-				post({ type: 'send', conversation: this.store.active!, text: result.text });
-				return true;
+				return { kind: 'posted', seq: this.postWithSeq({ type: 'send', conversation: this.store.active!, text: result.text }) };
 			case 'post':
+				if (isAnswered(result.message)) {
+					return { kind: 'posted', seq: this.postWithSeq(result.message) };
+				}
 				post(result.message);
-				return true;
+				return { kind: 'done' };
 			case 'notice':
 				this.notice(result.text, result.level);
 				// An error leaves the line in place to be corrected.
-				return result.level === 'info';
+				return { kind: result.level === 'info' ? 'done' : 'kept' };
 			case 'help':
 				this.notice('Commands you can type:', 'info', { commands: COMMANDS, hint: HELP_HINT });
-				return true;
+				return { kind: 'done' };
 		}
 	}
 
@@ -404,4 +457,21 @@ export class App {
 			this.members.render(this.store.members.get(this.store.active!));
 		}
 	}
+}
+
+/** Messages the host answers with a `result` when they carry a `seq`. */
+function isAnswered(message: WebviewMessage): message is Extract<WebviewMessage, { seq?: number }> {
+	return ['send', 'join', 'leave', 'directMessage', 'nick', 'quit'].includes(message.type);
+}
+
+/** Characters a composer line would send as a message (its text part), or undefined. */
+function measure(text: string, active: string | undefined): number | undefined {
+	const result = interpret(text, active);
+	if (result.kind === 'send') {
+		return result.text.length;
+	}
+	if (result.kind === 'post' && result.message.type === 'directMessage') {
+		return result.message.text?.length;
+	}
+	return undefined;
 }

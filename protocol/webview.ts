@@ -44,21 +44,36 @@ export type HostMessage =
 	| { type: 'members'; conversation: string; members: string[] }
 	| { type: 'focus'; conversation: string }
 	/** A line shown to the user only (help text, command errors). */
-	| { type: 'notice'; text: string; level: 'info' | 'error' };
+	| { type: 'notice'; text: string; level: 'info' | 'error' }
+	/** What the composer needs to know: the editor's tab size, the server's longest message. */
+	| { type: 'config'; tabSize: number; maxMessageLength?: number }
+	/**
+	 * The answer to a webview message that carried `seq` (what the composer sends): `error`
+	 * when the host refused it, so the composer keeps the text; cleared only when it took it.
+	 */
+	| { type: 'result'; seq: number; error?: string }
+	/** A message the server refused after it was queued: shown with its text until discarded. */
+	| { type: 'failed'; conversation: string; id: string; text: string; reason: string; ts: number }
+	/** Open the quick switcher (its key is a VS Code keybinding, so no chord starts too). */
+	| { type: 'openSwitcher' };
 
 // ---- webview -> host ------------------------------------------------------------
 
 export type WebviewMessage =
 	| { type: 'ready' }
 	| { type: 'select'; conversation: string }
-	| { type: 'send'; conversation: string; text: string }
-	| { type: 'join'; channel: string }
-	| { type: 'leave'; conversation: string }
-	| { type: 'directMessage'; nick: string; text?: string }
-	| { type: 'nick'; nick: string }
-	| { type: 'quit'; reason?: string }
+	| { type: 'send'; conversation: string; text: string; seq?: number }
+	| { type: 'join'; channel: string; seq?: number }
+	| { type: 'leave'; conversation: string; seq?: number }
+	| { type: 'directMessage'; nick: string; text?: string; seq?: number }
+	| { type: 'nick'; nick: string; seq?: number }
+	| { type: 'quit'; reason?: string; seq?: number }
 	| { type: 'loadOlder'; conversation: string; before: number }
 	| { type: 'openLink'; url: string }
+	/** A `parley-snippet:` link was clicked: open that file at those lines, if the workspace has it. */
+	| { type: 'openSnippet'; url: string }
+	/** The user is done with a failed message (discarded, retried or taken back to edit). */
+	| { type: 'discardFailed'; id: string }
 	| { type: 'command'; command: 'connect' | 'disconnect' | 'joinChannel' | 'directMessage' };
 
 /** What the webview asks the host to do: every message but the `ready` handshake. */
@@ -96,19 +111,25 @@ export const hostMessageShape = s.tagged<HostMessage, 'type'>('type', {
 	members: { conversation: s.string(), members: s.array(s.string()) },
 	focus: { conversation: s.string() },
 	notice: { text: s.string(), level: s.literal('info', 'error') },
+	config: { tabSize: s.integer, maxMessageLength: s.optional(s.integer) },
+	result: { seq: s.integer, error: s.optional(s.string()) },
+	failed: { conversation: s.string(), id: s.string(), text: s.string(), reason: s.string(), ts: s.number },
+	openSwitcher: {},
 });
 
 export const webviewMessageShape = s.tagged<WebviewMessage, 'type'>('type', {
 	ready: {},
 	select: { conversation: s.string(MAX_NAME) },
-	send: { conversation: s.string(MAX_NAME), text: s.string(MAX_TEXT) },
-	join: { channel: s.string(MAX_NAME) },
-	leave: { conversation: s.string(MAX_NAME) },
-	directMessage: { nick: s.string(MAX_NAME), text: s.optional(s.string(MAX_TEXT)) },
-	nick: { nick: s.string(MAX_NAME) },
-	quit: { reason: s.optional(s.string(500)) },
+	send: { conversation: s.string(MAX_NAME), text: s.string(MAX_TEXT), seq: s.optional(s.integer) },
+	join: { channel: s.string(MAX_NAME), seq: s.optional(s.integer) },
+	leave: { conversation: s.string(MAX_NAME), seq: s.optional(s.integer) },
+	directMessage: { nick: s.string(MAX_NAME), text: s.optional(s.string(MAX_TEXT)), seq: s.optional(s.integer) },
+	nick: { nick: s.string(MAX_NAME), seq: s.optional(s.integer) },
+	quit: { reason: s.optional(s.string(500)), seq: s.optional(s.integer) },
 	loadOlder: { conversation: s.string(MAX_NAME), before: s.integer },
 	openLink: { url: s.string(4096) },
+	openSnippet: { url: s.string(4096) },
+	discardFailed: { id: s.string(MAX_NAME) },
 	command: { command: s.literal('connect', 'disconnect', 'joinChannel', 'directMessage') },
 });
 
@@ -126,4 +147,15 @@ export function isSafeLink(url: string): boolean {
 	} catch {
 		return false;
 	}
+}
+
+/**
+ * Links to code in a workspace, as Share Selection writes them in a message's Markdown:
+ * `[src/billing.ts:8-14](parley-snippet:src/billing.ts?lines=8-14&remote=...&commit=...)`.
+ * Other clients show the readable text; Parley opens the file. Parsed by the host only.
+ */
+export const SNIPPET_SCHEME = 'parley-snippet:';
+
+export function isSnippetLink(url: string): boolean {
+	return url.startsWith(SNIPPET_SCHEME) && url.length > SNIPPET_SCHEME.length && !/\s/.test(url);
 }
