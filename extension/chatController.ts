@@ -1,4 +1,4 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import type { HostMessage, WebviewRequest } from '../protocol/webview';
 import type { ChatClient } from './client/chatClient';
 import { Disposable } from './client/disposable';
@@ -7,15 +7,29 @@ import { missingSecret } from './client/credentials';
 import { errorMessage } from './client/log';
 import { formatEndpoint } from './client/transport';
 import { ChatPanel, type ChatPanelHost } from './chatPanel';
+import { FailedSends } from './failedSends';
 import type { Logger } from './logger';
 import { carryOut, type PanelActionDeps } from './panelActions';
 import { connectionMessage, storeChangeMessage } from './webviewMessages';
+
+const DEFAULT_TAB_SIZE = 4;
+
+/** The editor's tab size, for code blocks in the panel. */
+function editorTabSize(): number {
+	const value = vscode.workspace.getConfiguration('editor').get<unknown>('tabSize');
+	return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 16 ? value : DEFAULT_TAB_SIZE;
+}
 
 /**
  * Connects the chat panel to the client: forwards store and connection changes to the
  * webview and carries out what the user does there (send, join, /nick, ...).
  */
 export class ChatController extends Disposable implements ChatPanelHost {
+	private readonly failed = new FailedSends();
+	/** The quick switcher was asked for before the panel was ready: opened once it is. */
+	private switcherWanted = false;
+	private lastConfig = '';
+
 	constructor(
 		private readonly client: ChatClient,
 		private readonly extensionUri: vscode.Uri,
@@ -30,10 +44,19 @@ export class ChatController extends Disposable implements ChatPanelHost {
 				ChatPanel.currentPanel?.setUnread(client.store.totals().unread);
 			}
 		}));
-		this._register(client.onDidChangeStatus((status) => this.post(connectionMessage(status))));
+		this._register(client.onDidChangeStatus((status) => {
+			this.post(connectionMessage(status));
+			this.postConfig(false);
+		}));
 		this._register(client.onDidFailToSend(({ entry, reason }) => {
-			this.notice(`Not sent to ${entry.to}: ${reason}. The message is back in the message box.`, 'error');
-			this.post({ type: 'restore', conversation: entry.conversation, text: entry.text });
+			const failed = { conversation: entry.conversation, id: entry.clientMsgId, text: entry.text, reason, ts: Date.now() };
+			this.failed.add(failed);
+			this.post({ type: 'failed', ...failed });
+		}));
+		this._register(vscode.workspace.onDidChangeConfiguration((event) => {
+			if (event.affectsConfiguration('editor.tabSize')) {
+				this.postConfig(false);
+			}
 		}));
 		this._register(client.onDidReceiveServerEvent((event) => {
 			const text = event.kind === 'kicked' ? `You were kicked: ${event.text}` : event.kind === 'shutdown' ? `The server is shutting down: ${event.text}` : event.text;
@@ -61,11 +84,42 @@ export class ChatController extends Disposable implements ChatPanelHost {
 		ChatPanel.revive(panel, this.extensionUri, this, this.log);
 	}
 
+	/** Ctrl+K in the panel (a keybinding, so VS Code starts no chord): the quick switcher. */
+	openSwitcher(): void {
+		const panel = ChatPanel.currentPanel;
+		if (panel?.isReady && panel.visible) {
+			panel.reveal();
+			panel.post({ type: 'openSwitcher' });
+			return;
+		}
+		this.switcherWanted = true;
+		this.show();
+	}
+
 	onReady(panel: ChatPanel): void {
 		panel.setUnread(this.client.store.totals().unread);
 		panel.post(connectionMessage(this.client.status));
+		this.postConfig(true);
 		for (const change of this.client.store.snapshot()) {
 			panel.post(storeChangeMessage(change));
+		}
+		for (const failed of this.failed.all()) {
+			panel.post({ type: 'failed', ...failed });
+		}
+		if (this.switcherWanted) {
+			this.switcherWanted = false;
+			panel.post({ type: 'openSwitcher' });
+		}
+	}
+
+	/** Tab size and the server's message limit, when they changed (or always, for a new page). */
+	private postConfig(always: boolean): void {
+		const max = this.client.limits?.maxMessageLength;
+		const config: HostMessage = { type: 'config', tabSize: editorTabSize(), ...(max !== undefined ? { maxMessageLength: max } : {}) };
+		const key = JSON.stringify(config);
+		if (always || key !== this.lastConfig) {
+			this.lastConfig = key;
+			this.post(config);
 		}
 	}
 
@@ -101,6 +155,10 @@ export class ChatController extends Disposable implements ChatPanelHost {
 		}
 	}
 
+	/**
+	 * Carries out a webview message. One that carries `seq` (the composer's) is answered with
+	 * a `result`: the composer clears its box only when the host took the line.
+	 */
 	onMessage(message: WebviewRequest): void {
 		const seq = 'seq' in message ? message.seq : undefined;
 		const deps: PanelActionDeps = {
@@ -110,14 +168,19 @@ export class ChatController extends Disposable implements ChatPanelHost {
 			changeNick: (nick) => this.changeNick(nick),
 			signOut: this.signOut,
 			notice: (text, level) => this.notice(text, level),
+			discardFailed: (id) => this.failed.remove(id),
 		};
 		void carryOut(message, deps).then(
-			() => seq !== undefined && this.post({ type: 'done', seq }),
+			() => {
+				if (seq !== undefined) {
+					this.post({ type: 'result', seq });
+				}
+			},
 			(error: unknown) => {
 				this.log.warn(`${message.type}: ${errorMessage(error)}`);
 				this.notice(errorMessage(error), 'error');
 				if (seq !== undefined) {
-					this.post({ type: 'done', seq, error: errorMessage(error) });
+					this.post({ type: 'result', seq, error: errorMessage(error) });
 				}
 			},
 		);

@@ -74,6 +74,11 @@ export class ChatPanel extends Disposable {
 		}
 	}
 
+	/** The page said it is ready: posted messages reach it. */
+	get isReady(): boolean {
+		return this.ready;
+	}
+
 	reveal(preserveFocus = false): void {
 		this.panel.reveal(undefined, preserveFocus);
 	}

@@ -10,6 +10,7 @@ export const Commands = {
 	leaveChannel: 'parley.leaveChannel',
 	directMessage: 'parley.directMessage',
 	shareSelection: 'parley.shareSelection',
+	switchConversation: 'parley.switchConversation',
 	showLog: 'parley.showLog',
 	registerNickname: 'parley.registerNickname',
 	forgetPasswords: 'parley.forgetPasswords',

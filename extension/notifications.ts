@@ -58,7 +58,12 @@ export class Notifier extends Disposable {
 		}));
 		this._register(client.onDidFailToSend(({ entry, reason }) => {
 			if (!this.panelVisible()) {
-				void vscode.window.showErrorMessage(`Parley: your message to ${entry.to} was not sent: ${reason}`);
+				const why = /[.!?]$/.test(reason) ? reason : `${reason}.`;
+				void vscode.window.showErrorMessage(`Parley: your message to ${entry.to} was not sent: ${why} Its text is kept in the chat panel.`, 'Open Chat').then((choice) => {
+					if (choice) {
+						this.open(entry.conversation);
+					}
+				});
 			}
 		}));
 	}

@@ -86,6 +86,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
 				controller.show(target, true);
 			}
 		}),
+		// Ctrl+K / Cmd+K while the panel has focus (package.json): a keybinding, so no VS Code chord starts.
+		register(Commands.switchConversation, async () => controller.openSwitcher()),
 		register(Commands.showLog, async () => deps.channel.show()),
 		register(Commands.registerNickname, async () => {
 			if (await ensureConnected(client, deps)) {

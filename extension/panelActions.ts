@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { isSafeLink, type PanelCommand, type WebviewRequest } from '../protocol/webview';
 import type { ChatClient } from './client/chatClient';
 import { Commands } from './constants';
+import { openSnippet } from './snippetLinks';
 import type { Logger } from './logger';
 
 export interface PanelActionDeps {
@@ -19,6 +20,8 @@ export interface PanelActionDeps {
 	/** /quit: disconnects and keeps the window offline until Connect. */
 	signOut(reason: string): Promise<void>;
 	notice(text: string, level: 'info' | 'error'): void;
+	/** The user is done with a message the server refused. */
+	discardFailed(id: string): void;
 }
 
 /** The palette command behind each panel button and menu item. */
@@ -69,6 +72,12 @@ export async function carryOut(message: WebviewRequest, deps: PanelActionDeps): 
 			return;
 		case 'loadOlder':
 			await client.loadOlder(message.conversation, message.before);
+			return;
+		case 'openSnippet':
+			await openSnippet(message.url, deps.log);
+			return;
+		case 'discardFailed':
+			deps.discardFailed(message.id);
 			return;
 		case 'openLink':
 			if (isSafeLink(message.url)) {

@@ -4,7 +4,8 @@
  */
 import { Banner } from './banner';
 import { COMMANDS, HELP_HINT, interpret } from './slashCommands';
-import { Composer } from './composer';
+import { Composer, type SubmitOutcome } from './composer';
+import { FailedMessages } from './failedMessages';
 import { el } from './dom';
 import { Header } from './header';
 import { installKeyboard } from './keyboard';
@@ -18,13 +19,6 @@ import { Switcher } from './switcher';
 import { TimelineView, type ShowAnchor } from './timeline';
 import { loadState, post, saveState, type PersistedState } from './vscodeApi';
 import { welcome } from './welcome';
-
-/** Requests the host answers with `done` (they can be refused: the composer line then comes back). */
-const ANSWERED: ReadonlySet<string> = new Set(['join', 'leave', 'directMessage', 'nick', 'createChannel', 'invite', 'kick', 'ban', 'unban', 'setRole', 'setTopic', 'setTopicProtected']);
-
-function isAnswered(message: WebviewMessage): message is Extract<WebviewMessage, { seq?: number }> {
-	return ANSWERED.has(message.type);
-}
 
 /** Key for notices shown while no conversation is open. */
 const NOWHERE = '';
@@ -53,9 +47,9 @@ export class App {
 	private readonly unreadAfter = new Map<string, number>();
 	/** What was last reported read, per conversation. */
 	private readonly reported = new Map<string, { id: number; following: boolean }>();
-	/** Composer lines sent as requests with a `seq`, until the host answers. */
-	private readonly awaiting = new Map<number, { conversation: string | undefined; text: string }>();
-	private nextSeq = 1;
+	/** Numbers what the composer posts, so that the host's answer finds its line. */
+	private seq = 0;
+	private readonly failed: FailedMessages;
 
 	constructor(root: HTMLElement) {
 		this.root = root;
@@ -81,6 +75,7 @@ export class App {
 		this.timeline = new TimelineView({
 			isSelf: (nick) => this.store.isSelf(nick),
 			mentionsSelf: (text) => this.store.mentionsSelf(text),
+			failedAction: (id, action) => this.failed.action(id, action),
 			loadOlder: () => this.loadOlder(),
 			scrolled: () => this.rememberPosition(),
 			welcome: () => welcome(),
@@ -89,13 +84,37 @@ export class App {
 		});
 		this.composer = new Composer({
 			submit: (text) => this.submit(text),
+			measure: (text) => measure(text, this.store.active),
 			draftChanged: (text) => this.saveDraft(text),
 			page: (direction) => this.timeline.page(direction),
+			nicks: () => this.store.knownNicks(),
+			channels: () => this.store.conversations.filter((c) => c.kind === 'channel').map((c) => c.name),
 		});
 		this.members = new MemberList({
 			openDirectMessage: (nick) => post({ type: 'directMessage', nick }),
 			isSelf: (nick) => this.store.isSelf(nick),
 			memberActions: (nick, anchor) => this.memberActions(nick, anchor),
+		});
+		this.failed = new FailedMessages({
+			store: this.store,
+			postWithSeq: (message) => this.postWithSeq(message),
+			edit: (conversation, text) => {
+				if (this.store.active !== conversation) {
+					this.open(conversation, { notify: true, focus: true });
+				}
+				this.composer.restore(text);
+			},
+			focusComposer: () => this.composer.focus(),
+			appended: (conversation, count) => {
+				if (this.showsLoaded(conversation)) {
+					this.timeline.appended(count, true);
+				}
+			},
+			removed: (conversation, index) => {
+				if (this.showsLoaded(conversation)) {
+					this.timeline.removed(index);
+				}
+			},
 		});
 		this.switcher = new Switcher({
 			conversations: () => this.store.ordered(),
@@ -222,32 +241,21 @@ export class App {
 			case 'notice':
 				this.notice(msg.text, msg.level);
 				break;
-			case 'done': {
-				const line = this.awaiting.get(msg.seq);
-				this.awaiting.delete(msg.seq);
-				// Refused: the line comes back (the notice says why), unless something else was typed meanwhile.
-				if (line && msg.error !== undefined) {
-					this.restoreLine(line.conversation, line.text);
+			case 'config':
+				document.documentElement.style.setProperty('--parley-tab-size', String(Math.min(16, Math.max(1, msg.tabSize))));
+				this.composer.setMaxLength(msg.maxMessageLength);
+				break;
+			case 'result':
+				if (!this.failed.answered(msg.seq, msg.error === undefined)) {
+					this.composer.answered(msg.seq, msg.error === undefined);
 				}
 				break;
-			}
-			case 'restore':
-				this.restoreLine(msg.conversation, msg.text);
+			case 'failed':
+				this.failed.add(msg);
 				break;
-		}
-	}
-
-	/** Puts text the server refused back into a conversation's message box (or its draft), never over other text. */
-	private restoreLine(conversation: string | undefined, text: string): void {
-		const key = conversation ?? NOWHERE;
-		if (conversation === this.store.active) {
-			if (this.composer.textarea.value.trim() === '') {
-				this.composer.setText(text);
-				this.saveDraft(text);
-			}
-		} else if (!this.state.drafts[key]) {
-			this.state.drafts[key] = text;
-			saveState(this.state);
+			case 'openSwitcher':
+				this.switcher.open();
+				break;
 		}
 	}
 
@@ -433,37 +441,37 @@ export class App {
 
 	// ---- composer -------------------------------------------------------------------
 
-	private submit(text: string): boolean {
+	/** Posts a message the host answers with a `result` carrying its `seq`. */
+	private postWithSeq(message: Extract<WebviewMessage, { seq?: number }>): number {
+		const seq = ++this.seq;
+		post({ ...message, seq });
+		return seq;
+	}
+
+	private submit(text: string): SubmitOutcome {
 		const result = interpret(text, this.store.active);
 		switch (result.kind) {
 			case 'none':
-				return false;
+				return { kind: 'kept' };
 			case 'send':
-				post({ type: 'send', conversation: this.store.active!, text: result.text });
-				return true;
-			case 'post': {
-				const message = result.message;
-				if (isAnswered(message)) {
-					// The host answers with `done`; a refusal brings the line back.
-					const seq = this.nextSeq++;
-					this.awaiting.set(seq, { conversation: this.store.active, text });
-					post({ ...message, seq });
-				} else {
-					post(message);
+				return { kind: 'posted', seq: this.postWithSeq({ type: 'send', conversation: this.store.active!, text: result.text }) };
+			case 'post':
+				if (isAnswered(result.message)) {
+					return { kind: 'posted', seq: this.postWithSeq(result.message) };
 				}
-				return true;
-			}
+				post(result.message);
+				return { kind: 'done' };
 			case 'notice':
 				this.notice(result.text, result.level);
 				// An error leaves the line in place to be corrected.
-				return result.level === 'info';
+				return { kind: result.level === 'info' ? 'done' : 'kept' };
 			case 'help':
 				this.notice('Commands you can type:', 'info', { commands: COMMANDS, hint: HELP_HINT });
-				return true;
+				return { kind: 'done' };
 			case 'showTopic': {
 				const c = this.store.conversation(this.store.active);
 				this.notice(c?.topic ? `The topic of ${c.name}: ${c.topic}` : `${c?.name ?? 'This channel'} has no topic. Set one with /topic text.`, 'info');
-				return true;
+				return { kind: 'done' };
 			}
 		}
 	}
@@ -544,4 +552,21 @@ export class App {
 			this.members.render(this.store.members.get(this.store.active!), this.moderates(this.store.conversation(this.store.active)));
 		}
 	}
+}
+
+/** Messages the host answers with a `result` when they carry a `seq`. */
+function isAnswered(message: WebviewMessage): message is Extract<WebviewMessage, { seq?: number }> {
+	return ['send', 'join', 'leave', 'directMessage', 'nick', 'quit', 'createChannel', 'invite', 'kick', 'ban', 'unban', 'setRole', 'setTopic', 'setTopicProtected'].includes(message.type);
+}
+
+/** Characters a composer line would send as a message (its text part), or undefined. */
+function measure(text: string, active: string | undefined): number | undefined {
+	const result = interpret(text, active);
+	if (result.kind === 'send') {
+		return result.text.length;
+	}
+	if (result.kind === 'post' && result.message.type === 'directMessage') {
+		return result.message.text?.length;
+	}
+	return undefined;
 }

@@ -1,6 +1,12 @@
 /**
- * Panel-wide shortcuts: Ctrl/Cmd+K quick switcher, Alt+Up/Down previous/next conversation
- * (with Shift: unread only), Escape back to the input, and typing anywhere goes to the input.
+ * Panel-wide shortcuts: Alt+Up/Down previous/next conversation (with Shift: unread only),
+ * Escape back to the input, and typing anywhere goes to the input.
+ *
+ * VS Code sees every key pressed in a webview too, and runs its own keybindings for them:
+ * a key bound here must be one no default VS Code keybinding uses outside a text editor.
+ * Ctrl/Cmd+K (the quick switcher) starts VS Code's chords, so it is not handled here: the
+ * extension contributes it as a keybinding while the panel has focus, and the host posts
+ * `openSwitcher` (see package.json and docs/extension.md).
  */
 import type { Switcher } from './switcher';
 
@@ -22,11 +28,6 @@ export function installKeyboard(host: KeyboardHost): void {
 			return;
 		}
 		const mod = e.ctrlKey || e.metaKey;
-		if (mod && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'k') {
-			e.preventDefault();
-			host.switcher.open();
-			return;
-		}
 		if (host.switcher.isOpen) {
 			return;
 		}

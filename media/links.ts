@@ -1,8 +1,9 @@
 /**
  * Links never navigate the webview: a click (or Enter, or a middle click) asks the host to
- * open the URL, and only http(s) URLs are ever asked for.
+ * open the URL, and only http(s) URLs are ever asked for. A snippet link asks the host to
+ * open that file of the workspace.
  */
-import { isSafeLink } from '../protocol/webview';
+import { isSafeLink, isSnippetLink } from '../protocol/webview';
 import { post } from './vscodeApi';
 
 function open(event: MouseEvent): void {
@@ -13,8 +14,11 @@ function open(event: MouseEvent): void {
 	// Whatever the anchor, the webview itself never follows it.
 	event.preventDefault();
 	const url = target.getAttribute('data-url');
+	const snippet = target.getAttribute('data-snippet');
 	if (url !== null && isSafeLink(url)) {
 		post({ type: 'openLink', url });
+	} else if (snippet !== null && isSnippetLink(snippet)) {
+		post({ type: 'openSnippet', url: snippet });
 	}
 }
 

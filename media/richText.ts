@@ -1,120 +1,112 @@
 /**
- * Message text to DOM: ``` fenced blocks ```, `inline code` and http(s) links. Everything
- * else is a text node. Nothing is ever parsed as HTML.
+ * Message text to DOM: the Markdown tree of markdown.ts, built with createElement and text
+ * nodes only, so nothing in a message is ever parsed as HTML. Links carry their URL in
+ * data attributes; clicks are handled in links.ts.
  */
 import { el, icon } from './dom';
-import { isSafeLink } from '../protocol/webview';
+import { highlight, languageOf } from './highlight';
+import { parseMarkdown, type Block, type Inline } from './markdown';
 
-export type Segment =
-	| { kind: 'text'; text: string }
-	| { kind: 'code'; text: string }
-	| { kind: 'codeblock'; text: string; lang?: string }
-	| { kind: 'link'; text: string; url: string };
-
-const FENCE = /```(?:([\w+#.-]*)[ \t]*\n)?([\s\S]*?)```/g;
-const INLINE_CODE = /`([^`\n]+)`/g;
-// Not preceded by a word character or "/", so "xhttps://" and "javascript:http://" stay text.
-const URL_RE = /(?<![\w/:])https?:\/\/[^\s<>"'`]+/gi;
-
-/** Drops trailing punctuation a sentence puts after a link, keeping balanced ")" as in Wikipedia links. */
-function trimUrl(url: string): string {
-	let end = url.length;
-	for (;;) {
-		const ch = url[end - 1];
-		if ('.,;:!?\'"*_'.includes(ch)) {
-			end--;
-		} else if (ch === ')') {
-			const body = url.slice(0, end);
-			const open = body.split('(').length - 1;
-			const close = body.split(')').length - 1;
-			if (close > open) {
-				end--;
-			} else {
+function renderInlines(parent: HTMLElement, inlines: Inline[]): void {
+	for (const inline of inlines) {
+		switch (inline.type) {
+			case 'text':
+				parent.appendChild(document.createTextNode(inline.text));
+				break;
+			case 'code':
+				parent.appendChild(el('code', 'inline-code', undefined, inline.text));
+				break;
+			case 'strong':
+			case 'em':
+			case 'del': {
+				const node = el(inline.type === 'strong' ? 'strong' : inline.type === 'em' ? 'em' : 'del');
+				renderInlines(node, inline.children);
+				parent.appendChild(node);
 				break;
 			}
-		} else {
-			break;
+			case 'link': {
+				const node = el('a', 'link', { href: inline.url, title: inline.url, 'data-url': inline.url });
+				renderInlines(node, inline.children);
+				parent.appendChild(node);
+				break;
+			}
+			case 'snippet':
+				parent.appendChild(snippetLink(inline));
+				break;
 		}
-	}
-	return url.slice(0, end);
-}
-
-function linkify(text: string, out: Segment[]): void {
-	let last = 0;
-	for (const match of text.matchAll(URL_RE)) {
-		const url = trimUrl(match[0]);
-		const start = match.index;
-		if (!isSafeLink(url)) {
-			continue;
-		}
-		if (start > last) {
-			out.push({ kind: 'text', text: text.slice(last, start) });
-		}
-		out.push({ kind: 'link', text: url, url });
-		last = start + url.length;
-	}
-	if (last < text.length) {
-		out.push({ kind: 'text', text: text.slice(last) });
 	}
 }
 
-function inline(text: string, out: Segment[]): void {
-	let last = 0;
-	for (const match of text.matchAll(INLINE_CODE)) {
-		linkify(text.slice(last, match.index), out);
-		out.push({ kind: 'code', text: match[1] });
-		last = match.index + match[0].length;
-	}
-	linkify(text.slice(last), out);
+function snippetLink(inline: Extract<Inline, { type: 'snippet' }>): HTMLElement {
+	const node = el('a', 'link snippet-link', { href: '#', title: 'Open in the editor', 'data-snippet': inline.url }, icon('file-code'));
+	renderInlines(node, inline.children);
+	return node;
 }
 
-export function parse(text: string): Segment[] {
-	const out: Segment[] = [];
-	let last = 0;
-	for (const match of text.matchAll(FENCE)) {
-		const body = match[2].replace(/^\n/, '').replace(/\n$/, '');
-		if (body.length === 0) {
-			continue;
-		}
-		// A block on its own line swallows the newlines around it.
-		inline(text.slice(last, match.index).replace(/\n$/, ''), out);
-		out.push(match[1] ? { kind: 'codeblock', text: body, lang: match[1] } : { kind: 'codeblock', text: body });
-		last = match.index + match[0].length;
-		if (text[last] === '\n') {
-			last++;
-		}
-	}
-	inline(text.slice(last), out);
-	return out.filter((s) => s.kind !== 'text' || s.text.length > 0);
-}
-
-function codeBlock(text: string, lang: string | undefined): HTMLElement {
+function codeBlock(text: string, lang: string | undefined, header?: HTMLElement): HTMLElement {
 	const copy = el('button', 'icon-button copy-code', { type: 'button', 'aria-label': 'Copy code', title: 'Copy code', 'data-copy': '' }, icon('copy'));
+	const code = el('code');
+	for (const token of highlight(text, lang)) {
+		code.appendChild(token.kind ? el('span', `tok-${token.kind}`, undefined, token.text) : document.createTextNode(token.text));
+	}
+	const known = languageOf(lang);
 	return el(
 		'div',
 		'codeblock',
-		undefined,
-		el('div', 'codeblock-bar', undefined, el('span', 'codeblock-lang', undefined, lang ?? ''), copy),
-		el('pre', undefined, { tabindex: 0 }, el('code', undefined, undefined, text)),
+		known ? { 'data-lang': known } : undefined,
+		el('div', 'codeblock-bar', undefined, header ?? el('span', 'codeblock-lang', undefined, lang ?? ''), copy),
+		el('pre', undefined, { tabindex: 0 }, code),
 	);
 }
 
-/** Renders message text into `parent`. Links carry the URL; clicks are handled in links.ts. */
-export function renderText(parent: HTMLElement, text: string): void {
-	for (const segment of parse(text)) {
-		switch (segment.kind) {
-			case 'text':
-				parent.appendChild(document.createTextNode(segment.text));
+/** A paragraph holding only a snippet link, right before a code block, is that block's header. */
+function snippetHeader(block: Block, next: Block | undefined): HTMLElement | undefined {
+	if (block.type !== 'paragraph' || next?.type !== 'code' || block.content.length !== 1 || block.content[0].type !== 'snippet') {
+		return undefined;
+	}
+	return el('span', 'codeblock-header', undefined, snippetLink(block.content[0]));
+}
+
+function renderBlocks(parent: HTMLElement, blocks: Block[]): void {
+	for (let i = 0; i < blocks.length; i++) {
+		const block = blocks[i];
+		switch (block.type) {
+			case 'paragraph': {
+				const header = snippetHeader(block, blocks[i + 1]);
+				if (header) {
+					const code = blocks[++i] as Extract<Block, { type: 'code' }>;
+					parent.appendChild(codeBlock(code.text, code.lang, header));
+					break;
+				}
+				const p = el('p', 'md-p');
+				renderInlines(p, block.content);
+				parent.appendChild(p);
 				break;
+			}
 			case 'code':
-				parent.appendChild(el('code', 'inline-code', undefined, segment.text));
+				parent.appendChild(codeBlock(block.text, block.lang));
 				break;
-			case 'codeblock':
-				parent.appendChild(codeBlock(segment.text, segment.lang));
+			case 'quote': {
+				const quote = el('blockquote', 'md-quote');
+				renderBlocks(quote, block.blocks);
+				parent.appendChild(quote);
 				break;
-			case 'link':
-				parent.appendChild(el('a', 'link', { href: segment.url, title: segment.url, 'data-url': segment.url }, segment.text));
+			}
+			case 'list': {
+				const list = block.ordered ? el('ol', 'md-list', block.start !== 1 ? { start: block.start } : undefined) : el('ul', 'md-list');
+				for (const item of block.items) {
+					const li = el('li');
+					renderBlocks(li, item);
+					list.appendChild(li);
+				}
+				parent.appendChild(list);
 				break;
+			}
 		}
 	}
+}
+
+/** Renders message text into `parent`. */
+export function renderText(parent: HTMLElement, text: string): void {
+	renderBlocks(parent, parseMarkdown(text));
 }

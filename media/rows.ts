@@ -5,17 +5,21 @@
 import { el, icon } from './dom';
 import { dayKey, formatDay, formatFull, formatTime, initial, nickColour } from './format';
 import { renderText } from './richText';
-import type { NoticeItem, ViewItem } from './state';
+import type { FailedItem, NoticeItem, ViewItem } from './state';
 import { nickKey } from '../protocol/names';
 
 /** Consecutive messages from one sender within this long share a header. */
 const GROUP_MS = 5 * 60 * 1000;
+
+export type FailedAction = 'retry' | 'edit' | 'discard';
 
 export interface RowContext {
 	isSelf(nick: string): boolean;
 	mentionsSelf(text: string): boolean;
 	/** Whether the "New messages" line goes above this item (the first unread one when the conversation was opened). */
 	isFirstUnread(item: ViewItem): boolean;
+	/** The user chose what to do with a message the server refused. */
+	failedAction(id: string, action: FailedAction): void;
 }
 
 function timeEl(ts: number, className = 'time'): HTMLElement {
@@ -97,6 +101,43 @@ function eventRow(text: string, ts: number): HTMLElement {
 	return el('div', 'event', undefined, el('div', 'gutter', undefined, icon(eventIcon(text))), el('span', 'event-text', undefined, text), timeEl(ts));
 }
 
+function actionButton(iconName: string, label: string, onClick: (button: HTMLButtonElement) => void): HTMLButtonElement {
+	const button = el('button', 'failed-action', { type: 'button' }, icon(iconName), label);
+	button.addEventListener('click', () => onClick(button));
+	return button;
+}
+
+/** A message the server refused: its text stays, with why, and what can be done with it. */
+function failedRow(item: FailedItem, ctx: RowContext): HTMLElement {
+	const text = el('div', 'text');
+	renderText(text, item.text);
+	const copy = actionButton('copy', 'Copy', (button) => {
+		void navigator.clipboard?.writeText(item.text).then(
+			() => {
+				button.lastChild!.textContent = 'Copied';
+			},
+			() => undefined,
+		);
+	});
+	const actions = el(
+		'div',
+		'failed-actions',
+		{ role: 'group', 'aria-label': 'Message not sent' },
+		actionButton('refresh', 'Retry', () => ctx.failedAction(item.id, 'retry')),
+		actionButton('edit', 'Edit', () => ctx.failedAction(item.id, 'edit')),
+		copy,
+		actionButton('trash', 'Discard', () => ctx.failedAction(item.id, 'discard')),
+	);
+	const note = el('div', 'failed-note', undefined, icon('info'), el('span', 'sr-only', undefined, 'Not sent: '), item.reason);
+	return el(
+		'div',
+		'msg failed self group-start',
+		{ 'data-failed': item.id },
+		el('div', 'gutter', { 'aria-hidden': 'true' }, el('div', 'avatar failed-avatar', undefined, icon('error'))),
+		el('div', 'body', undefined, el('div', 'meta', undefined, el('span', 'nick failed-title', undefined, 'Not sent'), timeEl(item.ts)), text, note, actions),
+	);
+}
+
 function commandTable(commands: NonNullable<NoticeItem['commands']>): HTMLElement {
 	const list = el('dl', 'command-table');
 	for (const c of commands) {
@@ -143,6 +184,9 @@ export function renderRow(items: readonly ViewItem[], i: number, ctx: RowContext
 			break;
 		case 'notice':
 			row.appendChild(noticeRow(item));
+			break;
+		case 'failed':
+			row.appendChild(failedRow(item, ctx));
 			break;
 	}
 	return row;

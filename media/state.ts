@@ -19,7 +19,24 @@ export interface NoticeItem {
 	hint?: string;
 }
 
-export type ViewItem = TimelineItem | NoticeItem;
+/** A message the server refused after it was queued: kept with its text until the user is done with it. */
+export interface FailedItem {
+	kind: 'failed';
+	id: string;
+	ts: number;
+	conversation: string;
+	text: string;
+	reason: string;
+}
+
+export type ViewItem = TimelineItem | NoticeItem | FailedItem;
+
+/** Items the webview keeps itself: a timeline from the host does not replace them. */
+type LocalItem = NoticeItem | FailedItem;
+
+function isLocal(item: ViewItem): item is LocalItem {
+	return item.kind === 'notice' || item.kind === 'failed';
+}
 
 export interface Timeline {
 	items: ViewItem[];
@@ -48,6 +65,8 @@ export function itemKey(item: ViewItem): string {
 			return `e:${item.id}`;
 		case 'notice':
 			return `n:${item.id}`;
+		case 'failed':
+			return `f:${item.id}`;
 	}
 }
 
@@ -106,10 +125,10 @@ export class Store {
 		return this.mentionPattern.re.test(text);
 	}
 
-	/** Replaces a timeline, keeping local notices where they were in time. */
+	/** Replaces a timeline, keeping local notices and failed messages where they were in time. */
 	replaceTimeline(conversation: string, items: ViewItem[], hasMoreBefore: boolean): Timeline {
 		const merged = [...items];
-		for (const notice of this.timelines.get(conversation)?.items.filter((i) => i.kind === 'notice') ?? []) {
+		for (const notice of this.timelines.get(conversation)?.items.filter(isLocal) ?? []) {
 			let at = merged.length;
 			while (at > 0 && itemTs(merged[at - 1]) > notice.ts) {
 				at--;
@@ -180,6 +199,52 @@ export class Store {
 		timeline.keys.add(key);
 		timeline.items[index] = stored;
 		return { index, removed: false };
+	}
+
+	/** A failed message: its conversation and index there. */
+	findFailed(id: string): { item: FailedItem; conversation: string; index: number } | undefined {
+		for (const [conversation, timeline] of this.timelines) {
+			const index = timeline.items.findIndex((i) => i.kind === 'failed' && i.id === id);
+			if (index >= 0) {
+				return { item: timeline.items[index] as FailedItem, conversation, index };
+			}
+		}
+		return undefined;
+	}
+
+	removeFailed(id: string): { conversation: string; index: number } | undefined {
+		const found = this.findFailed(id);
+		if (found) {
+			const timeline = this.timelines.get(found.conversation)!;
+			timeline.items.splice(found.index, 1);
+			timeline.keys.delete(itemKey(found.item));
+		}
+		return found;
+	}
+
+	/** Nicks to offer after `@`: the open conversation's members, then everyone else known; not the user. */
+	knownNicks(): string[] {
+		const seen = new Set<string>();
+		const nicks: string[] = [];
+		const add = (nick: string) => {
+			const key = nickKey(nick);
+			if (!seen.has(key) && !this.isSelf(nick)) {
+				seen.add(key);
+				nicks.push(nick);
+			}
+		};
+		const active = this.conversation(this.active);
+		if (active?.kind === 'dm') {
+			add(active.name);
+		}
+		for (const nick of (this.members.get(this.active ?? '') ?? []).map((m) => m.nick).sort((a, b) => a.localeCompare(b))) {
+			add(nick);
+		}
+		const rest = [...this.conversations.filter((c) => c.kind === 'dm').map((c) => c.name), ...[...this.members.values()].flat().map((m) => m.nick)];
+		for (const nick of rest.sort((a, b) => a.localeCompare(b))) {
+			add(nick);
+		}
+		return nicks;
 	}
 
 	notice(text: string, level: 'info' | 'error', extra: Pick<NoticeItem, 'commands' | 'hint'> = {}): NoticeItem {

@@ -1,6 +1,7 @@
 /**
- * Ctrl+K (Cmd+K) quick switcher: type to filter conversations, arrows to choose, Enter to
- * open, Escape to close. A modal dialog holding a combobox.
+ * Quick switcher (Ctrl+K / Cmd+K, a VS Code keybinding that asks the panel to open it):
+ * type to filter conversations, arrows to choose, Enter to open, Escape to close. A modal
+ * dialog holding a combobox.
  */
 import { el, icon } from './dom';
 import type { ConversationView } from '../protocol/webview';
@@ -61,6 +62,10 @@ export class Switcher {
 	}
 
 	open(): void {
+		if (this.isOpen) {
+			this.input.focus();
+			return;
+		}
 		this.element.hidden = false;
 		this.input.value = '';
 		this.filter();

@@ -71,6 +71,7 @@ export class TimelineView {
 			isSelf: (nick) => host.isSelf(nick),
 			mentionsSelf: (text) => host.mentionsSelf(text),
 			isFirstUnread: (item) => this.unreadKey !== undefined && itemKey(item) === this.unreadKey,
+			failedAction: (id, action) => host.failedAction(id, action),
 		};
 		this.intro = el('div', 'timeline-intro');
 		this.list = el('div', 'timeline-rows');

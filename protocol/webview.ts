@@ -60,25 +60,36 @@ export type HostMessage =
 	| { type: 'focus'; conversation: string }
 	/** A line shown to the user only (help text, command errors). */
 	| { type: 'notice'; text: string; level: 'info' | 'error' }
-	/** The answer to a request that carried `seq`: done, or refused with `error` (already shown as a notice). */
-	| { type: 'done'; seq: number; error?: string }
-	/** Text the server refused (a message not sent): back in the conversation's message box, so nothing typed is lost. */
-	| { type: 'restore'; conversation: string; text: string };
+	/** What the composer needs to know: the editor's tab size, the server's longest message. */
+	| { type: 'config'; tabSize: number; maxMessageLength?: number }
+	/**
+	 * The answer to a webview message that carried `seq` (what the composer sends): `error`
+	 * when the host refused it, so the composer keeps the text; cleared only when it took it.
+	 */
+	| { type: 'result'; seq: number; error?: string }
+	/** A message the server refused after it was queued: shown with its text until discarded. */
+	| { type: 'failed'; conversation: string; id: string; text: string; reason: string; ts: number }
+	/** Open the quick switcher (its key is a VS Code keybinding, so no chord starts too). */
+	| { type: 'openSwitcher' };
 
 // ---- webview -> host ------------------------------------------------------------
 
-/** What the panel asks of the host; a `seq` asks for a `done` answer (the composer keeps the line until then). */
+/** What the panel asks of the host; a `seq` asks for a `result` answer (the composer keeps the line until then). */
 export type WebviewMessage =
 	| { type: 'ready' }
 	| { type: 'select'; conversation: string }
-	| { type: 'send'; conversation: string; text: string }
+	| { type: 'send'; conversation: string; text: string; seq?: number }
 	| { type: 'join'; channel: string; seq?: number }
 	| { type: 'leave'; conversation: string; seq?: number }
 	| { type: 'directMessage'; nick: string; text?: string; seq?: number }
 	| { type: 'nick'; nick: string; seq?: number }
-	| { type: 'quit'; reason?: string }
+	| { type: 'quit'; reason?: string; seq?: number }
 	| { type: 'loadOlder'; conversation: string; before: number }
 	| { type: 'openLink'; url: string }
+	/** A `parley-snippet:` link was clicked: open that file at those lines, if the workspace has it. */
+	| { type: 'openSnippet'; url: string }
+	/** The user is done with a failed message (discarded, retried or taken back to edit). */
+	| { type: 'discardFailed'; id: string }
 	| { type: 'command'; command: PanelCommand; channel?: string }
 	/** Messages up to `id` have been on screen; `following`: the panel shows the newest as they come. */
 	| { type: 'read'; conversation: string; id: number; following: boolean }
@@ -138,8 +149,10 @@ export const hostMessageShape = s.tagged<HostMessage, 'type'>('type', {
 	members: { conversation: s.string(), members: s.array(memberDetailShape) },
 	focus: { conversation: s.string() },
 	notice: { text: s.string(), level: s.literal('info', 'error') },
-	done: { seq: s.integer, error: s.optional(s.string()) },
-	restore: { conversation: s.string(), text: s.string() },
+	config: { tabSize: s.integer, maxMessageLength: s.optional(s.integer) },
+	result: { seq: s.integer, error: s.optional(s.string()) },
+	failed: { conversation: s.string(), id: s.string(), text: s.string(), reason: s.string(), ts: s.number },
+	openSwitcher: {},
 });
 
 const seq = s.optional(s.integer);
@@ -148,14 +161,16 @@ const reason = s.optional(s.string(500));
 export const webviewMessageShape = s.tagged<WebviewMessage, 'type'>('type', {
 	ready: {},
 	select: { conversation: s.string(MAX_NAME) },
-	send: { conversation: s.string(MAX_NAME), text: s.string(MAX_TEXT) },
+	send: { conversation: s.string(MAX_NAME), text: s.string(MAX_TEXT), seq },
 	join: { channel: s.string(MAX_NAME), seq },
 	leave: { conversation: s.string(MAX_NAME), seq },
 	directMessage: { nick: s.string(MAX_NAME), text: s.optional(s.string(MAX_TEXT)), seq },
 	nick: { nick: s.string(MAX_NAME), seq },
-	quit: { reason },
+	quit: { reason, seq },
 	loadOlder: { conversation: s.string(MAX_NAME), before: s.integer },
 	openLink: { url: s.string(4096) },
+	openSnippet: { url: s.string(4096) },
+	discardFailed: { id: s.string(MAX_NAME) },
 	command: {
 		command: s.literal('connect', 'disconnect', 'joinChannel', 'directMessage', 'createChannel', 'invite', 'setTopic', 'showBans'),
 		channel: s.optional(s.string(MAX_NAME)),
@@ -185,4 +200,15 @@ export function isSafeLink(url: string): boolean {
 	} catch {
 		return false;
 	}
+}
+
+/**
+ * Links to code in a workspace, as Share Selection writes them in a message's Markdown:
+ * `[src/billing.ts:8-14](parley-snippet:src/billing.ts?lines=8-14&remote=...&commit=...)`.
+ * Other clients show the readable text; Parley opens the file. Parsed by the host only.
+ */
+export const SNIPPET_SCHEME = 'parley-snippet:';
+
+export function isSnippetLink(url: string): boolean {
+	return url.startsWith(SNIPPET_SCHEME) && url.length > SNIPPET_SCHEME.length && !/\s/.test(url);
 }

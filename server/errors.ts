@@ -5,7 +5,7 @@ import { ResponseError } from 'vscode-jsonrpc/node';
 import { ChannelListRequest } from '../protocol/channels';
 import { ErrorCodes, type AuthFailedData, type RateLimitedData } from '../protocol/errors';
 import { InitializeRequest } from '../protocol/lifecycle';
-import { SetNickRequest, UserListRequest } from '../protocol/users';
+import { SetNickRequest } from '../protocol/users';
 
 export const fail = {
 	notInitialized: (method: string) =>
@@ -27,9 +27,34 @@ export const fail = {
 	noSuchChannel: (channel: string) =>
 		new ResponseError(ErrorCodes.NoSuchChannel, `There is no channel ${channel}; see '${ChannelListRequest.method}' for the channels you can join.`),
 	noSuchNick: (nick: string) =>
-		new ResponseError(ErrorCodes.NoSuchNick, `No one named '${nick}' is online; see '${UserListRequest.method}' for who is.`),
+		new ResponseError(ErrorCodes.NoSuchNick, `There is no one called '${nick}' here: no one online uses that nick and no account has it. Check the spelling.`),
+	notOnline: (nick: string) =>
+		new ResponseError(ErrorCodes.NoSuchNick, `No one called '${nick}' is online.`),
 	notInChannel: (channel: string) =>
 		new ResponseError(ErrorCodes.NotInChannel, `You are not in ${channel}; join it first.`),
+	memberNotInChannel: (nick: string, channel: string) =>
+		new ResponseError(ErrorCodes.NotInChannel, `'${nick}' is not a member of ${channel}.`),
+	channelExists: (channel: string) =>
+		new ResponseError(ErrorCodes.ChannelExists, `The name ${channel} is taken; pick another name.`),
+	inviteOnly: (channel: string) =>
+		new ResponseError(ErrorCodes.InviteOnly, `${channel} is invite-only: ask its owner or an op to invite you.`),
+	banned: (channel: string) =>
+		new ResponseError(ErrorCodes.Banned, `You are banned from ${channel}.`),
+	memberBanned: (nick: string, channel: string) =>
+		new ResponseError(ErrorCodes.Banned, `'${nick}' is banned from ${channel}; lift the ban first.`),
+	/** A moderation refusal: `what` completes "Only the owner or an op of #x can ...". */
+	notModerator: (channel: string, what: string) =>
+		new ResponseError(ErrorCodes.Forbidden, `Only the owner or an op of ${channel} can ${what}.`),
+	notOwner: (channel: string, what: string) =>
+		new ResponseError(ErrorCodes.Forbidden, `Only the owner of ${channel} can ${what}.`),
+	ownerImmune: (channel: string, what: string) =>
+		new ResponseError(ErrorCodes.Forbidden, `The owner of ${channel} cannot be ${what}.`),
+	fixedChannels: () =>
+		new ResponseError(ErrorCodes.Forbidden, 'This server has a fixed list of channels; ask its operator to add one.'),
+	accountNickFixed: (nick: string) =>
+		new ResponseError(ErrorCodes.Forbidden, `This connection is signed in to the account '${nick}' and keeps its nick. To use another nick, connect with that nick.`),
+	accountHasOtherConnections: (nick: string, others: number) =>
+		new ResponseError(ErrorCodes.Forbidden, `'${nick}' is also signed in on ${others} other connection${others === 1 ? '' : 's'}; close ${others === 1 ? 'it' : 'them'} before changing the case of the nick.`),
 	messageTooLong: (length: number, max: number) =>
 		new ResponseError(ErrorCodes.MessageTooLong, `The message is ${length} characters long; the limit is ${max}. Split it into shorter messages.`),
 	rateLimited: (retryAfterMs: number) =>

@@ -1,33 +1,44 @@
 /**
  * The chat's shared operations over the state interfaces: sessions coming and going,
- * announcements, kicks and broadcasts. Protocol handlers and the operator console both
- * go through here; neither touches the stores' insides.
+ * presence, announcements, kicks and broadcasts. Protocol handlers and the operator
+ * console both go through here; neither touches the stores' insides.
+ *
+ * A guest (unregistered nick) is one connection, and its channels end with it. An
+ * account may have several connections at once: each is subscribed to every channel of
+ * the account and receives what the account receives; the account stays a member of its
+ * channels when its last connection ends, which its peers see as `user/presence`.
  */
 import { MemberLeftNotification } from '../protocol/channels';
 import { nickKey } from '../protocol/names';
 import { KickedNotification, NoticeNotification, ShutdownNotification } from '../protocol/lifecycle';
+import { PresenceNotification, type PresenceStatus } from '../protocol/users';
 import { LoginThrottle } from './auth';
 import { systemClock, type Clock } from './clock';
 import type { Logger } from './log';
 import type { ServerOptions } from './options';
 import type { Session } from './session';
+import type { AccessLists } from './state/access';
 import type { Delivery } from './state/delivery';
-import type { Membership } from './state/membership';
+import type { Memberships } from './state/memberships';
 import type { Presence } from './state/presence';
+import type { ReadMarkers } from './state/read-markers';
 import type { Store } from './state/store';
 import { encodeNotification } from './transport/frames';
 
 export interface HubState {
 	presence: Presence;
-	membership: Membership;
-	store: Store;
 	delivery: Delivery;
+	store: Store;
+	memberships: Memberships;
+	access: AccessLists;
+	readMarkers: ReadMarkers;
 }
 
 export interface UserDetails {
 	nick: string;
 	address: string;
 	since: number;
+	connections: number;
 	channels: string[];
 }
 
@@ -37,8 +48,8 @@ export class Hub {
 	/** Open connections per remote address, for the per-IP cap. */
 	private readonly perIp = new Map<string, number>();
 	readonly loginThrottle: LoginThrottle;
-	/** Local initialized sessions by nick key (for kicks). */
-	private readonly byNick = new Map<string, Session>();
+	/** Local initialized sessions by nick key (an account may have several). */
+	private readonly byNick = new Map<string, Set<Session>>();
 
 	constructor(
 		readonly options: ServerOptions,
@@ -51,9 +62,11 @@ export class Hub {
 	}
 
 	get presence(): Presence { return this.state.presence; }
-	get membership(): Membership { return this.state.membership; }
-	get store(): Store { return this.state.store; }
 	get delivery(): Delivery { return this.state.delivery; }
+	get store(): Store { return this.state.store; }
+	get memberships(): Memberships { return this.state.memberships; }
+	get access(): AccessLists { return this.state.access; }
+	get readMarkers(): ReadMarkers { return this.state.readMarkers; }
 
 	connectionsFrom(ip: string): number {
 		return this.perIp.get(ip) ?? 0;
@@ -67,29 +80,51 @@ export class Hub {
 	/** Called once initialize has claimed the nick in presence. */
 	attach(session: Session, nick: string): void {
 		session.nick = nick;
-		this.byNick.set(nickKey(nick), session);
+		const key = nickKey(nick);
+		let sessions = this.byNick.get(key);
+		if (!sessions) {
+			sessions = new Set();
+			this.byNick.set(key, sessions);
+		}
+		sessions.add(session);
 		this.delivery.attachNick(nick, session);
 	}
 
-	/** Moves a session to a new nick already claimed in presence. */
+	/** Moves a session to a new nick already claimed in presence; its subscriptions stay. */
 	renamed(session: Session, oldNick: string, newNick: string): void {
-		this.byNick.delete(nickKey(oldNick));
-		this.delivery.detachNick(oldNick);
+		this.forget(session, oldNick);
 		this.attach(session, newNick);
 	}
 
-	/** The local session holding `nick`, if any. */
-	holder(nick: string): Session | undefined {
-		return this.byNick.get(nickKey(nick));
+	private forget(session: Session, nick: string): void {
+		const key = nickKey(nick);
+		const sessions = this.byNick.get(key);
+		if (sessions?.delete(session) && sessions.size === 0) {
+			this.byNick.delete(key);
+		}
+		this.delivery.detachNick(nick, session);
 	}
 
-	/** Closes a session and frees its nick now, not when its socket finally closes. */
+	/** The local sessions signed in as `nick`. */
+	holders(nick: string): Session[] {
+		return [...(this.byNick.get(nickKey(nick)) ?? [])];
+	}
+
+	/** A local session signed in as `nick` (the first, for an account with several). */
+	holder(nick: string): Session | undefined {
+		return this.holders(nick)[0];
+	}
+
+	/** Closes a session and frees what it held now, not when its socket finally closes. */
 	async evict(session: Session, reason: string): Promise<void> {
 		session.close(reason);
 		await this.detach(session, reason);
 	}
 
-	/** Frees everything a closed session held and tells its channels. Runs once per session. */
+	/**
+	 * Frees everything a closed session held. A guest leaves its channels, which are told
+	 * why; an account's last connection makes it offline. Runs once per session.
+	 */
 	async detach(session: Session, reason: string): Promise<void> {
 		if (!this.sessions.delete(session)) {
 			return;
@@ -105,33 +140,49 @@ export class Hub {
 			this.log.info(`disconnect ${session.address}: ${reason}; ${this.sessions.size} connected`);
 			return;
 		}
-		this.byNick.delete(nickKey(nick));
-		this.delivery.detachNick(nick);
-		const channels = await this.membership.leaveAll(nick);
-		await this.presence.release(nick);
-		for (const channel of channels) {
-			this.delivery.unsubscribe(channel, session);
-			this.delivery.toChannel(channel, encodeNotification(MemberLeftNotification.type, { channel, nick, reason }), undefined, 'presence');
+		this.forget(session, nick);
+		this.delivery.unsubscribeAll(session);
+		if (session.registered) {
+			if (await this.presence.release(nick)) {
+				await this.announcePresence(nick, 'offline');
+			}
+		} else {
+			const channels = await this.memberships.removeGuest(nick);
+			await this.access.dropGuestInvites(nick);
+			await this.presence.release(nick);
+			for (const channel of channels) {
+				this.delivery.toChannel(channel, encodeNotification(MemberLeftNotification.type, { channel, nick, reason }), undefined, 'presence');
+			}
 		}
 		this.log.info(`disconnect ${session.label}: ${reason}; ${this.sessions.size} connected`);
 	}
 
+	/** Tells everyone who shares a channel or a DM with the account that it came online or went offline. */
+	async announcePresence(nick: string, status: PresenceStatus): Promise<void> {
+		const [channels, directs] = await Promise.all([this.memberships.channelsOf(nick), this.store.directConversations(nick)]);
+		const frame = encodeNotification(PresenceNotification.type, { nick, status });
+		this.delivery.toAudience(channels.map((c) => c.channel), directs.map((d) => d.peer), frame, nick, 'presence');
+	}
+
+	/** Everyone online, by nick, with all their channels (callers hide what a viewer may not see). */
 	async users(): Promise<UserDetails[]> {
 		const online = await this.presence.list();
-		const details = await Promise.all(online.map(async (u) => ({ ...u, channels: await this.membership.channelsOf(u.nick) })));
+		const details = await Promise.all(online.map(async (u) => ({
+			nick: u.nick, address: u.address, since: u.since, connections: u.connections,
+			channels: (await this.memberships.channelsOf(u.nick)).map((c) => c.channel),
+		})));
 		return details.sort((a, b) => a.nick.localeCompare(b.nick));
 	}
 
-	/** Tells the user why, then closes their connection. False when no such nick here. */
+	/** Tells every connection of the nick why, then closes it. False when the nick has none here. */
 	kick(nick: string, reason: string): boolean {
-		const session = this.byNick.get(nickKey(nick));
-		if (!session) {
-			return false;
+		const sessions = this.holders(nick);
+		for (const session of sessions) {
+			session.notify(KickedNotification.type, { reason });
+			session.close(`kicked: ${reason}`);
+			this.log.info(`kicked ${session.label}: ${reason}`);
 		}
-		session.notify(KickedNotification.type, { reason });
-		session.close(`kicked: ${reason}`);
-		this.log.info(`kicked ${session.label}: ${reason}`);
-		return true;
+		return sessions.length > 0;
 	}
 
 	broadcast(text: string): number {

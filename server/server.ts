@@ -10,7 +10,9 @@ import { ResponseError } from 'vscode-jsonrpc/node';
 import { InitializeRequest, NoticeNotification, PingRequest } from '../protocol/lifecycle';
 import { accountRoutes } from './handlers/account';
 import { channelRoutes } from './handlers/channels';
+import { conversationRoutes } from './handlers/conversations';
 import { messageRoutes } from './handlers/messages';
+import { moderationRoutes } from './handlers/moderation';
 import { Router } from './handlers/registry';
 import { lifecycleRoutes } from './handlers/lifecycle';
 import { userRoutes } from './handlers/users';
@@ -21,11 +23,8 @@ import { createLogger, type LogSink } from './log';
 import { DEFAULT_OPTIONS, type ServerOptions } from './options';
 import { Session, type RpcHost } from './session';
 import { LocalDelivery } from './state/delivery';
-import { LocalMembership } from './state/membership';
-import { MemoryStore } from './state/memory-store';
+import { openState } from './state/open';
 import { LocalPresence } from './state/presence';
-import { SqliteStore } from './state/sqlite-store';
-import type { Store } from './state/store';
 
 export interface StartOptions extends Partial<ServerOptions> {
 	/** Where log lines go (default stderr). */
@@ -51,7 +50,8 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 	const { logSink, linkQuietMs, clock = systemClock, ...given } = start;
 	const options: ServerOptions = { ...DEFAULT_OPTIONS, ...given };
 	const log = createLogger(options.logLevel, 'server', logSink);
-	const store: Store = options.memory ? new MemoryStore() : new SqliteStore(options.dataDir);
+	const stored = openState(options);
+	const store = stored.store;
 	for (const channel of options.channels) {
 		await store.ensureChannel(channel);
 	}
@@ -60,12 +60,14 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 	}
 	const hub = new Hub(options, {
 		presence: new LocalPresence(),
-		membership: new LocalMembership(),
-		store,
 		delivery: new LocalDelivery(),
+		store,
+		memberships: stored.memberships,
+		access: stored.access,
+		readMarkers: stored.readMarkers,
 	}, log, clock);
 
-	const router = new Router(hub, [lifecycleRoutes, channelRoutes, messageRoutes, userRoutes, accountRoutes]);
+	const router = new Router(hub, [lifecycleRoutes, channelRoutes, moderationRoutes, messageRoutes, conversationRoutes, userRoutes, accountRoutes]);
 	const links = new RpcLinks(linkQuietMs, clock);
 	const rpc: RpcHost = {
 		dispatch: (session, method, params) => router.dispatch(session, method, params),
@@ -76,7 +78,7 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 	try {
 		listener = createListener(options, (socket) => accept(hub, rpc, socket));
 	} catch (error) {
-		await store.close();
+		await stored.close();
 		throw error;
 	}
 	listener.maxConnections = options.maxClients > 0 ? options.maxClients + 1024 : 0;
@@ -89,7 +91,7 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 			});
 		});
 	} catch (error) {
-		await store.close();
+		await stored.close();
 		const code = (error as NodeJS.ErrnoException).code;
 		if (code === 'EADDRINUSE') {
 			throw new Error(`Port ${options.port} on ${options.host} is already in use (another Parley server?). Stop it or pick another port with --port.`, { cause: error });
@@ -123,7 +125,7 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 					new Promise<void>((resolve) => clock.setTimeout(resolve, 3000)),
 				]);
 				await closed;
-				await store.close();
+				await stored.close();
 				log.info(`stopped: ${reason}`);
 			})();
 			return stopping;

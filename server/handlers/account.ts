@@ -18,7 +18,12 @@ export const accountRoutes: readonly Route[] = [
 		}
 		await hub.store.setPasswordHash(nick, await hashPassword(params.password));
 		hub.log.info(`${session.registered ? 'password changed' : 'registered'} for ${nick}`);
-		session.registered = true;
+		if (!session.registered) {
+			// The guest is an account now: its channels last, and it may sign in more than once.
+			await hub.memberships.keep(nick);
+			await hub.presence.promote(nick);
+			session.registered = true;
+		}
 		return { nick };
 	}),
 
@@ -27,8 +32,9 @@ export const accountRoutes: readonly Route[] = [
 			throw fail.forbidden(AdminKickRequest.method);
 		}
 		const reason = params.reason?.trim() || `by ${session.nick}`;
+		// Every connection of an account.
 		if (!hub.kick(params.nick, reason)) {
-			throw fail.noSuchNick(params.nick);
+			throw fail.notOnline(params.nick);
 		}
 		return null;
 	}),

@@ -1,17 +1,18 @@
-/** channel/list, channel/join, channel/leave, channel/members, channel/setTopic. */
+/** channel/list, channel/join, channel/create, channel/leave, channel/members, channel/setTopic. */
 import {
-	ChannelListRequest, ChannelMembersRequest, JoinChannelRequest, LeaveChannelRequest,
-	MemberJoinedNotification, MemberLeftNotification, SetTopicRequest, TopicChangedNotification,
+	ChannelListRequest, ChannelMembersRequest, CreateChannelRequest, JoinChannelRequest, LeaveChannelRequest,
+	SetTopicRequest, TopicChangedNotification, type JoinChannelResult,
 } from '../../protocol/channels';
 import { DEFAULT_HISTORY_LIMIT } from '../../protocol/messages';
 import { channelProblem, normalizeChannel } from '../../protocol/names';
-import type { ChannelInfo } from '../../protocol/types';
+import type { ChannelRole } from '../../protocol/types';
 import { fail } from '../errors';
 import type { Hub } from '../hub';
 import type { ChannelRecord } from '../state/store';
 import { encodeNotification } from '../transport/frames';
-import { route, type Route } from './registry';
-import { forViewer } from './visibility';
+import { route, type Route, type SignedIn } from './registry';
+import { addMember, memberList, removeMember } from './roster';
+import { canSee, channelInfo, forViewer, joinedChannel, moderates, visibleChannel } from './visibility';
 
 export const MAX_TOPIC_LENGTH = 300;
 
@@ -24,87 +25,115 @@ export function channelName(raw: string): string {
 	return normalizeChannel(raw);
 }
 
-function info(record: ChannelRecord): ChannelInfo {
-	return record.topic === undefined ? { name: record.name } : { name: record.name, topic: record.topic };
-}
-
-async function existing(hub: Hub, name: string): Promise<ChannelRecord> {
-	const record = await hub.store.getChannel(name);
-	if (!record) {
-		throw fail.noSuchChannel(name);
+function topicText(raw: string): string {
+	const topic = raw.trim();
+	if (topic.length > MAX_TOPIC_LENGTH) {
+		throw fail.invalidParams('topic', `The topic is ${topic.length} characters long; the limit is ${MAX_TOPIC_LENGTH}.`);
 	}
-	return record;
+	return topic;
 }
 
-export async function requireMember(hub: Hub, channel: string, nick: string): Promise<void> {
-	if (!(await hub.membership.isMember(channel, nick))) {
-		await existing(hub, channel);
-		throw fail.notInChannel(channel);
+/** Joins (a member already: joins again, unannounced) and answers with the channel as a member sees it. */
+async function enter(hub: Hub, session: SignedIn, record: ChannelRecord, role: ChannelRole): Promise<JoinChannelResult> {
+	const name = record.name;
+	await addMember(hub, session, name, role);
+	const [list, page, me] = await Promise.all([
+		memberList(hub, name),
+		hub.store.page(name, { limit: DEFAULT_HISTORY_LIMIT }),
+		hub.memberships.get(name, session.nick),
+	]);
+	return { channel: channelInfo(record), ...list, history: forViewer(page.messages, session.nick), role: me?.role ?? role };
+}
+
+/** Whether the session may join: a private channel needs an invitation, a ban refuses. Members and server operators pass. */
+async function checkAdmission(hub: Hub, session: SignedIn, record: ChannelRecord): Promise<void> {
+	const name = record.name;
+	if (session.operator || (await hub.memberships.get(name, session.nick)) !== undefined) {
+		return;
+	}
+	if (record.private && !(await hub.access.isInvited(name, session.nick))) {
+		throw fail.inviteOnly(name);
+	}
+	if (await hub.access.isBanned(name, session.nick)) {
+		throw fail.banned(name);
 	}
 }
 
 export const channelRoutes: readonly Route[] = [
-	route(ChannelListRequest, async (_params, _session, hub) => {
-		const records = await hub.store.listChannels();
-		const channels = await Promise.all(records.map(async (r) => ({ ...info(r), memberCount: await hub.membership.count(r.name) })));
+	route(ChannelListRequest, async (_params, session, hub) => {
+		const [records, counts, mine] = await Promise.all([
+			hub.store.listChannels(),
+			hub.memberships.counts(),
+			hub.memberships.channelsOf(session.nick),
+		]);
+		const joined = new Set(mine.map((m) => m.channel));
+		const channels = records
+			.filter((r) => canSee(r, joined.has(r.name), session))
+			.map((r) => ({ ...channelInfo(r), memberCount: counts.get(r.name) ?? 0 }));
 		return { channels };
 	}),
 
 	route(JoinChannelRequest, async (params, session, hub) => {
-		const nick = session.nick;
 		const name = channelName(params.channel);
 		let record = await hub.store.getChannel(name);
+		let role: ChannelRole = 'member';
 		if (!record) {
 			if (hub.options.noCreate) {
 				throw fail.noSuchChannel(name);
 			}
-			record = await hub.store.ensureChannel(name);
-			hub.log.info(`channel ${name} created by ${nick}`);
+			// Whoever creates a channel owns it; new channels are topic-protected.
+			const created = await hub.store.createChannel({ name, private: false, topicProtected: true });
+			if (created) {
+				hub.log.info(`channel ${name} created by ${session.nick}`);
+				role = 'owner';
+			}
+			record = created ?? (await hub.store.getChannel(name))!;
 		}
-		if (await hub.membership.join(name, nick)) {
-			// Subscribe before reading history: a message stored meanwhile may arrive
-			// twice (clients dedupe by id) but never goes missing.
-			hub.delivery.subscribe(name, session);
-			hub.delivery.toChannel(name, encodeNotification(MemberJoinedNotification.type, { channel: name, nick }), session.id, 'presence');
-			hub.log.info(`join ${nick} ${name}`);
+		await checkAdmission(hub, session, record);
+		if (record.private) {
+			await hub.access.takeInvite(name, session.nick);
 		}
-		const [members, page] = await Promise.all([
-			hub.membership.members(name),
-			hub.store.page(name, { limit: DEFAULT_HISTORY_LIMIT }),
-		]);
-		return { channel: info(record), members, history: forViewer(page.messages, nick) };
+		return enter(hub, session, record, role);
+	}),
+
+	route(CreateChannelRequest, async (params, session, hub) => {
+		const name = channelName(params.channel);
+		const topic = params.topic === undefined ? undefined : topicText(params.topic);
+		if (hub.options.noCreate && !session.operator) {
+			throw fail.fixedChannels();
+		}
+		const record = await hub.store.createChannel({ name, private: params.private === true, topicProtected: true, topic });
+		if (!record) {
+			throw fail.channelExists(name);
+		}
+		hub.log.info(`channel ${name} created by ${session.nick}${record.private ? ' (private)' : ''}`);
+		return enter(hub, session, record, 'owner');
 	}),
 
 	route(LeaveChannelRequest, async (params, session, hub) => {
-		const nick = session.nick;
 		const name = channelName(params.channel);
-		if (!(await hub.membership.leave(name, nick))) {
-			await existing(hub, name);
-			throw fail.notInChannel(name);
-		}
-		hub.delivery.unsubscribe(name, session);
-		hub.delivery.toChannel(name, encodeNotification(MemberLeftNotification.type, { channel: name, nick }), undefined, 'presence');
-		hub.log.info(`leave ${nick} ${name}`);
+		await joinedChannel(hub, session, name);
+		// The account's other connections are told; this one asked.
+		await removeMember(hub, name, session.nick, undefined, session.id);
 		return null;
 	}),
 
-	route(ChannelMembersRequest, async (params, _session, hub) => {
+	route(ChannelMembersRequest, async (params, session, hub) => {
 		const name = channelName(params.channel);
-		await existing(hub, name);
-		return { members: await hub.membership.members(name) };
+		await visibleChannel(hub, session, name);
+		return memberList(hub, name);
 	}),
 
 	route(SetTopicRequest, async (params, session, hub) => {
-		const nick = session.nick;
 		const name = channelName(params.channel);
-		const topic = params.topic.trim();
-		if (topic.length > MAX_TOPIC_LENGTH) {
-			throw fail.invalidParams('topic', `The topic is ${topic.length} characters long; the limit is ${MAX_TOPIC_LENGTH}.`);
+		const topic = topicText(params.topic);
+		const view = session.operator ? await visibleChannel(hub, session, name) : await joinedChannel(hub, session, name);
+		if (view.record.topicProtected && !moderates(view, session)) {
+			throw fail.notModerator(name, 'set its topic while it is protected');
 		}
-		await requireMember(hub, name, nick);
 		await hub.store.setTopic(name, topic);
-		hub.delivery.toChannel(name, encodeNotification(TopicChangedNotification.type, { channel: name, topic, by: nick }));
-		hub.log.info(`topic ${name} set by ${nick}`);
+		hub.delivery.toChannel(name, encodeNotification(TopicChangedNotification.type, { channel: name, topic, by: session.nick }));
+		hub.log.info(`topic ${name} set by ${session.nick}`);
 		return null;
 	}),
 ];

@@ -1,9 +1,10 @@
 /** initialize, session/quit and session/ping. */
 import { nickProblem } from '../../protocol/names';
-import { InitializeRequest, PingRequest, PROTOCOL_VERSION, QuitRequest } from '../../protocol/lifecycle';
+import { InitializeRequest, PingRequest, PROTOCOL_VERSION, QuitRequest, type InitializeResult } from '../../protocol/lifecycle';
 import { fail } from '../errors';
 import { SERVER_NAME, SERVER_VERSION } from '../version';
 import { randomToken, secretMatches } from '../auth';
+import { conversationStates } from './conversations';
 import { checkLogin } from './login';
 import { route, routeBeforeInit, type Route } from './registry';
 
@@ -20,41 +21,62 @@ export const lifecycleRoutes: readonly Route[] = [
 			throw fail.invalidNick(problem);
 		}
 		const grant = await checkLogin(hub, session, params.nick, params);
-		// A client back on a new connection before its old one was noticed dead takes
-		// over that session (and its place on a full server).
-		const holder = params.resumeToken === undefined ? undefined : hub.holder(params.nick);
-		if (holder?.resumeToken !== undefined && secretMatches(params.resumeToken, holder.resumeToken)) {
-			await hub.evict(holder, 'connection lost (reconnected)');
-			hub.log.info(`${params.nick} resumed from ${session.address}`);
+		const account = grant.registered;
+		// An account is shown as it was registered, whatever the case typed.
+		const nick = account ? ((await hub.store.accountNick(params.nick)) ?? params.nick) : params.nick;
+		// A client back on a new connection before its old one was noticed dead takes over
+		// that session (and its place on a full server). A guest's nick is freed first; an
+		// account's old connection goes once the new one holds the nick, so that the account
+		// does not flicker offline.
+		const stale = params.resumeToken === undefined ? undefined
+			: hub.holders(nick).find((h) => h.resumeToken !== undefined && secretMatches(params.resumeToken, h.resumeToken));
+		if (stale && !account) {
+			await hub.evict(stale, 'connection lost (reconnected)');
+			hub.log.info(`${nick} resumed from ${session.address}`);
 		}
 		const max = hub.options.maxClients;
-		if (max > 0 && (await hub.presence.count()) >= max) {
+		if (max > 0 && (await hub.presence.connections()) >= max) {
 			throw fail.serverFull(max);
 		}
 		if (!session.isOpen) {
 			return Promise.reject(fail.internal('initialize a closed connection'));
 		}
-		const user = { nick: params.nick, address: session.address, since: session.connectedAt };
-		if (!(await hub.presence.claim(user))) {
+		const claim = await hub.presence.claim({ nick, address: session.address, since: session.connectedAt }, account);
+		if (claim === 'taken') {
 			throw fail.nickInUse(params.nick);
 		}
-		hub.attach(session, params.nick);
+		hub.attach(session, nick);
 		session.resumeToken = randomToken();
 		session.operator = grant.operator;
-		session.registered = grant.registered;
+		session.registered = account;
 		const client = params.clientInfo ? ` with ${params.clientInfo.name} ${params.clientInfo.version ?? ''}`.trimEnd() : '';
-		const roles = [grant.operator ? 'operator' : '', grant.registered ? 'registered' : ''].filter(Boolean).join(', ');
-		hub.log.info(`nick ${params.nick} set by ${session.address}${client}${roles ? ` (${roles})` : ''}`);
-		return {
+		const roles = [grant.operator ? 'operator' : '', account ? 'registered' : ''].filter(Boolean).join(', ');
+		hub.log.info(`nick ${nick} set by ${session.address}${client}${roles ? ` (${roles})` : ''}${claim === 'another' ? ' (another connection)' : ''}`);
+		const result: InitializeResult = {
 			protocolVersion: PROTOCOL_VERSION,
 			serverInfo: { name: SERVER_NAME, version: SERVER_VERSION },
-			nick: params.nick,
+			nick,
 			...(hub.options.motd !== undefined ? { motd: hub.options.motd } : {}),
 			limits: { maxMessageLength: hub.options.maxMessageLength, maxFrameBytes: hub.options.maxFrameBytes },
 			...(grant.operator ? { operator: true } : {}),
-			...(grant.registered ? { registered: true } : {}),
+			...(account ? { registered: true } : {}),
 			resumeToken: session.resumeToken,
 		};
+		if (!account) {
+			return result;
+		}
+		// The account's channels are the connection's: subscribed before the counts are read.
+		for (const { channel } of await hub.memberships.channelsOf(nick)) {
+			hub.delivery.subscribe(channel, session);
+		}
+		if (stale) {
+			await hub.evict(stale, 'connection lost (reconnected)');
+			hub.log.info(`${nick} resumed from ${session.address}`);
+		}
+		if (claim === 'first') {
+			await hub.announcePresence(nick, 'online');
+		}
+		return { ...result, conversations: await conversationStates(hub, nick) };
 	}),
 
 	route(QuitRequest, (params, session) => {

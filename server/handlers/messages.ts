@@ -6,9 +6,9 @@ import { fail } from '../errors';
 import type { Hub } from '../hub';
 import { dmConversation } from '../state/store';
 import { encodeNotification } from '../transport/frames';
-import { channelName, requireMember } from './channels';
+import { channelName } from './channels';
 import { route, type Route, type SignedIn } from './registry';
-import { forViewer } from './visibility';
+import { forViewer, joinedChannel } from './visibility';
 
 function checkText(hub: Hub, text: string): void {
 	if (text.trim() === '') {
@@ -19,16 +19,22 @@ function checkText(hub: Hub, text: string): void {
 	}
 }
 
-/** Resolves a DM target to the nick as its owner registered it. */
+/**
+ * Resolves a DM target to the nick as its owner writes it: someone online, or an account
+ * (online or not: what it is sent waits for it).
+ */
 async function dmTarget(hub: Hub, sender: string, to: string): Promise<string> {
 	if (nickKey(to) === nickKey(sender)) {
 		throw fail.cannotMessageSelf();
 	}
-	const user = isValidNick(to) ? await hub.presence.get(to) : undefined;
-	if (!user) {
+	if (!isValidNick(to)) {
 		throw fail.noSuchNick(to);
 	}
-	return user.nick;
+	const target = (await hub.presence.get(to))?.nick ?? (await hub.store.accountNick(to));
+	if (target === undefined) {
+		throw fail.noSuchNick(to);
+	}
+	return target;
 }
 
 /** Whether a stored message is the one a retry describes (same text, same target). */
@@ -53,7 +59,10 @@ async function send(hub: Hub, session: SignedIn, to: string, text: string, clien
 	let conversation: string;
 	if (isChannelTarget(to)) {
 		target = channelName(to);
-		await requireMember(hub, target, from);
+		// Every connection of a member is subscribed: that in-memory check is the fast path.
+		if (!hub.delivery.isSubscribed(target, session)) {
+			await joinedChannel(hub, session, target);
+		}
 		conversation = target;
 	} else {
 		target = await dmTarget(hub, from, to);
@@ -66,10 +75,12 @@ async function send(hub: Hub, session: SignedIn, to: string, text: string, clien
 	}
 	if (!duplicate) {
 		const frame = encodeNotification(MessageNewNotification.type, { message });
+		// The sender's other connections get it too; this one has its answer.
 		if (conversation === target) {
 			hub.delivery.toChannel(target, frame, session.id);
 		} else {
 			hub.delivery.toNick(target, frame);
+			hub.delivery.toNick(from, frame, session.id);
 		}
 	}
 	return message;
@@ -107,7 +118,7 @@ export const messageRoutes: readonly Route[] = [
 		let conversation: string;
 		if (isChannelTarget(params.conversation)) {
 			conversation = channelName(params.conversation);
-			await requireMember(hub, conversation, nick);
+			await joinedChannel(hub, session, conversation);
 		} else {
 			if (!isValidNick(params.conversation)) {
 				throw fail.invalidParams('conversation', `Field 'conversation' must be '#channel' or a nick; '${params.conversation.slice(0, 40)}' is neither.`);

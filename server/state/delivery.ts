@@ -1,7 +1,10 @@
 /**
  * How a message reaches its recipients. The caller encodes a frame once; delivery
- * writes the same bytes to every recipient connection. The embedded implementation
- * knows the local connections; a clustered one would also publish to other nodes.
+ * writes the same bytes to every recipient connection. A nick may have several
+ * connections (an account signed in more than once): what goes to the nick goes to each.
+ * Channel subscriptions are those of the online connections, kept in memory: the fan-out
+ * path reads nothing else. The embedded implementation knows the local connections; a
+ * clustered one would also publish to other nodes.
  */
 import { nickKey } from '../../protocol/names';
 
@@ -19,26 +22,50 @@ export interface Sink {
 }
 
 export interface Delivery {
+	/** The connection signed in as `nick`. */
 	attachNick(nick: string, sink: Sink): void;
-	detachNick(nick: string): void;
+	detachNick(nick: string, sink: Sink): void;
+	/** Subscribes one connection to a channel. */
 	subscribe(channel: string, sink: Sink): void;
 	unsubscribe(channel: string, sink: Sink): void;
+	/** Subscribes every connection of the nick. */
+	subscribeNick(channel: string, nick: string): void;
+	unsubscribeNick(channel: string, nick: string): void;
+	/** Ends every subscription of the connection; returns their channels. */
+	unsubscribeAll(sink: Sink): string[];
+	isSubscribed(channel: string, sink: Sink): boolean;
 	/** To every subscriber of the channel except the connection `exceptId`. */
 	toChannel(channel: string, frame: Buffer, exceptId?: number, traffic?: Traffic): void;
-	/** To the connection holding the nick; false when no one does. */
-	toNick(nick: string, frame: Buffer): boolean;
+	/** To every connection of the nick except `exceptId`; false when the nick has none. */
+	toNick(nick: string, frame: Buffer, exceptId?: number, traffic?: Traffic): boolean;
+	/**
+	 * Once to each connection subscribed to any of the channels or signed in as any of the
+	 * nicks, except the connections of `exceptNick`.
+	 */
+	toAudience(channels: readonly string[], nicks: readonly string[], frame: Buffer, exceptNick: string, traffic?: Traffic): void;
 }
 
 export class LocalDelivery implements Delivery {
-	private readonly nicks = new Map<string, Sink>();
+	private readonly nicks = new Map<string, Set<Sink>>();
 	private readonly channels = new Map<string, Set<Sink>>();
+	private readonly subscriptions = new Map<Sink, Set<string>>();
 
 	attachNick(nick: string, sink: Sink): void {
-		this.nicks.set(nickKey(nick), sink);
+		const key = nickKey(nick);
+		let sinks = this.nicks.get(key);
+		if (!sinks) {
+			sinks = new Set();
+			this.nicks.set(key, sinks);
+		}
+		sinks.add(sink);
 	}
 
-	detachNick(nick: string): void {
-		this.nicks.delete(nickKey(nick));
+	detachNick(nick: string, sink: Sink): void {
+		const key = nickKey(nick);
+		const sinks = this.nicks.get(key);
+		if (sinks?.delete(sink) && sinks.size === 0) {
+			this.nicks.delete(key);
+		}
 	}
 
 	subscribe(channel: string, sink: Sink): void {
@@ -48,6 +75,12 @@ export class LocalDelivery implements Delivery {
 			this.channels.set(channel, sinks);
 		}
 		sinks.add(sink);
+		let channels = this.subscriptions.get(sink);
+		if (!channels) {
+			channels = new Set();
+			this.subscriptions.set(sink, channels);
+		}
+		channels.add(channel);
 	}
 
 	unsubscribe(channel: string, sink: Sink): void {
@@ -55,6 +88,34 @@ export class LocalDelivery implements Delivery {
 		if (sinks?.delete(sink) && sinks.size === 0) {
 			this.channels.delete(channel);
 		}
+		const channels = this.subscriptions.get(sink);
+		if (channels?.delete(channel) && channels.size === 0) {
+			this.subscriptions.delete(sink);
+		}
+	}
+
+	subscribeNick(channel: string, nick: string): void {
+		for (const sink of this.nicks.get(nickKey(nick)) ?? []) {
+			this.subscribe(channel, sink);
+		}
+	}
+
+	unsubscribeNick(channel: string, nick: string): void {
+		for (const sink of this.nicks.get(nickKey(nick)) ?? []) {
+			this.unsubscribe(channel, sink);
+		}
+	}
+
+	unsubscribeAll(sink: Sink): string[] {
+		const channels = [...(this.subscriptions.get(sink) ?? [])];
+		for (const channel of channels) {
+			this.unsubscribe(channel, sink);
+		}
+		return channels;
+	}
+
+	isSubscribed(channel: string, sink: Sink): boolean {
+		return this.channels.get(channel)?.has(sink) ?? false;
 	}
 
 	toChannel(channel: string, frame: Buffer, exceptId?: number, traffic: Traffic = 'chat'): void {
@@ -69,9 +130,33 @@ export class LocalDelivery implements Delivery {
 		}
 	}
 
-	toNick(nick: string, frame: Buffer): boolean {
-		const sink = this.nicks.get(nickKey(nick));
-		sink?.deliver(frame);
-		return sink !== undefined;
+	toNick(nick: string, frame: Buffer, exceptId?: number, traffic: Traffic = 'chat'): boolean {
+		const sinks = this.nicks.get(nickKey(nick));
+		if (!sinks) {
+			return false;
+		}
+		for (const sink of sinks) {
+			if (sink.id !== exceptId) {
+				sink.deliver(frame, traffic);
+			}
+		}
+		return true;
+	}
+
+	toAudience(channels: readonly string[], nicks: readonly string[], frame: Buffer, exceptNick: string, traffic: Traffic = 'chat'): void {
+		const skip = this.nicks.get(nickKey(exceptNick));
+		const told = new Set<Sink>();
+		const tell = (sink: Sink): void => {
+			if (!told.has(sink) && !skip?.has(sink)) {
+				told.add(sink);
+				sink.deliver(frame, traffic);
+			}
+		};
+		for (const channel of channels) {
+			this.channels.get(channel)?.forEach(tell);
+		}
+		for (const nick of nicks) {
+			this.nicks.get(nickKey(nick))?.forEach(tell);
+		}
 	}
 }

@@ -1,6 +1,10 @@
 /** Store kept in memory only (`--memory`): same contract as SQLite, lost on exit. */
 import type { Message } from '../../protocol/types';
-import type { AppendResult, ChannelRecord, MessageDraft, Page, PageQuery, Store } from './store';
+import {
+	isDmConversation,
+	type AppendResult, type ChannelRecord, type DirectConversation, type MessageDraft, type NewChannel, type Page, type PageQuery,
+	type Store, type UnreadSummary,
+} from './store';
 
 /** Index of the first message with id > `id` (messages are sorted by id). */
 function firstAfter(messages: Message[], id: number): number {
@@ -22,14 +26,27 @@ export class MemoryStore implements Store {
 	private readonly conversations = new Map<string, Message[]>();
 	private readonly byClientId = new Map<string, Message>();
 	private readonly channels = new Map<string, ChannelRecord>();
-	private readonly accounts = new Map<string, string>();
+	private readonly accounts = new Map<string, { nick: string; hash: string }>();
+	/** nickKey -> peerKey -> the DM seen from that nick */
+	private readonly directs = new Map<string, Map<string, DirectConversation>>();
 
 	async getPasswordHash(nick: string): Promise<string | undefined> {
-		return this.accounts.get(nick.toLowerCase());
+		return this.accounts.get(nick.toLowerCase())?.hash;
 	}
 
 	async setPasswordHash(nick: string, hash: string): Promise<void> {
-		this.accounts.set(nick.toLowerCase(), hash);
+		this.accounts.set(nick.toLowerCase(), { nick, hash });
+	}
+
+	async accountNick(nick: string): Promise<string | undefined> {
+		return this.accounts.get(nick.toLowerCase())?.nick;
+	}
+
+	async setAccountNick(nick: string): Promise<void> {
+		const account = this.accounts.get(nick.toLowerCase());
+		if (account) {
+			account.nick = nick;
+		}
 	}
 
 	async append(draft: MessageDraft): Promise<AppendResult> {
@@ -49,7 +66,22 @@ export class MemoryStore implements Store {
 		if (clientKey !== undefined) {
 			this.byClientId.set(clientKey, message);
 		}
+		if (isDmConversation(draft.conversation)) {
+			this.indexDm(draft.from, draft.to, draft.conversation);
+			this.indexDm(draft.to, draft.from, draft.conversation);
+		}
 		return { message, duplicate: false };
+	}
+
+	private indexDm(nick: string, peer: string, conversation: string): void {
+		let peers = this.directs.get(nick.toLowerCase());
+		if (!peers) {
+			peers = new Map();
+			this.directs.set(nick.toLowerCase(), peers);
+		}
+		if (!peers.has(peer.toLowerCase())) {
+			peers.set(peer.toLowerCase(), { peer, conversation });
+		}
 	}
 
 	async page(conversation: string, query: PageQuery): Promise<Page> {
@@ -68,6 +100,31 @@ export class MemoryStore implements Store {
 		return this.byClientId.get(from.toLowerCase() + '\0' + clientMsgId);
 	}
 
+	async latestId(conversation: string): Promise<number> {
+		return this.conversations.get(conversation)?.at(-1)?.id ?? 0;
+	}
+
+	async unread(conversation: string, afterId: number, readerKey: string, needle: string | undefined, cap: number): Promise<UnreadSummary> {
+		const list = this.conversations.get(conversation) ?? [];
+		const lowerNeedle = needle?.toLowerCase();
+		let count = 0;
+		const candidates: string[] = [];
+		for (let i = firstAfter(list, afterId); i < list.length && count < cap; i++) {
+			if (list[i].from.toLowerCase() !== readerKey) {
+				count++;
+				if (lowerNeedle !== undefined && list[i].text.toLowerCase().includes(lowerNeedle)) {
+					candidates.push(list[i].text);
+				}
+			}
+		}
+		return { count, candidates };
+	}
+
+	async directConversations(nick: string): Promise<DirectConversation[]> {
+		const peers = this.directs.get(nick.toLowerCase()) ?? new Map<string, DirectConversation>();
+		return [...peers].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, dm]) => ({ ...dm }));
+	}
+
 	async listChannels(): Promise<ChannelRecord[]> {
 		return [...this.channels.values()].sort((a, b) => a.name.localeCompare(b.name));
 	}
@@ -77,12 +134,26 @@ export class MemoryStore implements Store {
 	}
 
 	async ensureChannel(name: string): Promise<ChannelRecord> {
-		let record = this.channels.get(name);
-		if (!record) {
-			record = { name, createdAt: Date.now() };
-			this.channels.set(name, record);
+		return this.channels.get(name) ?? (await this.createChannel({ name, private: false, topicProtected: false }))!;
+	}
+
+	async createChannel(channel: NewChannel): Promise<ChannelRecord | undefined> {
+		if (this.channels.has(channel.name)) {
+			return undefined;
 		}
+		const record: ChannelRecord = { name: channel.name, createdAt: Date.now(), private: channel.private, topicProtected: channel.topicProtected };
+		if (channel.topic !== undefined && channel.topic !== '') {
+			record.topic = channel.topic;
+		}
+		this.channels.set(channel.name, record);
 		return record;
+	}
+
+	async setTopicProtected(name: string, on: boolean): Promise<void> {
+		const record = this.channels.get(name);
+		if (record) {
+			record.topicProtected = on;
+		}
 	}
 
 	async setTopic(name: string, topic: string): Promise<void> {

@@ -1,5 +1,6 @@
 /**
- * Who is online. Nicks are unique ignoring case. The embedded implementation keeps
+ * Who is online. Nicks are unique ignoring case: a guest's nick is held by one connection,
+ * an account's by any number of its connections at once. The embedded implementation keeps
  * this in memory; a clustered one would keep it in a shared store.
  */
 import { nickKey } from '../../protocol/names';
@@ -7,40 +8,72 @@ import { nickKey } from '../../protocol/names';
 export interface OnlineUser {
 	/** As the user typed it. */
 	nick: string;
-	/** Remote address, `ip:port`. */
+	/** Remote address of the first connection, `ip:port`. */
 	address: string;
-	/** When the connection was made (ms since epoch). */
+	/** When that connection was made (ms since epoch). */
 	since: number;
 }
 
+export interface PresenceEntry extends OnlineUser {
+	/** Connections signed in as the nick. */
+	connections: number;
+	/** The nick is an account: its connections share it. */
+	account: boolean;
+}
+
+/** `first`: the nick was offline; `another`: one more connection of an account; `taken`: refused. */
+export type Claim = 'first' | 'another' | 'taken';
+
 export interface Presence {
-	/** Claims the nick; false when someone else holds it. */
-	claim(user: OnlineUser): Promise<boolean>;
-	/** Moves a holder to a new nick; false when the new nick is held by someone else. */
+	/** Claims the nick for one connection (see Claim). A guest's claim is refused while anyone holds the nick. */
+	claim(user: OnlineUser, account: boolean): Promise<Claim>;
+	/** The guest holding the nick registered it: its nick is an account's from now on. */
+	promote(nick: string): Promise<void>;
+	/** Moves a nick held by one connection to a new nick; false when the new one is held by someone else. */
 	rename(oldNick: string, newNick: string): Promise<boolean>;
-	release(nick: string): Promise<void>;
-	get(nick: string): Promise<OnlineUser | undefined>;
-	list(): Promise<OnlineUser[]>;
+	/** One connection of the nick ended; true when it was the last (the nick is offline now). */
+	release(nick: string): Promise<boolean>;
+	get(nick: string): Promise<PresenceEntry | undefined>;
+	/** For each nick, whether it is online. */
+	areOnline(nicks: readonly string[]): Promise<boolean[]>;
+	list(): Promise<PresenceEntry[]>;
+	/** Nicks online. */
 	count(): Promise<number>;
+	/** Connections signed in, over every nick. */
+	connections(): Promise<number>;
 }
 
 export class LocalPresence implements Presence {
-	private readonly users = new Map<string, OnlineUser>();
+	private readonly users = new Map<string, PresenceEntry>();
+	private connectionCount = 0;
 
-	async claim(user: OnlineUser): Promise<boolean> {
+	async claim(user: OnlineUser, account: boolean): Promise<Claim> {
 		const key = nickKey(user.nick);
-		if (this.users.has(key)) {
-			return false;
+		const held = this.users.get(key);
+		if (held && !(account && held.account)) {
+			return 'taken';
 		}
-		this.users.set(key, { ...user });
-		return true;
+		this.connectionCount++;
+		if (held) {
+			held.connections++;
+			return 'another';
+		}
+		this.users.set(key, { ...user, connections: 1, account });
+		return 'first';
+	}
+
+	async promote(nick: string): Promise<void> {
+		const entry = this.users.get(nickKey(nick));
+		if (entry) {
+			entry.account = true;
+		}
 	}
 
 	async rename(oldNick: string, newNick: string): Promise<boolean> {
 		const oldKey = nickKey(oldNick);
 		const newKey = nickKey(newNick);
 		const user = this.users.get(oldKey);
-		if (!user) {
+		if (!user || user.connections !== 1) {
 			return false;
 		}
 		if (newKey !== oldKey && this.users.has(newKey)) {
@@ -51,19 +84,38 @@ export class LocalPresence implements Presence {
 		return true;
 	}
 
-	async release(nick: string): Promise<void> {
-		this.users.delete(nickKey(nick));
+	async release(nick: string): Promise<boolean> {
+		const key = nickKey(nick);
+		const entry = this.users.get(key);
+		if (!entry) {
+			return false;
+		}
+		this.connectionCount--;
+		if (--entry.connections > 0) {
+			return false;
+		}
+		this.users.delete(key);
+		return true;
 	}
 
-	async get(nick: string): Promise<OnlineUser | undefined> {
-		return this.users.get(nickKey(nick));
+	async get(nick: string): Promise<PresenceEntry | undefined> {
+		const entry = this.users.get(nickKey(nick));
+		return entry && { ...entry };
 	}
 
-	async list(): Promise<OnlineUser[]> {
-		return [...this.users.values()];
+	async areOnline(nicks: readonly string[]): Promise<boolean[]> {
+		return nicks.map((nick) => this.users.has(nickKey(nick)));
+	}
+
+	async list(): Promise<PresenceEntry[]> {
+		return [...this.users.values()].map((u) => ({ ...u }));
 	}
 
 	async count(): Promise<number> {
 		return this.users.size;
+	}
+
+	async connections(): Promise<number> {
+		return this.connectionCount;
 	}
 }

@@ -1,15 +1,16 @@
 /**
- * SQLite store (better-sqlite3, WAL). Appends are grouped into one transaction per
- * event-loop turn; each append resolves after its transaction commits, so an
- * acknowledged message survives a crash of the process.
+ * SQLite store (better-sqlite3, WAL; the database and its schema in sqlite-schema.ts).
+ * Appends are grouped into one transaction per event-loop turn; each append resolves
+ * after its transaction commits, so an acknowledged message survives a crash of the
+ * process.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Message } from '../../protocol/types';
-import type { AppendResult, ChannelRecord, MessageDraft, Page, PageQuery, Store } from './store';
-
-const SCHEMA_VERSION = 2;
+import {
+	isDmConversation,
+	type AppendResult, type ChannelRecord, type DirectConversation, type MessageDraft, type NewChannel, type Page, type PageQuery,
+	type Store, type UnreadSummary,
+} from './store';
 
 interface Row {
 	id: number;
@@ -41,7 +42,6 @@ function toOwnMessage(row: Row): Message {
 }
 
 export class SqliteStore implements Store {
-	private readonly db: Database.Database;
 	private nextId: number;
 	private pending: Pending[] = [];
 	/** Pending client ids by `senderKey\0clientMsgId`, for duplicates within one batch. */
@@ -49,83 +49,53 @@ export class SqliteStore implements Store {
 	private flushScheduled = false;
 	private readonly statements;
 	private readonly insertBatch: (batch: Pending[]) => void;
-	/** Channel records read so far (this process is the database's only writer). */
-	private readonly channelCache = new Map<string, ChannelRecord>();
+	/** DM pairs (`senderKey\0recipientKey`) known to be in the DM index. */
+	private readonly indexedPairs = new Set<string>();
 
-	constructor(dataDir: string) {
-		fs.mkdirSync(dataDir, { recursive: true });
-		this.db = new Database(path.join(dataDir, 'parley.db'));
-		this.db.pragma('journal_mode = WAL');
-		// NORMAL in WAL mode: a commit survives a crash of this process (kill -9);
-		// only an OS crash or power loss can lose the last transactions.
-		this.db.pragma('synchronous = NORMAL');
-		this.db.pragma('busy_timeout = 5000');
-		this.migrate();
+	/** The caller owns `db` (opened by openDatabase) and closes it after `close()`. */
+	constructor(private readonly db: Database.Database) {
 		this.statements = {
 			insert: this.db.prepare('INSERT INTO messages (id, ts, conversation, sender, sender_key, recipient, text, client_msg_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
 			byClientId: this.db.prepare('SELECT id, ts, sender, recipient, text, client_msg_id FROM messages WHERE sender_key = ? AND client_msg_id = ?'),
 			latest: this.db.prepare('SELECT id, ts, sender, recipient, text, client_msg_id FROM messages WHERE conversation = ? ORDER BY id DESC LIMIT ?'),
 			before: this.db.prepare('SELECT id, ts, sender, recipient, text, client_msg_id FROM messages WHERE conversation = ? AND id < ? AND id > ? ORDER BY id DESC LIMIT ?'),
 			after: this.db.prepare('SELECT id, ts, sender, recipient, text, client_msg_id FROM messages WHERE conversation = ? AND id > ? ORDER BY id ASC LIMIT ?'),
-			channels: this.db.prepare('SELECT name, topic, created_at FROM channels ORDER BY name'),
-			channel: this.db.prepare('SELECT name, topic, created_at FROM channels WHERE name = ?'),
+			latestId: this.db.prepare('SELECT MAX(id) AS max FROM messages WHERE conversation = ?'),
+			unreadCount: this.db.prepare('SELECT COUNT(*) AS n, MAX(id) AS last FROM (SELECT id FROM messages WHERE conversation = ? AND id > ? AND sender_key <> ? ORDER BY id LIMIT ?)'),
+			unreadMatching: this.db.prepare(`SELECT text FROM messages WHERE conversation = ? AND id > ? AND id <= ? AND sender_key <> ? AND text LIKE ? ESCAPE '\\' ORDER BY id`),
+			indexDm: this.db.prepare('INSERT OR IGNORE INTO direct_conversations (nick_key, peer_key, peer, conversation) VALUES (?, ?, ?, ?)'),
+			directConversations: this.db.prepare('SELECT peer, conversation FROM direct_conversations WHERE nick_key = ? ORDER BY peer_key'),
+			channels: this.db.prepare(`SELECT ${CHANNEL_COLUMNS} FROM channels ORDER BY name`),
+			channel: this.db.prepare(`SELECT ${CHANNEL_COLUMNS} FROM channels WHERE name = ?`),
 			ensureChannel: this.db.prepare('INSERT OR IGNORE INTO channels (name, topic, created_at) VALUES (?, NULL, ?)'),
+			createChannel: this.db.prepare('INSERT OR IGNORE INTO channels (name, topic, created_at, private, topic_protected) VALUES (?, ?, ?, ?, ?)'),
 			setTopic: this.db.prepare('UPDATE channels SET topic = ? WHERE name = ?'),
-			account: this.db.prepare('SELECT password_hash FROM accounts WHERE nick_key = ?'),
+			setTopicProtected: this.db.prepare('UPDATE channels SET topic_protected = ? WHERE name = ?'),
+			account: this.db.prepare('SELECT nick, password_hash FROM accounts WHERE nick_key = ?'),
 			saveAccount: this.db.prepare('INSERT INTO accounts (nick_key, nick, password_hash, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (nick_key) DO UPDATE SET nick = excluded.nick, password_hash = excluded.password_hash, updated_at = excluded.updated_at'),
+			renameAccount: this.db.prepare('UPDATE accounts SET nick = ?, updated_at = ? WHERE nick_key = ?'),
 		};
-		const insert = this.statements.insert;
+		const { insert, indexDm } = this.statements;
 		// Made once: each transaction function better-sqlite3 makes defines four wrappers.
 		this.insertBatch = this.db.transaction((batch: Pending[]) => {
 			for (const entry of batch) {
 				if (!entry.duplicate) {
 					const m = entry.message;
 					insert.run(m.id, m.ts, entry.conversation, m.from, entry.senderKey, m.to, m.text, entry.clientMsgId ?? null);
+					if (isDmConversation(entry.conversation)) {
+						const recipientKey = m.to.toLowerCase();
+						const pair = entry.senderKey + '\0' + recipientKey;
+						if (!this.indexedPairs.has(pair)) {
+							indexDm.run(entry.senderKey, recipientKey, m.to, entry.conversation);
+							indexDm.run(recipientKey, entry.senderKey, m.from, entry.conversation);
+							this.indexedPairs.add(pair);
+						}
+					}
 				}
 			}
 		});
 		const max = this.db.prepare('SELECT MAX(id) AS max FROM messages').get() as { max: number | null };
 		this.nextId = (max.max ?? 0) + 1;
-	}
-
-	private migrate(): void {
-		const version = this.db.pragma('user_version', { simple: true }) as number;
-		if (version > SCHEMA_VERSION) {
-			throw new Error(`The database was written by a newer Parley (schema ${version}); upgrade the server or use another --data directory.`);
-		}
-		if (version < 1) {
-			this.db.exec(`
-				CREATE TABLE IF NOT EXISTS messages (
-					id INTEGER PRIMARY KEY,
-					ts INTEGER NOT NULL,
-					conversation TEXT NOT NULL,
-					sender TEXT NOT NULL,
-					sender_key TEXT NOT NULL,
-					recipient TEXT NOT NULL,
-					text TEXT NOT NULL,
-					client_msg_id TEXT
-				);
-				CREATE INDEX IF NOT EXISTS messages_by_conversation ON messages (conversation, id);
-				CREATE UNIQUE INDEX IF NOT EXISTS messages_by_client_id ON messages (sender_key, client_msg_id) WHERE client_msg_id IS NOT NULL;
-				CREATE TABLE IF NOT EXISTS channels (
-					name TEXT PRIMARY KEY,
-					topic TEXT,
-					created_at INTEGER NOT NULL
-				);
-				PRAGMA user_version = 1;
-			`);
-		}
-		if (version < 2) {
-			this.db.exec(`
-				CREATE TABLE IF NOT EXISTS accounts (
-					nick_key TEXT PRIMARY KEY,
-					nick TEXT NOT NULL,
-					password_hash TEXT NOT NULL,
-					updated_at INTEGER NOT NULL
-				);
-				PRAGMA user_version = 2;
-			`);
-		}
 	}
 
 	append(draft: MessageDraft): Promise<AppendResult> {
@@ -199,20 +169,36 @@ export class SqliteStore implements Store {
 		return row ? toMessage(row) : undefined;
 	}
 
-	async listChannels(): Promise<ChannelRecord[]> {
-		return (this.statements.channels.all() as { name: string; topic: string | null; created_at: number }[]).map(toChannel);
+	async latestId(conversation: string): Promise<number> {
+		return (this.statements.latestId.get(conversation) as { max: number | null }).max ?? 0;
 	}
 
-	async getChannel(name: string): Promise<ChannelRecord | undefined> {
-		let record = this.channelCache.get(name);
-		if (record === undefined) {
-			const row = this.statements.channel.get(name) as { name: string; topic: string | null; created_at: number } | undefined;
-			record = row ? toChannel(row) : undefined;
-			if (record) {
-				this.channelCache.set(name, record);
-			}
+	async unread(conversation: string, afterId: number, readerKey: string, needle: string | undefined, cap: number): Promise<UnreadSummary> {
+		const { n, last } = this.statements.unreadCount.get(conversation, afterId, readerKey, cap) as { n: number; last: number | null };
+		if (n === 0 || needle === undefined || last === null) {
+			return { count: n, candidates: [] };
 		}
-		return record;
+		const pattern = `%${needle.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+		const rows = this.statements.unreadMatching.all(conversation, afterId, last, readerKey, pattern) as { text: string }[];
+		return { count: n, candidates: rows.map((r) => r.text) };
+	}
+
+	async directConversations(nick: string): Promise<DirectConversation[]> {
+		return this.statements.directConversations.all(nick.toLowerCase()) as DirectConversation[];
+	}
+
+	async listChannels(): Promise<ChannelRecord[]> {
+		return (this.statements.channels.all() as ChannelRow[]).map(toChannel);
+	}
+
+	/**
+	 * Read from the database every time, with no cache: looking up a channel that exists
+	 * costs the same as one that does not, so timing tells an outsider nothing about
+	 * private channels.
+	 */
+	async getChannel(name: string): Promise<ChannelRecord | undefined> {
+		const row = this.statements.channel.get(name) as ChannelRow | undefined;
+		return row && toChannel(row);
 	}
 
 	async ensureChannel(name: string): Promise<ChannelRecord> {
@@ -220,25 +206,61 @@ export class SqliteStore implements Store {
 		return (await this.getChannel(name))!;
 	}
 
+	async createChannel(channel: NewChannel): Promise<ChannelRecord | undefined> {
+		const topic = channel.topic === undefined || channel.topic === '' ? null : channel.topic;
+		const { changes } = this.statements.createChannel.run(channel.name, topic, Date.now(), channel.private ? 1 : 0, channel.topicProtected ? 1 : 0);
+		return changes === 0 ? undefined : this.getChannel(channel.name);
+	}
+
 	async setTopic(name: string, topic: string): Promise<void> {
 		this.statements.setTopic.run(topic === '' ? null : topic, name);
-		this.channelCache.delete(name);
+	}
+
+	async setTopicProtected(name: string, on: boolean): Promise<void> {
+		this.statements.setTopicProtected.run(on ? 1 : 0, name);
 	}
 
 	async getPasswordHash(nick: string): Promise<string | undefined> {
-		return (this.statements.account.get(nick.toLowerCase()) as { password_hash: string } | undefined)?.password_hash;
+		return (this.statements.account.get(nick.toLowerCase()) as AccountRow | undefined)?.password_hash;
 	}
 
 	async setPasswordHash(nick: string, hash: string): Promise<void> {
 		this.statements.saveAccount.run(nick.toLowerCase(), nick, hash, Date.now());
 	}
 
+	async accountNick(nick: string): Promise<string | undefined> {
+		return (this.statements.account.get(nick.toLowerCase()) as AccountRow | undefined)?.nick;
+	}
+
+	async setAccountNick(nick: string): Promise<void> {
+		this.statements.renameAccount.run(nick, Date.now(), nick.toLowerCase());
+	}
+
+	/** Commits what is pending; the database stays open for its owner to close. */
 	async close(): Promise<void> {
 		this.flush();
-		this.db.close();
 	}
 }
 
-function toChannel(row: { name: string; topic: string | null; created_at: number }): ChannelRecord {
-	return row.topic === null ? { name: row.name, createdAt: row.created_at } : { name: row.name, topic: row.topic, createdAt: row.created_at };
+const CHANNEL_COLUMNS = 'name, topic, created_at, private, topic_protected';
+
+interface ChannelRow {
+	name: string;
+	topic: string | null;
+	created_at: number;
+	private: number;
+	topic_protected: number;
+}
+
+interface AccountRow {
+	nick: string;
+	password_hash: string;
+}
+
+function toChannel(row: ChannelRow): ChannelRecord {
+	const record: ChannelRecord = { name: row.name, createdAt: row.created_at, private: row.private === 1, topicProtected: row.topic_protected === 1 };
+	if (row.topic !== null) {
+		record.topic = row.topic;
+	}
+	return record;
 }

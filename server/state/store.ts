@@ -1,5 +1,5 @@
 /**
- * Where channels and history live. Every message is stored before its sender is
+ * Where channels, history and accounts live. Every message is stored before its sender is
  * answered. SQLite is the embedded default; memory is for `--memory` and tests.
  */
 import type { Message } from '../../protocol/types';
@@ -8,6 +8,18 @@ export interface ChannelRecord {
 	name: string;
 	topic?: string;
 	createdAt: number;
+	/** Invisible to non-members, joined only by invitation. */
+	private: boolean;
+	/** Only the owner and ops may set the topic. */
+	topicProtected: boolean;
+}
+
+export interface NewChannel {
+	name: string;
+	private: boolean;
+	topicProtected: boolean;
+	/** Empty or absent: no topic. */
+	topic?: string;
 }
 
 export interface MessageDraft {
@@ -38,12 +50,31 @@ export interface Page {
 	hasMore: boolean;
 }
 
+/** What a reader has not read in one conversation (see `MessageStore.unread`). */
+export interface UnreadSummary {
+	/** Messages after the marker not sent by the reader, counted up to the cap. */
+	count: number;
+	/** Texts of those counted that contain the needle, ignoring ASCII case. */
+	candidates: string[];
+}
+
+/** A DM conversation seen from one of its two parties. */
+export interface DirectConversation {
+	/** The other party's nick, as it was written in their first message together. */
+	peer: string;
+	/** Its key (`dmConversation`). */
+	conversation: string;
+}
+
 export interface ChannelStore {
 	listChannels(): Promise<ChannelRecord[]>;
 	getChannel(name: string): Promise<ChannelRecord | undefined>;
-	/** Creates the channel unless it exists; returns the record either way. */
+	/** Creates a public, unprotected channel unless it exists (`--channels`); returns the record either way. */
 	ensureChannel(name: string): Promise<ChannelRecord>;
+	/** Creates the channel; undefined (and no change) when the name is taken. */
+	createChannel(channel: NewChannel): Promise<ChannelRecord | undefined>;
 	setTopic(name: string, topic: string): Promise<void>;
+	setTopicProtected(name: string, on: boolean): Promise<void>;
 }
 
 export interface MessageStore {
@@ -52,6 +83,16 @@ export interface MessageStore {
 	page(conversation: string, query: PageQuery): Promise<Page>;
 	/** The committed message `from` sent with this client id, if any. */
 	findSent(from: string, clientMsgId: string): Promise<Message | undefined>;
+	/** The id of the newest message of the conversation; 0 when it has none. */
+	latestId(conversation: string): Promise<number>;
+	/**
+	 * The messages after `afterId` not sent by `readerKey` (a nick key), at most `cap` of them,
+	 * oldest first: how many, and the texts of those that contain `needle` (a cheap filter
+	 * before the exact mention rule). Reads at most `cap` messages however long the history.
+	 */
+	unread(conversation: string, afterId: number, readerKey: string, needle: string | undefined, cap: number): Promise<UnreadSummary>;
+	/** Every DM conversation the nick has a message in (as sender or recipient). */
+	directConversations(nick: string): Promise<DirectConversation[]>;
 	/** Commits anything pending and releases the storage. */
 	close(): Promise<void>;
 }
@@ -60,6 +101,10 @@ export interface MessageStore {
 export interface AccountStore {
 	getPasswordHash(nick: string): Promise<string | undefined>;
 	setPasswordHash(nick: string, hash: string): Promise<void>;
+	/** The nick as the account writes it, when the nick is registered. */
+	accountNick(nick: string): Promise<string | undefined>;
+	/** A change of case of a registered nick. */
+	setAccountNick(nick: string): Promise<void>;
 }
 
 export type Store = ChannelStore & MessageStore & AccountStore;
@@ -68,4 +113,9 @@ export type Store = ChannelStore & MessageStore & AccountStore;
 export function dmConversation(a: string, b: string): string {
 	const [x, y] = [a.toLowerCase(), b.toLowerCase()].sort();
 	return `@${x} ${y}`;
+}
+
+/** Whether a conversation key is a DM's (channels start with '#'). */
+export function isDmConversation(conversation: string): boolean {
+	return conversation.startsWith('@');
 }

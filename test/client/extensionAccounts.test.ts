@@ -79,8 +79,8 @@ describe('extension as an account beside a second window (fake vscode API, real 
 		panel.fromWebview({ type: 'ready' });
 
 		panel.fromWebview({ type: 'createChannel', channel: '#plans', private: true, seq: 1 });
-		await eventually(() => posted(panel).some((m) => m.type === 'done' && m.seq === 1), 'the answer to the create');
-		assert.deepEqual(posted(panel).find((m) => m.type === 'done' && m.seq === 1), { type: 'done', seq: 1 });
+		await eventually(() => posted(panel).some((m) => m.type === 'result' && m.seq === 1), 'the answer to the create');
+		assert.deepEqual(posted(panel).find((m) => m.type === 'result' && m.seq === 1), { type: 'result', seq: 1 });
 		const view = posted(panel).filter((m) => m.type === 'conversations').at(-1);
 		assert.ok(view?.type === 'conversations');
 		assert.equal(view.active, '#plans');
@@ -88,16 +88,16 @@ describe('extension as an account beside a second window (fake vscode API, real 
 		await assert.rejects(lee.join('#plans'), /invit/i);
 
 		panel.fromWebview({ type: 'invite', channel: '#plans', nick: 'lee', seq: 2 });
-		await eventually(() => posted(panel).some((m) => m.type === 'done' && m.seq === 2), 'the answer to the invite');
+		await eventually(() => posted(panel).some((m) => m.type === 'result' && m.seq === 2), 'the answer to the invite');
 		assert.match((await invited).text, /kim invited you to #plans/);
 		await lee.join('#plans');
 		await eventually(() => posted(panel).some((m) => m.type === 'members' && m.conversation === '#plans' && m.members.some((member) => member.nick === 'lee')), 'lee among the members');
 
 		// A refusal comes back as a notice and a `done` with the reason (the panel then gives the line back).
 		panel.fromWebview({ type: 'createChannel', channel: '#plans', private: false, seq: 3 });
-		await eventually(() => posted(panel).some((m) => m.type === 'done' && m.seq === 3), 'the refusal');
-		const refusal = posted(panel).find((m) => m.type === 'done' && m.seq === 3);
-		assert.ok(refusal?.type === 'done' && refusal.error !== undefined && /exists|taken/i.test(refusal.error), JSON.stringify(refusal));
+		await eventually(() => posted(panel).some((m) => m.type === 'result' && m.seq === 3), 'the refusal');
+		const refusal = posted(panel).find((m) => m.type === 'result' && m.seq === 3);
+		assert.ok(refusal?.type === 'result' && refusal.error !== undefined && /exists|taken/i.test(refusal.error), JSON.stringify(refusal));
 		assert.ok(posted(panel).some((m) => m.type === 'notice' && m.level === 'error' && m.text === refusal.error));
 	});
 });

@@ -4,7 +4,9 @@
  * webview. Installed with a require hook, so the compiled extension (out/extension)
  * runs unchanged in mocha against a real server.
  */
+import * as fs from 'node:fs';
 import Module from 'node:module';
+import * as nodePath from 'node:path';
 
 type Listener<T> = (value: T) => unknown;
 
@@ -95,6 +97,58 @@ export interface InputOptions {
 	password?: boolean;
 }
 
+/** A text document read from disk, as much of vscode.TextDocument as the extension uses. */
+export class FakeDocument {
+	readonly lines: string[];
+	constructor(readonly uri: Uri, text: string, readonly languageId = 'plaintext') {
+		this.lines = text.split('\n');
+	}
+	get lineCount(): number {
+		return this.lines.length;
+	}
+	lineAt(line: number) {
+		const text = this.lines[line] ?? '';
+		return { text, range: new Range(line, 0, line, text.length) };
+	}
+	getText(range: { start: Position; end: Position }): string {
+		const lines = this.lines.slice(range.start.line, range.end.line + 1);
+		lines[lines.length - 1] = lines[lines.length - 1].slice(0, range.end.line === range.start.line ? range.end.character : range.end.character);
+		lines[0] = lines[0].slice(range.start.character);
+		return lines.join('\n');
+	}
+}
+
+interface Position {
+	line: number;
+	character: number;
+}
+
+class Range {
+	readonly start: Position;
+	readonly end: Position;
+	constructor(a: Position | number, b: Position | number, c?: number, d?: number) {
+		if (typeof a === 'number' && typeof b === 'number') {
+			this.start = { line: a, character: b };
+			this.end = { line: c ?? a, character: d ?? b };
+		} else {
+			this.start = a as Position;
+			this.end = b as Position;
+		}
+	}
+}
+
+/** An editor whose document is `document` and whose selection spans the given lines and columns. */
+export function fakeEditor(document: FakeDocument, start: Position, end: Position) {
+	return { document, selection: { start, end, isEmpty: start.line === end.line && start.character === end.character } };
+}
+
+/** The repository the fake `vscode.git` extension reports for files under `root`. */
+export interface FakeRepository {
+	root: string;
+	remotes: { name: string; fetchUrl?: string }[];
+	commit?: string;
+}
+
 export interface FakeState {
 	/** User settings. */
 	config: Record<string, unknown>;
@@ -123,6 +177,18 @@ export interface FakeState {
 	/** What registerWebviewPanelSerializer got, by view type: a test restores a panel with it. */
 	serializers: Map<string, { deserializeWebviewPanel(panel: FakePanel, state: unknown): Thenable<void> | Promise<void> }>;
 	waiters: (() => void)[];
+	/** window.activeTextEditor. */
+	activeTextEditor: ReturnType<typeof fakeEditor> | undefined;
+	/** workspace.workspaceFolders, as folder paths on disk. */
+	workspaceFolders: string[];
+	/** Every quick pick shown: its items (labels) and options. */
+	quickPicks: { items: { label: string; description?: string }[]; title?: string }[];
+	/** Picks an item of a quick pick; undefined means the user dismissed it. */
+	answerQuickPick: <T extends { label: string }>(items: T[]) => T | undefined;
+	/** Documents shown by window.showTextDocument, with the selection. */
+	shownDocuments: { path: string; selection?: { start: Position; end: Position } }[];
+	/** Repositories of the fake vscode.git extension; none means the extension is absent. */
+	gitRepositories: FakeRepository[] | undefined;
 }
 
 function freshState(): FakeState {
@@ -146,8 +212,36 @@ function freshState(): FakeState {
 		onConfigurationChange: new FakeEmitter(),
 		serializers: new Map(),
 		waiters: [],
+		activeTextEditor: undefined,
+		workspaceFolders: [],
+		quickPicks: [],
+		answerQuickPick: () => undefined,
+		shownDocuments: [],
+		gitRepositories: undefined,
 	};
 }
+
+function folderOf(uri: Uri): string | undefined {
+	return state.workspaceFolders.find((folder) => uri.path === folder || uri.path.startsWith(folder + '/'));
+}
+
+const fakeGit = {
+	isActive: true,
+	get exports() {
+		return {
+			enabled: true,
+			getAPI: () => ({
+				getRepository: (uri: Uri) => {
+					const repository = state.gitRepositories?.find((r) => uri.path.startsWith(r.root + '/'));
+					return repository ? { rootUri: Uri.file(repository.root), state: { HEAD: { commit: repository.commit }, remotes: repository.remotes } } : null;
+				},
+			}),
+		};
+	},
+	activate() {
+		return Promise.resolve(this.exports);
+	},
+};
 
 export let state: FakeState = freshState();
 
@@ -201,7 +295,8 @@ const fake = {
 	ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
 	ThemeColor: class { constructor(readonly id: string) {} },
 	MarkdownString: class { constructor(readonly value: string) {} },
-	Range: class { constructor(readonly start: unknown, readonly end: unknown) {} },
+	Range,
+	FileType: { File: 1, Directory: 2 },
 	window: {
 		createOutputChannel: () => ({
 			trace: logLine('trace'), debug: logLine('debug'), info: logLine('info'), warn: logLine('warn'), error: logLine('error'),
@@ -249,12 +344,26 @@ const fake = {
 			changed();
 			return Promise.resolve(state.answerInput(options));
 		},
-		showQuickPick: () => Promise.resolve(undefined),
+		showQuickPick: <T extends { label: string; description?: string }>(items: T[], options: { title?: string } = {}) => {
+			state.quickPicks.push({ items: items.map((i) => ({ label: i.label, ...(i.description ? { description: i.description } : {}) })), ...(options.title ? { title: options.title } : {}) });
+			changed();
+			return Promise.resolve(state.answerQuickPick(items));
+		},
+		showTextDocument: (document: FakeDocument, options: { selection?: Range } = {}) => {
+			state.shownDocuments.push({ path: document.uri.path, ...(options.selection ? { selection: { start: options.selection.start, end: options.selection.end } } : {}) });
+			changed();
+			return Promise.resolve({ document });
+		},
+		get visibleTextEditors() {
+			return [];
+		},
 		withProgress: <T>(options: { title?: string }, task: (progress: unknown, token: unknown) => Promise<T>) => {
 			state.progress.push(options.title ?? '');
 			return task({ report: () => undefined }, { isCancellationRequested: false, onCancellationRequested: () => disposable });
 		},
-		activeTextEditor: undefined,
+		get activeTextEditor() {
+			return state.activeTextEditor;
+		},
 	},
 	workspace: {
 		getConfiguration: (section: string) => ({
@@ -265,7 +374,27 @@ const fake = {
 			return state.trusted;
 		},
 		onDidChangeConfiguration: (listener: Listener<{ affectsConfiguration(section: string): boolean }>) => state.onConfigurationChange.event(listener),
-		asRelativePath: (uri: Uri) => uri.path,
+		asRelativePath: (uri: Uri) => {
+			const folder = folderOf(uri);
+			return folder ? uri.path.slice(folder.length + 1) : uri.path;
+		},
+		get workspaceFolders() {
+			return state.workspaceFolders.length > 0 ? state.workspaceFolders.map((folder, index) => ({ uri: Uri.file(folder), name: nodePath.basename(folder), index })) : undefined;
+		},
+		getWorkspaceFolder: (uri: Uri) => {
+			const folder = folderOf(uri);
+			return folder ? { uri: Uri.file(folder), name: nodePath.basename(folder), index: state.workspaceFolders.indexOf(folder) } : undefined;
+		},
+		fs: {
+			stat: async (uri: Uri) => {
+				const stat = await fs.promises.stat(uri.fsPath);
+				return { type: stat.isFile() ? 1 : stat.isDirectory() ? 2 : 0, size: stat.size };
+			},
+		},
+		openTextDocument: async (uri: Uri) => new FakeDocument(uri, await fs.promises.readFile(uri.fsPath, 'utf8')),
+	},
+	extensions: {
+		getExtension: (id: string) => (id === 'vscode.git' && state.gitRepositories ? fakeGit : undefined),
 	},
 	commands: {
 		registerCommand: (id: string, fn: (...args: unknown[]) => unknown) => {

@@ -21,6 +21,8 @@ import { clearResults, packageParley, provision, slug } from './prepare';
 import { Workbench } from './workbench';
 
 const NICK = 'kim';
+/** A file in the workbench's workspace folder, for Share Selection and the snippet links. */
+const BILLING_TS = ['// billing', 'export interface Item {', '\tprice: number;', '}', '', 'export function total(items: Item[]): number {', '\tlet sum = 0;', '\tfor (const item of items) {', '\t\tsum += item.price;', '\t}', '\treturn sum;', '}', ''].join('\n');
 const STEP_MS = 30_000;
 /** The extension retries with backoff up to 30 s (plus jitter) while the gate is shut. */
 const RECONNECT_MS = 60_000;
@@ -98,6 +100,8 @@ describe('Parley in VS Code (code-server + Chromium), end to end', function () {
 			settings: { 'parley.server.host': '127.0.0.1', 'parley.server.port': gate.port, 'parley.nickname': NICK },
 			extensions: [vsix],
 		});
+		fs.mkdirSync(path.join(workbench.workspaceDir, 'src'), { recursive: true });
+		fs.writeFileSync(path.join(workbench.workspaceDir, 'src', 'billing.ts'), BILLING_TS);
 		await workbench.start();
 	});
 
@@ -170,6 +174,63 @@ describe('Parley in VS Code (code-server + Chromium), end to end', function () {
 		await see('.sidebar [role=option][data-id="#random"]', '#random in the sidebar');
 		await see('.sidebar [role=option][data-id="#general"]', '#general still in the sidebar');
 		await bob!.waitFor(MemberJoinedNotification.type, (p) => p.channel === '#random' && p.nick === NICK, STEP_MS);
+	});
+
+	it('Ctrl+K in the panel opens the quick switcher and starts no VS Code chord', async () => {
+		const frame = await chat('the message box');
+		await frame.locator('.composer-input').click();
+		const page = workbench!.page;
+		await page.keyboard.press('Control+K');
+		await see('.switcher-backdrop:not([hidden]) .switcher-input', 'the quick switcher after Ctrl+K');
+		// Were a chord pending, W would close the editor group, the chat panel with it.
+		await page.keyboard.type('w');
+		await page.keyboard.press('Escape');
+		await see('.composer-input', 'the chat panel, still open after Ctrl+K then W');
+		assert.equal(await (await chat('the switcher')).locator('.switcher-backdrop').isHidden(), true, 'Escape closed the switcher');
+	});
+
+	it('"Chat: Share Selection" previews, sends to the conversation picked with a comment, under a path:lines link', async () => {
+		const page = workbench!.page;
+		await page.keyboard.press('Control+P');
+		await page.locator('.quick-input-widget input').fill('billing.ts');
+		await workbench!.pick('billing.ts');
+		await page.locator('.monaco-editor .view-lines', { hasText: 'export function total' }).first().waitFor({ timeout: STEP_MS });
+		// Lines 6 to 8: Go to Line 6, then Shift+Down three times (the selection ends at the start of line 9).
+		await page.keyboard.press('Control+G');
+		await page.locator('.quick-input-widget input').fill(':6');
+		await page.keyboard.press('Enter');
+		for (let i = 0; i < 3; i++) {
+			await page.keyboard.press('Shift+ArrowDown');
+		}
+		await workbench!.command('Chat: Share Selection');
+		await workbench!.pick('#general');
+		await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Share src/billing.ts:6-8 with #general' }).waitFor({ timeout: STEP_MS });
+		const comment = page.locator('.quick-input-widget input');
+		await comment.fill('Is the total right?');
+		await comment.press('Enter');
+		const { message } = await bob!.waitFor(MessageNewNotification.type, (p) => p.message.text.includes('parley-snippet:'), STEP_MS);
+		assert.equal(message.to, '#general');
+		assert.match(message.text, /^Is the total right\?\n\n\[src\/billing\.ts:6-8\]\(parley-snippet:src\/billing\.ts\?lines=6-8\)\n```typescript\nexport function total/);
+	});
+
+	it('a teammate\'s snippet header opens the file at its lines; one for a file not here says so', async () => {
+		await openConversation('#general');
+		await bobSays('#general', 'The loop:\n\n[src/billing.ts:8-10](parley-snippet:src/billing.ts?lines=8-10)\n```ts\nfor (const item of items) {\n\tsum += item.price;\n}\n```');
+		await see('.codeblock-header a.snippet-link', 'bob\'s snippet header', { hasText: 'src/billing.ts:8-10' });
+		const frame = await chat('the snippet header');
+		await frame.locator('.codeblock-header a.snippet-link', { hasText: 'src/billing.ts:8-10' }).click();
+		const page = workbench!.page;
+		// The selection runs from the start of line 8 to the end of line 10.
+		await page.locator('.statusbar-item', { hasText: /Ln 10, Col \d+ \(\d+ selected\)/ }).first().waitFor({ timeout: STEP_MS }).catch(() => {
+			throw new Error('the editor did not show src/billing.ts with lines 8-10 selected');
+		});
+		await page.locator('.tab.active', { hasText: 'billing.ts' }).first().waitFor({ timeout: STEP_MS });
+		await bobSays('#general', '[src/missing.ts:1-2](parley-snippet:src/missing.ts?lines=1-2)\n```ts\nnothing\n```');
+		await see('.codeblock-header a.snippet-link', 'the header for a file the workspace does not have', { hasText: 'src/missing.ts:1-2' });
+		await (await chat('the missing-file header')).locator('.codeblock-header a.snippet-link', { hasText: 'src/missing.ts:1-2' }).click();
+		await page.locator('.notifications-toasts', { hasText: 'cannot open src/missing.ts:1-2' }).first().waitFor({ timeout: STEP_MS }).catch(() => {
+			throw new Error('no notification that src/missing.ts is not in the workspace');
+		});
 	});
 
 	it('the server stops: the panel shows that the connection is lost', async () => {

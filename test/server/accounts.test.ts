@@ -8,7 +8,7 @@ import { AdminBroadcastRequest, AdminKickRequest } from '../../protocol/admin';
 import { ErrorCodes } from '../../protocol/errors';
 import { KickedNotification, NoticeNotification } from '../../protocol/lifecycle';
 import { SetNickRequest } from '../../protocol/users';
-import { rpcError, TestClient } from '../helpers/client';
+import { eventually, rpcError, TestClient } from '../helpers/client';
 import { useServer } from '../helpers/fixture';
 import { startServer } from '../../server/server';
 
@@ -45,16 +45,25 @@ describe('accounts, private servers, operators, TLS', function () {
 		assert.ok(!fs.readFileSync(path.join(dataDir, 'parley.db')).includes('new password!'), 'no plain password on disk');
 	});
 
-	it('guards a registered nick against user/setNick too', async () => {
+	it('guards a registered nick against user/setNick too; the password signs the connection in to the account', async () => {
 		await fx.start({ memory: true });
 		const kim = await connect();
 		await kim.initialize('kim');
 		await kim.connection.sendRequest(RegisterRequest.type, { password: 'kims secret' });
-		await kim.connection.sendRequest(SetNickRequest.type, { nick: 'kim_away' });
 		const other = await connect();
 		await other.initialize('bob');
 		assert.equal((await rpcError(other.connection.sendRequest(SetNickRequest.type, { nick: 'KIM' }))).code, ErrorCodes.AuthFailed);
-		assert.deepEqual(await kim.connection.sendRequest(SetNickRequest.type, { nick: 'kim', password: 'kims secret' }), { nick: 'kim' });
+		assert.deepEqual(await other.connection.sendRequest(SetNickRequest.type, { nick: 'KIM', password: 'kims secret' }), { nick: 'kim' });
+		// An account's connection keeps the account's nick.
+		const fixed = await rpcError(kim.connection.sendRequest(SetNickRequest.type, { nick: 'kim_away' }));
+		assert.equal(fixed.code, ErrorCodes.Forbidden);
+		assert.equal(fixed.message, "This connection is signed in to the account 'kim' and keeps its nick. To use another nick, connect with that nick.");
+		const recase = await rpcError(kim.connection.sendRequest(SetNickRequest.type, { nick: 'Kim' }));
+		assert.equal(recase.code, ErrorCodes.Forbidden);
+		assert.match(recase.message, /'kim' is also signed in on 1 other connection; close it before changing the case/);
+		other.close();
+		await eventually(() => fx.server.hub.holders('kim').length === 1, 'the other connection is gone');
+		assert.deepEqual(await kim.connection.sendRequest(SetNickRequest.type, { nick: 'Kim' }), { nick: 'Kim' });
 	});
 
 	it('throttles failed logins per address with RateLimited, for a minute', async () => {

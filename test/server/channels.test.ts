@@ -17,9 +17,18 @@ describe('channels', () => {
 		it('join creates a missing channel, lower-cases its name and lists members', async () => {
 			const ana = await login('Ana');
 			const result = await join(ana, '#Rust-Lang');
-			assert.deepEqual(result, { channel: { name: '#rust-lang' }, members: ['Ana'], history: [] });
+			assert.deepEqual(result, {
+				channel: { name: '#rust-lang', private: false, topicProtected: true },
+				members: ['Ana'],
+				details: [{ nick: 'Ana', online: true, role: 'owner' }],
+				history: [],
+				role: 'owner',
+			});
 			const list = await ana.connection.sendRequest(ChannelListRequest.type, {});
-			assert.deepEqual(list.channels, [{ name: '#general', memberCount: 0 }, { name: '#rust-lang', memberCount: 1 }]);
+			assert.deepEqual(list.channels, [
+				{ name: '#general', private: false, topicProtected: false, memberCount: 0 },
+				{ name: '#rust-lang', private: false, topicProtected: true, memberCount: 1 },
+			]);
 		});
 
 		it('announces joins to the other members only, once', async () => {
@@ -65,7 +74,8 @@ describe('channels', () => {
 		it('channel/members lists members; a missing channel is 1004', async () => {
 			const ana = await login('ana');
 			await join(ana, '#general');
-			assert.deepEqual(await ana.connection.sendRequest(ChannelMembersRequest.type, { channel: '#general' }), { members: ['ana'] });
+			assert.deepEqual(await ana.connection.sendRequest(ChannelMembersRequest.type, { channel: '#general' }),
+				{ members: ['ana'], details: [{ nick: 'ana', online: true, role: 'member' }] });
 			const error = await rpcError(ana.connection.sendRequest(ChannelMembersRequest.type, { channel: '#nowhere' }));
 			assert.equal(error.code, ErrorCodes.NoSuchChannel);
 		});
@@ -89,7 +99,7 @@ describe('channels', () => {
 			assert.deepEqual(await bob.waitFor(TopicChangedNotification.type), expected);
 			assert.deepEqual(await ana.waitFor(TopicChangedNotification.type), expected);
 			const carl = await login('carl');
-			assert.deepEqual((await join(carl, '#general')).channel, { name: '#general', topic: 'Release day' });
+			assert.deepEqual((await join(carl, '#general')).channel, { name: '#general', topic: 'Release day', private: false, topicProtected: false });
 			const error = await rpcError(carl.connection.sendRequest(SetTopicRequest.type, { channel: '#random', topic: 'x' }));
 			assert.equal(error.code, ErrorCodes.NoSuchChannel);
 		});

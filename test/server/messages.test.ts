@@ -67,7 +67,7 @@ describe('messages: send, DMs, history', () => {
 
 		it('answers the send errors: 1005, 1010, 1007, 1006, 1004, 1011 and -32602', async () => {
 			const cases: [() => Promise<unknown>, number, RegExp][] = [
-				[() => send(ana, 'nobody', 'hi'), ErrorCodes.NoSuchNick, /No one named 'nobody' is online/],
+				[() => send(ana, 'nobody', 'hi'), ErrorCodes.NoSuchNick, /^There is no one called 'nobody' here: no one online uses that nick and no account has it\. Check the spelling\.$/],
 				[() => send(ana, 'ana', 'hi'), ErrorCodes.CannotMessageSelf, /yourself/],
 				[() => send(ana, '#general', 'x'.repeat(101)), ErrorCodes.MessageTooLong, /101 characters long; the limit is 100/],
 				[() => send(carl, '#general', 'hi'), ErrorCodes.NotInChannel, /You are not in #general; join it first/],

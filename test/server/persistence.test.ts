@@ -23,7 +23,7 @@ describe('persistence', () => {
 		await fx.start({ dataDir });
 		const bob = await login('bob');
 		const list = await bob.connection.sendRequest(ChannelListRequest.type, {});
-		assert.deepEqual(list.channels, [{ name: '#general', topic: 'Ship it', memberCount: 0 }]);
+		assert.deepEqual(list.channels, [{ name: '#general', topic: 'Ship it', private: false, topicProtected: true, memberCount: 0 }]);
 		const joined = await bob.connection.sendRequest(JoinChannelRequest.type, { channel: '#general' });
 		assert.deepEqual(joined.history, before);
 		const after = await bob.connection.sendRequest(SendMessageRequest.type, { to: '#general', text: 'after' });

@@ -22,11 +22,31 @@ describe('webview: composer and slash commands', function () {
 		await panel.close();
 	});
 
+	/** What the panel posted, but its reports of what was on screen (`read`), which scrolling and resizing make. */
+	async function posted(): Promise<WebviewMessage[]> {
+		return (await panel.posted()).filter((m) => m.type !== 'read');
+	}
+
 	/** Types a line and presses Enter; returns what was posted. */
 	async function enter(line: string): Promise<WebviewMessage[]> {
 		await input.fill(line);
 		await input.press('Enter');
-		return panel.posted();
+		return posted();
+	}
+
+	/** The host's answer to the last posted message that carried a sequence number. */
+	async function answer(error?: string): Promise<void> {
+		const last = (await posted()).filter((m): m is WebviewMessage & { seq: number } => 'seq' in m && typeof m.seq === 'number').pop();
+		assert.ok(last, 'a message with a seq was posted');
+		await panel.send(error === undefined ? { type: 'result', seq: last.seq } : { type: 'result', seq: last.seq, error });
+	}
+
+	/** Posted messages without their sequence numbers. */
+	async function postedPlain(): Promise<WebviewMessage[]> {
+		return (await posted()).map((m) => {
+			const { seq: _seq, ...rest } = m as WebviewMessage & { seq?: number };
+			return rest;
+		});
 	}
 
 	it('sends on Enter and adds a line on Shift+Enter', async function () {
@@ -34,15 +54,22 @@ describe('webview: composer and slash commands', function () {
 		await input.press('Shift+Enter');
 		await input.pressSequentially('second line');
 		assert.equal(await input.inputValue(), 'first line\nsecond line');
-		assert.deepEqual(await panel.posted(), []);
+		assert.deepEqual(await posted(), []);
 		await input.press('Enter');
 		await panel.waitForPosted({ type: 'send', conversation: '#general', text: 'first line\nsecond line' });
+		// Kept until the host says it took it; then cleared.
+		assert.equal(await input.inputValue(), 'first line\nsecond line');
+		await answer();
 		assert.equal(await input.inputValue(), '');
+		// The clearing is an edit like any other: Ctrl+Z brings the line back.
+		await input.press('Control+Z');
+		assert.equal(await input.inputValue(), 'first line\nsecond line');
+		await input.fill('');
 		// Blank lines are not sent.
 		await input.press('Enter');
 		await input.fill('   \n ');
 		await input.press('Enter');
-		assert.equal((await panel.posted()).length, 1);
+		assert.equal((await posted()).length, 1);
 	});
 
 	it('sends with the send button', async function () {
@@ -76,35 +103,23 @@ describe('webview: composer and slash commands', function () {
 			['/topic Release on Friday', { type: 'setTopic', channel: '#general', topic: 'Release on Friday' }],
 			['/topic -', { type: 'setTopic', channel: '#general', topic: '' }],
 		];
-		// Requests that can be refused carry a sequence number: the host answers each with `done`.
-		const answered = new Set(['join', 'leave', 'directMessage', 'nick', 'createChannel', 'invite', 'kick', 'ban', 'unban', 'setRole', 'setTopic']);
 		for (const [line, expected] of cases) {
 			await panel.clearPosted();
-			const posted = await enter(line);
-			assert.equal(posted.length, 1, line);
-			const { seq, ...rest } = posted[0] as WebviewMessage & { seq?: number };
-			assert.deepEqual(rest, expected, line);
-			assert.equal(typeof seq === 'number', answered.has(expected.type), `${line}: seq ${seq}`);
+			await enter(line);
+			assert.deepEqual(await postedPlain(), [expected], line);
+			assert.equal(await input.inputValue(), line, `${line}: kept until the host answers`);
+			await answer();
 			assert.equal(await input.inputValue(), '', line);
 		}
 	});
 
-	it('gives a refused command line back, and a refused message too, with the reason shown', async function () {
-		const posted = await enter('/kick alice bye');
-		const seq = (posted[0] as { seq?: number }).seq;
-		assert.equal(typeof seq, 'number');
-		assert.equal(await input.inputValue(), '');
-		await panel.send({ type: 'notice', text: 'Only the owner and ops of #general can kick.', level: 'error' }, { type: 'done', seq: seq!, error: 'Only the owner and ops of #general can kick.' });
+	it('keeps a moderation command the server refuses in the box, with the reason shown', async function () {
+		await enter('/kick alice bye');
+		assert.deepEqual(await postedPlain(), [{ type: 'kick', channel: '#general', nick: 'alice', reason: 'bye' }]);
+		await panel.send({ type: 'notice', text: 'Only the owner and ops of #general can kick.', level: 'error' });
+		await answer('Only the owner and ops of #general can kick.');
 		await panel.page.locator('.notice-error', { hasText: 'Only the owner and ops' }).waitFor();
-		assert.equal(await input.inputValue(), '/kick alice bye', 'the line is back, to be corrected or sent again');
-
-		await input.fill('');
-		await panel.send({ type: 'restore', conversation: '#general', text: 'a message the server refused' });
-		assert.equal(await input.inputValue(), 'a message the server refused');
-		// Never over something typed meanwhile.
-		await input.fill('typing something else');
-		await panel.send({ type: 'restore', conversation: '#general', text: 'another refused one' });
-		assert.equal(await input.inputValue(), 'typing something else');
+		assert.equal(await input.inputValue(), '/kick alice bye', 'the line stays, to be corrected or sent again');
 	});
 
 	it('shows the topic with /topic, and says where the moderation commands work', async function () {
@@ -167,7 +182,7 @@ describe('webview: composer and slash commands', function () {
 		await input.press('ArrowDown');
 		await input.press('Enter');
 		assert.equal(await input.inputValue(), '/leave ');
-		assert.deepEqual(await panel.posted(), []);
+		assert.deepEqual(await posted(), []);
 		await input.fill('/he');
 		await input.press('Escape');
 		await suggestions.waitFor({ state: 'hidden' });
@@ -211,5 +226,93 @@ describe('webview: composer and slash commands', function () {
 		await page.keyboard.type('h');
 		assert.ok(await input.evaluate((el) => el === el.ownerDocument.activeElement));
 		assert.equal(await input.inputValue(), 'h');
+	});
+
+	it('keeps the line when the host refuses it, and a second Enter meanwhile sends nothing more', async function () {
+		await input.fill('not in that channel');
+		await input.press('Enter');
+		await input.press('Enter');
+		assert.equal((await posted()).length, 1, 'one send for two Enters');
+		await answer('You are not in #general; join it first.');
+		assert.equal(await input.inputValue(), 'not in that channel');
+		// /msg to someone the server does not know: the text stays too.
+		await panel.clearPosted();
+		await enter('/msg bob are you there?');
+		await answer('No user "bob" is online.');
+		assert.equal(await input.inputValue(), '/msg bob are you there?');
+		// Edited after Enter: the host's yes does not clear what the user typed since.
+		await panel.clearPosted();
+		await input.fill('first version');
+		await input.press('Enter');
+		await input.fill('second version');
+		await answer();
+		assert.equal(await input.inputValue(), 'second version');
+	});
+
+	it('counts characters near the limit and refuses to send over it, keeping the text', async function () {
+		const page = panel.page;
+		await panel.send({ type: 'config', tabSize: 4, maxMessageLength: 4000 });
+		const counter = page.locator('.composer-counter');
+		await input.fill('x'.repeat(3500));
+		assert.equal(await counter.isVisible(), false, 'no counter far from the limit');
+		await input.fill('x'.repeat(3700));
+		await counter.waitFor();
+		assert.equal(await counter.textContent(), '3,700 / 4,000');
+		assert.equal(await counter.evaluate((el) => el.classList.contains('over')), false);
+		// The issue's paste: 4,100 characters.
+		const long = 'y'.repeat(4100);
+		await input.fill(long);
+		assert.equal(await counter.textContent(), '4,100 / 4,000');
+		assert.ok(await counter.evaluate((el) => el.classList.contains('over')));
+		assert.equal(await input.getAttribute('aria-invalid'), 'true');
+		await input.press('Enter');
+		const error = page.getByRole('alert').filter({ hasText: 'Not sent' });
+		await error.waitFor();
+		assert.match((await error.textContent()) ?? '', /4,100 characters.*at most 4,000\. Remove 100/);
+		assert.deepEqual(await posted(), []);
+		assert.equal(await input.inputValue(), long);
+		// The same for /msg, whose text part is what counts.
+		await input.fill(`/msg bob ${long}`);
+		await input.press('Enter');
+		assert.deepEqual(await posted(), []);
+		// Back under the limit: the error goes, and Enter sends.
+		await input.fill('y'.repeat(3999));
+		assert.equal(await error.count(), 0);
+		await input.press('Enter');
+		await panel.waitForPosted({ type: 'send', conversation: '#general', text: 'y'.repeat(3999) });
+	});
+
+	it('keeps a message the server refused, with its reason, to retry, edit, copy or discard', async function () {
+		const page = panel.page;
+		const failed = (id: string, text: string) => ({ type: 'failed', conversation: '#general', id, text, reason: 'No user "bob" is online.', ts: Date.now() });
+		await panel.send(failed('f-1', 'are you **there**?'));
+		const row = page.locator('.msg.failed');
+		await row.waitFor();
+		assert.equal(await row.locator('.text').textContent(), 'are you there?');
+		assert.equal(await row.locator('.text strong').textContent(), 'there');
+		assert.match((await row.locator('.failed-note').textContent()) ?? '', /Not sent: No user "bob" is online\./);
+		// A new timeline from the host (a reconnect) keeps it.
+		await panel.send({ type: 'timeline', conversation: '#general', items: generalDay(), hasMoreBefore: false });
+		await row.waitFor();
+
+		await row.getByRole('button', { name: 'Retry' }).click();
+		await panel.waitForPosted({ type: 'send', conversation: '#general', text: 'are you **there**?' });
+		await answer('still nobody');
+		assert.equal(await row.count(), 1, 'kept while the retry is refused');
+		await row.getByRole('button', { name: 'Retry' }).click();
+		await answer();
+		await row.waitFor({ state: 'detached' });
+		await panel.waitForPosted({ type: 'discardFailed', id: 'f-1' });
+
+		await panel.send(failed('f-2', 'take two'));
+		await row.getByRole('button', { name: 'Edit' }).click();
+		await row.waitFor({ state: 'detached' });
+		assert.equal(await input.inputValue(), 'take two');
+		await panel.waitForPosted({ type: 'discardFailed', id: 'f-2' });
+
+		await panel.send(failed('f-3', 'never mind'));
+		await row.getByRole('button', { name: 'Discard' }).click();
+		await row.waitFor({ state: 'detached' });
+		await panel.waitForPosted({ type: 'discardFailed', id: 'f-3' });
 	});
 });

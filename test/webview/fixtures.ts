@@ -66,7 +66,7 @@ export function generalDay(): TimelineItem[] {
 		message(106, ME, 'It backs off up to 30 s and keeps trying. The core of it:', todayAt(10, 5)),
 		message(107, ME, '```ts\nconst delay = Math.min(30_000, 500 * 2 ** attempt);\nsetTimeout(connect, delay + jitter());\n```', todayAt(10, 5)),
 		message(108, 'dave', 'Perfect, thanks!', todayAt(10, 7)),
-		message(109, 'alice', 'Release notes draft is up, please review before 3pm', todayAt(11, 30)),
+		message(109, 'alice', 'Release notes draft is up, please review **before 3pm**', todayAt(11, 30)),
 		message(110, 'bob', 'Looks good. One nit: the changelog still says v2.2', todayAt(11, 48)),
 		message(111, 'bob', 'Also the screenshot in the README is out of date', todayAt(11, 49)),
 	];

@@ -223,7 +223,7 @@ export class Panel {
 	}
 
 	/** Delivers host messages, as the extension host's postMessage would. */
-	async send(...messages: (HostMessage | Record<string, unknown>)[]): Promise<void> {
+	async send(...messages: (HostMessage | object)[]): Promise<void> {
 		await this.probe((p, list: unknown[]) => list.forEach((m) => p.dispatch(m)), messages);
 	}
 

@@ -82,7 +82,7 @@ describe('webview: hostile text', function () {
 		// The topic's javascript: text is not a link.
 		assert.equal(await page.locator('a').count(), 0);
 		// The quick switcher renders the same names.
-		await page.keyboard.press('Control+K');
+		await panel.send({ type: 'openSwitcher' });
 		await page.locator('.switcher-name', { hasText: HOSTILE_NICK }).waitFor();
 		assert.equal(await page.locator('.switcher-topic').textContent(), HOSTILE_TOPIC);
 		await page.keyboard.press('Escape');
@@ -127,6 +127,61 @@ describe('webview: hostile text', function () {
 		assert.equal(page.url(), before);
 		const opened = (await panel.posted()).filter((m) => m.type === 'openLink');
 		assert.equal(opened.length, 2);
+		await assertInert();
+	});
+
+	it('keeps Markdown inert: no script URLs, no markup from code, labels or language tags', async function () {
+		const page = panel.page;
+		const texts = [
+			'[x](javascript:alert(1)) [y](JaVaScRiPt:alert(1)) [z](data:text/html,<script>alert(1)</script>) [v](vbscript:msgbox(1)) [f](file:///etc/passwd)',
+			`\`\`\`html\n${IMG}\n${SCRIPT}\n\`\`\``,
+			`\`\`\`${IMG}\nbody\n\`\`\``,
+			`inline \`${IMG}\` and **${STYLE}** and [${SVG}](https://ok.example.com/)`,
+			`> ${IMG}\n- ${SCRIPT}\n1. ${SVG}`,
+			'[a](https://x.example.com/"onmouseover="alert(1)) [b](https://x.example.com/<img>) [c](https://x.example.com/ x)',
+			'**[nested *link](https://n.example.com/)** *a **b* c** ~~~~ __ ** [](https://empty.example.com/) [x]() ***',
+		];
+		await panel.send(connected(), conversations('#general'), {
+			type: 'timeline',
+			conversation: '#general',
+			items: texts.map((text, i) => message(i + 1, 'mallory', text, todayAt(9, i))),
+			hasMoreBefore: false,
+		});
+		await page.locator('.msg').nth(texts.length - 1).waitFor();
+		const links = await page.locator('.msg a').evaluateAll((anchors) => anchors.map((a) => a.getAttribute('href')));
+		// Broken [text](url) forms leave their URL to the bare-URL rule, which stops before `"` and `<`.
+		assert.deepEqual(links, ['https://ok.example.com/', ...Array(3).fill('https://x.example.com/'), 'https://n.example.com/', 'https://empty.example.com/']);
+		// The code block holds the hostile HTML as text, highlighted as tags, not run.
+		assert.equal(await page.locator('.codeblock').first().locator('code').textContent(), `${IMG}\n${SCRIPT}`);
+		assert.equal(await page.locator('.codeblock-lang').nth(1).textContent(), '<img');
+		assert.equal(await page.locator('.msg .text').first().textContent(), texts[0]);
+		await assertInert();
+	});
+
+	it('parses 10,000 asterisks and other pathological Markdown quickly', async function () {
+		const page = panel.page;
+		const texts = [
+			'*'.repeat(10_000),
+			'a*'.repeat(5_000),
+			'*_'.repeat(2_500) + 'x' + '_*'.repeat(2_500),
+			'**a*'.repeat(2_500),
+			'['.repeat(5_000) + ']('.repeat(2_500),
+			'[a]('.repeat(2_500),
+			'`` `'.repeat(2_500),
+			'```x\n'.repeat(2_000),
+			'> '.repeat(5_000) + 'deep',
+			Array.from({ length: 2_000 }, (_, i) => `${' '.repeat(i % 12)}- item`).join('\n'),
+			'~~a'.repeat(3_000),
+			'_a'.repeat(5_000),
+		];
+		await panel.send(connected(), conversations('#general'), { type: 'timeline', conversation: '#general', items: [], hasMoreBefore: false });
+		const started = Date.now();
+		await panel.send({ type: 'append', conversation: '#general', items: texts.map((text, i) => message(i + 1, 'mallory', text, todayAt(9, i))) });
+		await page.locator('.msg').nth(texts.length - 1).waitFor();
+		const elapsed = Date.now() - started;
+		// Linear parsing renders all of this in well under a second; a quadratic one takes minutes.
+		assert.ok(elapsed < 5_000, `rendering took ${elapsed} ms`);
+		assert.equal(await page.locator('.msg .text').first().textContent(), '*'.repeat(10_000));
 		await assertInert();
 	});
 });

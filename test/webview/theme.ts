@@ -83,6 +83,12 @@ const DARK_MODERN: Record<string, string> = {
 	'charts-yellow': '#cca700',
 	'charts-orange': '#d18616',
 	'charts-green': '#89d185',
+	'debugTokenExpression-boolean': '#4e94ce',
+	'debugTokenExpression-string': '#ce9178',
+	'debugTokenExpression-number': '#b5cea8',
+	'symbolIcon-variableForeground': '#75beff',
+	'gitDecoration-addedResourceForeground': '#81b88b',
+	'gitDecoration-deletedResourceForeground': '#c74e39',
 	'charts-purple': '#b180d7',
 };
 

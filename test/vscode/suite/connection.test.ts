@@ -92,7 +92,8 @@ describe('Parley session, driven by its commands', function () {
 
 	it('Chat: Share Selection sends the selected code to the open channel', async () => {
 		await selectCode('const answer = 42;\nconsole.log(answer);\n// not shared\n');
-		await within(vscode.commands.executeCommand('parley.shareSelection'), WAIT_MS, 'Chat: Share Selection');
+		// Share Selection previews: accepting takes the open conversation and no comment.
+		await acceptQuickPickUntil(vscode.commands.executeCommand('parley.shareSelection'), WAIT_MS, 'Chat: Share Selection');
 		const { message } = await watcher.waitFor(MessageNewNotification.type,
 			(p) => p.message.from === nick && p.message.to === CHANNEL && p.message.text.includes('const answer = 42;'), WAIT_MS);
 		assert.match(message.text, /```typescript\n/, 'a fenced TypeScript code block');
@@ -105,7 +106,7 @@ describe('Parley session, driven by its commands', function () {
 		const command = vscode.commands.executeCommand('parley.directMessage');
 		await acceptQuickPickUntil(command, WAIT_MS, 'Chat: Direct Message picking "watcher"');
 		await selectCode('const dm = true;\nexport { dm };\n');
-		await within(vscode.commands.executeCommand('parley.shareSelection'), WAIT_MS, 'Chat: Share Selection to the DM');
+		await acceptQuickPickUntil(vscode.commands.executeCommand('parley.shareSelection'), WAIT_MS, 'Chat: Share Selection to the DM');
 		await watcher.waitFor(MessageNewNotification.type,
 			(p) => p.message.from === nick && p.message.to === 'watcher' && p.message.text.includes('const dm = true;'), WAIT_MS);
 	});
@@ -128,7 +129,7 @@ describe('Parley session, driven by its commands', function () {
 		await within(vscode.commands.executeCommand('parley.connect'), WAIT_MS, 'Chat: Connect while connected');
 		assert.equal(proxy.links.length, links, 'Chat: Connect while connected must not connect again');
 		await selectCode('const after = "reconnect";\nexport { after };\n');
-		await within(vscode.commands.executeCommand('parley.shareSelection'), WAIT_MS, 'Chat: Share Selection after the reconnect');
+		await acceptQuickPickUntil(vscode.commands.executeCommand('parley.shareSelection'), WAIT_MS, 'Chat: Share Selection after the reconnect');
 		await watcher.waitFor(MessageNewNotification.type,
 			(p) => p.message.from === nick && p.message.to === 'watcher' && p.message.text.includes('const after = "reconnect";'), WAIT_MS);
 	});

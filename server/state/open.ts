@@ -1,0 +1,48 @@
+/**
+ * Opens the stored state behind its interfaces: in memory (`--memory`), or in the SQLite
+ * database of the data directory, one connection shared by every SQLite implementation.
+ */
+import { MemoryAccessLists, type AccessLists } from './access';
+import { MemoryMemberships, type Memberships } from './memberships';
+import { MemoryStore } from './memory-store';
+import { MemoryReadMarkers, type ReadMarkers } from './read-markers';
+import { SqliteAccessLists } from './sqlite-access';
+import { SqliteMemberships } from './sqlite-memberships';
+import { SqliteReadMarkers } from './sqlite-read-markers';
+import { openDatabase } from './sqlite-schema';
+import { SqliteStore } from './sqlite-store';
+import type { Store } from './store';
+
+export interface StoredState {
+	store: Store;
+	memberships: Memberships;
+	access: AccessLists;
+	readMarkers: ReadMarkers;
+	/** Commits what is pending and releases the storage. */
+	close(): Promise<void>;
+}
+
+export function openState(options: { memory: boolean; dataDir: string }): StoredState {
+	if (options.memory) {
+		const store = new MemoryStore();
+		return {
+			store,
+			memberships: new MemoryMemberships(),
+			access: new MemoryAccessLists(),
+			readMarkers: new MemoryReadMarkers(),
+			close: () => store.close(),
+		};
+	}
+	const db = openDatabase(options.dataDir);
+	const store = new SqliteStore(db);
+	return {
+		store,
+		memberships: new SqliteMemberships(db),
+		access: new SqliteAccessLists(db),
+		readMarkers: new SqliteReadMarkers(db),
+		async close() {
+			await store.close();
+			db.close();
+		},
+	};
+}

@@ -1,0 +1,132 @@
+/**
+ * The SQLite database (better-sqlite3, WAL) and its schema, migrated in place: a database
+ * written by an older Parley is upgraded when opened, keeping its channels and history.
+ *
+ * Versions: 1 messages and channels; 2 accounts; 3 channel flags (private, topic
+ * protection; a channel from before is public and unprotected), memberships with roles,
+ * bans, invitations, read markers and the index of DM conversations.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Database from 'better-sqlite3';
+
+export const SCHEMA_VERSION = 3;
+
+export function openDatabase(dataDir: string): Database.Database {
+	fs.mkdirSync(dataDir, { recursive: true });
+	const db = new Database(path.join(dataDir, 'parley.db'));
+	try {
+		db.pragma('journal_mode = WAL');
+		// NORMAL in WAL mode: a commit survives a crash of this process (kill -9);
+		// only an OS crash or power loss can lose the last transactions.
+		db.pragma('synchronous = NORMAL');
+		db.pragma('busy_timeout = 5000');
+		migrate(db);
+	} catch (error) {
+		db.close();
+		throw error;
+	}
+	return db;
+}
+
+function migrate(db: Database.Database): void {
+	const version = db.pragma('user_version', { simple: true }) as number;
+	if (version > SCHEMA_VERSION) {
+		throw new Error(`The database was written by a newer Parley (schema ${version}); upgrade the server or use another --data directory.`);
+	}
+	if (version < 1) {
+		db.exec(`
+			CREATE TABLE IF NOT EXISTS messages (
+				id INTEGER PRIMARY KEY,
+				ts INTEGER NOT NULL,
+				conversation TEXT NOT NULL,
+				sender TEXT NOT NULL,
+				sender_key TEXT NOT NULL,
+				recipient TEXT NOT NULL,
+				text TEXT NOT NULL,
+				client_msg_id TEXT
+			);
+			CREATE INDEX IF NOT EXISTS messages_by_conversation ON messages (conversation, id);
+			CREATE UNIQUE INDEX IF NOT EXISTS messages_by_client_id ON messages (sender_key, client_msg_id) WHERE client_msg_id IS NOT NULL;
+			CREATE TABLE IF NOT EXISTS channels (
+				name TEXT PRIMARY KEY,
+				topic TEXT,
+				created_at INTEGER NOT NULL
+			);
+			PRAGMA user_version = 1;
+		`);
+	}
+	if (version < 2) {
+		db.exec(`
+			CREATE TABLE IF NOT EXISTS accounts (
+				nick_key TEXT PRIMARY KEY,
+				nick TEXT NOT NULL,
+				password_hash TEXT NOT NULL,
+				updated_at INTEGER NOT NULL
+			);
+			PRAGMA user_version = 2;
+		`);
+	}
+	if (version < 3) {
+		db.transaction(() => {
+			db.exec(`
+				ALTER TABLE channels ADD COLUMN private INTEGER NOT NULL DEFAULT 0;
+				ALTER TABLE channels ADD COLUMN topic_protected INTEGER NOT NULL DEFAULT 0;
+				CREATE TABLE memberships (
+					id INTEGER PRIMARY KEY,
+					channel TEXT NOT NULL,
+					nick_key TEXT NOT NULL,
+					nick TEXT NOT NULL,
+					role TEXT NOT NULL,
+					guest INTEGER NOT NULL,
+					UNIQUE (channel, nick_key)
+				);
+				CREATE INDEX memberships_by_nick ON memberships (nick_key);
+				CREATE TABLE bans (
+					id INTEGER PRIMARY KEY,
+					channel TEXT NOT NULL,
+					nick_key TEXT NOT NULL,
+					nick TEXT NOT NULL,
+					by_nick TEXT NOT NULL,
+					reason TEXT,
+					ts INTEGER NOT NULL,
+					UNIQUE (channel, nick_key)
+				);
+				CREATE TABLE invitations (
+					channel TEXT NOT NULL,
+					nick_key TEXT NOT NULL,
+					guest INTEGER NOT NULL,
+					PRIMARY KEY (channel, nick_key)
+				);
+				CREATE TABLE read_markers (
+					account_key TEXT NOT NULL,
+					conversation TEXT NOT NULL,
+					last_read_id INTEGER NOT NULL,
+					PRIMARY KEY (account_key, conversation)
+				);
+				CREATE TABLE direct_conversations (
+					nick_key TEXT NOT NULL,
+					peer_key TEXT NOT NULL,
+					peer TEXT NOT NULL,
+					conversation TEXT NOT NULL,
+					PRIMARY KEY (nick_key, peer_key)
+				);
+			`);
+			indexDirectConversations(db);
+			db.pragma('user_version = 3');
+		})();
+	}
+}
+
+/**
+ * Fills the DM index from the history (once, when migrating to version 3). DM keys start
+ * with '@', which sorts after every '#channel': the range reads only DMs, by the index.
+ * Nicks are ASCII, so SQLite's lower() is nickKey().
+ */
+function indexDirectConversations(db: Database.Database): void {
+	const dms = `FROM messages WHERE conversation >= '@' AND conversation < 'A' ORDER BY id`;
+	db.exec(`
+		INSERT OR IGNORE INTO direct_conversations (nick_key, peer_key, peer, conversation) SELECT sender_key, lower(recipient), recipient, conversation ${dms};
+		INSERT OR IGNORE INTO direct_conversations (nick_key, peer_key, peer, conversation) SELECT lower(recipient), sender_key, sender, conversation ${dms};
+	`);
+}

@@ -1,0 +1,321 @@
+/**
+ * The contract of each stored-state interface in server/state/, run against every
+ * implementation (memory and SQLite): a PostgreSQL or Redis one joins the list below.
+ */
+import * as assert from 'node:assert/strict';
+import { dmConversation } from '../../server/state/store';
+import { openState, type StoredState } from '../../server/state/open';
+import { ServerFixture } from '../helpers/fixture';
+
+interface Implementation {
+	name: string;
+	/** A fresh, empty state; `tempDir` gives a directory removed after the test. */
+	open(tempDir: () => string): StoredState;
+	/** The same state opened again after `close()` (a restart); absent when nothing outlives the process. */
+	reopen?(): StoredState;
+}
+
+function sqlite(): Implementation {
+	let dir = '';
+	return {
+		name: 'sqlite',
+		open: (tempDir) => openState({ memory: false, dataDir: (dir = tempDir()) }),
+		reopen: () => openState({ memory: false, dataDir: dir }),
+	};
+}
+
+const implementations: Implementation[] = [
+	{ name: 'memory', open: () => openState({ memory: true, dataDir: '' }) },
+	sqlite(),
+];
+
+/** Opens a state per test and closes it after. */
+function useState(impl: Implementation): { readonly state: StoredState; restart(): Promise<StoredState> } {
+	let state: StoredState | undefined;
+	let dirs: ServerFixture | undefined;
+	beforeEach(() => {
+		const fixture = new ServerFixture();
+		dirs = fixture;
+		state = impl.open(() => fixture.tempDir());
+	});
+	afterEach(async () => {
+		await state?.close();
+		state = undefined;
+		await dirs?.cleanup();
+	});
+	return {
+		get state(): StoredState {
+			return state!;
+		},
+		async restart(): Promise<StoredState> {
+			await state!.close();
+			state = impl.reopen!();
+			return state;
+		},
+	};
+}
+
+for (const impl of implementations) {
+	describe(`state contract: ChannelStore (${impl.name})`, () => {
+		const s = useState(impl);
+
+		it('creates a channel once; a taken name, public or private, is refused', async () => {
+			const { store } = s.state;
+			const created = await store.createChannel({ name: '#secret', private: true, topicProtected: true, topic: 'shh' });
+			assert.deepEqual({ ...created, createdAt: 0 }, { name: '#secret', topic: 'shh', createdAt: 0, private: true, topicProtected: true });
+			assert.equal(await store.createChannel({ name: '#secret', private: false, topicProtected: false }), undefined);
+			assert.deepEqual(await store.getChannel('#secret'), created);
+			await store.ensureChannel('#general');
+			assert.equal(await store.createChannel({ name: '#general', private: true, topicProtected: true }), undefined);
+			assert.equal((await store.getChannel('#general'))?.private, false, 'ensureChannel leaves an existing channel as it is');
+		});
+
+		it('ensureChannel makes a public, unprotected channel; lists channels by name', async () => {
+			const { store } = s.state;
+			await store.ensureChannel('#b');
+			await store.createChannel({ name: '#a', private: false, topicProtected: true });
+			const list = await store.listChannels();
+			assert.deepEqual(list.map((c) => [c.name, c.private, c.topicProtected]), [['#a', false, true], ['#b', false, false]]);
+		});
+
+		it('sets and clears a topic, turns topic protection on and off', async () => {
+			const { store } = s.state;
+			await store.createChannel({ name: '#a', private: false, topicProtected: true });
+			await store.setTopic('#a', 'hello');
+			assert.equal((await store.getChannel('#a'))?.topic, 'hello');
+			await store.setTopic('#a', '');
+			assert.ok(!('topic' in (await store.getChannel('#a'))!));
+			await store.setTopicProtected('#a', false);
+			assert.equal((await store.getChannel('#a'))?.topicProtected, false);
+			await store.setTopicProtected('#a', true);
+			assert.equal((await store.getChannel('#a'))?.topicProtected, true);
+		});
+
+		if (impl.reopen) {
+			it('keeps channels and their flags across a restart', async () => {
+				await s.state.store.createChannel({ name: '#p', private: true, topicProtected: false, topic: 't' });
+				const again = await s.restart();
+				assert.deepEqual((await again.store.getChannel('#p'))?.private, true);
+				assert.deepEqual((await again.store.getChannel('#p'))?.topic, 't');
+			});
+		}
+	});
+
+	describe(`state contract: MessageStore and AccountStore (${impl.name})`, () => {
+		const s = useState(impl);
+		const say = (from: string, to: string, text: string) => s.state.store.append({
+			ts: 1, from, to, text, conversation: to.startsWith('#') ? to : dmConversation(from, to),
+		});
+
+		it('tells the latest id of a conversation, 0 for none', async () => {
+			const { store } = s.state;
+			assert.equal(await store.latestId('#a'), 0);
+			await say('ana', '#a', 'one');
+			const { message } = await say('bob', '#a', 'two');
+			await say('bob', '#b', 'elsewhere');
+			assert.equal(await store.latestId('#a'), message.id);
+		});
+
+		it('counts unread messages from others after a marker, up to a cap, with the texts holding a needle', async () => {
+			const { store } = s.state;
+			const first = await say('bob', '#a', 'hi Kim');
+			await say('kim', '#a', 'mine, kim, not counted');
+			await say('bob', '#a', 'unrelated');
+			await say('carl', '#a', 'KIMBERLY and kim_2 and 100%');
+			await say('bob', '#b', 'kim elsewhere');
+			assert.deepEqual(await store.unread('#a', 0, 'kim', 'kim', 100), { count: 3, candidates: ['hi Kim', 'KIMBERLY and kim_2 and 100%'] });
+			assert.deepEqual(await store.unread('#a', first.message.id, 'kim', 'kim', 100), { count: 2, candidates: ['KIMBERLY and kim_2 and 100%'] });
+			assert.deepEqual(await store.unread('#a', 0, 'kim', undefined, 100), { count: 3, candidates: [] });
+			// The cap bounds the work: only the oldest `cap` unread are read.
+			assert.deepEqual(await store.unread('#a', 0, 'kim', 'kim', 1), { count: 1, candidates: ['hi Kim'] });
+			// LIKE wildcards in the needle are plain characters.
+			assert.deepEqual((await store.unread('#a', 0, 'kim', 'm_2', 100)).candidates, ['KIMBERLY and kim_2 and 100%']);
+			assert.deepEqual((await store.unread('#a', 0, 'kim', 'i%', 100)).candidates, []);
+		});
+
+		it('indexes DM conversations for both parties, with the nick as first written', async () => {
+			const { store } = s.state;
+			await say('Ana', 'Bob', 'hi');
+			await say('bob', 'ana', 'hi back');
+			await say('carl', 'ANA', 'me too');
+			await say('ana', '#general', 'not a DM');
+			assert.deepEqual(await store.directConversations('ana'), [
+				{ peer: 'Bob', conversation: dmConversation('ana', 'bob') },
+				{ peer: 'carl', conversation: dmConversation('ana', 'carl') },
+			]);
+			assert.deepEqual(await store.directConversations('BOB'), [{ peer: 'Ana', conversation: dmConversation('ana', 'bob') }]);
+			assert.deepEqual(await store.directConversations('dora'), []);
+		});
+
+		it('keeps accounts by nick ignoring case, with the nick as written', async () => {
+			const { store } = s.state;
+			assert.equal(await store.accountNick('kim'), undefined);
+			await store.setPasswordHash('Kim', 'hash-1');
+			assert.equal(await store.getPasswordHash('KIM'), 'hash-1');
+			assert.equal(await store.accountNick('kim'), 'Kim');
+			await store.setAccountNick('KIM');
+			assert.equal(await store.accountNick('kim'), 'KIM');
+			assert.equal(await store.getPasswordHash('kim'), 'hash-1');
+		});
+
+		if (impl.reopen) {
+			it('keeps the DM index and accounts across a restart', async () => {
+				await say('ana', 'bob', 'hi');
+				await s.state.store.setPasswordHash('ana', 'h');
+				const again = await s.restart();
+				assert.deepEqual(await again.store.directConversations('bob'), [{ peer: 'ana', conversation: dmConversation('ana', 'bob') }]);
+				assert.equal(await again.store.accountNick('ANA'), 'ana');
+			});
+		}
+	});
+
+	describe(`state contract: Memberships (${impl.name})`, () => {
+		const s = useState(impl);
+
+		it('adds members once, in join order, with roles; removes them', async () => {
+			const m = s.state.memberships;
+			assert.equal(await m.add('#a', { nick: 'Ana', role: 'owner', guest: false }), true);
+			assert.equal(await m.add('#a', { nick: 'ANA', role: 'member', guest: true }), false, 'already a member');
+			await m.add('#a', { nick: 'bob', role: 'member', guest: true });
+			await m.add('#b', { nick: 'ana', role: 'member', guest: false });
+			assert.deepEqual(await m.members('#a'), [{ nick: 'Ana', role: 'owner', guest: false }, { nick: 'bob', role: 'member', guest: true }]);
+			assert.deepEqual(await m.get('#a', 'ana'), { nick: 'Ana', role: 'owner', guest: false });
+			assert.equal(await m.get('#a', 'carl'), undefined);
+			assert.deepEqual(await m.channelsOf('ANA'), [{ channel: '#a', role: 'owner' }, { channel: '#b', role: 'member' }]);
+			assert.deepEqual([...(await m.counts())].sort(), [['#a', 2], ['#b', 1]]);
+			assert.equal(await m.remove('#a', 'BOB'), true);
+			assert.equal(await m.remove('#a', 'bob'), false);
+			assert.deepEqual(await m.members('#a'), [{ nick: 'Ana', role: 'owner', guest: false }]);
+			await m.remove('#b', 'ana');
+			assert.deepEqual([...(await m.counts())], [['#a', 1]], 'an emptied channel has no count');
+		});
+
+		it('changes roles of members only', async () => {
+			const m = s.state.memberships;
+			await m.add('#a', { nick: 'bob', role: 'member', guest: false });
+			assert.equal(await m.setRole('#a', 'BOB', 'op'), true);
+			assert.equal((await m.get('#a', 'bob'))?.role, 'op');
+			assert.equal(await m.setRole('#a', 'carl', 'op'), false);
+			assert.equal(await m.get('#a', 'carl'), undefined);
+		});
+
+		it('removes only the guest memberships of a guest; keep() makes them an account\'s', async () => {
+			const m = s.state.memberships;
+			await m.add('#a', { nick: 'kim', role: 'member', guest: true });
+			await m.add('#b', { nick: 'kim', role: 'owner', guest: true });
+			await m.add('#a', { nick: 'bob', role: 'member', guest: false });
+			assert.deepEqual(await m.removeGuest('bob'), []);
+			await m.keep('KIM');
+			assert.deepEqual(await m.removeGuest('kim'), []);
+			assert.deepEqual((await m.members('#b')).map((x) => x.guest), [false]);
+			await m.add('#c', { nick: 'dora', role: 'member', guest: true });
+			assert.deepEqual(await m.removeGuest('Dora'), ['#c']);
+			assert.deepEqual(await m.channelsOf('dora'), []);
+		});
+
+		it('renames: memberships move, the new nick keeps its own where it has one', async () => {
+			const m = s.state.memberships;
+			await m.add('#a', { nick: 'guest1', role: 'owner', guest: true });
+			await m.add('#b', { nick: 'guest1', role: 'member', guest: true });
+			await m.add('#b', { nick: 'kim', role: 'op', guest: false });
+			assert.deepEqual(await m.rename('guest1', 'kim', false), ['#a']);
+			assert.deepEqual(await m.channelsOf('guest1'), []);
+			assert.deepEqual((await m.channelsOf('kim')).sort((x, y) => x.channel.localeCompare(y.channel)), [{ channel: '#a', role: 'owner' }, { channel: '#b', role: 'op' }]);
+			assert.deepEqual(await m.get('#a', 'kim'), { nick: 'kim', role: 'owner', guest: false });
+		});
+
+		it('a change of case keeps each membership in its place', async () => {
+			const m = s.state.memberships;
+			await m.add('#a', { nick: 'kim', role: 'member', guest: true });
+			await m.add('#a', { nick: 'bob', role: 'member', guest: true });
+			assert.deepEqual(await m.rename('kim', 'Kim', true), []);
+			assert.deepEqual((await m.members('#a')).map((x) => x.nick), ['Kim', 'bob']);
+		});
+
+		if (impl.reopen) {
+			it('keeps account memberships across a restart and drops the guests\'', async () => {
+				const m = s.state.memberships;
+				await m.add('#a', { nick: 'kim', role: 'owner', guest: false });
+				await m.add('#a', { nick: 'guest', role: 'member', guest: true });
+				const again = await s.restart();
+				assert.deepEqual(await again.memberships.members('#a'), [{ nick: 'kim', role: 'owner', guest: false }]);
+			});
+		}
+	});
+
+	describe(`state contract: AccessLists (${impl.name})`, () => {
+		const s = useState(impl);
+
+		it('bans and unbans by nick ignoring case, lists bans oldest first; a new ban of a nick is the newest', async () => {
+			const a = s.state.access;
+			await a.ban('#a', { nick: 'Bob', by: 'ana', reason: 'spam', ts: 10 });
+			await a.ban('#a', { nick: 'carl', by: 'ana', ts: 20 });
+			await a.ban('#b', { nick: 'dora', by: 'ana', ts: 30 });
+			assert.equal(await a.isBanned('#a', 'BOB'), true);
+			assert.equal(await a.isBanned('#b', 'bob'), false);
+			assert.deepEqual(await a.bans('#a'), [{ nick: 'Bob', by: 'ana', reason: 'spam', ts: 10 }, { nick: 'carl', by: 'ana', ts: 20 }]);
+			await a.ban('#a', { nick: 'bob', by: 'eve', reason: 'again', ts: 40 });
+			assert.deepEqual((await a.bans('#a')).map((b) => `${b.nick}/${b.by}`), ['carl/ana', 'bob/eve']);
+			assert.equal(await a.unban('#a', 'Carl'), true);
+			assert.equal(await a.unban('#a', 'carl'), false);
+			assert.deepEqual((await a.bans('#a')).map((b) => b.nick), ['bob']);
+		});
+
+		it('invites until taken; a ban drops the invitation; a guest\'s lapse with its connection', async () => {
+			const a = s.state.access;
+			await a.invite('#p', 'Kim', false);
+			await a.invite('#p', 'kim', false);
+			assert.equal(await a.isInvited('#p', 'KIM'), true);
+			assert.equal(await a.takeInvite('#p', 'kim'), true);
+			assert.equal(await a.takeInvite('#p', 'kim'), false);
+			await a.invite('#p', 'bob', false);
+			await a.ban('#p', { nick: 'bob', by: 'ana', ts: 1 });
+			assert.equal(await a.isInvited('#p', 'bob'), false);
+			await a.invite('#p', 'guest', true);
+			await a.invite('#q', 'guest', true);
+			await a.invite('#q', 'carl', false);
+			await a.dropGuestInvites('GUEST');
+			assert.equal(await a.isInvited('#p', 'guest'), false);
+			assert.equal(await a.isInvited('#q', 'guest'), false);
+			assert.equal(await a.isInvited('#q', 'carl'), true);
+		});
+
+		if (impl.reopen) {
+			it('keeps bans and account invitations across a restart, not guest invitations', async () => {
+				const a = s.state.access;
+				await a.ban('#a', { nick: 'bob', by: 'ana', reason: 'r', ts: 5 });
+				await a.invite('#p', 'kim', false);
+				await a.invite('#p', 'guest', true);
+				const again = await s.restart();
+				assert.deepEqual(await again.access.bans('#a'), [{ nick: 'bob', by: 'ana', reason: 'r', ts: 5 }]);
+				assert.equal(await again.access.isInvited('#p', 'kim'), true);
+				assert.equal(await again.access.isInvited('#p', 'guest'), false);
+			});
+		}
+	});
+
+	describe(`state contract: ReadMarkers (${impl.name})`, () => {
+		const s = useState(impl);
+
+		it('starts at 0 and only moves forward, per account (ignoring case) and conversation', async () => {
+			const r = s.state.readMarkers;
+			assert.equal(await r.get('kim', '#a'), 0);
+			assert.equal(await r.advance('Kim', '#a', 10), 10);
+			assert.equal(await r.advance('kim', '#a', 5), 10, 'never backwards');
+			assert.equal(await r.advance('KIM', '#a', 12), 12);
+			await r.advance('kim', '@bob kim', 3);
+			await r.advance('bob', '#a', 1);
+			assert.equal(await r.get('kim', '#a'), 12);
+			assert.deepEqual([...(await r.all('kim'))].sort(), [['#a', 12], ['@bob kim', 3]]);
+			assert.deepEqual([...(await r.all('nobody'))], []);
+		});
+
+		if (impl.reopen) {
+			it('keeps markers across a restart', async () => {
+				await s.state.readMarkers.advance('kim', '#a', 7);
+				const again = await s.restart();
+				assert.equal(await again.readMarkers.get('kim', '#a'), 7);
+			});
+		}
+	});
+}
