@@ -189,6 +189,30 @@ export class Workbench {
 		}
 	}
 
+	/**
+	 * Answers the open input box (a command's prompt): waits for it to say `shows` (its
+	 * title or prompt), types `text` and presses Enter.
+	 */
+	async answer(shows: string | RegExp, text: string, timeoutMs = 30_000): Promise<void> {
+		const widget = this.page.locator('.quick-input-widget', { hasText: shows });
+		await widget.waitFor({ state: 'visible', timeout: timeoutMs }).catch(() => {
+			throw new Error(`no input box saying "${String(shows)}" within ${timeoutMs / 1000} s`);
+		});
+		const input = widget.locator('input');
+		await input.fill(text);
+		await input.press('Enter');
+	}
+
+	/** Developer: Reload Window; resolves once the workbench is back. */
+	async reloadWindow(): Promise<void> {
+		const reloaded = this.page.waitForEvent('load', { timeout: 90_000 });
+		await this.command('Developer: Reload Window');
+		await reloaded;
+		await this.page.locator('.monaco-workbench').waitFor({ timeout: 90_000 }).catch((error: Error) => {
+			throw new Error(`the VS Code workbench did not come back within 90 s of Reload Window: ${error.message.split('\n')[0]}`);
+		});
+	}
+
 	/** Picks the quick-pick row labelled `label` (a command's picker). */
 	async pick(label: string, timeoutMs = 30_000): Promise<void> {
 		const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: label }) });
