@@ -146,11 +146,18 @@ export async function connectInteractively(deps: ConnectDeps): Promise<boolean> 
 /** Whether `nick` has a saved account password for the server in the settings: it signed in here before. */
 async function isSavedAccount(deps: ConnectDeps, nick: string): Promise<boolean> {
 	const { host, port } = deps.settings();
+	let timer: NodeJS.Timeout | undefined;
 	try {
-		return (await deps.passwords.forLogin({ host, port }, nick)).password !== undefined;
+		// VS Code's secret storage can be slow to answer just after a window reload; never forever.
+		const timeout = new Promise<never>((_, reject) => {
+			timer = setTimeout(() => reject(new Error('the secret storage did not answer within 30 s')), 30_000);
+		});
+		return (await Promise.race([deps.passwords.forLogin({ host, port }, nick), timeout])).password !== undefined;
 	} catch (error) {
 		deps.log.warn(`cannot read saved passwords: ${errorMessage(error)}`);
 		return false;
+	} finally {
+		clearTimeout(timer);
 	}
 }
 
@@ -165,13 +172,15 @@ export async function connectAutomatically(deps: ConnectDeps): Promise<void> {
 	if (!nick || deps.client.status.state !== 'offline' || deps.windowState.get<unknown>(StateKeys.signedOut) === true) {
 		return;
 	}
-	if (!deps.settings().autoConnect && !(await isSavedAccount(deps, nick))) {
+	const why = deps.settings().autoConnect ? 'parley.autoConnect' : (await isSavedAccount(deps, nick)) ? 'a saved account password' : undefined;
+	if (why === undefined) {
 		return;
 	}
 	// Checked again: another caller may have started meanwhile (connect() marks the client connecting at once).
 	if (deps.client.status.state !== 'offline') {
 		return;
 	}
+	deps.log.info(`connecting as ${nick} without a click (${why})`);
 	try {
 		await deps.client.connect(nick);
 	} catch (error) {

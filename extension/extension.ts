@@ -62,9 +62,18 @@ export function activate(context: vscode.ExtensionContext): void {
 		new StatusBar(client),
 		new Notifier(client, () => settings, () => controller.panelVisible, (conversation) => controller.show(conversation), async (invitedTo) => controller.show(await client.join(invitedTo))),
 		vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
-			deserializeWebviewPanel: async (panel) => {
+			deserializeWebviewPanel: (panel, state: unknown) => {
+				// The panel's own state (getState) says what it had open: VS Code keeps it more
+				// surely across a reload than the extension's storage (written a moment later).
+				const active = (state as { active?: unknown } | undefined)?.active;
+				if (typeof active === 'string' && active.length <= 64) {
+					client.store.restoreActive(active);
+				}
 				controller.revive(panel);
-				await connectAutomatically(deps);
+				// Not awaited: VS Code finishes restoring the window only once this resolves, and
+				// the saved password (secret storage) may not be readable until it has.
+				void connectAutomatically(deps);
+				return Promise.resolve();
 			},
 		}),
 		...registerCommands({ ...deps, controller, channel, signOut }),

@@ -79,6 +79,8 @@ export class ChatClient extends Disposable {
 	private kickedReason: string | undefined;
 	private shutdownReason: string | undefined;
 	private reconnecting = false;
+	/** Increases with every stop(): a connect that started before one does not go on after it. */
+	private generation = 0;
 	private trace: { value: TraceSetting; tracer: Tracer } | undefined;
 
 	constructor(private readonly options: ChatClientOptions) {
@@ -170,9 +172,20 @@ export class ChatClient extends Disposable {
 		this.setStatus('connecting', undefined, nick);
 		let session: RpcSession | undefined;
 		try {
-			session = this.pending && !this.pending.isClosed ? this.pending : await this.openSession();
+			const reuse = this.pending && !this.pending.isClosed ? this.pending : undefined;
+			const endpoint = reuse?.endpoint ?? this.options.endpoint();
+			// Saved passwords are read before the socket opens: a slow secret store (VS Code's,
+			// just after a window reload) must not use up the server's time to initialize.
+			const secrets = await this.login.params(endpoint, nick, typed);
+			const generation = this.generation;
+			session = reuse && !reuse.isClosed ? reuse : await this.openSession(endpoint);
+			if (generation !== this.generation) {
+				// disconnect() ran meanwhile (a cancelled connect): this socket is not wanted.
+				session.dispose();
+				throw new Error('The connect was cancelled.');
+			}
 			this.pending = session;
-			const result = await this.initialize(session, nick, typed);
+			const result = await this.initialize(session, nick, secrets);
 			await this.onInitialized(session, result);
 			return result;
 		} catch (error) {
@@ -371,6 +384,7 @@ export class ChatClient extends Disposable {
 		this.login.registered(password);
 		this.registered = true;
 		this.store.setServerMarkers(true);
+		this.store.reportReadMarkers();
 		try {
 			const saved = await this.rememberPasswords({ password }, endpoint, nick);
 			return { nick, saved: saved.includes('password') };
@@ -395,8 +409,7 @@ export class ChatClient extends Disposable {
 		return this.live.connection;
 	}
 
-	private async openSession(): Promise<RpcSession> {
-		const endpoint = this.options.endpoint();
+	private async openSession(endpoint: Endpoint): Promise<RpcSession> {
 		const id = ++this.sessionCount;
 		const session = await RpcSession.open(id, endpoint, this.options.connectTimeoutMs ?? 10_000, this.pushHandlers(() => session), this.log);
 		this.log.info(`socket ${id} open to ${formatEndpoint(endpoint)}`);
@@ -407,8 +420,8 @@ export class ChatClient extends Disposable {
 		return session;
 	}
 
-	private async initialize(session: RpcSession, nick: string, typed: LoginSecrets = {}): Promise<InitializeResult> {
-		const secrets = await this.login.params(session.endpoint, nick, typed);
+	/** `secrets`: what LoginMemory.params gave for this endpoint and nick. */
+	private async initialize(session: RpcSession, nick: string, secrets: Awaited<ReturnType<LoginMemory['params']>>): Promise<InitializeResult> {
 		this.triedResume = secrets.resumeToken !== undefined;
 		let result: unknown;
 		try {
@@ -513,9 +526,15 @@ export class ChatClient extends Disposable {
 		this.reconnecting = true;
 		let session: RpcSession | undefined;
 		try {
-			session = await this.openSession();
+			const endpoint = this.options.endpoint();
+			const nick = this._nick;
+			const secrets = await this.login.params(endpoint, nick);
+			if (this.live || !this.stayConnected) {
+				return;
+			}
+			session = await this.openSession(endpoint);
 			this.pending = session;
-			const result = await this.initialize(session, this._nick);
+			const result = await this.initialize(session, nick, secrets);
 			await this.onInitialized(session, result);
 		} catch (error) {
 			if (session && session === this.pending) {
@@ -654,6 +673,7 @@ export class ChatClient extends Disposable {
 
 	/** Closes every socket and timer without a goodbye. */
 	private stop(): void {
+		this.generation++;
 		this.stayConnected = false;
 		this.reconnectTimer.cancel();
 		this.dropPending();

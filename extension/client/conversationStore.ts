@@ -49,6 +49,8 @@ export class ConversationStore {
 	private self = '';
 	private activeId: string | undefined;
 	private visible = false;
+	/** A restored panel's open conversation, not known yet (restoreActive). */
+	private wantedActive: string | undefined;
 	/** The conversation whose newest messages the panel shows as they come (the webview says). */
 	private followingId: string | undefined;
 	/** Read markers are the server's (an account): see readState.ts. */
@@ -166,7 +168,20 @@ export class ConversationStore {
 			this.followingId = undefined;
 		}
 		this.activeId = conversation?.id;
+		this.wantedActive = undefined;
 		this.emitConversations();
+	}
+
+	/**
+	 * The conversation a restored panel had open: active now if it is known, else as soon as
+	 * it is (the server lists it once signed in), unless something else is opened first.
+	 */
+	restoreActive(id: string): void {
+		if (this.get(id)) {
+			this.setActive(id);
+		} else {
+			this.wantedActive = conversationId(id);
+		}
 	}
 
 	/** Whether the chat panel is visible: only then can the user be following a conversation. */
@@ -182,6 +197,15 @@ export class ConversationStore {
 	/** Read markers come from the server (an account signed in) or are kept here (a guest). */
 	setServerMarkers(serverMarkers: boolean): void {
 		this.serverMarkers = serverMarkers;
+	}
+
+	/** A guest became an account: what it read as a guest is reported, so the server starts from there. */
+	reportReadMarkers(): void {
+		for (const conversation of this.conversations.values()) {
+			if (conversation.lastReadId > 0) {
+				this.fireRead(conversation);
+			}
+		}
 	}
 
 	/**
@@ -536,6 +560,10 @@ export class ConversationStore {
 		if (!conversation) {
 			conversation = new Conversation(id, kind, name);
 			this.conversations.set(id, conversation);
+			if (this.wantedActive === id) {
+				this.wantedActive = undefined;
+				this.activeId = id;
+			}
 			this.activeId ??= id;
 			this.emitConversations();
 		}

@@ -4,6 +4,9 @@ import { formatEndpoint, type Endpoint } from './connectError';
 import type { LoginSecrets, PasswordVault } from './credentials';
 import { errorMessage, type ClientLog } from './log';
 
+/** How long a login waits for the saved passwords before going on without them. */
+const SAVED_PASSWORDS_TIMEOUT_MS = 30_000;
+
 /**
  * What the next `initialize` carries besides the nick: the passwords (typed for this
  * connect, else the ones that worked last time, else the saved ones) and the resume
@@ -60,12 +63,19 @@ export class LoginMemory {
 		if (!this.vault) {
 			return {};
 		}
+		let timer: NodeJS.Timeout | undefined;
 		try {
-			return await this.vault.forLogin(endpoint, nick);
+			// A secret store that never answers (a keyring waiting for an unlock) must not hold the login forever.
+			const timeout = new Promise<never>((_, reject) => {
+				timer = setTimeout(() => reject(new Error(`no answer within ${SAVED_PASSWORDS_TIMEOUT_MS / 1000} s`)), SAVED_PASSWORDS_TIMEOUT_MS);
+			});
+			return await Promise.race([this.vault.forLogin(endpoint, nick), timeout]);
 		} catch (error) {
 			// A locked or missing keyring must not stop a login that needs no password.
 			this.log.warn(`[login] cannot read saved passwords: ${errorMessage(error)}`);
 			return {};
+		} finally {
+			clearTimeout(timer);
 		}
 	}
 }

@@ -88,6 +88,30 @@ describe('client: one account in several windows (real server)', function () {
 		assert.deepEqual(counts(three, '#dev'), [1, 0], 'the history the rejoin brings is not counted again');
 	});
 
+	it('a guest who registers keeps what it read: another window starts from there', async () => {
+		const server = await h.server();
+		const vault = new PasswordVault(new MemorySecretStore());
+		const kim = await h.login(server.port, 'kim', { passwords: vault });
+		await kim.join('#dev');
+		const ann = await h.login(server.port, 'ann');
+		await ann.join('#dev');
+		ann.send('#dev', 'one');
+		ann.send('#dev', 'two');
+		await until(kim.store.onDidChange, () => kim.store.get('#dev')!.unread === 2, 'two unread');
+		// The guest's panel showed the first of the two.
+		const first = kim.store.get('#dev')!.messages().find((m) => m.text === 'one')!;
+		kim.store.setVisible(true);
+		kim.store.setActive('#dev');
+		kim.markSeen('#dev', first.id, false);
+		assert.deepEqual(counts(kim, '#dev'), [1, 0]);
+		await kim.register(PASSWORD);
+		const other = await window(server.port, 'kim', vault);
+		await until(other.store.onDidChange, () => other.store.get('#dev')?.loaded === true, '#dev in the other window');
+		// The markers go to the server a moment after registering; the other window hears of them then.
+		await until(other.store.onDidChange, () => other.store.get('#dev')!.unread === 1, 'what the guest read to be read for the account');
+		assert.deepEqual(counts(other, '#dev'), [1, 0]);
+	});
+
 	it('follows joins and leaves made in another window; an account\'s disconnect is presence, not a leave', async () => {
 		const server = await h.server();
 		const vault = await account(server.port, 'kim');

@@ -24,11 +24,11 @@ describe('extension after Reload Window (fake vscode API, real server)', functio
 	const ext = useFakeExtension(h);
 
 	/** Restores the chat panel as VS Code does after a reload, and plays the webview's `ready`. */
-	async function restorePanel(): Promise<FakePanel> {
+	async function restorePanel(webviewState?: unknown): Promise<FakePanel> {
 		const serializer = ext.fake.serializers.get(VIEW_TYPE);
 		assert.ok(serializer, 'a webview panel serializer');
 		const panel = new FakePanel(VIEW_TYPE, 'Parley Chat', {});
-		const restored = serializer.deserializeWebviewPanel(panel, undefined);
+		const restored = serializer.deserializeWebviewPanel(panel, webviewState);
 		panel.fromWebview({ type: 'ready' });
 		await restored;
 		return panel;
@@ -70,6 +70,14 @@ describe('extension after Reload Window (fake vscode API, real server)', functio
 		await eventually(() => texts(restored, 'bob').includes('hi bob'), 'the DM with its messages');
 		assert.equal(ext.fake.inputs.length, inputsBefore, 'nothing was asked');
 		assert.equal(ext.fake.panels.length, 0, 'no second panel: the restored one is used');
+
+		// What the panel itself kept (getState) wins over the extension's storage, which a
+		// reload can cut short: here the panel had the DM open.
+		await ext.reload();
+		const again = await restorePanel({ v: 1, active: 'bob', drafts: {}, scroll: {}, showMembers: true });
+		assert.equal(all(again, 'conversations').at(-1)?.active, 'bob');
+		await eventually(() => /comment-discussion/.test(ext.fake.statusBar.text), 'signed in again');
+		assert.equal(all(again, 'conversations').at(-1)?.active, 'bob', 'still, once signed in');
 	});
 
 	it('offline after a reload, shows the cached messages and topic, and keeps a message typed offline for the next connect', async () => {
