@@ -49,6 +49,8 @@ export class App {
 	private readonly reported = new Map<string, { id: number; following: boolean }>();
 	/** Numbers what the composer posts, so that the host's answer finds its line. */
 	private seq = 0;
+	/** The composer's lines waiting for the host's answer: where they were typed, and what. */
+	private readonly lines = new Map<number, { conversation: string; text: string }>();
 	private readonly failed: FailedMessages;
 
 	constructor(root: HTMLElement) {
@@ -245,11 +247,20 @@ export class App {
 				document.documentElement.style.setProperty('--parley-tab-size', String(Math.min(16, Math.max(1, msg.tabSize))));
 				this.composer.setMaxLength(msg.maxMessageLength);
 				break;
-			case 'result':
+			case 'result': {
+				const line = this.lines.get(msg.seq);
+				this.lines.delete(msg.seq);
 				if (!this.failed.answered(msg.seq, msg.error === undefined)) {
 					this.composer.answered(msg.seq, msg.error === undefined);
 				}
+				// Taken while another conversation is shown (/join, /create and /msg open one): the
+				// line is still the draft of the one it was typed in; it goes there too.
+				if (line && msg.error === undefined && line.conversation !== this.store.active && this.state.drafts[line.conversation] === line.text) {
+					delete this.state.drafts[line.conversation];
+					saveState(this.state);
+				}
 				break;
+			}
 			case 'failed':
 				this.failed.add(msg);
 				break;
@@ -449,6 +460,14 @@ export class App {
 	}
 
 	private submit(text: string): SubmitOutcome {
+		const outcome = this.interpretLine(text);
+		if (outcome.kind === 'posted') {
+			this.lines.set(outcome.seq, { conversation: this.store.active ?? NOWHERE, text });
+		}
+		return outcome;
+	}
+
+	private interpretLine(text: string): SubmitOutcome {
 		const result = interpret(text, this.store.active);
 		switch (result.kind) {
 			case 'none':

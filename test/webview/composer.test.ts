@@ -113,6 +113,17 @@ describe('webview: composer and slash commands', function () {
 		}
 	});
 
+	it('clears a command line that opened another conversation from the one it was typed in', async function () {
+		await enter('/create #design');
+		// The host opens the new channel before it answers.
+		const list = [...CONVERSATIONS, { id: '#design', kind: 'channel' as const, name: '#design', unread: 0, mentions: 0, role: 'owner' as const }];
+		await panel.send({ type: 'conversations', conversations: list, active: '#design' }, { type: 'focus', conversation: '#design' });
+		await panel.page.locator('.conversation-title .title-text', { hasText: 'design' }).waitFor();
+		await answer();
+		await panel.page.locator('[role=option][data-id="#general"]').click();
+		assert.equal(await input.inputValue(), '', 'not left behind as #general\'s draft');
+	});
+
 	it('keeps a moderation command the server refuses in the box, with the reason shown', async function () {
 		await enter('/kick alice bye');
 		assert.deepEqual(await postedPlain(), [{ type: 'kick', channel: '#general', nick: 'alice', reason: 'bye' }]);
