@@ -156,6 +156,14 @@ export class Workbench {
 		}
 		this.browser = await launchChromium({ timeout: 60_000 });
 		this.currentPage = await this.browser.newPage({ viewport: { width: 1440, height: 900 } });
+		// The workbench's own errors and warnings (the renderer's console), for a failed step.
+		const consoleLog = path.join(RESULTS_DIR, `${this.options.name}-browser-console.log`);
+		fs.writeFileSync(consoleLog, '');
+		this.currentPage.on('console', (message) => {
+			if (message.type() === 'error' || message.type() === 'warning') {
+				fs.appendFileSync(consoleLog, `${new Date().toISOString()} [${message.type()}] ${message.text()}\n`);
+			}
+		});
 		await this.page.goto(`${base}/?folder=${encodeURIComponent(this.workspaceDir)}`, { timeout: 60_000 });
 		await this.page.locator('.monaco-workbench').waitFor({ timeout: 90_000 }).catch((error: Error) => {
 			throw new Error(`the VS Code workbench did not load within 90 s: ${error.message.split('\n')[0]}`);
