@@ -44,6 +44,11 @@ export interface ServerOptions {
 	/** PEM certificate and key files: when both are set the server speaks TLS. */
 	tlsCert?: string;
 	tlsKey?: string;
+	/** IRC listener port (off unless given), and its TLS twin (needs tlsCert and tlsKey). */
+	ircPort?: number;
+	ircTlsPort?: number;
+	/** Shortest account password (account/register and its IRC equivalent). */
+	minPasswordLength: number;
 }
 
 export const DEFAULT_OPTIONS: ServerOptions = {
@@ -64,6 +69,7 @@ export const DEFAULT_OPTIONS: ServerOptions = {
 	initTimeoutMs: 10_000,
 	idleTimeoutMs: 25_000,
 	console: false,
+	minPasswordLength: 8,
 };
 
 export class OptionsError extends Error {}
@@ -162,6 +168,9 @@ const SPECS: Record<string, Spec> = {
 	'admin-token': text('adminToken', 'token that makes a client an operator (prefer the variable)'),
 	'tls-cert': text('tlsCert', 'PEM certificate file; with --tls-key the server speaks TLS'),
 	'tls-key': text('tlsKey', 'PEM private key file'),
+	'irc-port': int('ircPort', 0, 65535, 'also speak IRC on this TCP port (off unless given; 0 picks a free one)'),
+	'irc-tls-port': int('ircTlsPort', 0, 65535, 'also speak IRC over TLS on this port (needs --tls-cert and --tls-key)'),
+	'min-password-length': int('minPasswordLength', 1, 128, 'shortest account password (default 8)'),
 };
 
 function envName(flagName: string): string {
@@ -222,6 +231,9 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = {}): Serve
 	}
 	if ((options.tlsCert === undefined) !== (options.tlsKey === undefined)) {
 		throw new OptionsError('TLS needs both --tls-cert and --tls-key (PEM files).');
+	}
+	if (options.ircTlsPort !== undefined && options.tlsCert === undefined) {
+		throw new OptionsError('--irc-tls-port needs --tls-cert and --tls-key (PEM files).');
 	}
 	for (const [key, name] of [['password', 'password'], ['adminToken', 'admin-token']] as const) {
 		const secret = options[key];
