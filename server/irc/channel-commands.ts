@@ -7,7 +7,7 @@ import { normalizeChannel } from '../../protocol/names';
 import { visibleChannel } from '../handlers/visibility';
 import type { SignedIn } from '../handlers/registry';
 import { formatLine, type IrcLine } from './lines';
-import { joinLine } from './events';
+import { joinLine, messageLines } from './events';
 import { replyError } from './numerics';
 import { userSource, type IrcSession } from './session';
 
@@ -61,7 +61,15 @@ export async function sendJoinBurst(session: IrcSession, channel: string, joined
 		sendTopic(session, channel, record.topic);
 	}
 	sendNames(session, channel, record?.private === true, members ?? []);
+	// What a JSON-RPC client gets in its join answer: the recent history, replayed (with
+	// server-time, clients show when it was said).
+	for (const message of joined?.history.slice(-HISTORY_ON_JOIN) ?? []) {
+		messageLines(session, message).forEach((l) => session.send(l));
+	}
 }
+
+/** Messages replayed on JOIN. */
+const HISTORY_ON_JOIN = 20;
 
 function need(session: IrcSession, line: IrcLine, count: number): boolean {
 	if (line.params.length < count || line.params[0] === '') {
