@@ -63,7 +63,9 @@ export async function sendJoinBurst(session: IrcSession, channel: string, joined
 	sendNames(session, channel, record?.private === true, members ?? []);
 	// What a JSON-RPC client gets in its join answer: the recent history, replayed (with
 	// server-time, clients show when it was said).
-	for (const message of joined?.history.slice(-HISTORY_ON_JOIN) ?? []) {
+	// A client with draft/chathistory asks for what it wants instead.
+	const replay = session.caps.has('draft/chathistory') ? [] : (joined?.history.slice(-HISTORY_ON_JOIN) ?? []);
+	for (const message of replay) {
 		messageLines(session, message).forEach((l) => session.send(l));
 	}
 }

@@ -7,6 +7,7 @@ import { ResponseError } from 'vscode-jsonrpc/node';
 import { ErrorCodes, type RateLimitedData } from '../../protocol/errors';
 import { secretMatches } from '../auth';
 import { formatLine, type IrcLine } from './lines';
+import { chathistory } from './chathistory';
 import { messageLines } from './events';
 import { replyError } from './numerics';
 import { authenticate, cap, lusers, motd, nick, pass, user } from './registration';
@@ -207,6 +208,7 @@ export const COMMANDS: ReadonlyMap<string, CommandHandler> = new Map<string, Com
 	['LUSERS', registered(lusers)],
 	['OPER', registered(oper)],
 	['KILL', registered(kill)],
+	['CHATHISTORY', registered(chathistory)],
 ]);
 
 export { userSource };

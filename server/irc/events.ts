@@ -36,25 +36,28 @@ function parse(frame: Buffer): Notification | null {
 }
 
 /** The server-time / msgid / account tags a message carries for this client. */
-function messageTags(session: IrcSession, message: Message): string {
-	const tags: string[] = [];
+function messageTags(session: IrcSession, message: Message, extra: string): string {
+	const tags: string[] = extra === '' ? [] : [extra];
 	if (session.caps.has('server-time')) {
 		tags.push(`time=${new Date(message.ts).toISOString()}`);
 	}
 	if (session.caps.has('message-tags')) {
 		tags.push(`msgid=${message.id}`);
 	}
+	if (session.caps.has('account-tag') && session.hub.holders(message.from).some((h) => h.registered)) {
+		tags.push(`account=${message.from}`);
+	}
 	return tags.join(';');
 }
 
 /** A Parley message as PRIVMSG lines: a long or multi-line text becomes several lines. */
-export function messageLines(session: IrcSession, message: Message, command = 'PRIVMSG'): string[] {
+export function messageLines(session: IrcSession, message: Message, command = 'PRIVMSG', extraTags = ''): string[] {
 	const me = session.nick ?? '';
 	const target = message.to.startsWith('#') ? message.to : (nickKey(message.to) === nickKey(me) ? me : message.to);
 	const source = userSource(message.from);
 	// 512 minus CRLF, the source, command, target and separators (" :" and the leading ':').
 	const room = 510 - Buffer.byteLength(`:${source} ${command} ${target} :`, 'utf8');
-	const tags = messageTags(session, message);
+	const tags = messageTags(session, message, extraTags);
 	return splitText(message.text, Math.max(room, 16)).map((piece) => formatLine(source, command, [target, piece], tags));
 }
 

@@ -13,10 +13,11 @@ import { MAX_TOPIC_LENGTH } from '../handlers/channels';
 import { SERVER_NAME, SERVER_VERSION } from '../version';
 import { formatLine, type IrcLine } from './lines';
 import { sendJoinBurst } from './channel-commands';
+import { MAX_CHATHISTORY } from './chathistory';
 import type { IrcSession } from './session';
 
 /** Capabilities offered, in CAP LS order. */
-export const CAPABILITIES = ['cap-notify', 'echo-message', 'extended-join', 'message-tags', 'multi-prefix', 'sasl', 'server-time', 'away-notify'] as const;
+export const CAPABILITIES = ['account-tag', 'away-notify', 'batch', 'cap-notify', 'draft/chathistory', 'echo-message', 'extended-join', 'message-tags', 'multi-prefix', 'sasl', 'server-time'] as const;
 
 function capValue(cap: string, version: number): string {
 	return cap === 'sasl' && version >= 302 ? 'sasl=PLAIN' : cap;
@@ -228,7 +229,7 @@ export function isupport(): string[] {
 		'AWAYLEN=200', 'CASEMAPPING=ascii', `CHANNELLEN=${MAX_CHANNEL_NAME_LENGTH + 1}`, 'CHANTYPES=#', 'CHANMODES=b,,,inst',
 		'ELIST=', 'KICKLEN=200', 'LINELEN=512', 'MODES=4', `NETWORK=Parley`, `NICKLEN=${MAX_NICK_LENGTH}`, 'PREFIX=(qo)~@',
 		'STATUSMSG=', 'TARGMAX=JOIN:,PART:,PRIVMSG:4,NOTICE:4,KICK:1,WHOIS:1,NAMES:1', `TOPICLEN=${MAX_TOPIC_LENGTH}`, 'UTF8ONLY',
-		'MAXTARGETS=4',
+		'MAXTARGETS=4', `CHATHISTORY=${MAX_CHATHISTORY}`, 'MSGREFTYPES=msgid',
 	];
 }
 

@@ -1,5 +1,9 @@
 /** The IRC listener over real TCP: registration, commands, both directions with JSON-RPC clients, bad input. */
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as tls from 'node:tls';
 import { RegisterRequest } from '../../protocol/account';
 import { CreateChannelRequest, JoinChannelRequest, MemberJoinedNotification, MemberLeftNotification, TopicChangedNotification, LeaveChannelRequest } from '../../protocol/channels';
 import { HistoryRequest, MessageNewNotification, SendMessageRequest } from '../../protocol/messages';
@@ -264,5 +268,75 @@ describe('IRC: bad input', () => {
 		await rpc.waitFor(MessageNewNotification.type, (p) => p.message.text === 'm7');
 		assert.equal(rpc.received(MessageNewNotification.type).length, 8);
 		assert.ok(!c.lines.some((l) => /FAIL|RATE/.test(l)));
+	});
+});
+
+describe('IRC: draft/chathistory, batch, account-tag, TLS', () => {
+	const fx = useServer({ ircPort: 0 });
+
+	it('answers LATEST, BEFORE, AFTER, AROUND and BETWEEN over stored history in a batch, DMs included; a hidden channel is INVALID_TARGET', async () => {
+		const rpc = await fx.login('vera');
+		await rpc.connection.sendRequest(JoinChannelRequest.type, { channel: '#h' });
+		const ids: number[] = [];
+		for (let i = 1; i <= 6; i++) {
+			ids.push((await rpc.connection.sendRequest(SendMessageRequest.type, { to: '#h', text: `m${i}` })).message.id);
+		}
+		const c = fx.closeLater(await IrcTestClient.register(fx.server.ircPort!, 'ian', { caps: ['draft/chathistory', 'batch', 'server-time', 'message-tags'] }), (x) => x.close());
+		c.send('JOIN #h');
+		await c.waitFor(/ 366 ian #h /);
+		const texts = async (command: string): Promise<string[]> => {
+			c.mark();
+			c.send(command);
+			const start = await c.waitFor(/ BATCH \+\S+ chathistory /);
+			const id = /BATCH \+(\S+)/.exec(start)![1];
+			await c.waitFor(new RegExp(`BATCH -${id}$`));
+			return c.lines.filter((l) => l.startsWith(`@batch=${id};`)).map((l) => /PRIVMSG \S+ :?(.*)$/.exec(l)![1]);
+		};
+		assert.deepEqual(await texts('CHATHISTORY LATEST #h * 2'), ['m5', 'm6']);
+		assert.deepEqual(await texts(`CHATHISTORY BEFORE #h msgid=${ids[3]} 2`), ['m2', 'm3']);
+		assert.deepEqual(await texts(`CHATHISTORY AFTER #h msgid=${ids[3]} 10`), ['m5', 'm6']);
+		assert.deepEqual(await texts(`CHATHISTORY AROUND #h msgid=${ids[2]} 3`), ['m2', 'm3', 'm4']);
+		assert.deepEqual(await texts(`CHATHISTORY BETWEEN #h msgid=${ids[0]} msgid=${ids[4]} 10`), ['m2', 'm3', 'm4']);
+		await rpc.connection.sendRequest(SendMessageRequest.type, { to: 'ian', text: 'a dm' });
+		await c.waitFor(/PRIVMSG ian :?a dm$/);
+		assert.deepEqual(await texts('CHATHISTORY LATEST vera * 10'), ['a dm']);
+		await rpc.connection.sendRequest(CreateChannelRequest.type, { channel: '#hidden', private: true });
+		c.send('CHATHISTORY LATEST #hidden * 10');
+		await c.waitFor(/FAIL CHATHISTORY INVALID_TARGET LATEST #hidden /);
+		c.send('CHATHISTORY LATEST #h timestamp=2020-01-01T00:00:00.000Z 10');
+		await c.waitFor(/FAIL CHATHISTORY INVALID_PARAMS /);
+	});
+
+	it('tags a signed-in account\'s messages with account-tag', async () => {
+		const acct = await fx.login('acct');
+		await acct.connection.sendRequest(RegisterRequest.type, { password: 'password-1' });
+		const c = fx.closeLater(await IrcTestClient.register(fx.server.ircPort!, 'ian', { caps: ['account-tag', 'message-tags'] }), (x) => x.close());
+		await acct.connection.sendRequest(SendMessageRequest.type, { to: 'ian', text: 'from an account' });
+		assert.match(await c.waitFor(/from an account$/), /^@msgid=\d+;account=acct :acct!/);
+	});
+
+	it('speaks IRC over TLS on --irc-tls-port', async () => {
+		const dir = fx.tempDir();
+		const cert = path.join(dir, 'cert.pem');
+		const key = path.join(dir, 'key.pem');
+		execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert,
+			'-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-days', '2'], { stdio: 'ignore' });
+		const server = await fx.start({ memory: true, tlsCert: cert, tlsKey: key, ircTlsPort: 0 });
+		const socket = await new Promise<tls.TLSSocket>((resolve, reject) => {
+			const s = tls.connect({ port: server.ircTlsPort!, host: '127.0.0.1', ca: fs.readFileSync(cert), servername: 'localhost' }, () => resolve(s));
+			s.once('error', reject);
+		});
+		fx.closeLater(socket, (s) => s.destroy());
+		socket.write('NICK tls\r\nUSER t 0 * :t\r\n');
+		const welcome = await new Promise<string>((resolve) => {
+			let text = '';
+			socket.on('data', (d: Buffer) => {
+				text += d.toString();
+				if (text.includes(' 001 ')) {
+					resolve(text);
+				}
+			});
+		});
+		assert.match(welcome, / 001 tls :Welcome/);
 	});
 });
