@@ -10,7 +10,7 @@ import { formatLine, type IrcLine } from './lines';
 import { chathistory } from './chathistory';
 import { messageLines } from './events';
 import { replyError } from './numerics';
-import { authenticate, cap, lusers, motd, nick, pass, user } from './registration';
+import { authenticate, cap, lusers, motd, nick, pass, registerAccount, user } from './registration';
 import { channelMode, invite, join, kick, list, names, part, topic, who } from './channel-commands';
 import { userSource, type CommandHandler, type IrcSession } from './session';
 
@@ -209,6 +209,7 @@ export const COMMANDS: ReadonlyMap<string, CommandHandler> = new Map<string, Com
 	['OPER', registered(oper)],
 	['KILL', registered(kill)],
 	['CHATHISTORY', registered(chathistory)],
+	['REGISTER', registered(registerAccount)],
 ]);
 
 export { userSource };

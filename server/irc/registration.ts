@@ -6,6 +6,7 @@
 import { SetNickRequest } from '../../protocol/users';
 import { ResponseError } from 'vscode-jsonrpc/node';
 import { ErrorCodes, type AuthFailedData } from '../../protocol/errors';
+import { RegisterRequest } from '../../protocol/account';
 import { InitializeRequest, PROTOCOL_VERSION } from '../../protocol/lifecycle';
 import { MAX_CHANNEL_NAME_LENGTH, MAX_NICK_LENGTH, nickProblem } from '../../protocol/names';
 import { verifyPassword } from '../auth';
@@ -17,7 +18,7 @@ import { MAX_CHATHISTORY } from './chathistory';
 import type { IrcSession } from './session';
 
 /** Capabilities offered, in CAP LS order. */
-export const CAPABILITIES = ['account-tag', 'away-notify', 'batch', 'cap-notify', 'draft/chathistory', 'echo-message', 'extended-join', 'message-tags', 'multi-prefix', 'sasl', 'server-time'] as const;
+export const CAPABILITIES = ['account-tag', 'away-notify', 'batch', 'cap-notify', 'draft/account-registration', 'draft/chathistory', 'echo-message', 'extended-join', 'message-tags', 'multi-prefix', 'sasl', 'server-time'] as const;
 
 function capValue(cap: string, version: number): string {
 	return cap === 'sasl' && version >= 302 ? 'sasl=PLAIN' : cap;
@@ -169,6 +170,34 @@ export async function authenticate(session: IrcSession, line: IrcLine): Promise<
 	session.account = { nick: account, password };
 	session.numeric('900', `${account}!${session.user ?? account}@parley`, account, `You are now logged in as ${account}`);
 	session.numeric('903', 'SASL authentication successful');
+}
+
+/**
+ * REGISTER <account> <email> <password> (draft/account-registration): `account/register`
+ * for the current nick, with the same password rules (`--min-password-length`).
+ */
+export async function registerAccount(session: IrcSession, line: IrcLine): Promise<void> {
+	const [account = '', , password] = line.params;
+	const me = session.nick!;
+	if (password === undefined) {
+		return session.fromServer('FAIL', 'REGISTER', 'NEED_MORE_PARAMS', 'REGISTER', 'Usage: REGISTER <account or *> <email or *> <password>');
+	}
+	if (account !== '*' && account.toLowerCase() !== me.toLowerCase()) {
+		return session.fromServer('FAIL', 'REGISTER', 'ACCOUNT_NAME_MUST_BE_NICK', account, `The account is your current nick (${me}); use * or ${me}`);
+	}
+	try {
+		const result = await session.call(RegisterRequest, { password });
+		session.fromServer('REGISTER', 'SUCCESS', result.nick, `Account ${result.nick} registered; sign in with SASL PLAIN next time`);
+		session.numeric('900', `${me}!${session.user ?? me}@parley`, result.nick, `You are now logged in as ${result.nick}`);
+	} catch (error) {
+		if (error instanceof ResponseError && error.code === ErrorCodes.InvalidParams) {
+			return session.fromServer('FAIL', 'REGISTER', 'WEAK_PASSWORD', me, error.message);
+		}
+		if (error instanceof ResponseError) {
+			return session.fromServer('FAIL', 'REGISTER', 'ACCOUNT_EXISTS', me, error.message);
+		}
+		throw error;
+	}
 }
 
 /** Registers once NICK and USER are in and CAP negotiation is over. */

@@ -197,9 +197,37 @@ describe('IRC and JSON-RPC in the same chat', () => {
 		await d.waitFor(/ 001 acct /);
 	});
 
-	it('applies --min-password-length to account/register', async () => {
+	it('applies --min-password-length to account/register and to IRC REGISTER', async () => {
 		const rpc = await fx.login('shorty');
 		await assert.rejects(rpc.connection.sendRequest(RegisterRequest.type, { password: 'abc' }), /4 to/);
+		const c = await irc('ircreg');
+		c.send('REGISTER * * abc');
+		await c.waitFor(/FAIL REGISTER WEAK_PASSWORD ircreg :A password must be 4 to/);
+		c.send('REGISTER ircreg * abcd');
+		await c.waitFor(/ REGISTER SUCCESS ircreg /);
+		c.close();
+		await c.closed;
+		const again = await irc('other', { sasl: ['ircreg', 'abcd'] });
+		await again.waitFor(/ 001 ircreg /);
+	});
+
+	it('shows a guest quitting as one QUIT, and a client of either kind quitting to the other', async () => {
+		const rpc = await fx.login('vera');
+		await rpc.connection.sendRequest(JoinChannelRequest.type, { channel: '#a' });
+		await rpc.connection.sendRequest(JoinChannelRequest.type, { channel: '#b' });
+		const c = await irc('ian');
+		c.send('JOIN #a,#b');
+		await c.waitFor(/ 366 ian #b /);
+		const quitter = await irc('quitter');
+		quitter.send('JOIN #a,#b');
+		await quitter.waitFor(/ 366 quitter #b /);
+		quitter.send('QUIT :see you');
+		await rpc.waitFor(MemberLeftNotification.type, (p) => p.nick === 'quitter' && p.reason === 'quit: see you');
+		await c.waitFor(/^:quitter!\S+ QUIT :Quit: see you$/);
+		await c.sync();
+		assert.equal(c.lines.filter((l) => l.startsWith(':quitter!') && l.includes(' QUIT ')).length, 1);
+		rpc.close();
+		await c.waitFor(/^:vera!\S+ QUIT :connection lost$/);
 	});
 
 	it('echoes with echo-message, tagged with server-time and msgid (the Parley id)', async () => {
@@ -255,6 +283,30 @@ describe('IRC: bad input', () => {
 		const c = fx.closeLater(await IrcTestClient.connect(fx.server.ircPort!), (x) => x.close());
 		c.send('NICK slow');
 		await c.waitFor(/^ERROR /);
+		await c.closed;
+	});
+
+	it('drops a client that never reads once its send queue is full; others go on', async function () {
+		this.timeout(30_000);
+		await fx.start({ ircPort: 0, maxSendQueueBytes: 64 * 1024 });
+		const rpc = await fx.login('vera');
+		const c = await irc('deaf');
+		c.send('JOIN #loud');
+		await c.waitFor(/ 366 deaf #loud /);
+		c.socket.pause();
+		await rpc.connection.sendRequest(JoinChannelRequest.type, { channel: '#loud' });
+		// Far past the kernel's socket buffers plus the queue's cap (as in limits.test.ts).
+		const text = 'x'.repeat(3900);
+		await Promise.all(Array.from({ length: 3000 }, () => rpc.connection.sendRequest(SendMessageRequest.type, { to: '#loud', text })));
+		await fx.server.waitForLog(/closing deaf .*send queue exceeded/, 20_000);
+		await rpc.sync();
+	});
+
+	it('pings a quiet client and drops it when it does not answer', async () => {
+		await fx.start({ ircPort: 0, idleTimeoutMs: 150 });
+		const c = await irc('quiet');
+		await c.waitFor(/^:\S+ PING /);
+		await c.waitFor(/^ERROR :.*no answer to ping/);
 		await c.closed;
 	});
 
