@@ -18,7 +18,7 @@ import { MAX_CHATHISTORY } from './chathistory';
 import type { IrcSession } from './session';
 
 /** Capabilities offered, in CAP LS order. */
-export const CAPABILITIES = ['account-tag', 'away-notify', 'batch', 'cap-notify', 'draft/account-registration', 'draft/chathistory', 'echo-message', 'extended-join', 'message-tags', 'multi-prefix', 'sasl', 'server-time'] as const;
+export const CAPABILITIES = ['account-tag', 'away-notify', 'batch', 'cap-notify', 'draft/account-registration', 'draft/chathistory', 'echo-message', 'extended-join', 'labeled-response', 'message-tags', 'multi-prefix', 'sasl', 'server-time'] as const;
 
 function capValue(cap: string, version: number): string {
 	return cap === 'sasl' && version >= 302 ? 'sasl=PLAIN' : cap;

@@ -13,8 +13,10 @@ import { Session } from '../session';
 import { TokenBucket } from '../flood';
 import { encodeNotification } from '../transport/frames';
 import { Urgency } from '../transport/outbound';
-import { formatLine, MAX_CLIENT_TAG_BYTES, MAX_LINE_BYTES, parseLine, type IrcLine } from './lines';
+import { escapeTag, formatLine, MAX_CLIENT_TAG_BYTES, MAX_LINE_BYTES, parseLine, type IrcLine } from './lines';
 import { frameToLines } from './events';
+
+let labelBatches = 0;
 
 /** Bytes of unprocessed input a client may have before it is dropped ("Excess Flood"). */
 const MAX_RECVQ_BYTES = 64 * 1024;
@@ -49,6 +51,8 @@ export class IrcSession extends Session {
 	private pendingBytes = 0;
 	private pumping = false;
 	private readonly lag: TokenBucket;
+	/** With labeled-response: the answer lines of the labeled command being handled. */
+	private labeled: { label: string; lines: string[] } | undefined;
 
 	constructor(
 		socket: Socket,
@@ -81,6 +85,10 @@ export class IrcSession extends Session {
 	/** Writes one line now (in order with the other answers). */
 	send(line: string): void {
 		if (!this.isOpen) {
+			return;
+		}
+		if (this.labeled !== undefined) {
+			this.labeled.lines.push(line);
 			return;
 		}
 		this.queue.enqueue(Buffer.from(line + '\r\n', 'utf8'), Urgency.Answer);
@@ -120,6 +128,7 @@ export class IrcSession extends Session {
 	}
 
 	override close(reason: string): void {
+		this.endLabel();
 		if (this.isOpen) {
 			this.send(formatLine(undefined, 'ERROR', [`Closing link: ${this.ip} (${reason})`]));
 		}
@@ -219,11 +228,39 @@ export class IrcSession extends Session {
 			}
 			return;
 		}
+		const label = line.tags.get('label');
+		if (label !== undefined && label.length <= 64 && this.caps.has('labeled-response')) {
+			this.labeled = { label, lines: [] };
+		}
 		try {
 			await handler(this, line);
 		} catch (error) {
 			this.hub.log.error(`IRC ${line.command} from ${this.label} failed: ${error instanceof Error ? error.stack : String(error)}`);
 			this.numeric('400', line.command, 'The server failed to handle this command; try again');
+		} finally {
+			this.endLabel();
+		}
+	}
+
+	/** Sends a labeled command's answer: one line tagged, several in a batch, none as ACK. */
+	private endLabel(): void {
+		const labeled = this.labeled;
+		if (labeled === undefined) {
+			return;
+		}
+		this.labeled = undefined;
+		const tag = `label=${escapeTag(labeled.label)}`;
+		const tagged = (line: string, extra: string): string => (line.startsWith('@') ? `@${extra};${line.slice(1)}` : `@${extra} ${line}`);
+		if (labeled.lines.length === 0) {
+			this.send(tagged(formatLine(this.server.name, 'ACK', []), tag));
+		} else if (labeled.lines.length === 1 || !this.caps.has('batch')) {
+			this.send(tagged(labeled.lines[0], tag));
+			labeled.lines.slice(1).forEach((l) => this.send(l));
+		} else {
+			const id = `l${this.id}x${++labelBatches}`;
+			this.send(tagged(formatLine(this.server.name, 'BATCH', [`+${id}`, 'labeled-response']), tag));
+			labeled.lines.forEach((l) => this.send(tagged(l, `batch=${id}`)));
+			this.send(formatLine(this.server.name, 'BATCH', [`-${id}`]));
 		}
 	}
 }

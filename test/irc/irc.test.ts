@@ -359,6 +359,19 @@ describe('IRC: draft/chathistory, batch, account-tag, TLS', () => {
 		await c.waitFor(/FAIL CHATHISTORY INVALID_PARAMS /);
 	});
 
+	it('labels answers with labeled-response: one line tagged, several in a batch, none as ACK', async () => {
+		const c = fx.closeLater(await IrcTestClient.register(fx.server.ircPort!, 'ian', { caps: ['labeled-response', 'batch'] }), (x) => x.close());
+		c.send('@label=one PING x');
+		await c.waitFor(/^@label=one :\S+ PONG \S+ x$/);
+		c.send('@label=many JOIN #lab');
+		const start = await c.waitFor(/^@label=many :\S+ BATCH \+(\S+) labeled-response$/);
+		const id = /BATCH \+(\S+)/.exec(start)![1];
+		await c.waitFor(new RegExp(`^@batch=${id} :\\S+ 366 ian #lab `));
+		await c.waitFor(new RegExp(`BATCH -${id}$`));
+		c.send('@label=none PONG x');
+		await c.waitFor(/^@label=none :\S+ ACK$/);
+	});
+
 	it('tags a signed-in account\'s messages with account-tag', async () => {
 		const acct = await fx.login('acct');
 		await acct.connection.sendRequest(RegisterRequest.type, { password: 'password-1' });
