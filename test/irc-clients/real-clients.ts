@@ -1,11 +1,12 @@
 /**
  * Real IRC clients from Debian against a Parley server's IRC port, talking with a
- * JSON-RPC client: ii (FIFO in, files out) and weechat-headless (SASL PLAIN; commands
- * through its FIFO, what it shows through its logger files). Run by
- * `npm run test:irc-clients` (needs `apt-get install ii weechat-headless`).
+ * JSON-RPC client: ii (FIFO in, files out), weechat-headless (SASL PLAIN; commands at
+ * start, what it shows through its logger files) and irssi under tmux (send-keys in,
+ * capture-pane out). Run by `npm run test:irc-clients` (needs
+ * `apt-get install ii weechat-headless irssi tmux`).
  */
 import * as assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RegisterRequest } from '../../protocol/account';
@@ -89,5 +90,33 @@ describe('real IRC clients', function () {
 		await eventually(() => /vera\thello weechat/.test(log()), 'weechat logs the message', 10_000);
 		const got = await rpc.waitFor(MessageNewNotification.type, (p) => p.message.from === 'weeacct', 10_000);
 		assert.equal(got.message.text, 'hello from weechat');
+	});
+
+	it('irssi under tmux: joins, talks both ways, DMs', async () => {
+		const rpc = await fx.login('vera');
+		await rpc.connection.sendRequest(JoinChannelRequest.type, { channel: '#general' });
+		const home = fx.tempDir();
+		const socketName = `parley-irc-test-${process.pid}`;
+		const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', socketName, ...args], { encoding: 'utf8' });
+		tmux('new-session', '-d', '-s', 'irssi', '-x', '200', '-y', '50', `irssi --home=${home} -n irssiuser -c 127.0.0.1 -p ${fx.server.ircPort}`);
+		fx.closeLater(socketName, () => {
+			try {
+				tmux('kill-server');
+			} catch {
+				// already gone
+			}
+		});
+		const screen = (): string => tmux('capture-pane', '-p', '-t', 'irssi', '-S', '-200');
+		await eventually(() => screen().includes('Welcome to the Parley'), 'irssi connected', 10_000);
+		tmux('send-keys', '-t', 'irssi', '/join #general', 'Enter');
+		await rpc.waitFor(MemberJoinedNotification.type, (p) => p.nick === 'irssiuser');
+		tmux('send-keys', '-t', 'irssi', 'hello from irssi', 'Enter');
+		const got = await rpc.waitFor(MessageNewNotification.type, (p) => p.message.from === 'irssiuser');
+		assert.equal(got.message.text, 'hello from irssi');
+		await rpc.connection.sendRequest(SendMessageRequest.type, { to: '#general', text: 'hi irssi' });
+		await eventually(() => /vera> hi irssi/.test(screen()), 'irssi shows the message', 10_000);
+		tmux('send-keys', '-t', 'irssi', '/msg vera direct from irssi', 'Enter');
+		const dm = await rpc.waitFor(MessageNewNotification.type, (p) => p.message.to === 'vera');
+		assert.equal(dm.message.text, 'direct from irssi');
 	});
 });
