@@ -12,7 +12,7 @@ import { messageLines } from './events';
 import { replyError } from './numerics';
 import { authenticate, cap, lusers, motd, nick, pass, registerAccount, user } from './registration';
 import { channelMode, invite, join, kick, list, names, part, topic, who } from './channel-commands';
-import { userSource, type CommandHandler, type IrcSession } from './session';
+import { IrcSession, userSource, type CommandHandler } from './session';
 
 /** Commands after registration answer 451 before it. */
 function registered(handler: CommandHandler): CommandHandler {
@@ -79,7 +79,8 @@ async function whois(session: IrcSession, line: IrcLine): Promise<void> {
 	}
 	const nick = online.nick;
 	const holders = hub.holders(nick);
-	session.numeric('311', nick, nick, 'parley', '*', nick);
+	const realname = holders.map((h) => (h instanceof IrcSession ? h.realname : '')).find((r) => r !== '') ?? nick;
+	session.numeric('311', nick, nick, 'parley', '*', realname);
 	const users = await session.call(UserListRequest, {});
 	const channels = users.users.find((u) => u.nick === nick)?.channels ?? [];
 	if (channels.length > 0) {
@@ -99,14 +100,23 @@ async function whois(session: IrcSession, line: IrcLine): Promise<void> {
 	session.numeric('318', nick, 'End of /WHOIS list');
 }
 
-function away(session: IrcSession, line: IrcLine): void {
+async function away(session: IrcSession, line: IrcLine): Promise<void> {
 	const text = line.params[0];
 	if (text === undefined || text === '') {
 		session.away = undefined;
-		return session.numeric('305', 'You are no longer marked as being away');
+		session.numeric('305', 'You are no longer marked as being away');
+	} else {
+		session.away = text.slice(0, 200);
+		session.numeric('306', 'You have been marked as being away');
 	}
-	session.away = text.slice(0, 200);
-	session.numeric('306', 'You have been marked as being away');
+	// away-notify: the IRC clients sharing a channel with this one hear of it.
+	const channels = (await session.hub.memberships.channelsOf(session.nick!)).map((c) => c.channel);
+	const notice = formatLine(session.source, 'AWAY', session.away === undefined ? [] : [session.away]);
+	for (const other of session.hub.sessions) {
+		if (other !== session && other instanceof IrcSession && other.caps.has('away-notify') && channels.some((c) => session.hub.delivery.isSubscribed(c, other))) {
+			other.send(notice);
+		}
+	}
 }
 
 async function quit(session: IrcSession, line: IrcLine): Promise<void> {

@@ -372,6 +372,23 @@ describe('IRC: draft/chathistory, batch, account-tag, TLS', () => {
 		await c.waitFor(/^@label=none :\S+ ACK$/);
 	});
 
+	it('tells away-notify clients in a shared channel when someone is away, and WHOIS shows it', async () => {
+		const watcher = fx.closeLater(await IrcTestClient.register(fx.server.ircPort!, 'ian', { caps: ['away-notify'] }), (x) => x.close());
+		const other = fx.closeLater(await IrcTestClient.register(fx.server.ircPort!, 'olga'), (x) => x.close());
+		watcher.send('JOIN #aw');
+		await watcher.waitFor(/ 366 ian #aw /);
+		other.send('JOIN #aw');
+		await other.waitFor(/ 366 olga #aw /);
+		other.send('AWAY :lunch');
+		await other.waitFor(/ 306 olga /);
+		await watcher.waitFor(/^:olga!\S+ AWAY :lunch$/);
+		watcher.send('WHOIS olga');
+		await watcher.waitFor(/ 301 ian olga :?lunch$/);
+		assert.match(await watcher.waitFor(/ 311 ian olga /), / :olga test$/);
+		other.send('AWAY');
+		await watcher.waitFor(/^:olga!\S+ AWAY$/);
+	});
+
 	it('tags a signed-in account\'s messages with account-tag', async () => {
 		const acct = await fx.login('acct');
 		await acct.connection.sendRequest(RegisterRequest.type, { password: 'password-1' });
