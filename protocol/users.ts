@@ -27,7 +27,10 @@ export interface SetNickResult {
 
 /**
  * Client -> server: change the caller's nick. Fails as `initialize` does (NickInUse,
- * InvalidNick, AuthFailed for a registered nick). Changing only the case is allowed.
+ * InvalidNick, AuthFailed for a registered nick). Changing only the case is allowed. A
+ * registered nick (with its password) signs the connection in to that account; a
+ * connection signed in to an account keeps its nick (Forbidden), and changes its case
+ * only while no other connection of the account is signed in.
  */
 export namespace SetNickRequest {
 	export const method = 'user/setNick';

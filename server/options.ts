@@ -12,7 +12,7 @@ export interface ServerOptions {
 	port: number;
 	/** Directory for the SQLite database. Ignored with `memory`. */
 	dataDir: string;
-	/** Keep history in memory only (lost on exit). */
+	/** Keep everything in memory only (lost on exit). */
 	memory: boolean;
 	/** Most connected, initialized clients at once. 0 = no cap. */
 	maxClients: number;
@@ -126,7 +126,7 @@ const SPECS: Record<string, Spec> = {
 	host: text('host', 'address to listen on (default 127.0.0.1; 0.0.0.0 or :: for all)'),
 	port: int('port', 0, 65535, 'TCP port (default 7420; 0 picks a free one)'),
 	data: text('dataDir', 'directory for history (default ./.parley)'),
-	memory: flag('memory', 'keep history in memory only'),
+	memory: flag('memory', 'keep everything (history, accounts, memberships) in memory only'),
 	'max-clients': int('maxClients', 0, 1_000_000, 'most connected clients (default 10000; 0 = no cap)'),
 	channels: {
 		help: 'channels to create at start, e.g. general,random',

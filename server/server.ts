@@ -54,7 +54,7 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 	const { logSink, linkQuietMs, clock = systemClock, ...given } = start;
 	const options: ServerOptions = { ...DEFAULT_OPTIONS, ...given };
 	const log = createLogger(options.logLevel, 'server', logSink);
-	const stored = openState(options);
+	const stored = await openState(options);
 	const store = stored.store;
 	for (const channel of options.channels) {
 		await store.ensureChannel(channel);

@@ -22,7 +22,7 @@ export interface StoredState {
 	close(): Promise<void>;
 }
 
-export function openState(options: { memory: boolean; dataDir: string }): StoredState {
+export async function openState(options: { memory: boolean; dataDir: string }): Promise<StoredState> {
 	if (options.memory) {
 		const store = new MemoryStore();
 		return {
@@ -37,7 +37,7 @@ export function openState(options: { memory: boolean; dataDir: string }): Stored
 	const store = new SqliteStore(db);
 	return {
 		store,
-		memberships: new SqliteMemberships(db),
+		memberships: await SqliteMemberships.open(db),
 		access: new SqliteAccessLists(db),
 		readMarkers: new SqliteReadMarkers(db),
 		async close() {

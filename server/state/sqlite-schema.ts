@@ -3,8 +3,10 @@
  * written by an older Parley is upgraded when opened, keeping its channels and history.
  *
  * Versions: 1 messages and channels; 2 accounts; 3 channel flags (private, topic
- * protection; a channel from before is public and unprotected), memberships with roles,
- * bans, invitations, read markers and the index of DM conversations.
+ * protection; a channel from before is public and unprotected), account memberships
+ * with roles, bans, account invitations, read markers and the index of DM conversations.
+ * What belongs to guests (memberships, invitations) ends with their connections and is
+ * never written.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -78,7 +80,6 @@ function migrate(db: Database.Database): void {
 					nick_key TEXT NOT NULL,
 					nick TEXT NOT NULL,
 					role TEXT NOT NULL,
-					guest INTEGER NOT NULL,
 					UNIQUE (channel, nick_key)
 				);
 				CREATE INDEX memberships_by_nick ON memberships (nick_key);
@@ -95,7 +96,6 @@ function migrate(db: Database.Database): void {
 				CREATE TABLE invitations (
 					channel TEXT NOT NULL,
 					nick_key TEXT NOT NULL,
-					guest INTEGER NOT NULL,
 					PRIMARY KEY (channel, nick_key)
 				);
 				CREATE TABLE read_markers (

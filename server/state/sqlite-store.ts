@@ -61,8 +61,9 @@ export class SqliteStore implements Store {
 			before: this.db.prepare('SELECT id, ts, sender, recipient, text, client_msg_id FROM messages WHERE conversation = ? AND id < ? AND id > ? ORDER BY id DESC LIMIT ?'),
 			after: this.db.prepare('SELECT id, ts, sender, recipient, text, client_msg_id FROM messages WHERE conversation = ? AND id > ? ORDER BY id ASC LIMIT ?'),
 			latestId: this.db.prepare('SELECT MAX(id) AS max FROM messages WHERE conversation = ?'),
-			unreadCount: this.db.prepare('SELECT COUNT(*) AS n, MAX(id) AS last FROM (SELECT id FROM messages WHERE conversation = ? AND id > ? AND sender_key <> ? ORDER BY id LIMIT ?)'),
-			unreadMatching: this.db.prepare(`SELECT text FROM messages WHERE conversation = ? AND id > ? AND id <= ? AND sender_key <> ? AND text LIKE ? ESCAPE '\\' ORDER BY id`),
+			unreadCount: this.db.prepare('SELECT COUNT(*) AS n FROM (SELECT id FROM messages WHERE conversation = ? AND id > ? AND sender_key <> ? ORDER BY id LIMIT ?)'),
+			// One pass: each unread message, with its text only when it holds the needle.
+			unreadMatching: this.db.prepare(`SELECT CASE WHEN text LIKE ? ESCAPE '\\' THEN text END FROM messages WHERE conversation = ? AND id > ? AND sender_key <> ? ORDER BY id LIMIT ?`).raw(),
 			indexDm: this.db.prepare('INSERT OR IGNORE INTO direct_conversations (nick_key, peer_key, peer, conversation) VALUES (?, ?, ?, ?)'),
 			directConversations: this.db.prepare('SELECT peer, conversation FROM direct_conversations WHERE nick_key = ? ORDER BY peer_key'),
 			channels: this.db.prepare(`SELECT ${CHANNEL_COLUMNS} FROM channels ORDER BY name`),
@@ -174,13 +175,18 @@ export class SqliteStore implements Store {
 	}
 
 	async unread(conversation: string, afterId: number, readerKey: string, needle: string | undefined, cap: number): Promise<UnreadSummary> {
-		const { n, last } = this.statements.unreadCount.get(conversation, afterId, readerKey, cap) as { n: number; last: number | null };
-		if (n === 0 || needle === undefined || last === null) {
-			return { count: n, candidates: [] };
+		if (needle === undefined) {
+			return { count: (this.statements.unreadCount.get(conversation, afterId, readerKey, cap) as { n: number }).n, candidates: [] };
 		}
 		const pattern = `%${needle.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
-		const rows = this.statements.unreadMatching.all(conversation, afterId, last, readerKey, pattern) as { text: string }[];
-		return { count: n, candidates: rows.map((r) => r.text) };
+		const rows = this.statements.unreadMatching.all(pattern, conversation, afterId, readerKey, cap) as [string | null][];
+		const candidates: string[] = [];
+		for (const [text] of rows) {
+			if (text !== null) {
+				candidates.push(text);
+			}
+		}
+		return { count: rows.length, candidates };
 	}
 
 	async directConversations(nick: string): Promise<DirectConversation[]> {

@@ -10,9 +10,9 @@ import { ServerFixture } from '../helpers/fixture';
 interface Implementation {
 	name: string;
 	/** A fresh, empty state; `tempDir` gives a directory removed after the test. */
-	open(tempDir: () => string): StoredState;
+	open(tempDir: () => string): Promise<StoredState>;
 	/** The same state opened again after `close()` (a restart); absent when nothing outlives the process. */
-	reopen?(): StoredState;
+	reopen?(): Promise<StoredState>;
 }
 
 function sqlite(): Implementation {
@@ -33,10 +33,10 @@ const implementations: Implementation[] = [
 function useState(impl: Implementation): { readonly state: StoredState; restart(): Promise<StoredState> } {
 	let state: StoredState | undefined;
 	let dirs: ServerFixture | undefined;
-	beforeEach(() => {
+	beforeEach(async () => {
 		const fixture = new ServerFixture();
 		dirs = fixture;
-		state = impl.open(() => fixture.tempDir());
+		state = await impl.open(() => fixture.tempDir());
 	});
 	afterEach(async () => {
 		await state?.close();
@@ -49,7 +49,7 @@ function useState(impl: Implementation): { readonly state: StoredState; restart(
 		},
 		async restart(): Promise<StoredState> {
 			await state!.close();
-			state = impl.reopen!();
+			state = await impl.reopen!();
 			return state;
 		},
 	};
@@ -224,6 +224,29 @@ for (const impl of implementations) {
 			assert.deepEqual(await m.get('#a', 'kim'), { nick: 'kim', role: 'owner', guest: false });
 		});
 
+		it('lists members right after every kind of change, read between changes', async () => {
+			const m = s.state.memberships;
+			const list = async () => (await m.members('#a')).map((x) => `${x.nick}:${x.role}${x.guest ? ':guest' : ''}`);
+			assert.deepEqual(await list(), []);
+			await m.add('#a', { nick: 'ana', role: 'owner', guest: false });
+			await m.add('#a', { nick: 'g1', role: 'member', guest: true });
+			assert.deepEqual(await list(), ['ana:owner', 'g1:member:guest']);
+			await m.setRole('#a', 'G1', 'op');
+			assert.deepEqual(await list(), ['ana:owner', 'g1:op:guest']);
+			await m.keep('g1');
+			assert.deepEqual(await list(), ['ana:owner', 'g1:op']);
+			await m.add('#a', { nick: 'g2', role: 'member', guest: true });
+			assert.deepEqual(await m.removeGuest('g2'), ['#a']);
+			assert.deepEqual(await list(), ['ana:owner', 'g1:op']);
+			await m.rename('g1', 'kim', false);
+			assert.deepEqual(await list(), ['ana:owner', 'kim:op']);
+			await m.remove('#a', 'ANA');
+			assert.deepEqual(await list(), ['kim:op']);
+			const before = await m.members('#a');
+			await m.setRole('#a', 'kim', 'member');
+			assert.deepEqual(before.map((x) => x.role), ['op'], 'what a caller read stays as it was');
+		});
+
 		it('a change of case keeps each membership in its place', async () => {
 			const m = s.state.memberships;
 			await m.add('#a', { nick: 'kim', role: 'member', guest: true });
@@ -237,8 +260,19 @@ for (const impl of implementations) {
 				const m = s.state.memberships;
 				await m.add('#a', { nick: 'kim', role: 'owner', guest: false });
 				await m.add('#a', { nick: 'guest', role: 'member', guest: true });
-				const again = await s.restart();
-				assert.deepEqual(await again.memberships.members('#a'), [{ nick: 'kim', role: 'owner', guest: false }]);
+				await m.add('#a', { nick: 'bob', role: 'member', guest: false });
+				await m.setRole('#a', 'bob', 'op');
+				await m.add('#b', { nick: 'registers', role: 'owner', guest: true });
+				await m.keep('registers');
+				await m.add('#c', { nick: 'guest2', role: 'member', guest: true });
+				await m.rename('guest2', 'Signs-In', false);
+				await m.add('#d', { nick: 'leaves', role: 'member', guest: false });
+				await m.remove('#d', 'leaves');
+				const again = (await s.restart()).memberships;
+				assert.deepEqual(await again.members('#a'), [{ nick: 'kim', role: 'owner', guest: false }, { nick: 'bob', role: 'op', guest: false }]);
+				assert.deepEqual(await again.members('#b'), [{ nick: 'registers', role: 'owner', guest: false }]);
+				assert.deepEqual(await again.members('#c'), [{ nick: 'Signs-In', role: 'member', guest: false }]);
+				assert.deepEqual(await again.members('#d'), []);
 			});
 		}
 	});
