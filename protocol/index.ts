@@ -15,3 +15,6 @@ export * from './admin';
 export * from './moderation';
 export * from './conversations';
 export * from './mentions';
+export * from './edits';
+export * from './reactions';
+export * from './emoji';

@@ -21,6 +21,7 @@ import type { AccessLists } from './state/access';
 import type { Delivery } from './state/delivery';
 import type { Memberships } from './state/memberships';
 import type { Presence } from './state/presence';
+import type { Reactions } from './state/reactions';
 import type { ReadMarkers } from './state/read-markers';
 import type { Store } from './state/store';
 import { encodeNotification } from './transport/frames';
@@ -32,6 +33,7 @@ export interface HubState {
 	memberships: Memberships;
 	access: AccessLists;
 	readMarkers: ReadMarkers;
+	reactions: Reactions;
 }
 
 export interface UserDetails {
@@ -67,6 +69,7 @@ export class Hub {
 	get memberships(): Memberships { return this.state.memberships; }
 	get access(): AccessLists { return this.state.access; }
 	get readMarkers(): ReadMarkers { return this.state.readMarkers; }
+	get reactions(): Reactions { return this.state.reactions; }
 
 	connectionsFrom(ip: string): number {
 		return this.perIp.get(ip) ?? 0;

@@ -11,7 +11,9 @@ import { InitializeRequest, NoticeNotification, PingRequest } from '../protocol/
 import { accountRoutes } from './handlers/account';
 import { channelRoutes } from './handlers/channels';
 import { conversationRoutes } from './handlers/conversations';
+import { editRoutes } from './handlers/edits';
 import { messageRoutes } from './handlers/messages';
+import { reactionRoutes } from './handlers/reactions';
 import { moderationRoutes } from './handlers/moderation';
 import { Router } from './handlers/registry';
 import { lifecycleRoutes } from './handlers/lifecycle';
@@ -65,9 +67,10 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 		memberships: stored.memberships,
 		access: stored.access,
 		readMarkers: stored.readMarkers,
+		reactions: stored.reactions,
 	}, log, clock);
 
-	const router = new Router(hub, [lifecycleRoutes, channelRoutes, moderationRoutes, messageRoutes, conversationRoutes, userRoutes, accountRoutes]);
+	const router = new Router(hub, [lifecycleRoutes, channelRoutes, moderationRoutes, messageRoutes, editRoutes, reactionRoutes, conversationRoutes, userRoutes, accountRoutes]);
 	const links = new RpcLinks(linkQuietMs, clock);
 	const rpc: RpcHost = {
 		dispatch: (session, method, params) => router.dispatch(session, method, params),

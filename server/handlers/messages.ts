@@ -6,11 +6,13 @@ import { fail } from '../errors';
 import type { Hub } from '../hub';
 import { dmConversation } from '../state/store';
 import { encodeNotification } from '../transport/frames';
+import { withReactions } from './audience';
 import { channelName } from './channels';
 import { route, type Route, type SignedIn } from './registry';
 import { forViewer, joinedChannel } from './visibility';
 
-function checkText(hub: Hub, text: string): void {
+/** A message text the server accepts (send and edit). */
+export function checkText(hub: Hub, text: string): void {
 	if (text.trim() === '') {
 		throw fail.invalidParams('text', `Field 'text' is empty; type something to send.`);
 	}
@@ -129,6 +131,6 @@ export const messageRoutes: readonly Route[] = [
 			conversation = dmConversation(nick, params.conversation);
 		}
 		const page = await hub.store.page(conversation, { before: params.before, after: params.after, limit });
-		return { messages: forViewer(page.messages, nick), hasMore: page.hasMore };
+		return { messages: await withReactions(hub, forViewer(page.messages, nick)), hasMore: page.hasMore };
 	}),
 ];

@@ -3,7 +3,7 @@ import type { Message } from '../../protocol/types';
 import {
 	isDmConversation,
 	type AppendResult, type ChannelRecord, type DirectConversation, type MessageDraft, type NewChannel, type Page, type PageQuery,
-	type Store, type UnreadSummary,
+	type Store, type StoredMessage, type UnreadSummary,
 } from './store';
 
 /** Index of the first message with id > `id` (messages are sorted by id). */
@@ -21,10 +21,18 @@ function firstAfter(messages: Message[], id: number): number {
 	return lo;
 }
 
+function withoutClientId(m: Message): Message {
+	const { clientMsgId: _, ...rest } = m;
+	return rest;
+}
+
 export class MemoryStore implements Store {
 	private nextId = 1;
 	private readonly conversations = new Map<string, Message[]>();
-	private readonly byClientId = new Map<string, Message>();
+	/** `senderKey\0clientMsgId` -> message id */
+	private readonly byClientId = new Map<string, number>();
+	/** id -> the message as stored (with its client id) and its conversation */
+	private readonly byId = new Map<number, StoredMessage>();
 	private readonly channels = new Map<string, ChannelRecord>();
 	private readonly accounts = new Map<string, { nick: string; hash: string }>();
 	/** nickKey -> peerKey -> the DM seen from that nick */
@@ -51,9 +59,9 @@ export class MemoryStore implements Store {
 
 	async append(draft: MessageDraft): Promise<AppendResult> {
 		const clientKey = draft.clientMsgId === undefined ? undefined : draft.from.toLowerCase() + '\0' + draft.clientMsgId;
-		const earlier = clientKey === undefined ? undefined : this.byClientId.get(clientKey);
-		if (earlier) {
-			return { message: earlier, duplicate: true };
+		const earlierId = clientKey === undefined ? undefined : this.byClientId.get(clientKey);
+		if (earlierId !== undefined) {
+			return { message: withoutClientId(this.byId.get(earlierId)!.message), duplicate: true };
 		}
 		const message: Message = { id: this.nextId++, ts: draft.ts, from: draft.from, to: draft.to, text: draft.text };
 		const stored: Message = clientKey === undefined ? message : { ...message, clientMsgId: draft.clientMsgId };
@@ -63,8 +71,9 @@ export class MemoryStore implements Store {
 			this.conversations.set(draft.conversation, list);
 		}
 		list.push(stored);
+		this.byId.set(message.id, { message: stored, conversation: draft.conversation });
 		if (clientKey !== undefined) {
-			this.byClientId.set(clientKey, message);
+			this.byClientId.set(clientKey, message.id);
 		}
 		if (isDmConversation(draft.conversation)) {
 			this.indexDm(draft.from, draft.to, draft.conversation);
@@ -97,7 +106,37 @@ export class MemoryStore implements Store {
 	}
 
 	async findSent(from: string, clientMsgId: string): Promise<Message | undefined> {
-		return this.byClientId.get(from.toLowerCase() + '\0' + clientMsgId);
+		const id = this.byClientId.get(from.toLowerCase() + '\0' + clientMsgId);
+		return id === undefined ? undefined : withoutClientId(this.byId.get(id)!.message);
+	}
+
+	async getMessage(id: number): Promise<StoredMessage | undefined> {
+		const stored = this.byId.get(id);
+		return stored && { message: { ...stored.message }, conversation: stored.conversation };
+	}
+
+	async edit(id: number, text: string, editedTs: number): Promise<void> {
+		this.replace(id, (m) => (m.deleted ? m : { ...m, text, editedTs }));
+	}
+
+	async remove(id: number): Promise<void> {
+		this.replace(id, (m) => {
+			const { id: _, ts, from, to, clientMsgId } = m;
+			const gone: Message = { id, ts, from, to, text: '', deleted: true };
+			return clientMsgId === undefined ? gone : { ...gone, clientMsgId };
+		});
+	}
+
+	/** Messages are never changed in place: pages already handed out keep what they had. */
+	private replace(id: number, change: (m: Message) => Message): void {
+		const stored = this.byId.get(id);
+		if (!stored) {
+			return;
+		}
+		const list = this.conversations.get(stored.conversation)!;
+		const index = firstAfter(list, id - 1);
+		stored.message = change(stored.message);
+		list[index] = stored.message;
 	}
 
 	async latestId(conversation: string): Promise<number> {

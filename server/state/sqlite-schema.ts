@@ -4,13 +4,14 @@
  *
  * Versions: 1 messages and channels; 2 accounts; 3 channel flags (private, topic
  * protection; a channel from before is public and unprotected), memberships with roles,
- * bans, invitations, read markers and the index of DM conversations.
+ * bans, invitations, read markers and the index of DM conversations; 4 edits and
+ * deletions of messages, reactions.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 export function openDatabase(dataDir: string): Database.Database {
 	fs.mkdirSync(dataDir, { recursive: true });
@@ -114,6 +115,24 @@ function migrate(db: Database.Database): void {
 			`);
 			indexDirectConversations(db);
 			db.pragma('user_version = 3');
+		})();
+	}
+	if (version < 4) {
+		// Adding columns with constant defaults rewrites no rows: instant on any history.
+		db.transaction(() => {
+			db.exec(`
+				ALTER TABLE messages ADD COLUMN edited_ts INTEGER;
+				ALTER TABLE messages ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+				CREATE TABLE reactions (
+					seq INTEGER PRIMARY KEY,
+					message_id INTEGER NOT NULL,
+					emoji TEXT NOT NULL,
+					nick_key TEXT NOT NULL,
+					nick TEXT NOT NULL,
+					UNIQUE (message_id, emoji, nick_key)
+				);
+			`);
+			db.pragma('user_version = 4');
 		})();
 	}
 }

@@ -9,7 +9,7 @@ import type { Message } from '../../protocol/types';
 import {
 	isDmConversation,
 	type AppendResult, type ChannelRecord, type DirectConversation, type MessageDraft, type NewChannel, type Page, type PageQuery,
-	type Store, type UnreadSummary,
+	type Store, type StoredMessage, type UnreadSummary,
 } from './store';
 
 interface Row {
@@ -19,6 +19,8 @@ interface Row {
 	recipient: string;
 	text: string;
 	client_msg_id: string | null;
+	edited_ts: number | null;
+	deleted: number;
 }
 
 interface Pending {
@@ -33,8 +35,16 @@ interface Pending {
 }
 
 function toMessage(row: Row): Message {
-	return { id: row.id, ts: row.ts, from: row.sender, to: row.recipient, text: row.text };
+	const message: Message = { id: row.id, ts: row.ts, from: row.sender, to: row.recipient, text: row.text };
+	if (row.deleted === 1) {
+		message.deleted = true;
+	} else if (row.edited_ts !== null) {
+		message.editedTs = row.edited_ts;
+	}
+	return message;
 }
+
+const COLUMNS = 'id, ts, sender, recipient, text, client_msg_id, edited_ts, deleted';
 
 /** With the sender's client id: only for answers to that sender. */
 function toOwnMessage(row: Row): Message {
@@ -56,13 +66,16 @@ export class SqliteStore implements Store {
 	constructor(private readonly db: Database.Database) {
 		this.statements = {
 			insert: this.db.prepare('INSERT INTO messages (id, ts, conversation, sender, sender_key, recipient, text, client_msg_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
-			byClientId: this.db.prepare('SELECT id, ts, sender, recipient, text, client_msg_id FROM messages WHERE sender_key = ? AND client_msg_id = ?'),
-			latest: this.db.prepare('SELECT id, ts, sender, recipient, text, client_msg_id FROM messages WHERE conversation = ? ORDER BY id DESC LIMIT ?'),
-			before: this.db.prepare('SELECT id, ts, sender, recipient, text, client_msg_id FROM messages WHERE conversation = ? AND id < ? AND id > ? ORDER BY id DESC LIMIT ?'),
-			after: this.db.prepare('SELECT id, ts, sender, recipient, text, client_msg_id FROM messages WHERE conversation = ? AND id > ? ORDER BY id ASC LIMIT ?'),
+			byClientId: this.db.prepare(`SELECT ${COLUMNS} FROM messages WHERE sender_key = ? AND client_msg_id = ?`),
+			latest: this.db.prepare(`SELECT ${COLUMNS} FROM messages WHERE conversation = ? ORDER BY id DESC LIMIT ?`),
+			before: this.db.prepare(`SELECT ${COLUMNS} FROM messages WHERE conversation = ? AND id < ? AND id > ? ORDER BY id DESC LIMIT ?`),
+			after: this.db.prepare(`SELECT ${COLUMNS} FROM messages WHERE conversation = ? AND id > ? ORDER BY id ASC LIMIT ?`),
 			latestId: this.db.prepare('SELECT MAX(id) AS max FROM messages WHERE conversation = ?'),
 			unreadCount: this.db.prepare('SELECT COUNT(*) AS n, MAX(id) AS last FROM (SELECT id FROM messages WHERE conversation = ? AND id > ? AND sender_key <> ? ORDER BY id LIMIT ?)'),
 			unreadMatching: this.db.prepare(`SELECT text FROM messages WHERE conversation = ? AND id > ? AND id <= ? AND sender_key <> ? AND text LIKE ? ESCAPE '\\' ORDER BY id`),
+			byId: this.db.prepare(`SELECT ${COLUMNS}, conversation FROM messages WHERE id = ?`),
+			edit: this.db.prepare('UPDATE messages SET text = ?, edited_ts = ? WHERE id = ? AND deleted = 0'),
+			remove: this.db.prepare(`UPDATE messages SET text = '', edited_ts = NULL, deleted = 1 WHERE id = ?`),
 			indexDm: this.db.prepare('INSERT OR IGNORE INTO direct_conversations (nick_key, peer_key, peer, conversation) VALUES (?, ?, ?, ?)'),
 			directConversations: this.db.prepare('SELECT peer, conversation FROM direct_conversations WHERE nick_key = ? ORDER BY peer_key'),
 			channels: this.db.prepare(`SELECT ${CHANNEL_COLUMNS} FROM channels ORDER BY name`),
@@ -167,6 +180,19 @@ export class SqliteStore implements Store {
 	async findSent(from: string, clientMsgId: string): Promise<Message | undefined> {
 		const row = this.statements.byClientId.get(from.toLowerCase(), clientMsgId) as Row | undefined;
 		return row ? toMessage(row) : undefined;
+	}
+
+	async getMessage(id: number): Promise<StoredMessage | undefined> {
+		const row = this.statements.byId.get(id) as (Row & { conversation: string }) | undefined;
+		return row && { message: toOwnMessage(row), conversation: row.conversation };
+	}
+
+	async edit(id: number, text: string, editedTs: number): Promise<void> {
+		this.statements.edit.run(text, editedTs, id);
+	}
+
+	async remove(id: number): Promise<void> {
+		this.statements.remove.run(id);
 	}
 
 	async latestId(conversation: string): Promise<number> {

@@ -77,9 +77,22 @@ export interface ChannelStore {
 	setTopicProtected(name: string, on: boolean): Promise<void>;
 }
 
+/** A message with the conversation it belongs to. */
+export interface StoredMessage {
+	/** With its `clientMsgId`, `editedTs` and `deleted` when it has them. */
+	message: Message;
+	conversation: string;
+}
+
 export interface MessageStore {
 	/** Resolves once the message is durable (committed). */
 	append(draft: MessageDraft): Promise<AppendResult>;
+	/** The message with this id, deleted or not; undefined when there is none. */
+	getMessage(id: number): Promise<StoredMessage | undefined>;
+	/** Replaces the text of a message and sets its `editedTs`; resolves once durable. */
+	edit(id: number, text: string, editedTs: number): Promise<void>;
+	/** Marks a message deleted and forgets its text; resolves once durable. */
+	remove(id: number): Promise<void>;
 	page(conversation: string, query: PageQuery): Promise<Page>;
 	/** The committed message `from` sent with this client id, if any. */
 	findSent(from: string, clientMsgId: string): Promise<Message | undefined>;

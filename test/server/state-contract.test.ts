@@ -116,6 +116,25 @@ for (const impl of implementations) {
 			assert.equal(await store.latestId('#a'), message.id);
 		});
 
+		it('finds a message by id with its conversation; edits and deletions change it and its pages', async () => {
+			const { store } = s.state;
+			assert.equal(await store.getMessage(1), undefined);
+			const first = (await store.append({ ts: 1, from: 'Ana', to: 'bob', text: 'hi', conversation: dmConversation('Ana', 'bob'), clientMsgId: 'c1' })).message;
+			const second = (await say('bob', '#a', 'two')).message;
+			assert.deepEqual(await store.getMessage(first.id), { message: { ...first, clientMsgId: 'c1' }, conversation: '@ana bob' });
+			const page = await store.page('#a', { limit: 10 });
+			await store.edit(second.id, 'TWO', 50);
+			assert.deepEqual(page.messages, [second], 'a page already read does not change');
+			assert.deepEqual((await store.page('#a', { limit: 10 })).messages, [{ ...second, text: 'TWO', editedTs: 50 }]);
+			await store.remove(second.id);
+			await store.edit(second.id, 'back?', 60);
+			const stub = { id: second.id, ts: second.ts, from: 'bob', to: '#a', text: '', deleted: true };
+			assert.deepEqual((await store.page('#a', { limit: 10 })).messages, [stub], 'a deleted message keeps no text and cannot be edited');
+			assert.deepEqual(await store.getMessage(second.id), { message: stub, conversation: '#a' });
+			await store.edit(first.id, 'hello', 70);
+			assert.deepEqual(await store.findSent('ana', 'c1'), { ...first, text: 'hello', editedTs: 70 });
+		});
+
 		it('counts unread messages from others after a marker, up to a cap, with the texts holding a needle', async () => {
 			const { store } = s.state;
 			const first = await say('bob', '#a', 'hi Kim');
@@ -290,6 +309,37 @@ for (const impl of implementations) {
 				assert.deepEqual(await again.access.bans('#a'), [{ nick: 'bob', by: 'ana', reason: 'r', ts: 5 }]);
 				assert.equal(await again.access.isInvited('#p', 'kim'), true);
 				assert.equal(await again.access.isInvited('#p', 'guest'), false);
+			});
+		}
+	});
+
+	describe(`state contract: Reactions (${impl.name})`, () => {
+		const s = useState(impl);
+
+		it('adds and removes per nick ignoring case, in the order given; tells whether anything changed', async () => {
+			const r = s.state.reactions;
+			assert.equal(await r.set(1, '👍', 'Bob', true), true);
+			assert.equal(await r.set(1, '👍', 'bob', true), false, 'once per nick');
+			assert.equal(await r.set(1, ':tada:', 'ana', true), true);
+			assert.equal(await r.set(1, '👍', 'ana', true), true);
+			assert.equal(await r.set(2, '👍', 'ana', true), true);
+			assert.deepEqual([...(await r.of([1, 2, 3]))], [
+				[1, [{ emoji: '👍', nicks: ['Bob', 'ana'] }, { emoji: ':tada:', nicks: ['ana'] }]],
+				[2, [{ emoji: '👍', nicks: ['ana'] }]],
+			]);
+			assert.equal(await r.set(1, ':tada:', 'ANA', false), true);
+			assert.equal(await r.set(1, ':tada:', 'ana', false), false);
+			assert.deepEqual((await r.of([1])).get(1), [{ emoji: '👍', nicks: ['Bob', 'ana'] }]);
+			await r.clear(1);
+			assert.deepEqual([...(await r.of([1]))], []);
+			assert.deepEqual([...(await r.of([]))], []);
+		});
+
+		if (impl.reopen) {
+			it('keeps reactions across a restart', async () => {
+				await s.state.reactions.set(5, '🔥', 'kim', true);
+				const again = await s.restart();
+				assert.deepEqual((await again.reactions.of([5])).get(5), [{ emoji: '🔥', nicks: ['kim'] }]);
 			});
 		}
 	});
