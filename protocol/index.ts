@@ -18,3 +18,4 @@ export * from './mentions';
 export * from './edits';
 export * from './reactions';
 export * from './emoji';
+export * from './search';

@@ -14,6 +14,7 @@ import { conversationRoutes } from './handlers/conversations';
 import { editRoutes } from './handlers/edits';
 import { messageRoutes } from './handlers/messages';
 import { reactionRoutes } from './handlers/reactions';
+import { searchRoutes } from './handlers/search';
 import { moderationRoutes } from './handlers/moderation';
 import { Router } from './handlers/registry';
 import { lifecycleRoutes } from './handlers/lifecycle';
@@ -70,7 +71,7 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 		reactions: stored.reactions,
 	}, log, clock);
 
-	const router = new Router(hub, [lifecycleRoutes, channelRoutes, moderationRoutes, messageRoutes, editRoutes, reactionRoutes, conversationRoutes, userRoutes, accountRoutes]);
+	const router = new Router(hub, [lifecycleRoutes, channelRoutes, moderationRoutes, messageRoutes, editRoutes, reactionRoutes, searchRoutes, conversationRoutes, userRoutes, accountRoutes]);
 	const links = new RpcLinks(linkQuietMs, clock);
 	const rpc: RpcHost = {
 		dispatch: (session, method, params) => router.dispatch(session, method, params),

@@ -88,6 +88,25 @@ async function send(hub: Hub, session: SignedIn, to: string, text: string, clien
 	return message;
 }
 
+/**
+ * The store key of a conversation the caller may read, as `message/history` names it: a
+ * channel they are a member of, or the DM with a nick.
+ */
+export async function readableConversation(hub: Hub, session: SignedIn, name: string): Promise<string> {
+	if (isChannelTarget(name)) {
+		const channel = channelName(name);
+		await joinedChannel(hub, session, channel);
+		return channel;
+	}
+	if (!isValidNick(name)) {
+		throw fail.invalidParams('conversation', `Field 'conversation' must be '#channel' or a nick; '${name.slice(0, 40)}' is neither.`);
+	}
+	if (nickKey(name) === nickKey(session.nick)) {
+		throw fail.noSelfConversation();
+	}
+	return dmConversation(session.nick, name);
+}
+
 export const messageRoutes: readonly Route[] = [
 	route(SendMessageRequest, async (params, session, hub) => {
 		checkText(hub, params.text);
@@ -117,19 +136,7 @@ export const messageRoutes: readonly Route[] = [
 				throw fail.invalidParams(field, `Field '${field}' must be a message id (0 or more); got ${value}.`);
 			}
 		}
-		let conversation: string;
-		if (isChannelTarget(params.conversation)) {
-			conversation = channelName(params.conversation);
-			await joinedChannel(hub, session, conversation);
-		} else {
-			if (!isValidNick(params.conversation)) {
-				throw fail.invalidParams('conversation', `Field 'conversation' must be '#channel' or a nick; '${params.conversation.slice(0, 40)}' is neither.`);
-			}
-			if (nickKey(params.conversation) === nickKey(nick)) {
-				throw fail.noSelfConversation();
-			}
-			conversation = dmConversation(nick, params.conversation);
-		}
+		const conversation = await readableConversation(hub, session, params.conversation);
 		const page = await hub.store.page(conversation, { before: params.before, after: params.after, limit });
 		return { messages: await withReactions(hub, forViewer(page.messages, nick)), hasMore: page.hasMore };
 	}),

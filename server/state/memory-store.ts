@@ -3,7 +3,7 @@ import type { Message } from '../../protocol/types';
 import {
 	isDmConversation,
 	type AppendResult, type ChannelRecord, type DirectConversation, type MessageDraft, type NewChannel, type Page, type PageQuery,
-	type Store, type StoredMessage, type UnreadSummary,
+	searchWords, type SearchQuery, type Store, type StoredMessage, type UnreadSummary,
 } from './store';
 
 /** Index of the first message with id > `id` (messages are sorted by id). */
@@ -19,6 +19,11 @@ function firstAfter(messages: Message[], id: number): number {
 		}
 	}
 	return lo;
+}
+
+function matches(text: string, words: string[]): boolean {
+	const own = searchWords(text);
+	return words.every((w) => own.some((o) => o.startsWith(w)));
 }
 
 function withoutClientId(m: Message): Message {
@@ -157,6 +162,24 @@ export class MemoryStore implements Store {
 			}
 		}
 		return { count, candidates };
+	}
+
+	/** A scan of the conversations' messages: fine for tests and small `--memory` servers. */
+	async search(query: SearchQuery): Promise<Page> {
+		const found: Message[] = [];
+		for (const conversation of query.conversations) {
+			const list = this.conversations.get(conversation) ?? [];
+			const end = query.before === undefined ? list.length : firstAfter(list, query.before - 1);
+			for (let i = end - 1, taken = 0; i >= 0 && taken <= query.limit; i--) {
+				const m = list[i];
+				if (!m.deleted && (query.fromKey === undefined || m.from.toLowerCase() === query.fromKey) && matches(m.text, query.words)) {
+					found.push(m);
+					taken++;
+				}
+			}
+		}
+		found.sort((a, b) => b.id - a.id);
+		return { messages: found.slice(0, query.limit), hasMore: found.length > query.limit };
 	}
 
 	async directConversations(nick: string): Promise<DirectConversation[]> {

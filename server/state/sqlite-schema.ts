@@ -5,13 +5,13 @@
  * Versions: 1 messages and channels; 2 accounts; 3 channel flags (private, topic
  * protection; a channel from before is public and unprotected), memberships with roles,
  * bans, invitations, read markers and the index of DM conversations; 4 edits and
- * deletions of messages, reactions.
+ * deletions of messages, reactions; 5 the full-text index of messages (FTS5).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 export function openDatabase(dataDir: string): Database.Database {
 	fs.mkdirSync(dataDir, { recursive: true });
@@ -133,6 +133,17 @@ function migrate(db: Database.Database): void {
 				);
 			`);
 			db.pragma('user_version = 4');
+		})();
+	}
+	if (version < 5) {
+		db.transaction(() => {
+			// An external-content index: the text lives once, in messages; the store keeps the
+			// index in step on append, edit and delete (FTS5 needs the old text to unindex it).
+			db.exec(`
+				CREATE VIRTUAL TABLE messages_fts USING fts5(text, content='messages', content_rowid='id', tokenize='unicode61 remove_diacritics 2');
+				INSERT INTO messages_fts (rowid, text) SELECT id, text FROM messages WHERE deleted = 0;
+			`);
+			db.pragma('user_version = 5');
 		})();
 	}
 }

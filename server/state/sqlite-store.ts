@@ -9,7 +9,7 @@ import type { Message } from '../../protocol/types';
 import {
 	isDmConversation,
 	type AppendResult, type ChannelRecord, type DirectConversation, type MessageDraft, type NewChannel, type Page, type PageQuery,
-	type Store, type StoredMessage, type UnreadSummary,
+	type SearchQuery, type Store, type StoredMessage, type UnreadSummary,
 } from './store';
 
 interface Row {
@@ -59,6 +59,8 @@ export class SqliteStore implements Store {
 	private flushScheduled = false;
 	private readonly statements;
 	private readonly insertBatch: (batch: Pending[]) => void;
+	/** Edits (a text) or deletes (undefined) a live message, with its index entry. */
+	private readonly changeText: (id: number, text: string | undefined, editedTs: number) => void;
 	/** DM pairs (`senderKey\0recipientKey`) known to be in the DM index. */
 	private readonly indexedPairs = new Set<string>();
 
@@ -76,6 +78,13 @@ export class SqliteStore implements Store {
 			byId: this.db.prepare(`SELECT ${COLUMNS}, conversation FROM messages WHERE id = ?`),
 			edit: this.db.prepare('UPDATE messages SET text = ?, edited_ts = ? WHERE id = ? AND deleted = 0'),
 			remove: this.db.prepare(`UPDATE messages SET text = '', edited_ts = NULL, deleted = 1 WHERE id = ?`),
+			liveText: this.db.prepare('SELECT text FROM messages WHERE id = ? AND deleted = 0'),
+			ftsInsert: this.db.prepare('INSERT INTO messages_fts (rowid, text) VALUES (?, ?)'),
+			ftsDelete: this.db.prepare(`INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', ?, ?)`),
+			// The index yields matches newest first and stops at the limit; the filters are by primary key.
+			search: this.db.prepare(`SELECT ${COLUMNS.split(', ').map((c) => 'm.' + c).join(', ')} FROM messages_fts f JOIN messages m ON m.id = f.rowid
+				WHERE messages_fts MATCH ? AND f.rowid < ? AND m.conversation IN (SELECT value FROM json_each(?)) AND (? IS NULL OR m.sender_key = ?)
+				ORDER BY f.rowid DESC LIMIT ?`),
 			indexDm: this.db.prepare('INSERT OR IGNORE INTO direct_conversations (nick_key, peer_key, peer, conversation) VALUES (?, ?, ?, ?)'),
 			directConversations: this.db.prepare('SELECT peer, conversation FROM direct_conversations WHERE nick_key = ? ORDER BY peer_key'),
 			channels: this.db.prepare(`SELECT ${CHANNEL_COLUMNS} FROM channels ORDER BY name`),
@@ -88,13 +97,14 @@ export class SqliteStore implements Store {
 			saveAccount: this.db.prepare('INSERT INTO accounts (nick_key, nick, password_hash, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (nick_key) DO UPDATE SET nick = excluded.nick, password_hash = excluded.password_hash, updated_at = excluded.updated_at'),
 			renameAccount: this.db.prepare('UPDATE accounts SET nick = ?, updated_at = ? WHERE nick_key = ?'),
 		};
-		const { insert, indexDm } = this.statements;
+		const { insert, indexDm, ftsInsert } = this.statements;
 		// Made once: each transaction function better-sqlite3 makes defines four wrappers.
 		this.insertBatch = this.db.transaction((batch: Pending[]) => {
 			for (const entry of batch) {
 				if (!entry.duplicate) {
 					const m = entry.message;
 					insert.run(m.id, m.ts, entry.conversation, m.from, entry.senderKey, m.to, m.text, entry.clientMsgId ?? null);
+					ftsInsert.run(m.id, m.text);
 					if (isDmConversation(entry.conversation)) {
 						const recipientKey = m.to.toLowerCase();
 						const pair = entry.senderKey + '\0' + recipientKey;
@@ -105,6 +115,19 @@ export class SqliteStore implements Store {
 						}
 					}
 				}
+			}
+		});
+		this.changeText = this.db.transaction((id: number, text: string | undefined, editedTs: number) => {
+			const old = this.statements.liveText.get(id) as { text: string } | undefined;
+			if (old === undefined) {
+				return;
+			}
+			this.statements.ftsDelete.run(id, old.text);
+			if (text === undefined) {
+				this.statements.remove.run(id);
+			} else {
+				this.statements.edit.run(text, editedTs, id);
+				this.statements.ftsInsert.run(id, text);
 			}
 		});
 		const max = this.db.prepare('SELECT MAX(id) AS max FROM messages').get() as { max: number | null };
@@ -188,11 +211,21 @@ export class SqliteStore implements Store {
 	}
 
 	async edit(id: number, text: string, editedTs: number): Promise<void> {
-		this.statements.edit.run(text, editedTs, id);
+		this.changeText(id, text, editedTs);
 	}
 
 	async remove(id: number): Promise<void> {
-		this.statements.remove.run(id);
+		this.changeText(id, undefined, 0);
+	}
+
+	async search(query: SearchQuery): Promise<Page> {
+		// Each word quoted (it holds only letters and digits) and made a prefix: no user text
+		// is ever read as FTS5 syntax.
+		const match = query.words.map((w) => `"${w}"*`).join(' ');
+		const rows = this.statements.search.all(
+			match, query.before ?? Number.MAX_SAFE_INTEGER, JSON.stringify(query.conversations), query.fromKey ?? null, query.fromKey ?? null, query.limit + 1,
+		) as Row[];
+		return { messages: rows.slice(0, query.limit).map(toOwnMessage), hasMore: rows.length > query.limit };
 	}
 
 	async latestId(conversation: string): Promise<number> {

@@ -50,6 +50,28 @@ export interface Page {
 	hasMore: boolean;
 }
 
+/** A full-text search (see `MessageStore.search`). */
+export interface SearchQuery {
+	/** Normalized words (`searchWords`): each must start a word of the text. At least one. */
+	words: string[];
+	/** Only these conversations (channel names and DM keys). */
+	conversations: readonly string[];
+	/** Only messages by this sender (a nick key). */
+	fromKey?: string;
+	/** Only ids smaller than this. */
+	before?: number;
+	limit: number;
+}
+
+/**
+ * The words of a text as search sees them: runs of letters and digits, lower case, accents
+ * removed (the rule of SQLite's `unicode61 remove_diacritics 2` tokenizer, close enough
+ * for the scripts people write in).
+ */
+export function searchWords(text: string): string[] {
+	return text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
 /** What a reader has not read in one conversation (see `MessageStore.unread`). */
 export interface UnreadSummary {
 	/** Messages after the marker not sent by the reader, counted up to the cap. */
@@ -104,6 +126,11 @@ export interface MessageStore {
 	 * before the exact mention rule). Reads at most `cap` messages however long the history.
 	 */
 	unread(conversation: string, afterId: number, readerKey: string, needle: string | undefined, cap: number): Promise<UnreadSummary>;
+	/**
+	 * Messages whose words start with every query word (any order), newest first, never
+	 * deleted ones; `hasMore` when older matches exist.
+	 */
+	search(query: SearchQuery): Promise<Page>;
 	/** Every DM conversation the nick has a message in (as sender or recipient). */
 	directConversations(nick: string): Promise<DirectConversation[]>;
 	/** Commits anything pending and releases the storage. */

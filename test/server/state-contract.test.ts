@@ -3,7 +3,7 @@
  * implementation (memory and SQLite): a PostgreSQL or Redis one joins the list below.
  */
 import * as assert from 'node:assert/strict';
-import { dmConversation } from '../../server/state/store';
+import { dmConversation, searchWords, type SearchQuery } from '../../server/state/store';
 import { openState, type StoredState } from '../../server/state/open';
 import { ServerFixture } from '../helpers/fixture';
 
@@ -133,6 +133,28 @@ for (const impl of implementations) {
 			assert.deepEqual(await store.getMessage(second.id), { message: stub, conversation: '#a' });
 			await store.edit(first.id, 'hello', 70);
 			assert.deepEqual(await store.findSent('ana', 'c1'), { ...first, text: 'hello', editedTs: 70 });
+		});
+
+		it('searches by word prefixes in any order, ignoring case and accents, newest first, in the given conversations', async () => {
+			const { store } = s.state;
+			const a = (await say('ana', '#a', 'Le café est prêt: deploy tonight')).message;
+			const b = (await say('Bob', '#a', 'DEPLOYED the cafe build')).message;
+			const c = (await say('bob', '#b', 'deploy cafe elsewhere')).message;
+			const d = (await say('ana', 'bob', 'cafe deploy in a DM')).message;
+			await say('ana', '#a', 'nothing to see');
+			const find = async (words: string[], more: Partial<SearchQuery> = {}) =>
+				(await store.search({ words, conversations: ['#a', dmConversation('ana', 'bob')], limit: 10, ...more })).messages.map((m) => m.id);
+			assert.deepEqual(await find(searchWords('CAFÉ depl')), [d.id, b.id, a.id]);
+			assert.deepEqual(await find(searchWords('pret')), [a.id]);
+			assert.deepEqual(await find(searchWords('caf'), { conversations: ['#b'] }), [c.id]);
+			assert.deepEqual(await find(searchWords('caf'), { fromKey: 'bob' }), [b.id]);
+			assert.deepEqual(await find(searchWords('caf'), { before: d.id }), [b.id, a.id]);
+			assert.deepEqual(await store.search({ words: ['caf'], conversations: ['#a'], limit: 1 }), { messages: [b], hasMore: true });
+			assert.deepEqual(await find(['afe']), [], 'a word is matched from its start');
+			await store.edit(b.id, 'renamed', 2);
+			await store.remove(a.id);
+			assert.deepEqual(await find(searchWords('cafe')), [d.id], 'edits and deletions leave the index');
+			assert.deepEqual(await find(['renamed']), [b.id]);
 		});
 
 		it('counts unread messages from others after a marker, up to a cap, with the texts holding a needle', async () => {
