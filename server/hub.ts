@@ -161,9 +161,9 @@ export class Hub {
 	}
 
 	/** Tells everyone who shares a channel or a DM with the account that it came online or went offline. */
-	async announcePresence(nick: string, status: PresenceStatus): Promise<void> {
+	async announcePresence(nick: string, status: PresenceStatus, text?: string): Promise<void> {
 		const [channels, directs] = await Promise.all([this.memberships.channelsOf(nick), this.store.directConversations(nick)]);
-		const frame = encodeNotification(PresenceNotification.type, { nick, status });
+		const frame = encodeNotification(PresenceNotification.type, text === undefined ? { nick, status } : { nick, status, text });
 		this.delivery.toAudience(channels.map((c) => c.channel), directs.map((d) => d.peer), frame, nick, 'presence');
 	}
 

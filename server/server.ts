@@ -15,6 +15,7 @@ import { editRoutes } from './handlers/edits';
 import { messageRoutes } from './handlers/messages';
 import { reactionRoutes } from './handlers/reactions';
 import { searchRoutes } from './handlers/search';
+import { activityRoutes } from './handlers/activity';
 import { moderationRoutes } from './handlers/moderation';
 import { Router } from './handlers/registry';
 import { lifecycleRoutes } from './handlers/lifecycle';
@@ -71,10 +72,11 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 		reactions: stored.reactions,
 	}, log, clock);
 
-	const router = new Router(hub, [lifecycleRoutes, channelRoutes, moderationRoutes, messageRoutes, editRoutes, reactionRoutes, searchRoutes, conversationRoutes, userRoutes, accountRoutes]);
+	const router = new Router(hub, [activityRoutes, lifecycleRoutes, channelRoutes, moderationRoutes, messageRoutes, editRoutes, reactionRoutes, searchRoutes, conversationRoutes, userRoutes, accountRoutes]);
 	const links = new RpcLinks(linkQuietMs, clock);
 	const rpc: RpcHost = {
 		dispatch: (session, method, params) => router.dispatch(session, method, params),
+		notification: (session, method, params) => router.notification(session, method, params),
 		acquireLink: (session) => links.acquire(session),
 		closed: (session, link) => links.closed(session, link),
 	};
