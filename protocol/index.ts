@@ -19,3 +19,4 @@ export * from './edits';
 export * from './reactions';
 export * from './emoji';
 export * from './search';
+export * from './threads';

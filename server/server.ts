@@ -15,6 +15,7 @@ import { editRoutes } from './handlers/edits';
 import { messageRoutes } from './handlers/messages';
 import { reactionRoutes } from './handlers/reactions';
 import { searchRoutes } from './handlers/search';
+import { threadRoutes } from './handlers/threads';
 import { activityRoutes } from './handlers/activity';
 import { moderationRoutes } from './handlers/moderation';
 import { Router } from './handlers/registry';
@@ -72,7 +73,7 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 		reactions: stored.reactions,
 	}, log, clock);
 
-	const router = new Router(hub, [activityRoutes, lifecycleRoutes, channelRoutes, moderationRoutes, messageRoutes, editRoutes, reactionRoutes, searchRoutes, conversationRoutes, userRoutes, accountRoutes]);
+	const router = new Router(hub, [activityRoutes, lifecycleRoutes, channelRoutes, moderationRoutes, messageRoutes, editRoutes, reactionRoutes, searchRoutes, threadRoutes, conversationRoutes, userRoutes, accountRoutes]);
 	const links = new RpcLinks(linkQuietMs, clock);
 	const rpc: RpcHost = {
 		dispatch: (session, method, params) => router.dispatch(session, method, params),

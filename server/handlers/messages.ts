@@ -1,15 +1,16 @@
 /** message/send and message/history. */
 import { DEFAULT_HISTORY_LIMIT, HistoryRequest, MAX_CLIENT_MSG_ID_LENGTH, MAX_HISTORY_LIMIT, MessageNewNotification, SendMessageRequest } from '../../protocol/messages';
 import { isChannelTarget, isValidNick, nickKey } from '../../protocol/names';
+import { ThreadUpdatedNotification } from '../../protocol/threads';
 import type { Message } from '../../protocol/types';
 import { fail } from '../errors';
 import type { Hub } from '../hub';
 import { dmConversation } from '../state/store';
 import { encodeNotification } from '../transport/frames';
-import { withReactions } from './audience';
+import { toMessageAudience, withReactions } from './audience';
 import { channelName } from './channels';
 import { route, type Route, type SignedIn } from './registry';
-import { forViewer, joinedChannel } from './visibility';
+import { forViewer, joinedChannel, readableMessage } from './visibility';
 
 /** A message text the server accepts (send and edit). */
 export function checkText(hub: Hub, text: string): void {
@@ -45,7 +46,36 @@ function sameMessage(stored: Message, to: string, text: string): boolean {
 	return stored.text === text && (isChannelTarget(to) ? stored.to : nickKey(stored.to)) === target;
 }
 
-async function send(hub: Hub, session: SignedIn, to: string, text: string, clientMsgId: string | undefined): Promise<Message> {
+/** Where a reply goes: the root of the thread of `replyTo`, which must be a message of the conversation. */
+async function threadRoot(hub: Hub, session: SignedIn, replyTo: number, conversation: string, to: string): Promise<number> {
+	const parent = await readableMessage(hub, session, replyTo);
+	if (parent.conversation !== conversation) {
+		throw fail.invalidParams('replyTo', `Message ${replyTo} is not in ${to}: a reply goes to the conversation of the message it answers.`);
+	}
+	if (parent.message.deleted) {
+		throw fail.messageDeleted(replyTo, 'reply to it');
+	}
+	return parent.message.replyTo ?? parent.message.id;
+}
+
+/** Tells everyone who can see a thread's root its new counters. */
+async function announceThread(hub: Hub, rootId: number): Promise<void> {
+	const root = await hub.store.getMessage(rootId);
+	if (root?.message.replyCount !== undefined) {
+		const { replyCount, lastReplyTs } = root.message;
+		toMessageAudience(hub, root, (conversation) => encodeNotification(ThreadUpdatedNotification.type, { conversation, id: rootId, replyCount, lastReplyTs: lastReplyTs! }));
+	}
+}
+
+interface Outgoing {
+	to: string;
+	text: string;
+	clientMsgId?: string;
+	replyTo?: number;
+	alsoToChannel?: boolean;
+}
+
+async function send(hub: Hub, session: SignedIn, { to, text, clientMsgId, replyTo, alsoToChannel }: Outgoing): Promise<Message> {
 	const from = session.nick;
 	if (clientMsgId !== undefined) {
 		// A retry is answered with what was stored, even if the recipient left meanwhile.
@@ -70,7 +100,9 @@ async function send(hub: Hub, session: SignedIn, to: string, text: string, clien
 		target = await dmTarget(hub, from, to);
 		conversation = dmConversation(from, target);
 	}
-	const { message, duplicate } = await hub.store.append({ ts: hub.clock.now(), from, to: target, conversation, text, clientMsgId });
+	const rootId = replyTo === undefined ? undefined : await threadRoot(hub, session, replyTo, conversation, target);
+	const thread = rootId === undefined ? {} : { replyTo: rootId, alsoToChannel: alsoToChannel === true };
+	const { message, duplicate } = await hub.store.append({ ts: hub.clock.now(), from, to: target, conversation, text, clientMsgId, ...thread });
 	if (duplicate && !sameMessage(message, target, text)) {
 		// The same id for another message is a client bug; answering with the old one would hide it.
 		throw fail.clientMsgIdReused(clientMsgId!);
@@ -83,6 +115,9 @@ async function send(hub: Hub, session: SignedIn, to: string, text: string, clien
 		} else {
 			hub.delivery.toNick(target, frame);
 			hub.delivery.toNick(from, frame, session.id);
+		}
+		if (rootId !== undefined) {
+			await announceThread(hub, rootId);
 		}
 	}
 	return message;
@@ -118,7 +153,7 @@ export const messageRoutes: readonly Route[] = [
 			throw fail.rateLimited(wait);
 		}
 		// One send at a time per connection keeps a client's messages in the order sent.
-		const result = session.sendChain.then(() => send(hub, session, params.to, params.text, params.clientMsgId));
+		const result = session.sendChain.then(() => send(hub, session, params));
 		session.sendChain = result.catch(() => undefined);
 		const message = await result;
 		return { message: params.clientMsgId === undefined ? message : { ...message, clientMsgId: params.clientMsgId } };

@@ -3,7 +3,7 @@ import type { Message } from '../../protocol/types';
 import {
 	isDmConversation,
 	type AppendResult, type ChannelRecord, type DirectConversation, type MessageDraft, type NewChannel, type Page, type PageQuery,
-	searchWords, type SearchQuery, type Store, type StoredMessage, type UnreadSummary,
+	newMessage, searchWords, type SearchQuery, type Store, type StoredMessage, type UnreadSummary,
 } from './store';
 
 /** Index of the first message with id > `id` (messages are sorted by id). */
@@ -21,6 +21,34 @@ function firstAfter(messages: Message[], id: number): number {
 	return lo;
 }
 
+function pageOf(list: Message[], query: PageQuery): Page {
+	const low = query.after === undefined ? 0 : firstAfter(list, query.after);
+	const high = query.before === undefined ? list.length : firstAfter(list, query.before - 1);
+	if (query.after !== undefined && query.before === undefined) {
+		const end = Math.min(high, low + query.limit);
+		return { messages: list.slice(low, end), hasMore: end < high };
+	}
+	const start = Math.max(low, high - query.limit);
+	return { messages: list.slice(start, high), hasMore: start > low };
+}
+
+function listOf<K>(lists: Map<K, Message[]>, key: K): Message[] {
+	let list = lists.get(key);
+	if (!list) {
+		list = [];
+		lists.set(key, list);
+	}
+	return list;
+}
+
+/** Puts `message` in place of the one with its id, if the sorted list holds it. */
+function replaceIn(list: Message[] | undefined, message: Message): void {
+	const index = list === undefined ? -1 : firstAfter(list, message.id - 1);
+	if (list !== undefined && list[index]?.id === message.id) {
+		list[index] = message;
+	}
+}
+
 function matches(text: string, words: string[]): boolean {
 	const own = searchWords(text);
 	return words.every((w) => own.some((o) => o.startsWith(w)));
@@ -33,7 +61,10 @@ function withoutClientId(m: Message): Message {
 
 export class MemoryStore implements Store {
 	private nextId = 1;
+	/** Each conversation's history (no replies but those also to the channel), by id. */
 	private readonly conversations = new Map<string, Message[]>();
+	/** Each thread's replies, by root id. */
+	private readonly threads = new Map<number, Message[]>();
 	/** `senderKey\0clientMsgId` -> message id */
 	private readonly byClientId = new Map<string, number>();
 	/** id -> the message as stored (with its client id) and its conversation */
@@ -68,14 +99,15 @@ export class MemoryStore implements Store {
 		if (earlierId !== undefined) {
 			return { message: withoutClientId(this.byId.get(earlierId)!.message), duplicate: true };
 		}
-		const message: Message = { id: this.nextId++, ts: draft.ts, from: draft.from, to: draft.to, text: draft.text };
+		const message = newMessage(this.nextId++, draft);
 		const stored: Message = clientKey === undefined ? message : { ...message, clientMsgId: draft.clientMsgId };
-		let list = this.conversations.get(draft.conversation);
-		if (!list) {
-			list = [];
-			this.conversations.set(draft.conversation, list);
+		if (draft.replyTo === undefined || draft.alsoToChannel) {
+			listOf(this.conversations, draft.conversation).push(stored);
 		}
-		list.push(stored);
+		if (draft.replyTo !== undefined) {
+			listOf(this.threads, draft.replyTo).push(stored);
+			this.replace(draft.replyTo, (root) => ({ ...root, replyCount: (root.replyCount ?? 0) + 1, lastReplyTs: draft.ts }));
+		}
 		this.byId.set(message.id, { message: stored, conversation: draft.conversation });
 		if (clientKey !== undefined) {
 			this.byClientId.set(clientKey, message.id);
@@ -99,15 +131,11 @@ export class MemoryStore implements Store {
 	}
 
 	async page(conversation: string, query: PageQuery): Promise<Page> {
-		const list = this.conversations.get(conversation) ?? [];
-		const low = query.after === undefined ? 0 : firstAfter(list, query.after);
-		const high = query.before === undefined ? list.length : firstAfter(list, query.before - 1);
-		if (query.after !== undefined && query.before === undefined) {
-			const end = Math.min(high, low + query.limit);
-			return { messages: list.slice(low, end), hasMore: end < high };
-		}
-		const start = Math.max(low, high - query.limit);
-		return { messages: list.slice(start, high), hasMore: start > low };
+		return pageOf(this.conversations.get(conversation) ?? [], query);
+	}
+
+	async thread(rootId: number, query: PageQuery): Promise<Page> {
+		return pageOf(this.threads.get(rootId) ?? [], query);
 	}
 
 	async findSent(from: string, clientMsgId: string): Promise<Message | undefined> {
@@ -126,8 +154,11 @@ export class MemoryStore implements Store {
 
 	async remove(id: number): Promise<void> {
 		this.replace(id, (m) => {
-			const { id: _, ts, from, to, clientMsgId } = m;
+			const { id: _, ts, from, to, clientMsgId, replyTo, alsoToChannel, replyCount, lastReplyTs } = m;
 			const gone: Message = { id, ts, from, to, text: '', deleted: true };
+			// A deleted message keeps its place in threads: a root its counters, a reply its root.
+			Object.assign(gone, replyTo === undefined ? {} : alsoToChannel ? { replyTo, alsoToChannel } : { replyTo });
+			Object.assign(gone, replyCount === undefined ? {} : { replyCount, lastReplyTs });
 			return clientMsgId === undefined ? gone : { ...gone, clientMsgId };
 		});
 	}
@@ -138,10 +169,11 @@ export class MemoryStore implements Store {
 		if (!stored) {
 			return;
 		}
-		const list = this.conversations.get(stored.conversation)!;
-		const index = firstAfter(list, id - 1);
 		stored.message = change(stored.message);
-		list[index] = stored.message;
+		replaceIn(this.conversations.get(stored.conversation), stored.message);
+		if (stored.message.replyTo !== undefined) {
+			replaceIn(this.threads.get(stored.message.replyTo), stored.message);
+		}
 	}
 
 	async latestId(conversation: string): Promise<number> {
@@ -164,21 +196,17 @@ export class MemoryStore implements Store {
 		return { count, candidates };
 	}
 
-	/** A scan of the conversations' messages: fine for tests and small `--memory` servers. */
+	/** A scan of every message, replies in threads too: fine for tests and small `--memory` servers. */
 	async search(query: SearchQuery): Promise<Page> {
+		const conversations = new Set(query.conversations);
 		const found: Message[] = [];
-		for (const conversation of query.conversations) {
-			const list = this.conversations.get(conversation) ?? [];
-			const end = query.before === undefined ? list.length : firstAfter(list, query.before - 1);
-			for (let i = end - 1, taken = 0; i >= 0 && taken <= query.limit; i--) {
-				const m = list[i];
-				if (!m.deleted && (query.fromKey === undefined || m.from.toLowerCase() === query.fromKey) && matches(m.text, query.words)) {
-					found.push(m);
-					taken++;
-				}
+		for (const { message: m, conversation } of this.byId.values()) {
+			if (m.id < (query.before ?? Infinity) && conversations.has(conversation) && !m.deleted
+				&& (query.fromKey === undefined || m.from.toLowerCase() === query.fromKey) && matches(m.text, query.words)) {
+				found.push(m);
 			}
 		}
-		found.sort((a, b) => b.id - a.id);
+		found.reverse();
 		return { messages: found.slice(0, query.limit), hasMore: found.length > query.limit };
 	}
 

@@ -5,13 +5,13 @@
  * Versions: 1 messages and channels; 2 accounts; 3 channel flags (private, topic
  * protection; a channel from before is public and unprotected), memberships with roles,
  * bans, invitations, read markers and the index of DM conversations; 4 edits and
- * deletions of messages, reactions; 5 the full-text index of messages (FTS5).
+ * deletions of messages, reactions; 5 the full-text index of messages (FTS5); 6 threads.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 export function openDatabase(dataDir: string): Database.Database {
 	fs.mkdirSync(dataDir, { recursive: true });
@@ -144,6 +144,19 @@ function migrate(db: Database.Database): void {
 				INSERT INTO messages_fts (rowid, text) SELECT id, text FROM messages WHERE deleted = 0;
 			`);
 			db.pragma('user_version = 5');
+		})();
+	}
+	if (version < 6) {
+		db.transaction(() => {
+			// No message of before is a reply: the partial index starts empty.
+			db.exec(`
+				ALTER TABLE messages ADD COLUMN reply_to INTEGER;
+				ALTER TABLE messages ADD COLUMN also_to_channel INTEGER NOT NULL DEFAULT 0;
+				ALTER TABLE messages ADD COLUMN reply_count INTEGER NOT NULL DEFAULT 0;
+				ALTER TABLE messages ADD COLUMN last_reply_ts INTEGER;
+				CREATE INDEX messages_by_thread ON messages (reply_to, id) WHERE reply_to IS NOT NULL;
+			`);
+			db.pragma('user_version = 6');
 		})();
 	}
 }

@@ -30,6 +30,10 @@ export interface MessageDraft {
 	conversation: string;
 	text: string;
 	clientMsgId?: string;
+	/** A reply: its thread's root (the store counts it on the root). */
+	replyTo?: number;
+	/** A reply that is also in the conversation's history. */
+	alsoToChannel?: boolean;
 }
 
 export interface AppendResult {
@@ -115,10 +119,13 @@ export interface MessageStore {
 	edit(id: number, text: string, editedTs: number): Promise<void>;
 	/** Marks a message deleted and forgets its text; resolves once durable. */
 	remove(id: number): Promise<void>;
+	/** The conversation's history: no replies but those sent also to the channel. */
 	page(conversation: string, query: PageQuery): Promise<Page>;
+	/** The replies to a thread root, paged as `page`. */
+	thread(rootId: number, query: PageQuery): Promise<Page>;
 	/** The committed message `from` sent with this client id, if any. */
 	findSent(from: string, clientMsgId: string): Promise<Message | undefined>;
-	/** The id of the newest message of the conversation; 0 when it has none. */
+	/** The id of the newest message of the conversation's history (as `page`); 0 when it has none. */
 	latestId(conversation: string): Promise<number>;
 	/**
 	 * The messages after `afterId` not sent by `readerKey` (a nick key), at most `cap` of them,
@@ -148,6 +155,18 @@ export interface AccountStore {
 }
 
 export type Store = ChannelStore & MessageStore & AccountStore;
+
+/** A new message as the store answers it (no client id: the caller adds it for its sender). */
+export function newMessage(id: number, draft: MessageDraft): Message {
+	const message: Message = { id, ts: draft.ts, from: draft.from, to: draft.to, text: draft.text };
+	if (draft.replyTo !== undefined) {
+		message.replyTo = draft.replyTo;
+		if (draft.alsoToChannel) {
+			message.alsoToChannel = true;
+		}
+	}
+	return message;
+}
 
 /** The conversation key of a DM: both nicks, lower case, sorted. */
 export function dmConversation(a: string, b: string): string {

@@ -157,6 +157,24 @@ for (const impl of implementations) {
 			assert.deepEqual(await find(['renamed']), [b.id]);
 		});
 
+		it('keeps replies in their thread, out of the history and its counts unless also to the channel; counts them on the root', async () => {
+			const { store } = s.state;
+			const root = (await say('ana', '#a', 'root')).message;
+			const r1 = (await store.append({ ts: 5, from: 'bob', to: '#a', text: 'r1', conversation: '#a', replyTo: root.id })).message;
+			const r2 = (await store.append({ ts: 6, from: 'bob', to: '#a', text: 'r2', conversation: '#a', replyTo: root.id, alsoToChannel: true })).message;
+			assert.deepEqual([r1.replyTo, r1.alsoToChannel, r2.alsoToChannel], [root.id, undefined, true]);
+			const counted = { ...root, replyCount: 2, lastReplyTs: 6 };
+			assert.deepEqual((await store.page('#a', { limit: 10 })).messages, [counted, r2]);
+			assert.deepEqual(await store.thread(root.id, { limit: 10 }), { messages: [r1, r2], hasMore: false });
+			assert.deepEqual(await store.thread(root.id, { limit: 1 }), { messages: [r2], hasMore: true });
+			assert.deepEqual(await store.thread(root.id, { after: r1.id, limit: 5 }), { messages: [r2], hasMore: false });
+			assert.equal(await store.latestId('#a'), r2.id);
+			assert.equal((await store.unread('#a', 0, 'ana', undefined, 10)).count, 1, 'r1 is not unread in the channel');
+			assert.deepEqual((await store.search({ words: ['r1'], conversations: ['#a'], limit: 5 })).messages, [r1], 'replies are found');
+			await store.remove(root.id);
+			assert.deepEqual((await store.getMessage(root.id))?.message, { id: root.id, ts: root.ts, from: 'ana', to: '#a', text: '', deleted: true, replyCount: 2, lastReplyTs: 6 });
+		});
+
 		it('counts unread messages from others after a marker, up to a cap, with the texts holding a needle', async () => {
 			const { store } = s.state;
 			const first = await say('bob', '#a', 'hi Kim');
