@@ -172,4 +172,20 @@ describe('messages: edit, delete, react', () => {
 		const again = await signIn(fx, 'ana');
 		assert.deepEqual(await history(again, '#general'), before);
 	});
+
+	it('lets a server operator delete in a channel they are not in, never in someone else\'s DM', async () => {
+		const dataDir = fx.server.dataDir;
+		await fx.server.stop();
+		await fx.start({ dataDir, adminToken: 'op-token-123' });
+		const kim = await fx.login('kim');
+		await fx.login('lee');
+		await kim.connection.sendRequest(JoinChannelRequest.type, { channel: '#ops-test' });
+		const spam = await send(kim, '#ops-test', 'spam');
+		const dm = await send(kim, 'lee', 'private');
+		const op = await fx.login('root', { adminToken: 'op-token-123' });
+		assert.equal(await del(op, spam.id), null);
+		assert.deepEqual(await kim.waitFor(MessageDeletedNotification.type), { conversation: '#ops-test', id: spam.id });
+		assert.equal((await rpcError(del(op, dm.id))).code, ErrorCodes.NoSuchMessage);
+		assert.equal((await rpcError(edit(op, spam.id + 1, 'x'))).code, ErrorCodes.NoSuchMessage, 'and reads nothing more than others');
+	});
 });
