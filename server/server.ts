@@ -11,7 +11,12 @@ import { InitializeRequest, NoticeNotification, PingRequest } from '../protocol/
 import { accountRoutes } from './handlers/account';
 import { channelRoutes } from './handlers/channels';
 import { conversationRoutes } from './handlers/conversations';
+import { editRoutes } from './handlers/edits';
 import { messageRoutes } from './handlers/messages';
+import { reactionRoutes } from './handlers/reactions';
+import { searchRoutes } from './handlers/search';
+import { threadRoutes } from './handlers/threads';
+import { activityRoutes } from './handlers/activity';
 import { moderationRoutes } from './handlers/moderation';
 import { Router } from './handlers/registry';
 import { lifecycleRoutes } from './handlers/lifecycle';
@@ -69,12 +74,14 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 		memberships: stored.memberships,
 		access: stored.access,
 		readMarkers: stored.readMarkers,
+		reactions: stored.reactions,
 	}, log, clock);
 
-	const router = new Router(hub, [lifecycleRoutes, channelRoutes, moderationRoutes, messageRoutes, conversationRoutes, userRoutes, accountRoutes]);
+	const router = new Router(hub, [activityRoutes, lifecycleRoutes, channelRoutes, moderationRoutes, messageRoutes, editRoutes, reactionRoutes, searchRoutes, threadRoutes, conversationRoutes, userRoutes, accountRoutes]);
 	const links = new RpcLinks(linkQuietMs, clock);
 	const rpc: RpcHost = {
 		dispatch: (session, method, params) => router.dispatch(session, method, params),
+		notification: (session, method, params) => router.notification(session, method, params),
 		acquireLink: (session) => links.acquire(session),
 		closed: (session, link) => links.closed(session, link),
 	};

@@ -22,6 +22,8 @@ import type { Logger } from './log';
 export interface RpcHost {
 	/** Answers one request (resolves with the result, rejects with a ResponseError). */
 	dispatch(session: Session, method: string, params: unknown): Promise<unknown>;
+	/** Takes a client notification the server handles itself; false leaves it to the link ($/cancelRequest). */
+	notification?(session: Session, method: string, params: unknown): boolean;
 	/** A link for the session, which gives it back when quiet (`giveBackLink`). */
 	acquireLink(session: Session): RpcLink;
 	/** The session closed, holding `link`. */
@@ -187,9 +189,16 @@ export class Session implements Sink, LinkOwner {
 	}
 
 	private receive(message: Message): void {
-		if (!this.finished) {
-			this.wake().push(message);
+		if (this.finished) {
+			return;
 		}
+		// A client notification Parley handles needs no vscode-jsonrpc link: an idle
+		// connection that only types stays asleep.
+		const m = message as { method?: unknown; id?: unknown; params?: unknown };
+		if (typeof m.method === 'string' && m.id === undefined && this.host.notification?.(this, m.method, m.params)) {
+			return;
+		}
+		this.wake().push(message);
 	}
 
 	private wake(): RpcLink {
