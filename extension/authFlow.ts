@@ -1,6 +1,6 @@
 /**
  * Passwords in the UI: asking for one when a login is refused, offering to save it,
- * and the commands "Chat: Register Nickname" and "Chat: Forget Saved Passwords".
+ * and the commands "Parley Chat: Register Nickname" and "Parley Chat: Forget Saved Passwords".
  * Passwords go to VS Code's SecretStorage (through PasswordVault), never to settings
  * or the log.
  */
@@ -81,7 +81,7 @@ async function acceptPlainText(endpoint: Endpoint): Promise<boolean> {
 	return choice === 'Register Anyway';
 }
 
-/** "Chat: Register Nickname": reserves the current nick with a password typed twice, and saves it. */
+/** "Parley Chat: Register Nickname": reserves the current nick with a password typed twice, and saves it. */
 export async function registerNickname(deps: AuthDeps): Promise<void> {
 	const { client } = deps;
 	const nick = client.nick;
@@ -122,7 +122,7 @@ export async function registerNickname(deps: AuthDeps): Promise<void> {
 		: `Parley: "${registered}" is registered on ${server}, but the password could not be saved: you will be asked for it on the next connect.`);
 }
 
-/** "Chat: Forget Saved Passwords": deletes every saved account and server password, after asking. */
+/** "Parley Chat: Forget Saved Passwords": deletes every saved account and server password, after asking. */
 export async function forgetSavedPasswords(deps: AuthDeps): Promise<void> {
 	const count = await deps.passwords.count();
 	if (count === 0) {

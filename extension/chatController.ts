@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { isSafeLink, type HostMessage, type WebviewRequest } from '../protocol/webview';
+import type { HostMessage, WebviewRequest } from '../protocol/webview';
 import type { ChatClient } from './client/chatClient';
 import { Disposable } from './client/disposable';
 import { askPassword, offerToRemember } from './authFlow';
@@ -7,10 +7,9 @@ import { missingSecret } from './client/credentials';
 import { errorMessage } from './client/log';
 import { formatEndpoint } from './client/transport';
 import { ChatPanel, type ChatPanelHost } from './chatPanel';
-import { Commands } from './constants';
 import { FailedSends } from './failedSends';
 import type { Logger } from './logger';
-import { openSnippet } from './snippetLinks';
+import { carryOut, type PanelActionDeps } from './panelActions';
 import { connectionMessage, storeChangeMessage } from './webviewMessages';
 
 const DEFAULT_TAB_SIZE = 4;
@@ -31,9 +30,20 @@ export class ChatController extends Disposable implements ChatPanelHost {
 	private switcherWanted = false;
 	private lastConfig = '';
 
-	constructor(private readonly client: ChatClient, private readonly extensionUri: vscode.Uri, private readonly log: Logger) {
+	constructor(
+		private readonly client: ChatClient,
+		private readonly extensionUri: vscode.Uri,
+		private readonly log: Logger,
+		/** /quit: disconnects and keeps this window offline until Connect. */
+		private readonly signOut: (reason: string) => Promise<void>,
+	) {
 		super();
-		this._register(client.store.onDidChange((change) => this.post(storeChangeMessage(change))));
+		this._register(client.store.onDidChange((change) => {
+			this.post(storeChangeMessage(change));
+			if (change.kind === 'conversations') {
+				ChatPanel.currentPanel?.setUnread(client.store.totals().unread);
+			}
+		}));
 		this._register(client.onDidChangeStatus((status) => {
 			this.post(connectionMessage(status));
 			this.postConfig(false);
@@ -50,7 +60,7 @@ export class ChatController extends Disposable implements ChatPanelHost {
 		}));
 		this._register(client.onDidReceiveServerEvent((event) => {
 			const text = event.kind === 'kicked' ? `You were kicked: ${event.text}` : event.kind === 'shutdown' ? `The server is shutting down: ${event.text}` : event.text;
-			this.notice(text, event.kind === 'notice' ? 'info' : 'error');
+			this.notice(text, event.kind === 'notice' || event.kind === 'invited' ? 'info' : 'error');
 		}));
 		this._register({ dispose: () => ChatPanel.currentPanel?.dispose() });
 	}
@@ -62,7 +72,7 @@ export class ChatController extends Disposable implements ChatPanelHost {
 	/** Opens the panel (or brings it forward), optionally on one conversation. */
 	show(conversation?: string, preserveFocus = false): void {
 		if (conversation) {
-			this.client.store.setActive(conversation);
+			void this.client.select(conversation).catch((error: unknown) => this.log.warn(`loading ${conversation}: ${errorMessage(error)}`));
 		}
 		ChatPanel.createOrShow(this.extensionUri, this, this.log, preserveFocus);
 		if (conversation) {
@@ -87,6 +97,7 @@ export class ChatController extends Disposable implements ChatPanelHost {
 	}
 
 	onReady(panel: ChatPanel): void {
+		panel.setUnread(this.client.store.totals().unread);
 		panel.post(connectionMessage(this.client.status));
 		this.postConfig(true);
 		for (const change of this.client.store.snapshot()) {
@@ -150,7 +161,16 @@ export class ChatController extends Disposable implements ChatPanelHost {
 	 */
 	onMessage(message: WebviewRequest): void {
 		const seq = 'seq' in message ? message.seq : undefined;
-		void this.handle(message).then(
+		const deps: PanelActionDeps = {
+			client: this.client,
+			log: this.log,
+			focus: (conversation) => this.post({ type: 'focus', conversation }),
+			changeNick: (nick) => this.changeNick(nick),
+			signOut: this.signOut,
+			notice: (text, level) => this.notice(text, level),
+			discardFailed: (id) => this.failed.remove(id),
+		};
+		void carryOut(message, deps).then(
 			() => {
 				if (seq !== undefined) {
 					this.post({ type: 'result', seq });
@@ -164,67 +184,6 @@ export class ChatController extends Disposable implements ChatPanelHost {
 				}
 			},
 		);
-	}
-
-	private async handle(message: WebviewRequest): Promise<void> {
-		const client = this.client;
-		switch (message.type) {
-			case 'select':
-				client.store.setActive(message.conversation);
-				return;
-			case 'send':
-				client.send(message.conversation, message.text);
-				return;
-			case 'join': {
-				const channel = message.channel.startsWith('#') ? message.channel : `#${message.channel}`;
-				const id = await client.join(channel);
-				this.post({ type: 'focus', conversation: id });
-				return;
-			}
-			case 'leave':
-				await client.leave(message.conversation);
-				return;
-			case 'directMessage': {
-				const id = await client.openDirect(message.nick);
-				this.post({ type: 'focus', conversation: id });
-				if (message.text?.trim()) {
-					client.send(id, message.text);
-				}
-				return;
-			}
-			case 'nick':
-				await this.changeNick(message.nick);
-				return;
-			case 'quit':
-				await client.disconnect(message.reason);
-				return;
-			case 'loadOlder':
-				await client.loadOlder(message.conversation, message.before);
-				return;
-			case 'openSnippet':
-				await openSnippet(message.url, this.log);
-				return;
-			case 'discardFailed':
-				this.failed.remove(message.id);
-				return;
-			case 'openLink':
-				if (isSafeLink(message.url)) {
-					await vscode.env.openExternal(vscode.Uri.parse(message.url, true));
-				} else {
-					this.log.warn(`refused to open a link that is not http(s): ${message.url.slice(0, 200)}`);
-				}
-				return;
-			case 'command': {
-				const commands: Record<typeof message.command, string> = {
-					connect: Commands.connect,
-					disconnect: Commands.disconnect,
-					joinChannel: Commands.joinChannel,
-					directMessage: Commands.directMessage,
-				};
-				await vscode.commands.executeCommand(commands[message.command]);
-				return;
-			}
-		}
 	}
 
 	private notice(text: string, level: 'info' | 'error'): void {

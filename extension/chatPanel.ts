@@ -6,6 +6,8 @@ import { VIEW_TYPE } from './constants';
 import type { Logger } from './logger';
 import { createNonce, renderChatHtml, webviewOptions } from './webviewHtml';
 
+const TITLE = 'Parley Chat';
+
 /** What the panel needs from the rest of the extension. */
 export interface ChatPanelHost {
 	/** The webview (re)loaded and asked for state: send it everything. */
@@ -33,7 +35,7 @@ export class ChatPanel extends Disposable {
 			return ChatPanel.current;
 		}
 		const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
-		const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Parley Chat', { viewColumn: column, preserveFocus }, webviewOptions(extensionUri));
+		const panel = vscode.window.createWebviewPanel(VIEW_TYPE, TITLE, { viewColumn: column, preserveFocus }, webviewOptions(extensionUri));
 		return new ChatPanel(panel, extensionUri, host, log);
 	}
 
@@ -62,6 +64,14 @@ export class ChatPanel extends Disposable {
 
 	get visible(): boolean {
 		return this.panel.visible;
+	}
+
+	/** The tab says how many messages are unread: "Parley Chat (3)". */
+	setUnread(unread: number): void {
+		const title = unread > 0 ? `${TITLE} (${unread > 999 ? '999+' : unread})` : TITLE;
+		if (this.panel.title !== title) {
+			this.panel.title = title;
+		}
 	}
 
 	/** The page said it is ready: posted messages reach it. */

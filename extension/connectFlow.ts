@@ -16,7 +16,10 @@ export interface ConnectDeps {
 	client: ChatClient;
 	passwords: PasswordVault;
 	settings: () => ParleySettings;
+	/** globalState. */
 	state: vscode.Memento;
+	/** workspaceState: what belongs to this window (whether the user disconnected here). */
+	windowState: vscode.Memento;
 	log: Logger;
 	showPanel: () => void;
 }
@@ -53,7 +56,7 @@ async function askNick(prompt: string, value?: string): Promise<string | undefin
 }
 
 /**
- * "Chat: Connect": asks for a nick when none is known (and again on NickInUse), for a
+ * "Parley Chat: Connect": asks for a nick when none is known (and again on NickInUse), for a
  * password when the server or the nick needs one that is not saved (and offers to save
  * it once it worked), shows progress, explains failures, and opens the chat panel.
  */
@@ -92,6 +95,7 @@ export async function connectInteractively(deps: ConnectDeps): Promise<boolean> 
 				},
 			);
 			await deps.state.update(StateKeys.lastNick, nick);
+			await deps.windowState.update(StateKeys.signedOut, undefined);
 			deps.showPanel();
 			offerToRemember(deps, typed);
 			return true;
@@ -139,16 +143,39 @@ export async function connectInteractively(deps: ConnectDeps): Promise<boolean> 
 	return false;
 }
 
-/** `parley.autoConnect`: connects without any prompt when a nick is known; failures only show in the status bar and log. */
-export async function connectQuietly(deps: ConnectDeps): Promise<void> {
+/** Whether `nick` has a saved account password for the server in the settings: it signed in here before. */
+async function isSavedAccount(deps: ConnectDeps, nick: string): Promise<boolean> {
+	const { host, port } = deps.settings();
+	try {
+		return (await deps.passwords.forLogin({ host, port }, nick)).password !== undefined;
+	} catch (error) {
+		deps.log.warn(`cannot read saved passwords: ${errorMessage(error)}`);
+		return false;
+	}
+}
+
+/**
+ * Connects without a click when Parley starts (or the panel is restored, or opened): with
+ * `parley.autoConnect`, and for an account (a nick with a saved password, which signs in the
+ * same in every window) whatever that setting says; never when the user disconnected in this
+ * window. Failures only show in the status bar and the log.
+ */
+export async function connectAutomatically(deps: ConnectDeps): Promise<void> {
 	const nick = knownNick(deps);
-	if (!nick || deps.client.status.state !== 'offline') {
+	if (!nick || deps.client.status.state !== 'offline' || deps.windowState.get<unknown>(StateKeys.signedOut) === true) {
+		return;
+	}
+	if (!deps.settings().autoConnect && !(await isSavedAccount(deps, nick))) {
+		return;
+	}
+	// Checked again: another caller may have started meanwhile (connect() marks the client connecting at once).
+	if (deps.client.status.state !== 'offline') {
 		return;
 	}
 	try {
 		await deps.client.connect(nick);
 	} catch (error) {
-		deps.log.info(`auto-connect as ${nick} failed: ${errorMessage(error)}`);
-		await deps.client.disconnect('auto-connect failed');
+		deps.log.info(`automatic connect as ${nick} failed: ${errorMessage(error)}`);
+		await deps.client.disconnect('automatic connect failed');
 	}
 }

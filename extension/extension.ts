@@ -3,14 +3,14 @@
  * into context.subscriptions.
  */
 import * as vscode from 'vscode';
-import { channelProblem } from '../protocol/names';
 import { ChatClient } from './client/chatClient';
 import { PasswordVault } from './client/credentials';
 import { formatEndpoint } from './client/transport';
 import { ChatController } from './chatController';
 import { registerCommands } from './paletteCommands';
-import { connectQuietly, type ConnectDeps } from './connectFlow';
+import { connectAutomatically, knownNick, type ConnectDeps } from './connectFlow';
 import { CONFIG_SECTION, StateKeys, VIEW_TYPE } from './constants';
+import { OfflineState } from './offlineState';
 import { createRpcTracer, Logger } from './logger';
 import { Notifier } from './notifications';
 import { readSettings } from './settings';
@@ -18,6 +18,7 @@ import type { ParleySettings } from './settingsRules';
 import { StatusBar } from './statusBar';
 
 let activeClient: ChatClient | undefined;
+let activeOfflineState: OfflineState | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
 	const channel = vscode.window.createOutputChannel('Parley', { log: true });
@@ -42,63 +43,56 @@ export function activate(context: vscode.ExtensionContext): void {
 	context.subscriptions.push(client);
 	const tracer = createRpcTracer(channel);
 	client.setTrace(settings.trace, tracer);
-	restoreChannels(context, client, settings);
 
-	const controller = new ChatController(client, context.extensionUri, log.child('panel'));
-	const deps: ConnectDeps = { client, passwords, settings: () => settings, state: context.globalState, log: log.child('connect'), showPanel: () => controller.show() };
+	/** Disconnect asked for by the user: this window stays offline until Connect, even after a reload. */
+	const signOut = async (reason: string) => {
+		await context.workspaceState.update(StateKeys.signedOut, true);
+		await client.disconnect(reason);
+	};
+	const controller = new ChatController(client, context.extensionUri, log.child('panel'), signOut);
+	const deps: ConnectDeps = {
+		client, passwords, settings: () => settings, state: context.globalState, windowState: context.workspaceState, log: log.child('connect'), showPanel: () => controller.show(),
+	};
+	const offlineState = new OfflineState(context.globalState, context.workspaceState, client, () => formatEndpoint({ host: settings.host, port: settings.port }), log.child('cache'));
+	activeOfflineState = offlineState;
+	offlineState.restore(knownNick(deps));
 	context.subscriptions.push(
+		offlineState,
 		controller,
 		new StatusBar(client),
-		new Notifier(client, () => settings, () => controller.panelVisible, (conversation) => controller.show(conversation)),
+		new Notifier(client, () => settings, () => controller.panelVisible, (conversation) => controller.show(conversation), async (invitedTo) => controller.show(await client.join(invitedTo))),
 		vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
 			deserializeWebviewPanel: async (panel) => {
 				controller.revive(panel);
-				if (settings.autoConnect) {
-					await connectQuietly(deps);
-				}
+				await connectAutomatically(deps);
 			},
 		}),
-		...registerCommands({ ...deps, controller, channel }),
+		...registerCommands({ ...deps, controller, channel, signOut }),
 		vscode.workspace.onDidChangeConfiguration((event) => {
 			if (!event.affectsConfiguration(CONFIG_SECTION)) {
 				return;
 			}
 			settings = readSettings(log);
 			client.setTrace(settings.trace, tracer);
-			if (event.affectsConfiguration(`${CONFIG_SECTION}.server`) && client.status.state !== 'offline') {
-				void vscode.window.showInformationMessage('Parley: the new server address is used from the next connect (Chat: Disconnect, then Chat: Connect).');
+			client.endpointChanged();
+			if (event.affectsConfiguration(`${CONFIG_SECTION}.server`)) {
+				log.info(`settings: server ${formatEndpoint({ host: settings.host, port: settings.port })}${settings.tls ? ' (TLS)' : ''}`);
+				if (client.endpoint) {
+					void vscode.window.showInformationMessage(`Parley: still connected to ${formatEndpoint(client.endpoint)}; the new server address is used from the next connect (Parley Chat: Disconnect, then Parley Chat: Connect).`);
+				}
 			}
 		}),
 	);
 	log.info(`activated; server ${formatEndpoint({ host: settings.host, port: settings.port })}${settings.tls ? ' (TLS)' : ''}`);
-	if (settings.autoConnect) {
-		void connectQuietly(deps);
-	}
-}
-
-/** Joined channels are remembered per server and rejoined on the next connect. */
-function restoreChannels(context: vscode.ExtensionContext, client: ChatClient, settings: ParleySettings): void {
-	const key = StateKeys.channels(formatEndpoint({ host: settings.host, port: settings.port }));
-	const saved = context.globalState.get<unknown>(key);
-	if (Array.isArray(saved)) {
-		client.store.restoreChannels(saved.filter((name): name is string => typeof name === 'string' && channelProblem(name) === undefined));
-	}
-	let last = JSON.stringify(Array.isArray(saved) ? saved : []);
-	context.subscriptions.push(client.store.onDidChange((change) => {
-		if (change.kind !== 'conversations') {
-			return;
-		}
-		const names = JSON.stringify(client.store.joinedChannels().map((c) => c.id));
-		if (names !== last) {
-			last = names;
-			void context.globalState.update(key, JSON.parse(names));
-		}
-	}));
+	void connectAutomatically(deps);
 }
 
 /** Says goodbye to the server so that others see a quit rather than a lost connection. */
 export async function deactivate(): Promise<void> {
 	const client = activeClient;
+	const offlineState = activeOfflineState;
 	activeClient = undefined;
+	activeOfflineState = undefined;
+	await offlineState?.flush();
 	await client?.disconnect('VS Code closed');
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ChatClient, IncomingMessage } from './client/chatClient';
 import { Disposable } from './client/disposable';
+import { errorMessage } from './client/log';
 import { Commands } from './constants';
 import { shouldNotify, type ParleySettings } from './settingsRules';
 
@@ -15,7 +16,14 @@ const MAX_PREVIEW = 200;
 export class Notifier extends Disposable {
 	private readonly lastShown = new Map<string, number>();
 
-	constructor(client: ChatClient, private readonly settings: () => ParleySettings, private readonly panelVisible: () => boolean, private readonly open: (conversation: string) => void) {
+	constructor(
+		client: ChatClient,
+		private readonly settings: () => ParleySettings,
+		private readonly panelVisible: () => boolean,
+		private readonly open: (conversation: string) => void,
+		/** Joins a channel one was invited to, and opens it. */
+		private readonly join: (channel: string) => Promise<void>,
+	) {
 		super();
 		this._register(client.onDidReceiveMessage((incoming) => this.onMessage(incoming)));
 		this._register(client.onDidReceiveServerEvent((event) => {
@@ -35,6 +43,17 @@ export class Notifier extends Disposable {
 						void vscode.window.showInformationMessage(`Parley server: ${event.text}`);
 					}
 					break;
+				case 'invited': {
+					const channel = event.channel;
+					if (channel && this.settings().notifications !== 'off') {
+						void vscode.window.showInformationMessage(`Parley: ${event.text}`, 'Join').then((choice) => {
+							if (choice) {
+								this.join(channel).catch((error: unknown) => void vscode.window.showErrorMessage(`Parley: ${errorMessage(error)}`));
+							}
+						});
+					}
+					break;
+				}
 			}
 		}));
 		this._register(client.onDidFailToSend(({ entry, reason }) => {

@@ -3,21 +3,24 @@ import type { ChatClient } from './client/chatClient';
 import { errorMessage } from './client/log';
 import type { ChatController } from './chatController';
 import { forgetSavedPasswords, registerNickname } from './authFlow';
-import { connectInteractively, connectQuietly, type ConnectDeps } from './connectFlow';
+import { connectAutomatically, connectInteractively, type ConnectDeps } from './connectFlow';
 import { Commands } from './constants';
 import { pickChannel, pickConversation, pickUser } from './pickers';
 import { shareSelection } from './shareSelection';
+import { banMember, createChannel, inviteToChannel, kickMember, setMemberRole, setTopic, unbanMember } from './channelCommands';
 
 export interface CommandDeps extends ConnectDeps {
 	controller: ChatController;
 	channel: vscode.LogOutputChannel;
+	/** Disconnects and keeps this window offline until Connect. */
+	signOut: (reason: string) => Promise<void>;
 }
 
 /** Runs a command body; an error becomes one message to the user instead of a silent rejection. */
-function guarded(deps: CommandDeps, name: string, body: () => Promise<unknown>): () => Promise<void> {
-	return async () => {
+function guarded(deps: CommandDeps, name: string, body: (...args: unknown[]) => Promise<unknown>): (...args: unknown[]) => Promise<void> {
+	return async (...args) => {
 		try {
-			await body();
+			await body(...args);
 		} catch (error) {
 			deps.log.warn(`${name}: ${errorMessage(error)}`);
 			void vscode.window.showErrorMessage(`Parley: ${errorMessage(error)}`);
@@ -36,7 +39,10 @@ async function ensureConnected(client: ChatClient, deps: CommandDeps): Promise<b
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
 	const { client, controller } = deps;
-	const register = (id: string, body: () => Promise<unknown>) => vscode.commands.registerCommand(id, guarded(deps, id, body));
+	const register = (id: string, body: (...args: unknown[]) => Promise<unknown>) => vscode.commands.registerCommand(id, guarded(deps, id, body));
+	/** Needs a session; the panel's menus pass the channel (and the member) as arguments. */
+	const channelCommand = (id: string, body: (client: ChatClient, ...args: unknown[]) => Promise<unknown>) =>
+		register(id, async (...args) => (await ensureConnected(client, deps)) && body(client, ...args));
 	return [
 		register(Commands.connect, () => connectInteractively(deps)),
 		register(Commands.disconnect, async () => {
@@ -44,13 +50,11 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
 				void vscode.window.showInformationMessage('Parley: already disconnected.');
 				return;
 			}
-			await client.disconnect('disconnected from VS Code');
+			await deps.signOut('disconnected from VS Code');
 		}),
 		register(Commands.openChat, async () => {
 			controller.show();
-			if (deps.settings().autoConnect) {
-				await connectQuietly(deps);
-			}
+			await connectAutomatically(deps);
 		}),
 		register(Commands.joinChannel, async () => {
 			if (!(await ensureConnected(client, deps))) {
@@ -91,5 +95,17 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
 			}
 		}),
 		register(Commands.forgetPasswords, () => forgetSavedPasswords(deps)),
+		channelCommand(Commands.createChannel, async () => {
+			const id = await createChannel(client);
+			if (id) {
+				controller.show(id);
+			}
+		}),
+		channelCommand(Commands.invite, (c, channel) => inviteToChannel(c, channel)),
+		channelCommand(Commands.setTopic, (c, channel) => setTopic(c, channel)),
+		channelCommand(Commands.kick, (c, channel, nick) => kickMember(c, channel, nick)),
+		channelCommand(Commands.ban, (c, channel, nick) => banMember(c, channel, nick)),
+		channelCommand(Commands.unban, (c, channel) => unbanMember(c, channel)),
+		channelCommand(Commands.setRole, (c, channel, nick) => setMemberRole(c, channel, nick)),
 	];
 }

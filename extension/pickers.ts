@@ -85,7 +85,7 @@ export async function pickConversation(store: ConversationStore, title: string, 
 		id: c.id,
 	}));
 	if (items.length === 0) {
-		void vscode.window.showInformationMessage('Parley: you are in no channel or conversation yet. Use "Chat: Join Channel".');
+		void vscode.window.showInformationMessage('Parley: you are in no channel or conversation yet. Use "Parley Chat: Join Channel".');
 		return undefined;
 	}
 	const picked = await vscode.window.showQuickPick(items, { title, placeHolder });

@@ -40,7 +40,7 @@ async function pickTarget(client: ChatClient, title: string): Promise<string | u
 	const active = client.store.active;
 	const conversations = client.store.list();
 	if (conversations.length === 0) {
-		void vscode.window.showInformationMessage('Parley: you are in no channel or conversation yet. Use "Chat: Join Channel".');
+		void vscode.window.showInformationMessage('Parley: you are in no channel or conversation yet. Use "Parley Chat: Join Channel".');
 		return undefined;
 	}
 	if (conversations.length === 1) {
@@ -58,7 +58,7 @@ async function pickTarget(client: ChatClient, title: string): Promise<string | u
 }
 
 /**
- * "Chat: Share Selection": previews what will be sent, lets the user pick the conversation
+ * "Parley Chat: Share Selection": previews what will be sent, lets the user pick the conversation
  * (the open one by default) and add a comment, then sends the selection as a code block
  * under a `path:lines` link. Returns the conversation it was sent to.
  */

@@ -11,11 +11,12 @@ import { Header } from './header';
 import { installKeyboard } from './keyboard';
 import { installLinkHandling } from './links';
 import { MemberList } from './members';
+import { PopupMenu, type MenuItem } from './menu';
 import type { ConversationView, HostMessage, WebviewMessage } from '../protocol/webview';
 import { Sidebar } from './sidebar';
 import { Store, type NoticeItem } from './state';
 import { Switcher } from './switcher';
-import { TimelineView } from './timeline';
+import { TimelineView, type ShowAnchor } from './timeline';
 import { loadState, post, saveState, type PersistedState } from './vscodeApi';
 import { welcome } from './welcome';
 
@@ -35,12 +36,17 @@ export class App {
 	private readonly composer: Composer;
 	private readonly members: MemberList;
 	private readonly switcher: Switcher;
+	private readonly menu = new PopupMenu();
 	private firstConversations = true;
 	/** Below this width the member list is an overlay, closed unless toggled open. */
 	private readonly narrow = window.matchMedia('(max-width: 760px)');
 	private membersOverlayOpen = false;
 	/** The conversation the timeline view currently shows. */
 	private shown: string | undefined;
+	/** Per conversation opened with unread messages: the read marker then (the "New messages" line goes after it). */
+	private readonly unreadAfter = new Map<string, number>();
+	/** What was last reported read, per conversation. */
+	private readonly reported = new Map<string, { id: number; following: boolean }>();
 	/** Numbers what the composer posts, so that the host's answer finds its line. */
 	private seq = 0;
 	private readonly failed: FailedMessages;
@@ -50,6 +56,7 @@ export class App {
 		this.sidebar = new Sidebar({
 			select: (id) => this.open(id, { notify: true, focus: true }),
 			joinChannel: () => post({ type: 'command', command: 'joinChannel' }),
+			createChannel: () => post({ type: 'command', command: 'createChannel' }),
 			newDirectMessage: () => post({ type: 'command', command: 'directMessage' }),
 			connect: () => post({ type: 'command', command: 'connect' }),
 		});
@@ -62,6 +69,7 @@ export class App {
 					post({ type: 'leave', conversation: this.store.active });
 				}
 			},
+			channelActions: (anchor) => this.channelActions(anchor),
 		});
 		this.banner = new Banner(() => post({ type: 'command', command: 'connect' }));
 		this.timeline = new TimelineView({
@@ -71,6 +79,8 @@ export class App {
 			loadOlder: () => this.loadOlder(),
 			scrolled: () => this.rememberPosition(),
 			welcome: () => welcome(),
+			connected: () => this.store.connection.state === 'connected',
+			seen: (id, following) => this.seen(id, following),
 		});
 		this.composer = new Composer({
 			submit: (text) => this.submit(text),
@@ -83,6 +93,7 @@ export class App {
 		this.members = new MemberList({
 			openDirectMessage: (nick) => post({ type: 'directMessage', nick }),
 			isSelf: (nick) => this.store.isSelf(nick),
+			memberActions: (nick, anchor) => this.memberActions(nick, anchor),
 		});
 		this.failed = new FailedMessages({
 			store: this.store,
@@ -122,7 +133,7 @@ export class App {
 		const scrim = el('div', 'sidebar-scrim', { 'aria-hidden': 'true' });
 		scrim.addEventListener('click', () => this.root.classList.remove('sidebar-open'));
 		root.classList.add('parley');
-		root.replaceChildren(this.sidebar.element, main, this.members.element, scrim, this.switcher.element);
+		root.replaceChildren(this.sidebar.element, main, this.members.element, scrim, this.switcher.element, this.menu.element);
 		installLinkHandling(this.timeline.element);
 		installKeyboard({
 			root,
@@ -155,6 +166,8 @@ export class App {
 		document.addEventListener('visibilitychange', () => {
 			if (document.visibilityState === 'hidden') {
 				save();
+			} else {
+				this.timeline.reportSeen();
 			}
 		});
 	}
@@ -172,16 +185,17 @@ export class App {
 					this.timeline.refresh();
 					this.renderMembers();
 				}
+				this.timeline.connectionChanged();
 				break;
 			}
 			case 'conversations':
 				this.conversations(msg.conversations, msg.active);
 				break;
 			case 'timeline': {
-				const anchor = this.showsLoaded(msg.conversation) ? this.timeline.anchor() : this.state.scroll[msg.conversation] ?? 'bottom';
+				const anchor = this.showsLoaded(msg.conversation) ? this.timeline.anchor() : this.openingAnchor(msg.conversation);
 				const timeline = store.replaceTimeline(msg.conversation, msg.items, msg.hasMoreBefore);
 				if (msg.conversation === store.active) {
-					this.timeline.show(store.conversation(msg.conversation), timeline, anchor);
+					this.timeline.show(store.conversation(msg.conversation), timeline, anchor, this.unreadAfter.get(msg.conversation));
 					this.shown = msg.conversation;
 				}
 				break;
@@ -245,6 +259,26 @@ export class App {
 		}
 	}
 
+	/** Reports what has been on screen in the open conversation, when it moved on. */
+	private seen(id: number, following: boolean): void {
+		const conversation = this.shown;
+		if (conversation === undefined || conversation !== this.store.active) {
+			return;
+		}
+		const last = this.reported.get(conversation);
+		if (last && last.id >= id && last.following === following) {
+			return;
+		}
+		const report = { id: Math.max(id, last?.id ?? 0), following };
+		this.reported.set(conversation, report);
+		post({ type: 'read', conversation, id: report.id, following });
+	}
+
+	/** Where a conversation opens: at its first unread message, else where the reader left it, else the newest. */
+	private openingAnchor(id: string): ShowAnchor {
+		return this.unreadAfter.has(id) ? 'unread' : this.state.scroll[id] ?? 'bottom';
+	}
+
 	// ---- conversations --------------------------------------------------------------
 
 	private conversations(list: ConversationView[], active: string | undefined): void {
@@ -271,6 +305,8 @@ export class App {
 		} else {
 			this.renderSidebar();
 			this.renderHeader();
+			// The user's role may have changed: what the member list offers follows it.
+			this.renderMembers();
 		}
 	}
 
@@ -288,10 +324,14 @@ export class App {
 		store.active = id;
 		this.state.active = id;
 		const c = store.conversation(id);
-		if (c) {
-			// The host clears these too; clearing now avoids a stale badge on the open conversation.
-			c.unread = 0;
-			c.mentions = 0;
+		if (c && id !== undefined) {
+			// Opened with unread messages: a "New messages" line above the first, and the view opens there.
+			if (c.unread > 0 && c.lastReadId !== undefined) {
+				this.unreadAfter.set(id, c.lastReadId);
+			} else {
+				this.unreadAfter.delete(id);
+			}
+			this.reported.delete(id);
 		}
 		if (options.notify && id !== undefined) {
 			post({ type: 'select', conversation: id });
@@ -349,6 +389,56 @@ export class App {
 		}, LOAD_OLDER_RETRY_MS);
 	}
 
+	// ---- menus ----------------------------------------------------------------------
+
+	/** Whether the user may moderate the open channel (its owner or an op). */
+	private moderates(c: ConversationView | undefined): boolean {
+		return c?.kind === 'channel' && c.joined !== false && (c.role === 'owner' || c.role === 'op');
+	}
+
+	private channelActions(anchor: HTMLElement): void {
+		const c = this.store.conversation(this.store.active);
+		if (!c || c.kind !== 'channel') {
+			return;
+		}
+		const channel = c.id;
+		const items: MenuItem[] = [];
+		if (c.joined !== false) {
+			items.push({ label: 'Invite someone…', icon: 'person-add', run: () => post({ type: 'command', command: 'invite', channel }) });
+			if (!c.topicProtected || this.moderates(c)) {
+				items.push({ label: 'Set the topic…', icon: 'edit', run: () => post({ type: 'command', command: 'setTopic', channel }) });
+			}
+			if (c.role === 'owner') {
+				items.push(c.topicProtected
+					? { label: 'Let every member set the topic', icon: 'unlock', run: () => post({ type: 'setTopicProtected', channel, topicProtected: false }) }
+					: { label: 'Let only ops set the topic', icon: 'lock', run: () => post({ type: 'setTopicProtected', channel, topicProtected: true }) });
+			}
+			if (this.moderates(c)) {
+				items.push({ label: 'Bans…', icon: 'circle-slash', run: () => post({ type: 'command', command: 'showBans', channel }) });
+			}
+		}
+		items.push({ label: c.joined === false ? 'Close' : 'Leave the channel', icon: 'sign-out', danger: c.joined !== false, run: () => post({ type: 'leave', conversation: channel }) });
+		this.menu.toggle(anchor, `Actions for ${c.name}`, items);
+	}
+
+	private memberActions(nick: string, anchor: HTMLElement): void {
+		const c = this.store.conversation(this.store.active);
+		if (!c || !this.moderates(c)) {
+			return;
+		}
+		const channel = c.id;
+		const member = this.store.members.get(channel)?.find((m) => m.nick === nick);
+		const items: MenuItem[] = [
+			{ label: `Message ${nick}`, icon: 'comment', run: () => post({ type: 'directMessage', nick }) },
+			member?.role === 'op'
+				? { label: 'Make a plain member', icon: 'arrow-down', run: () => post({ type: 'setRole', channel, nick, role: 'member' }) }
+				: { label: 'Make an op', icon: 'star-full', run: () => post({ type: 'setRole', channel, nick, role: 'op' }) },
+			{ label: `Kick from ${c.name}`, icon: 'sign-out', danger: true, run: () => post({ type: 'kick', channel, nick }) },
+			{ label: `Ban from ${c.name}`, icon: 'circle-slash', danger: true, run: () => post({ type: 'ban', channel, nick }) },
+		];
+		this.menu.toggle(anchor, `Actions for ${nick}`, items);
+	}
+
 	// ---- composer -------------------------------------------------------------------
 
 	/** Posts a message the host answers with a `result` carrying its `seq`. */
@@ -378,6 +468,11 @@ export class App {
 			case 'help':
 				this.notice('Commands you can type:', 'info', { commands: COMMANDS, hint: HELP_HINT });
 				return { kind: 'done' };
+			case 'showTopic': {
+				const c = this.store.conversation(this.store.active);
+				this.notice(c?.topic ? `The topic of ${c.name}: ${c.topic}` : `${c?.name ?? 'This channel'} has no topic. Set one with /topic text.`, 'info');
+				return { kind: 'done' };
+			}
 		}
 	}
 
@@ -429,7 +524,7 @@ export class App {
 		this.renderMembers();
 		this.composer.setConversation(this.store.conversation(id), this.state.drafts[id ?? NOWHERE] ?? '');
 		const key = id ?? NOWHERE;
-		this.timeline.show(this.store.conversation(id), this.store.timelines.get(key), id === undefined ? 'bottom' : this.state.scroll[id] ?? 'bottom');
+		this.timeline.show(this.store.conversation(id), this.store.timelines.get(key), id === undefined ? 'bottom' : this.openingAnchor(id), id === undefined ? undefined : this.unreadAfter.get(id));
 		this.shown = id;
 		this.root.classList.toggle('no-conversation', id === undefined);
 	}
@@ -454,14 +549,14 @@ export class App {
 		this.root.classList.toggle('members-hidden', !visible);
 		this.members.element.hidden = !visible;
 		if (visible) {
-			this.members.render(this.store.members.get(this.store.active!));
+			this.members.render(this.store.members.get(this.store.active!), this.moderates(this.store.conversation(this.store.active)));
 		}
 	}
 }
 
 /** Messages the host answers with a `result` when they carry a `seq`. */
 function isAnswered(message: WebviewMessage): message is Extract<WebviewMessage, { seq?: number }> {
-	return ['send', 'join', 'leave', 'directMessage', 'nick', 'quit'].includes(message.type);
+	return ['send', 'join', 'leave', 'directMessage', 'nick', 'quit', 'createChannel', 'invite', 'kick', 'ban', 'unban', 'setRole', 'setTopic', 'setTopicProtected'].includes(message.type);
 }
 
 /** Characters a composer line would send as a message (its text part), or undefined. */

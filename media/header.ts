@@ -6,6 +6,8 @@ export interface HeaderHost {
 	toggleMembers(): void;
 	toggleSidebar(): void;
 	leave(): void;
+	/** The channel's actions button (invite, topic, bans, ...) was pressed. */
+	channelActions(anchor: HTMLElement): void;
 }
 
 export class Header {
@@ -15,6 +17,7 @@ export class Header {
 	private readonly membersButton: HTMLButtonElement;
 	private readonly membersCount: HTMLElement;
 	private readonly leaveButton: HTMLButtonElement;
+	private readonly actionsButton: HTMLButtonElement;
 
 	constructor(host: HeaderHost) {
 		const sidebarToggle = iconButton('menu', 'Show conversations', 'sidebar-toggle');
@@ -33,13 +36,17 @@ export class Header {
 		this.membersButton.addEventListener('click', () => host.toggleMembers());
 		this.leaveButton = iconButton('sign-out', 'Leave conversation');
 		this.leaveButton.addEventListener('click', () => host.leave());
+		this.actionsButton = iconButton('ellipsis', 'Channel actions', 'channel-actions');
+		this.actionsButton.setAttribute('aria-haspopup', 'menu');
+		this.actionsButton.setAttribute('aria-expanded', 'false');
+		this.actionsButton.addEventListener('click', () => host.channelActions(this.actionsButton));
 		this.element = el(
 			'header',
 			'conversation-header',
 			undefined,
 			sidebarToggle,
 			el('div', 'header-text', undefined, this.title, this.topic),
-			el('div', 'toolbar', undefined, this.membersButton, this.leaveButton),
+			el('div', 'toolbar', undefined, this.membersButton, this.actionsButton, this.leaveButton),
 		);
 	}
 
@@ -51,11 +58,20 @@ export class Header {
 			this.topic.title = '';
 			this.membersButton.hidden = true;
 			this.leaveButton.hidden = true;
+			this.actionsButton.hidden = true;
 			return;
 		}
 		const isDm = c.kind === 'dm';
-		this.title.replaceChildren(icon(isDm ? 'account' : 'symbol-numeric'), el('span', 'title-text', undefined, isDm ? c.name : c.name.replace(/^#/, '')));
-		const topic = isDm ? 'Direct message' : c.topic || 'No topic set';
+		this.title.replaceChildren(icon(isDm ? 'account' : c.private ? 'lock' : 'symbol-numeric'), el('span', 'title-text', undefined, isDm ? c.name : c.name.replace(/^#/, '')));
+		if (c.private) {
+			this.title.appendChild(el('span', 'sr-only', undefined, ' (private channel)'));
+		}
+		this.actionsButton.hidden = isDm;
+		this.actionsButton.setAttribute('aria-label', `Actions for ${c.name}`);
+		this.actionsButton.title = `Actions for ${c.name}`;
+		const removed = !isDm && c.joined === false;
+		const presence = isDm && c.online !== undefined ? ` · ${c.online ? 'online' : 'offline'}` : '';
+		const topic = isDm ? `Direct message${presence}` : removed ? 'You are no longer in this channel' : c.topic || 'No topic set';
 		this.topic.textContent = topic;
 		this.topic.title = topic;
 		this.topic.classList.toggle('empty', !isDm && !c.topic);

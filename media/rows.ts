@@ -16,6 +16,8 @@ export type FailedAction = 'retry' | 'edit' | 'discard';
 export interface RowContext {
 	isSelf(nick: string): boolean;
 	mentionsSelf(text: string): boolean;
+	/** Whether the "New messages" line goes above this item (the first unread one when the conversation was opened). */
+	isFirstUnread(item: ViewItem): boolean;
 	/** The user chose what to do with a message the server refused. */
 	failedAction(id: string, action: FailedAction): void;
 }
@@ -25,10 +27,10 @@ function timeEl(ts: number, className = 'time'): HTMLElement {
 }
 
 /** True when item `i` continues the group of the message before it. */
-export function continuesGroup(items: readonly ViewItem[], i: number): boolean {
+export function continuesGroup(items: readonly ViewItem[], i: number, ctx?: RowContext): boolean {
 	const item = items[i];
 	const prev = items[i - 1];
-	if (!prev || item.kind !== 'message' || prev.kind !== 'message') {
+	if (!prev || item.kind !== 'message' || prev.kind !== 'message' || ctx?.isFirstUnread(item)) {
 		return false;
 	}
 	const gap = item.message.ts - prev.message.ts;
@@ -170,9 +172,12 @@ export function renderRow(items: readonly ViewItem[], i: number, ctx: RowContext
 	if (!prev || dayKey(itemTs(prev)) !== dayKey(itemTs(item))) {
 		row.appendChild(daySeparator(itemTs(item)));
 	}
+	if (ctx.isFirstUnread(item)) {
+		row.appendChild(el('div', 'new-messages', { role: 'separator', 'aria-label': 'New messages' }, el('span', 'new-messages-label', undefined, 'New messages')));
+	}
 	switch (item.kind) {
 		case 'message':
-			row.appendChild(messageRow(item, continuesGroup(items, i), ctx));
+			row.appendChild(messageRow(item, continuesGroup(items, i, ctx), ctx));
 			break;
 		case 'event':
 			row.appendChild(eventRow(item.text, item.ts));

@@ -10,6 +10,7 @@ import type { Connection } from './state';
 export interface SidebarHost {
 	select(id: string): void;
 	joinChannel(): void;
+	createChannel(): void;
 	newDirectMessage(): void;
 	connect(): void;
 }
@@ -42,8 +43,10 @@ export class Sidebar {
 	private readonly footer: HTMLElement;
 
 	constructor(private readonly host: SidebarHost) {
-		const join = iconButton('add', 'Join a channel');
+		const join = iconButton('search', 'Join a channel');
 		join.addEventListener('click', () => host.joinChannel());
+		const create = iconButton('add', 'Create a channel');
+		create.addEventListener('click', () => host.createChannel());
 		const dm = iconButton('comment', 'New direct message');
 		dm.addEventListener('click', () => host.newDirectMessage());
 		this.listbox = el('div', 'conversation-list', { role: 'listbox', 'aria-label': 'Conversations' });
@@ -52,7 +55,7 @@ export class Sidebar {
 			'nav',
 			'sidebar',
 			{ 'aria-label': 'Conversations' },
-			el('div', 'sidebar-header', undefined, el('h2', 'sidebar-title', undefined, 'Parley'), el('div', 'toolbar', undefined, join, dm)),
+			el('div', 'sidebar-header', undefined, el('h2', 'sidebar-title', undefined, 'Parley'), el('div', 'toolbar', undefined, join, create, dm)),
 			this.listbox,
 			this.footer,
 		);
@@ -127,12 +130,22 @@ export class Sidebar {
 		if (c.mentions > 0) {
 			classes.push('has-mentions');
 		}
-		const label = [c.name, badgeLabel(c)].filter((s) => s).join(', ');
+		const removed = c.kind === 'channel' && c.joined === false;
+		if (removed) {
+			classes.push('removed');
+		}
+		if (c.kind === 'dm' && c.online === false) {
+			classes.push('offline');
+		}
+		const state = c.kind === 'channel' ? (c.private ? 'private channel' : '') : c.online === undefined ? '' : c.online ? 'online' : 'offline';
+		const label = [c.name, state, removed ? 'you are no longer in it' : '', badgeLabel(c)].filter((s) => s).join(', ');
 		const option = el(
 			'div',
 			classes.join(' '),
 			{ role: 'option', 'aria-selected': String(selected), 'aria-label': label, tabindex: -1, 'data-id': c.id, title: c.topic ? `${c.name} — ${c.topic}` : c.name },
-			icon(c.kind === 'channel' ? 'symbol-numeric' : 'account'),
+			c.kind === 'channel'
+				? icon(c.private ? 'lock' : 'symbol-numeric')
+				: el('span', 'dm-icon', { 'aria-hidden': 'true' }, icon('account'), c.online === undefined ? undefined : el('span', `presence presence-${c.online ? 'online' : 'offline'}`)),
 			el('span', 'conversation-name', undefined, c.kind === 'channel' ? c.name.replace(/^#/, '') : c.name),
 		);
 		if (c.mentions > 0) {

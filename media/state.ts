@@ -3,7 +3,7 @@
  * Plain data and updates; the views read it and app.ts decides what to redraw.
  */
 import { nickKey } from '../protocol/names';
-import type { ConnectionState, ConversationView, TimelineItem } from '../protocol/webview';
+import type { ConnectionState, ConversationView, MemberView, TimelineItem } from '../protocol/webview';
 import type { Message } from '../protocol/types';
 import type { CommandSpec } from './slashCommands';
 
@@ -94,7 +94,7 @@ export class Store {
 	conversations: ConversationView[] = [];
 	active: string | undefined;
 	readonly timelines = new Map<string, Timeline>();
-	readonly members = new Map<string, string[]>();
+	readonly members = new Map<string, MemberView[]>();
 
 	conversation(id: string | undefined): ConversationView | undefined {
 		return id === undefined ? undefined : this.conversations.find((c) => c.id === id);
@@ -237,10 +237,10 @@ export class Store {
 		if (active?.kind === 'dm') {
 			add(active.name);
 		}
-		for (const nick of [...(this.members.get(this.active ?? '') ?? [])].sort((a, b) => a.localeCompare(b))) {
+		for (const nick of (this.members.get(this.active ?? '') ?? []).map((m) => m.nick).sort((a, b) => a.localeCompare(b))) {
 			add(nick);
 		}
-		const rest = [...this.conversations.filter((c) => c.kind === 'dm').map((c) => c.name), ...[...this.members.values()].flat()];
+		const rest = [...this.conversations.filter((c) => c.kind === 'dm').map((c) => c.name), ...[...this.members.values()].flat().map((m) => m.nick)];
 		for (const nick of rest.sort((a, b) => a.localeCompare(b))) {
 			add(nick);
 		}

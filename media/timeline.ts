@@ -19,13 +19,26 @@ const STICK_PX = 32;
 /** Older history is requested once the reader is this close (in items) to the first loaded one. */
 const PREFETCH_ITEMS = 40;
 
-export interface TimelineHost extends RowContext {
+/** Where the "New messages" line goes when the conversation opens at it. */
+const UNREAD_OFFSET_PX = 12;
+
+/** Where to show a conversation: a saved anchor, the newest message, or its first unread one. */
+export type ShowAnchor = ScrollAnchor | 'unread';
+
+export interface TimelineHost extends Omit<RowContext, 'isFirstUnread'> {
 	/** The first loaded item is in view and the server has older ones. */
 	loadOlder(): void;
 	/** The reading position changed (for saving it). */
 	scrolled(): void;
 	/** What the log shows when no conversation is open. */
 	welcome(): HTMLElement;
+	/** Whether history can be fetched now (offline, the intro says it loads on connect). */
+	connected(): boolean;
+	/**
+	 * Messages up to `id` have been on screen; `following`: the newest messages are in view
+	 * and new ones will be too. Called often; the host reports only progress.
+	 */
+	seen(id: number, following: boolean): void;
 }
 
 interface Pin {
@@ -47,8 +60,19 @@ export class TimelineView {
 	private stuck = true;
 	private unseen = 0;
 	private adjusting = false;
+	/** Messages after this id were unread when the conversation opened. */
+	private unreadAfter: number | undefined;
+	/** The item the "New messages" line goes above. */
+	private unreadKey: string | undefined;
+	private readonly rowContext: RowContext;
 
 	constructor(private readonly host: TimelineHost) {
+		this.rowContext = {
+			isSelf: (nick) => host.isSelf(nick),
+			mentionsSelf: (text) => host.mentionsSelf(text),
+			isFirstUnread: (item) => this.unreadKey !== undefined && itemKey(item) === this.unreadKey,
+			failedAction: (id, action) => host.failedAction(id, action),
+		};
 		this.intro = el('div', 'timeline-intro');
 		this.list = el('div', 'timeline-rows');
 		this.element = el('div', 'timeline', { role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions', tabindex: 0 }, this.intro, this.list);
@@ -75,10 +99,16 @@ export class TimelineView {
 		return this.timeline === timeline;
 	}
 
-	/** Shows a conversation, scrolled to `anchor` (an item and offset) or to the newest message. */
-	show(conversation: ConversationView | undefined, timeline: Timeline | undefined, anchor: ScrollAnchor): void {
+	/**
+	 * Shows a conversation, scrolled to `anchor`: an item and offset, the newest message, or
+	 * the first one after `unreadAfter` (with a "New messages" line above it).
+	 */
+	show(conversation: ConversationView | undefined, timeline: Timeline | undefined, showAnchor: ShowAnchor, unreadAfter?: number): void {
 		this.conversation = conversation;
 		this.timeline = timeline;
+		this.unreadAfter = unreadAfter;
+		this.unreadKey = this.findFirstUnread();
+		const anchor: ScrollAnchor = showAnchor !== 'unread' ? showAnchor : this.unreadKey !== undefined ? { key: this.unreadKey, offset: UNREAD_OFFSET_PX } : 'bottom';
 		this.element.setAttribute('aria-label', conversation ? `Messages in ${conversation.name}` : 'Messages');
 		this.busy();
 		this.rows = [];
@@ -104,6 +134,45 @@ export class TimelineView {
 			this.stuck = this.atBottom();
 		}
 		this.settle();
+		this.reportSeen();
+	}
+
+	/** The item after `unreadAfter` sent by someone else: where the "New messages" line goes. */
+	private findFirstUnread(): string | undefined {
+		const after = this.unreadAfter;
+		if (after === undefined) {
+			return undefined;
+		}
+		const first = this.items.find((item) => item.kind === 'message' && !item.pending && item.message.id > after && !this.host.isSelf(item.message.from));
+		return first ? itemKey(first) : undefined;
+	}
+
+	/**
+	 * Tells the host the newest message that is on screen (at least partly), and whether the
+	 * view follows new ones. Nothing while the page is hidden.
+	 */
+	reportSeen(): void {
+		if (this.rows.length === 0 || document.visibilityState !== 'visible') {
+			return;
+		}
+		const bottom = this.element.scrollTop + this.element.clientHeight;
+		let lo = 0;
+		let hi = this.rows.length - 1;
+		while (lo < hi) {
+			const mid = (lo + hi + 1) >> 1;
+			if (this.rows[mid].offsetTop < bottom) {
+				lo = mid;
+			} else {
+				hi = mid - 1;
+			}
+		}
+		for (let i = this.start + lo; i >= this.start; i--) {
+			const item = this.items[i];
+			if (item.kind === 'message' && !item.pending && item.message.id > 0) {
+				this.host.seen(item.message.id, this.stuck && this.end === this.items.length);
+				return;
+			}
+		}
 	}
 
 	/** `count` items were added at the end. `reveal` scrolls to them (the user's own message). */
@@ -139,12 +208,13 @@ export class TimelineView {
 			this.unseen += count;
 		}
 		this.updateJump();
+		this.reportSeen();
 	}
 
 	/** `count` older items were added at the start (answer to loadOlder). */
 	prepended(count: number): void {
 		if (this.rows.length === 0) {
-			this.show(this.conversation, this.timeline, 'bottom');
+			this.show(this.conversation, this.timeline, 'bottom', this.unreadAfter);
 			return;
 		}
 		const pin = this.pin();
@@ -207,12 +277,13 @@ export class TimelineView {
 
 	scrollToBottom(): void {
 		if (this.end !== this.items.length) {
-			this.show(this.conversation, this.timeline, 'bottom');
+			this.show(this.conversation, this.timeline, 'bottom', this.unreadAfter);
 		}
 		this.stuck = true;
 		this.unseen = 0;
 		this.pinBottom();
 		this.updateJump();
+		this.reportSeen();
 	}
 
 	/** Scrolls by pages (PageUp/PageDown typed in the composer). */
@@ -225,6 +296,14 @@ export class TimelineView {
 		this.updateIntro();
 	}
 
+	/** Connected or not: what the top says, and older history may now be asked for. */
+	connectionChanged(): void {
+		const pin = this.pin();
+		this.updateIntro();
+		this.restore(pin);
+		this.settle();
+	}
+
 	// ---- rendering ------------------------------------------------------------------
 
 	/** Renders items [from, to) into a fragment, and the rows in the same order. */
@@ -232,7 +311,7 @@ export class TimelineView {
 		const fragment = document.createDocumentFragment();
 		const built: HTMLElement[] = [];
 		for (let i = from; i < to; i++) {
-			const row = renderRow(this.items, i, this.host);
+			const row = renderRow(this.items, i, this.rowContext);
 			built.push(row);
 			fragment.appendChild(row);
 		}
@@ -250,7 +329,7 @@ export class TimelineView {
 		if (index < this.start || index >= this.end) {
 			return;
 		}
-		const fresh = renderRow(this.items, index, this.host);
+		const fresh = renderRow(this.items, index, this.rowContext);
 		this.rows[index - this.start].replaceWith(fresh);
 		this.rows[index - this.start] = fresh;
 	}
@@ -266,12 +345,17 @@ export class TimelineView {
 			this.intro.appendChild(this.host.welcome());
 			return;
 		}
+		const connected = this.host.connected();
 		if (!timeline) {
-			this.intro.appendChild(el('div', 'intro-loading', undefined, icon('loading', 'codicon-modifier-spin'), 'Loading messages…'));
+			this.intro.appendChild(connected
+				? el('div', 'intro-loading', undefined, icon('loading', 'codicon-modifier-spin'), 'Loading messages…')
+				: el('div', 'intro-loading intro-offline', undefined, icon('debug-disconnect'), 'You are offline: the messages load when Parley connects.'));
 			return;
 		}
 		if (timeline.hasMoreBefore) {
-			this.intro.appendChild(el('div', 'intro-loading', undefined, icon('loading', 'codicon-modifier-spin'), 'Loading older messages…'));
+			this.intro.appendChild(connected
+				? el('div', 'intro-loading', undefined, icon('loading', 'codicon-modifier-spin'), 'Loading older messages…')
+				: el('div', 'intro-loading intro-offline', undefined, icon('debug-disconnect'), 'Older messages load when Parley connects.'));
 			return;
 		}
 		const c = this.conversation;
@@ -325,6 +409,7 @@ export class TimelineView {
 		this.settle();
 		this.updateJump();
 		this.host.scrolled();
+		this.reportSeen();
 	}
 
 	/** Slides the window until the viewport is not near an unrendered edge; may ask for older history. */
@@ -351,7 +436,7 @@ export class TimelineView {
 			this.adjusting = false;
 		}
 		const timeline = this.timeline;
-		if (wantsOlder && timeline.hasMoreBefore && !timeline.loadingOlder) {
+		if (wantsOlder && timeline.hasMoreBefore && !timeline.loadingOlder && this.host.connected()) {
 			this.host.loadOlder();
 		}
 		this.updateJump();

@@ -6,7 +6,7 @@
  * host posts against `hostMessageShape`.
  */
 import * as s from './shapes';
-import { messageShape, type Message } from './types';
+import { channelRoleShape, memberDetailShape, messageShape, type ChannelRole, type MemberDetail, type Message } from './types';
 
 export type ConnectionState = 'offline' | 'connecting' | 'connected' | 'reconnecting';
 
@@ -20,8 +20,23 @@ export interface ConversationView {
 	unread: number;
 	/** Unread messages that mention the user (or any unread DM). */
 	mentions: number;
+	/** The newest message the user has read: opening the conversation shows a "New messages" line after it. */
+	lastReadId?: number;
 	memberCount?: number;
+	/** Channels: the user's role in it (what the channel menu offers). */
+	role?: ChannelRole;
+	/** Channels: joined only by invitation. */
+	private?: boolean;
+	/** Channels: only the owner and ops may set the topic. */
+	topicProtected?: boolean;
+	/** Channels: false once the user was removed (kicked or banned); nothing can be sent there. */
+	joined?: boolean;
+	/** DMs: whether the other party is online, when known. */
+	online?: boolean;
 }
+
+/** A channel member as the member list shows them. */
+export type MemberView = MemberDetail;
 
 /** One line in a conversation: a chat message or a join/leave/system line. */
 export type TimelineItem =
@@ -41,7 +56,7 @@ export type HostMessage =
 	| { type: 'prepend'; conversation: string; items: TimelineItem[]; hasMoreBefore: boolean }
 	/** A pending (outbox) message was acknowledged: replace it by the stored one. */
 	| { type: 'acknowledged'; conversation: string; clientMsgId: string; message: Message }
-	| { type: 'members'; conversation: string; members: string[] }
+	| { type: 'members'; conversation: string; members: MemberView[] }
 	| { type: 'focus'; conversation: string }
 	/** A line shown to the user only (help text, command errors). */
 	| { type: 'notice'; text: string; level: 'info' | 'error' }
@@ -59,6 +74,7 @@ export type HostMessage =
 
 // ---- webview -> host ------------------------------------------------------------
 
+/** What the panel asks of the host; a `seq` asks for a `result` answer (the composer keeps the line until then). */
 export type WebviewMessage =
 	| { type: 'ready' }
 	| { type: 'select'; conversation: string }
@@ -74,7 +90,23 @@ export type WebviewMessage =
 	| { type: 'openSnippet'; url: string }
 	/** The user is done with a failed message (discarded, retried or taken back to edit). */
 	| { type: 'discardFailed'; id: string }
-	| { type: 'command'; command: 'connect' | 'disconnect' | 'joinChannel' | 'directMessage' };
+	| { type: 'command'; command: PanelCommand; channel?: string }
+	/** Messages up to `id` have been on screen; `following`: the panel shows the newest as they come. */
+	| { type: 'read'; conversation: string; id: number; following: boolean }
+	| { type: 'createChannel'; channel: string; private: boolean; seq?: number }
+	| { type: 'invite'; channel: string; nick: string; seq?: number }
+	| { type: 'kick'; channel: string; nick: string; reason?: string; seq?: number }
+	| { type: 'ban'; channel: string; nick: string; reason?: string; seq?: number }
+	| { type: 'unban'; channel: string; nick: string; seq?: number }
+	| { type: 'setRole'; channel: string; nick: string; role: 'op' | 'member'; seq?: number }
+	| { type: 'setTopic'; channel: string; topic: string; seq?: number }
+	| { type: 'setTopicProtected'; channel: string; topicProtected: boolean; seq?: number };
+
+/**
+ * Palette commands the panel's buttons and menus run (they ask with VS Code's own inputs);
+ * those about a channel get it in `channel`.
+ */
+export type PanelCommand = 'connect' | 'disconnect' | 'joinChannel' | 'directMessage' | 'createChannel' | 'invite' | 'setTopic' | 'showBans';
 
 /** What the webview asks the host to do: every message but the `ready` handshake. */
 export type WebviewRequest = Exclude<WebviewMessage, { type: 'ready' }>;
@@ -93,7 +125,13 @@ export const conversationViewShape = s.object<ConversationView>({
 	topic: s.optional(s.string()),
 	unread: s.integer,
 	mentions: s.integer,
+	lastReadId: s.optional(s.integer),
 	memberCount: s.optional(s.integer),
+	role: s.optional(channelRoleShape),
+	private: s.optional(s.boolean),
+	topicProtected: s.optional(s.boolean),
+	joined: s.optional(s.boolean),
+	online: s.optional(s.boolean),
 });
 
 const timelineItems = s.array(s.tagged<TimelineItem, 'kind'>('kind', {
@@ -108,7 +146,7 @@ export const hostMessageShape = s.tagged<HostMessage, 'type'>('type', {
 	append: { conversation: s.string(), items: timelineItems },
 	prepend: { conversation: s.string(), items: timelineItems, hasMoreBefore: s.boolean },
 	acknowledged: { conversation: s.string(), clientMsgId: s.string(), message: messageShape },
-	members: { conversation: s.string(), members: s.array(s.string()) },
+	members: { conversation: s.string(), members: s.array(memberDetailShape) },
 	focus: { conversation: s.string() },
 	notice: { text: s.string(), level: s.literal('info', 'error') },
 	config: { tabSize: s.integer, maxMessageLength: s.optional(s.integer) },
@@ -117,20 +155,35 @@ export const hostMessageShape = s.tagged<HostMessage, 'type'>('type', {
 	openSwitcher: {},
 });
 
+const seq = s.optional(s.integer);
+const reason = s.optional(s.string(500));
+
 export const webviewMessageShape = s.tagged<WebviewMessage, 'type'>('type', {
 	ready: {},
 	select: { conversation: s.string(MAX_NAME) },
-	send: { conversation: s.string(MAX_NAME), text: s.string(MAX_TEXT), seq: s.optional(s.integer) },
-	join: { channel: s.string(MAX_NAME), seq: s.optional(s.integer) },
-	leave: { conversation: s.string(MAX_NAME), seq: s.optional(s.integer) },
-	directMessage: { nick: s.string(MAX_NAME), text: s.optional(s.string(MAX_TEXT)), seq: s.optional(s.integer) },
-	nick: { nick: s.string(MAX_NAME), seq: s.optional(s.integer) },
-	quit: { reason: s.optional(s.string(500)), seq: s.optional(s.integer) },
+	send: { conversation: s.string(MAX_NAME), text: s.string(MAX_TEXT), seq },
+	join: { channel: s.string(MAX_NAME), seq },
+	leave: { conversation: s.string(MAX_NAME), seq },
+	directMessage: { nick: s.string(MAX_NAME), text: s.optional(s.string(MAX_TEXT)), seq },
+	nick: { nick: s.string(MAX_NAME), seq },
+	quit: { reason, seq },
 	loadOlder: { conversation: s.string(MAX_NAME), before: s.integer },
 	openLink: { url: s.string(4096) },
 	openSnippet: { url: s.string(4096) },
 	discardFailed: { id: s.string(MAX_NAME) },
-	command: { command: s.literal('connect', 'disconnect', 'joinChannel', 'directMessage') },
+	command: {
+		command: s.literal('connect', 'disconnect', 'joinChannel', 'directMessage', 'createChannel', 'invite', 'setTopic', 'showBans'),
+		channel: s.optional(s.string(MAX_NAME)),
+	},
+	read: { conversation: s.string(MAX_NAME), id: s.integer, following: s.boolean },
+	createChannel: { channel: s.string(MAX_NAME), private: s.boolean, seq },
+	invite: { channel: s.string(MAX_NAME), nick: s.string(MAX_NAME), seq },
+	kick: { channel: s.string(MAX_NAME), nick: s.string(MAX_NAME), reason, seq },
+	ban: { channel: s.string(MAX_NAME), nick: s.string(MAX_NAME), reason, seq },
+	unban: { channel: s.string(MAX_NAME), nick: s.string(MAX_NAME), seq },
+	setRole: { channel: s.string(MAX_NAME), nick: s.string(MAX_NAME), role: s.literal('op', 'member'), seq },
+	setTopic: { channel: s.string(MAX_NAME), topic: s.string(MAX_TEXT), seq },
+	setTopicProtected: { channel: s.string(MAX_NAME), topicProtected: s.boolean, seq },
 });
 
 /**

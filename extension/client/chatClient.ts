@@ -20,6 +20,8 @@ import { LoginMemory } from './login';
 import { mentionsNick } from '../../protocol/mentions';
 import { Outbox, type OutboxEntry } from './outbox';
 import { OutboxSender, sendEntry, type SendFailure } from './outboxSender';
+import { ReadMarkerSender } from './readMarkerSender';
+import { ChannelAdmin } from './channelAdmin';
 import { ReconnectTimer } from './reconnect';
 import { resync } from './resync';
 import { isServerError } from './rpcErrors';
@@ -41,10 +43,13 @@ const FATAL_LOGIN_ERRORS: readonly number[] = [ErrorCodes.InvalidNick, ErrorCode
 export class ChatClient extends Disposable {
 	readonly store: ConversationStore;
 	readonly outbox = new Outbox();
+	/** Creating and moderating channels (the live session's). */
+	readonly admin: ChannelAdmin;
 	private readonly log: ClientLog;
 	private readonly reconnectTimer: ReconnectTimer;
 	private readonly sender: OutboxSender;
 	private readonly login: LoginMemory;
+	private readonly readMarkers: ReadMarkerSender;
 	/** Set by each initialize: whether it offered a resume token. */
 	private triedResume = false;
 	private readonly statusEmitter = this._register(new Emitter<ConnectionStatus>());
@@ -83,6 +88,8 @@ export class ChatClient extends Disposable {
 		this.store = options.store ?? new ConversationStore();
 		this.sender = new OutboxSender(this.outbox, this.store, () => (this.live && this.synced ? this.live.connection : undefined), (failure) => { this.sendFailureEmitter.fire(failure); }, this.log);
 		this.login = new LoginMemory(options.passwords, this.log);
+		this.admin = new ChannelAdmin(() => this.requireLive(), this.store);
+		this.readMarkers = this._register(new ReadMarkerSender(this.store, () => (this.live && this.synced && this.registered ? this.live.connection : undefined), this.log));
 		// History after a reconnect showed that a message whose answer was lost is stored.
 		this._register(this.store.onDidSettlePending(({ clientMsgId }) => this.outbox.remove(clientMsgId)));
 		this._register(toDisposable(() => this.store.dispose()));
@@ -125,8 +132,19 @@ export class ChatClient extends Disposable {
 		return this._status.state === 'connected';
 	}
 
+	/** Where the live (or opening) session is; only without one, where the settings point. */
 	private get serverLabel(): string {
-		return formatEndpoint(this.options.endpoint());
+		return formatEndpoint(this.live?.endpoint ?? this.pending?.endpoint ?? this.options.endpoint());
+	}
+
+	/**
+	 * The settings now point elsewhere: without a session, the status names the new server
+	 * at once; a live session keeps naming the server it is connected to.
+	 */
+	endpointChanged(): void {
+		if (!this.live && !this.pending && this._status.server !== this.serverLabel) {
+			this.setStatus(this._status.state, this._status.detail);
+		}
 	}
 
 	/**
@@ -217,6 +235,19 @@ export class ChatClient extends Disposable {
 		return leaveConversation(this.live?.connection, this.store, this.outbox, conversationId);
 	}
 
+	/**
+	 * Makes a conversation the active one, loading its history first if it has none yet (a DM
+	 * the server listed, or one a message started).
+	 */
+	async select(conversationId: string): Promise<void> {
+		const conversation = this.store.get(conversationId);
+		this.store.setActive(conversationId);
+		const connection = this.live && this.synced ? this.live.connection : undefined;
+		if (conversation?.kind === 'dm' && !conversation.loaded && connection) {
+			await openDirect(connection, this.store, conversation.name);
+		}
+	}
+
 	/** Opens (and makes active) the DM conversation with `nick`, with its latest history. */
 	async openDirect(nick: string): Promise<string> {
 		const problem = nickProblem(nick);
@@ -256,6 +287,32 @@ export class ChatClient extends Disposable {
 		return entry;
 	}
 
+	/**
+	 * Messages typed in an earlier session and never acknowledged (the offline cache): shown
+	 * as pending again and sent, with their own clientMsgIds, once connected.
+	 */
+	restoreOutbox(entries: readonly Pick<OutboxEntry, 'clientMsgId' | 'conversation' | 'to' | 'text'>[]): void {
+		const queued = new Set(this.outbox.list().map((e) => e.clientMsgId));
+		for (const entry of entries) {
+			const conversation = this.store.get(entry.conversation);
+			if (!conversation || queued.has(entry.clientMsgId) || (conversation.kind === 'channel' && !conversation.joined)) {
+				continue;
+			}
+			queued.add(entry.clientMsgId);
+			this.outbox.add(conversation.id, entry.to, entry.text, entry.clientMsgId);
+			this.store.addPending(conversation.id, entry.to, entry.text, entry.clientMsgId);
+		}
+		void this.sender.flush();
+	}
+
+	/**
+	 * The panel showed `conversation` up to message `id` (`following`: it shows the newest
+	 * messages as they come). Moves the read marker; for an account, the server's too.
+	 */
+	markSeen(conversation: string, id: number, following: boolean): void {
+		this.store.markSeen(conversation, id, following);
+	}
+
 	/** Sends one outbox entry again with its clientMsgId (what a retry after a lost answer does). */
 	resend(entry: Pick<OutboxEntry, 'to' | 'text' | 'clientMsgId'>): Promise<Message> {
 		return sendEntry(this.requireLive(), entry);
@@ -291,6 +348,7 @@ export class ChatClient extends Disposable {
 		if (nickKey(oldNick) !== nickKey(newNick)) {
 			this.login.nickChanged(newNick, password);
 			this.registered = password !== undefined;
+			this.store.setServerMarkers(this.registered);
 		}
 		if (oldNick !== newNick) {
 			this.store.nickChanged(oldNick, newNick);
@@ -312,6 +370,7 @@ export class ChatClient extends Disposable {
 		const { nick } = await request(connection, RegisterRequest, { password });
 		this.login.registered(password);
 		this.registered = true;
+		this.store.setServerMarkers(true);
 		try {
 			const saved = await this.rememberPasswords({ password }, endpoint, nick);
 			return { nick, saved: saved.includes('password') };
@@ -386,12 +445,32 @@ export class ChatClient extends Disposable {
 		this.shutdownReason = undefined;
 		this.stayConnected = true;
 		this.reconnectTimer.reset();
+		const previous = this.store.selfNick;
+		if (previous !== '' && nickKey(previous) !== nickKey(result.nick)) {
+			// DMs are filed by the other party and fetched as the signed-in nick: another nick's are not ours.
+			for (const conversation of this.store.directConversations()) {
+				const dropped = this.outbox.removeConversation(conversation.id);
+				if (dropped.length > 0) {
+					this.log.warn(`dropped ${dropped.length} unsent message(s) to ${conversation.name}, typed as ${previous}`);
+				}
+			}
+			this.store.dropDirectConversations();
+		}
 		this.store.setSelf(result.nick);
+		if (result.conversations) {
+			// An account: its channels and DMs, and its read state, are the server's.
+			for (const id of this.store.applyServerState(result.conversations)) {
+				this.dropUnsent(id, 'you are no longer in this channel');
+			}
+		} else {
+			this.store.setServerMarkers(false);
+		}
 		this.setStatus('connected');
 		this.log.info(`signed in as ${result.nick} on ${result.serverInfo?.name ?? 'server'} ${result.serverInfo?.version ?? ''}`);
 		await resync(session.connection, this.store, { pageSize: this.options.historyPageSize ?? MAX_HISTORY_LIMIT, maxCatchUp: this.options.maxCatchUp ?? 5000 }, this.log);
 		if (this.live === session) {
 			this.synced = true;
+			this.readMarkers.resume();
 			this.syncEmitter.fire();
 			void this.sender.flush();
 		}
@@ -466,14 +545,45 @@ export class ChatClient extends Disposable {
 					return;
 				}
 				for (const added of this.store.addMessages([message], true)) {
+					// The account's own messages, sent from another window, notify nobody.
+					if (nickKey(added.from) === nickKey(this._nick ?? '')) {
+						continue;
+					}
 					const conversation = this.store.conversationOf(added);
 					const direct = conversation.kind === 'dm';
 					const mention = !direct && mentionsNick(added.text, this._nick ?? '');
 					this.messageEmitter.fire({ message: added, conversation: conversation.id, direct, mention });
 				}
 			},
-			memberJoined: (channel, nick) => current() && this.store.memberJoined(channel, nick),
-			memberLeft: (channel, nick, reason) => current() && this.store.memberLeft(channel, nick, reason),
+			memberJoined: (channel, nick) => {
+				if (!current()) {
+					return;
+				}
+				if (nickKey(nick) === nickKey(this._nick ?? '')) {
+					this.joinedElsewhere(channel);
+				} else {
+					this.store.memberJoined(channel, nick);
+				}
+			},
+			memberLeft: (channel, nick, reason) => {
+				if (!current()) {
+					return;
+				}
+				if (nickKey(nick) === nickKey(this._nick ?? '')) {
+					this.leftElsewhere(channel, reason);
+				} else {
+					this.store.memberLeft(channel, nick, reason);
+				}
+			},
+			read: (conversation, id) => current() && this.store.applyRead(conversation, id),
+			presence: (nick, status) => current() && this.store.presenceChanged(nick, status === 'online'),
+			invited: (channel, by) => {
+				if (current()) {
+					this.serverEventEmitter.fire({ kind: 'invited', text: `${by} invited you to ${channel}.`, channel });
+				}
+			},
+			roleChanged: (channel, nick, role, by) => current() && this.store.roleChanged(channel, nick, role, by),
+			channelUpdated: (channel, by) => current() && this.store.channelUpdated(channel, by),
 			topicChanged: (channel, topic, by) => current() && this.store.topicChanged(channel, topic, by),
 			nickChanged: (oldNick, newNick) => {
 				// Our own change was applied when user/setNick answered.
@@ -494,6 +604,42 @@ export class ChatClient extends Disposable {
 			},
 			notice: (text) => { this.serverEventEmitter.fire({ kind: 'notice', text }); },
 		};
+	}
+
+	/** Another window of the account joined `channel`: this one shows it too (a join of a channel one is in only answers). */
+	private joinedElsewhere(channel: string): void {
+		const connection = this.live?.connection;
+		if (!connection || this.store.get(channel)?.joined) {
+			return;
+		}
+		void joinChannel(connection, this.store, channel).catch((error: unknown) => this.log.warn(`loading ${channel}, joined in another window: ${errorMessage(error)}`));
+	}
+
+	/**
+	 * The user is no longer in `channel`: left in another window (no reason), or kicked or
+	 * banned (the reason says so; the conversation stays, saying why, until closed).
+	 */
+	private leftElsewhere(channel: string, reason: string | undefined): void {
+		const conversation = this.store.get(channel);
+		if (!conversation?.joined) {
+			return;
+		}
+		if (reason === undefined) {
+			this.dropUnsent(conversation.id, 'you left the channel');
+			conversation.joined = false;
+			this.store.remove(conversation.id);
+			return;
+		}
+		this.dropUnsent(conversation.id, `you were removed from ${conversation.name} (${reason})`);
+		this.store.removedFrom(conversation.id, reason);
+	}
+
+	/** Messages queued for a conversation that can no longer take them: dropped, each reported. */
+	private dropUnsent(conversationId: string, reason: string): void {
+		for (const entry of this.outbox.removeConversation(conversationId)) {
+			this.store.dropPending(conversationId, entry.clientMsgId);
+			this.sendFailureEmitter.fire({ entry, reason });
+		}
 	}
 
 	private setStatus(state: ConnectionState, detail?: string, nick = this._nick): void {

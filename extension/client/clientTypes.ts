@@ -41,6 +41,8 @@ export interface IncomingMessage {
 }
 
 export interface ServerEvent {
-	kind: 'kicked' | 'shutdown' | 'notice';
+	/** `invited`: someone invited the user to `channel`. */
+	kind: 'kicked' | 'shutdown' | 'notice' | 'invited';
 	text: string;
+	channel?: string;
 }

@@ -1,4 +1,4 @@
-import type { Message } from '../../protocol/types';
+import type { ChannelRole, MemberDetail, Message } from '../../protocol/types';
 import type { ConversationSummary, TimelineEntry } from './storeChanges';
 
 /** Most timeline items kept per conversation; beyond it the oldest are dropped down to TRIM_TO. */
@@ -16,7 +16,16 @@ let nextPendingId = -1;
 export class Conversation {
 	name: string;
 	topic: string | undefined;
-	members: string[] | undefined;
+	/** Channels: every member, online or not, with their role. */
+	members: MemberDetail[] | undefined;
+	/** Channels: the user's own role. */
+	role: ChannelRole | undefined;
+	/** Channels: joined only by invitation. */
+	isPrivate = false;
+	/** Channels: only the owner and ops set the topic. */
+	topicProtected = false;
+	/** DMs: whether the other party is online, when known. */
+	peerOnline: boolean | undefined;
 	/** Channels: the user is a member, so the channel is rejoined after a reconnect. */
 	joined = false;
 	/** History was loaded once, so anything after lastSeenId is "missed" after a reconnect. */
@@ -24,6 +33,10 @@ export class Conversation {
 	hasMoreBefore = false;
 	unread = 0;
 	mentions = 0;
+	/** The newest message the user has read (readState.ts). */
+	lastReadId = 0;
+	/** An account's counts from the server (at sign-in) cover the messages up to this id. */
+	countedUpTo = 0;
 	private items: TimelineEntry[] = [];
 	private pending: TimelineEntry[] = [];
 	private readonly ids = new Set<number>();
@@ -65,7 +78,13 @@ export class Conversation {
 			...(this.topic ? { topic: this.topic } : {}),
 			unread: this.unread,
 			mentions: this.mentions,
+			lastReadId: this.lastReadId,
 			...(this.members ? { memberCount: this.members.length } : {}),
+			...(this.role ? { role: this.role } : {}),
+			...(this.isPrivate ? { private: true } : {}),
+			...(this.topicProtected ? { topicProtected: true } : {}),
+			...(this.kind === 'channel' ? { joined: this.joined } : {}),
+			...(this.peerOnline !== undefined ? { online: this.peerOnline } : {}),
 		};
 	}
 
@@ -135,6 +154,22 @@ export class Conversation {
 
 	hasPending(clientMsgId: string): boolean {
 		return this.pending.some((i) => i.kind === 'message' && i.message.clientMsgId === clientMsgId);
+	}
+
+	/** Messages still in the outbox: shown after every stored message until the server places them. */
+	get pendingCount(): number {
+		return this.pending.length;
+	}
+
+	/** The clientMsgId of the first pending message (the next the outbox sends). */
+	get firstPending(): string | undefined {
+		const first = this.pending[0];
+		return first?.kind === 'message' ? first.message.clientMsgId : undefined;
+	}
+
+	/** The stored messages, oldest first (for the offline cache). */
+	messages(): Message[] {
+		return this.items.flatMap((i) => (i.kind === 'message' ? [i.message] : []));
 	}
 
 	private trim(): boolean {

@@ -16,7 +16,7 @@ import type { Outbox } from './outbox';
 /** Joins a channel and stores the answer: the first join, or a rejoin merged into what is there. */
 export async function joinChannel(connection: MessageConnection, store: ConversationStore, channel: string): Promise<Conversation> {
 	const result = await request(connection, JoinChannelRequest, { channel });
-	return store.applyJoin(result.channel, result.members, result.history, result.history.length >= DEFAULT_HISTORY_LIMIT);
+	return store.applyJoin(result.channel, result.details ?? result.members, result.history, result.history.length >= DEFAULT_HISTORY_LIMIT, result.role);
 }
 
 /** Leaves a channel (on the server too, when connected) or closes a DM, and drops its unsent messages. */

@@ -1,8 +1,10 @@
 import { Emitter, type Event } from 'vscode-jsonrpc/node';
-import type { ChannelInfo, Message } from '../../protocol/types';
+import type { ChannelInfo, ChannelRole, MemberDetail, Message } from '../../protocol/types';
 import { isChannelTarget, nickKey, normalizeChannel } from '../../protocol/names';
 import { Conversation } from './conversation';
-import { mentionsNick } from '../../protocol/mentions';
+import type { ConversationState } from '../../protocol/types';
+import { countInserted, countMissed, moveMarker } from './readState';
+import { describeRole, findMember, toDetails, updated, withJoined, without } from './memberList';
 import type { ConversationSummary, StoreChange } from './storeChanges';
 
 export type { StoreChange } from './storeChanges';
@@ -10,6 +12,25 @@ export type { StoreChange } from './storeChanges';
 /** The conversation id of a message target: `#channel` in lower case, or the nick key. */
 export function conversationId(target: string): string {
 	return isChannelTarget(target) ? normalizeChannel(target) : nickKey(target);
+}
+
+/** A conversation as the offline cache keeps it. */
+export interface RestoredConversation {
+	id: string;
+	kind: 'channel' | 'dm';
+	name: string;
+	topic?: string;
+	joined: boolean;
+	hasMoreBefore: boolean;
+	messages: readonly Message[];
+}
+
+export interface ReadMarkerMoved {
+	/** The store's id. */
+	conversation: string;
+	/** As the protocol names it: `#channel`, or the other party's nick. */
+	target: string;
+	id: number;
 }
 
 export interface PendingSettled {
@@ -28,8 +49,17 @@ export class ConversationStore {
 	private self = '';
 	private activeId: string | undefined;
 	private visible = false;
+	/** The conversation whose newest messages the panel shows as they come (the webview says). */
+	private followingId: string | undefined;
+	/** Read markers are the server's (an account): see readState.ts. */
+	private serverMarkers = false;
+	/** Who is online, as far as member lists and user/presence have told (nick key -> online). */
+	private readonly presence = new Map<string, boolean>();
 	private readonly changeEmitter = new Emitter<StoreChange>();
 	readonly onDidChange: Event<StoreChange> = this.changeEmitter.event;
+	private readonly readEmitter = new Emitter<ReadMarkerMoved>();
+	/** The user read up to a message here (not when the server said so): tell the server. */
+	readonly onDidRead: Event<ReadMarkerMoved> = this.readEmitter.event;
 	private readonly settleEmitter = new Emitter<PendingSettled>();
 	/**
 	 * A pending item's message arrived by another way than the message/send answer
@@ -75,6 +105,7 @@ export class ConversationStore {
 	ensureDirect(nick: string): Conversation {
 		const conversation = this.ensure(nickKey(nick), 'dm', nick);
 		conversation.name = nick;
+		conversation.peerOnline ??= this.presence.get(nickKey(nick));
 		return conversation;
 	}
 
@@ -82,6 +113,35 @@ export class ConversationStore {
 	restoreChannels(names: readonly string[]): void {
 		for (const name of names) {
 			this.ensureChannel(name).joined = true;
+		}
+		this.emitConversations();
+	}
+
+	/**
+	 * Conversations kept from an earlier session (the offline cache): shown with their
+	 * latest messages, and caught up after the newest one on the next connect.
+	 */
+	restore(conversations: readonly RestoredConversation[]): void {
+		for (const saved of conversations) {
+			if (this.get(saved.id)) {
+				continue;
+			}
+			const conversation = saved.kind === 'channel' ? this.ensureChannel(saved.name) : this.ensureDirect(saved.name);
+			conversation.topic = saved.topic || undefined;
+			conversation.joined = saved.kind === 'channel' && saved.joined;
+			conversation.reset(saved.messages, saved.hasMoreBefore);
+			this.fireTimeline(conversation);
+		}
+		this.emitConversations();
+	}
+
+	/** Signed in as another nick: the DMs were the other nick's, so they go. */
+	dropDirectConversations(): void {
+		for (const conversation of this.directConversations()) {
+			this.conversations.delete(conversation.id);
+		}
+		if (this.activeId !== undefined && !this.conversations.has(this.activeId)) {
+			this.activeId = this.list()[0]?.id;
 		}
 		this.emitConversations();
 	}
@@ -102,23 +162,85 @@ export class ConversationStore {
 
 	setActive(id: string | undefined): void {
 		const conversation = id === undefined ? undefined : this.get(id);
+		if (this.activeId !== conversation?.id) {
+			this.followingId = undefined;
+		}
 		this.activeId = conversation?.id;
-		this.clearIfFocused();
 		this.emitConversations();
 	}
 
-	/** Whether the chat panel is visible: unread counts only grow for what the user cannot see. */
+	/** Whether the chat panel is visible: only then can the user be following a conversation. */
 	setVisible(visible: boolean): void {
 		this.visible = visible;
-		if (this.clearIfFocused()) {
+	}
+
+	/** Whether new messages of `id` are read as they arrive: the visible panel shows its newest ones. */
+	isFollowed(id: string): boolean {
+		return this.visible && this.followingId !== undefined && this.followingId === this.activeId && this.followingId === conversationId(id);
+	}
+
+	/** Read markers come from the server (an account signed in) or are kept here (a guest). */
+	setServerMarkers(serverMarkers: boolean): void {
+		this.serverMarkers = serverMarkers;
+	}
+
+	/**
+	 * An account's conversations as `initialize` reports them: each channel it is a member of
+	 * and each DM, with the server's read marker and counts. Channels it is no longer in
+	 * (left in another window, kicked meanwhile) go. Returns the channels that went.
+	 */
+	applyServerState(states: readonly ConversationState[]): string[] {
+		this.serverMarkers = true;
+		const channels = new Set<string>();
+		for (const state of states) {
+			const conversation = isChannelTarget(state.conversation) ? this.ensureChannel(state.conversation) : this.ensureDirect(state.conversation);
+			if (conversation.kind === 'channel') {
+				conversation.joined = true;
+				channels.add(conversation.id);
+			}
+			conversation.lastReadId = state.lastReadId;
+			conversation.countedUpTo = state.lastMessageId;
+			conversation.unread = state.unread;
+			conversation.mentions = state.mentions;
+		}
+		const gone = this.joinedChannels().filter((c) => !channels.has(c.id)).map((c) => c.id);
+		for (const id of gone) {
+			this.conversations.delete(id);
+		}
+		if (this.activeId !== undefined && !this.conversations.has(this.activeId)) {
+			this.activeId = this.list()[0]?.id;
+		}
+		this.emitConversations();
+		return gone;
+	}
+
+	/**
+	 * The panel showed messages up to `id` in conversation `conversationKey`; `following`: it
+	 * shows its newest ones as they come. Moves the read marker (never back).
+	 */
+	markSeen(conversationKey: string, id: number, following: boolean): void {
+		const conversation = this.get(conversationKey);
+		if (!conversation) {
+			return;
+		}
+		if (following) {
+			this.followingId = conversation.id;
+		} else if (this.followingId === conversation.id) {
+			this.followingId = undefined;
+		}
+		if (id > 0 && moveMarker(conversation, Math.min(id, conversation.lastSeenId), this.self)) {
+			this.fireRead(conversation);
 			this.emitConversations();
 		}
 	}
 
-	isFocused(id: string): boolean {
-		return this.visible && this.activeId === conversationId(id);
+	/** Another window of the account read up to `id` (conversation/read). */
+	applyRead(target: string, id: number): void {
+		const conversation = this.get(target);
+		if (conversation && moveMarker(conversation, id, this.self)) {
+			this.emitConversations();
+		}
 	}
-
 	/** Which conversation a message belongs to: its channel, or the other party of a DM. */
 	conversationOf(message: Message): Conversation {
 		if (isChannelTarget(message.to)) {
@@ -152,21 +274,26 @@ export class ConversationStore {
 	 * Applies a channel/join answer. The first time, its history becomes the timeline;
 	 * on a rejoin it is merged, and what is newer than the last id seen counts as unread.
 	 */
-	applyJoin(channel: ChannelInfo, members: string[], history: readonly Message[], hasMoreBefore: boolean): Conversation {
+	applyJoin(channel: ChannelInfo, members: readonly (string | MemberDetail)[], history: readonly Message[], hasMoreBefore: boolean, role?: ChannelRole): Conversation {
 		const conversation = this.ensureChannel(channel.name);
 		conversation.joined = true;
-		conversation.topic = channel.topic || undefined;
-		conversation.members = [...members];
+		this.applyChannelInfo(conversation, channel);
+		conversation.members = toDetails(members);
+		conversation.role = role ?? findMember(conversation.members, this.self)?.role ?? conversation.role;
+		for (const member of conversation.members) {
+			this.notePresence(member.nick, member.online);
+		}
 		if (conversation.loaded) {
 			const seen = conversation.lastSeenId;
 			this.insertInto(conversation, history.filter((m) => m.id > seen), true);
 			this.insertInto(conversation, history.filter((m) => m.id <= seen), false);
 		} else {
 			conversation.reset(history, hasMoreBefore);
+			this.countShown(conversation, history);
 			this.resolvePending(conversation, history);
 			this.fireTimeline(conversation);
 		}
-		this.fire({ kind: 'members', conversation: conversation.id, members: [...members] });
+		this.fireMembers(conversation);
 		this.emitConversations();
 		return conversation;
 	}
@@ -175,7 +302,7 @@ export class ConversationStore {
 	 * Replaces a conversation's timeline by `latest` (too much was missed to fetch it
 	 * all), keeping anything newer that already arrived live. The user pages back for more.
 	 */
-	resetTo(id: string, latest: readonly Message[], unread: number): void {
+	resetTo(id: string, latest: readonly Message[], missed: readonly Message[]): void {
 		const conversation = this.get(id);
 		if (!conversation) {
 			return;
@@ -183,8 +310,10 @@ export class ConversationStore {
 		const newest = latest.reduce((top, m) => Math.max(top, m.id), 0);
 		conversation.reset([...latest, ...conversation.messagesAfter(newest)], true);
 		this.resolvePending(conversation, latest);
-		if (!this.isFocused(conversation.id)) {
-			conversation.unread += unread;
+		if (this.isFollowed(conversation.id)) {
+			this.readTo(conversation, conversation.lastSeenId);
+		} else {
+			countMissed(conversation, missed, this.self);
 		}
 		this.fireTimeline(conversation);
 		this.emitConversations();
@@ -197,6 +326,7 @@ export class ConversationStore {
 			this.insertInto(conversation, messages, false);
 		} else {
 			conversation.reset(messages, hasMoreBefore);
+			this.countShown(conversation, messages);
 			this.fire({ kind: 'timeline', conversation: conversation.id, entries: conversation.timeline(), hasMoreBefore });
 		}
 		return conversation;
@@ -223,12 +353,17 @@ export class ConversationStore {
 		this.fire({ kind: 'appended', conversation: conversation.id, entries: [item] });
 	}
 
-	/** The server stored an outbox message: replace the pending item by it. */
+	/**
+	 * The server stored an outbox message: replace the pending item by it, where its id puts
+	 * it (after what others said meanwhile), so every member sees the same order.
+	 */
 	acknowledge(clientMsgId: string, message: Message): void {
 		const conversation = this.conversationOf(message);
+		// In place only when the pending item is the first one and the message goes last.
+		const first = conversation.firstPending === clientMsgId;
 		const wasPending = conversation.removePending(clientMsgId);
-		const { inserted, trimmed } = conversation.insert([message]);
-		if (wasPending && inserted.length === 1 && !trimmed) {
+		const { inserted, atEnd, trimmed } = conversation.insert([message]);
+		if (wasPending && first && inserted.length === 1 && atEnd && !trimmed) {
 			this.fire({ kind: 'acknowledged', conversation: conversation.id, clientMsgId, message });
 		} else if (wasPending || inserted.length > 0) {
 			this.fireTimeline(conversation);
@@ -256,10 +391,9 @@ export class ConversationStore {
 		if (!conversation || conversation.kind !== 'channel') {
 			return;
 		}
-		if (!conversation.members?.some((m) => nickKey(m) === nickKey(nick))) {
-			conversation.members = [...(conversation.members ?? []), nick];
-		}
-		this.fire({ kind: 'members', conversation: conversation.id, members: [...conversation.members] });
+		conversation.members = withJoined(conversation.members, nick);
+		this.notePresence(nick, true);
+		this.fireMembers(conversation);
 		this.addEvent(conversation.id, `${nick} joined ${conversation.name}`);
 		this.emitConversations();
 	}
@@ -269,9 +403,51 @@ export class ConversationStore {
 		if (!conversation || conversation.kind !== 'channel') {
 			return;
 		}
-		conversation.members = (conversation.members ?? []).filter((m) => nickKey(m) !== nickKey(nick));
-		this.fire({ kind: 'members', conversation: conversation.id, members: [...conversation.members] });
+		conversation.members = without(conversation.members, nick);
+		this.fireMembers(conversation);
 		this.addEvent(conversation.id, `${nick} left ${conversation.name}${reason ? ` (${reason})` : ''}`);
+		this.emitConversations();
+	}
+
+	/** The user was kicked or banned from a channel: it stays, saying why, but takes no messages. */
+	removedFrom(channel: string, reason: string): void {
+		const conversation = this.get(channel);
+		if (!conversation || conversation.kind !== 'channel') {
+			return;
+		}
+		conversation.joined = false;
+		conversation.role = undefined;
+		conversation.members = without(conversation.members, this.self);
+		this.fireMembers(conversation);
+		this.addEvent(conversation.id, `You were removed from ${conversation.name} (${reason})`);
+		this.emitConversations();
+	}
+
+	/** user/presence: a member comes online or goes offline (an account's disconnect is not a leave). */
+	presenceChanged(nick: string, online: boolean): void {
+		this.notePresence(nick, online);
+		for (const conversation of this.conversations.values()) {
+			const list = updated(conversation.members, nick, { online });
+			if (list) {
+				conversation.members = list;
+				this.fireMembers(conversation);
+			}
+		}
+		this.emitConversations();
+	}
+
+	roleChanged(channel: string, nick: string, role: ChannelRole, by: string): void {
+		const conversation = this.get(channel);
+		if (!conversation || conversation.kind !== 'channel') {
+			return;
+		}
+		const mine = nickKey(nick) === nickKey(this.self);
+		if (mine) {
+			conversation.role = role;
+		}
+		conversation.members = updated(conversation.members, nick, { role }) ?? conversation.members;
+		this.fireMembers(conversation);
+		this.addEvent(conversation.id, `${by} made ${mine ? 'you' : nick} ${describeRole(role)}`);
 		this.emitConversations();
 	}
 
@@ -285,18 +461,38 @@ export class ConversationStore {
 		this.emitConversations();
 	}
 
+	/** channel/updated: the channel's settings (topic protection) changed. */
+	channelUpdated(channel: ChannelInfo, by: string): void {
+		const conversation = this.get(channel.name);
+		if (!conversation || conversation.kind !== 'channel') {
+			return;
+		}
+		const wasProtected = conversation.topicProtected;
+		this.applyChannelInfo(conversation, channel);
+		if (wasProtected !== conversation.topicProtected) {
+			this.addEvent(conversation.id, conversation.topicProtected ? `${by} protected the topic: only ops set it now` : `${by} lifted the topic protection: any member may set it`);
+		}
+		this.emitConversations();
+	}
+
 	/** Someone (maybe the user) changed nick: update member lists and say so where they are. */
 	nickChanged(oldNick: string, newNick: string): void {
 		const mine = nickKey(oldNick) === nickKey(this.self);
 		if (mine) {
 			this.self = newNick;
 		}
+		const online = this.presence.get(nickKey(oldNick));
+		if (online !== undefined) {
+			this.presence.delete(nickKey(oldNick));
+			this.presence.set(nickKey(newNick), online);
+		}
 		for (const conversation of this.conversations.values()) {
-			const isMember = conversation.members?.some((m) => nickKey(m) === nickKey(oldNick)) ?? false;
+			const renamed = updated(conversation.members, oldNick, { nick: newNick });
+			const isMember = findMember(conversation.members, oldNick) !== undefined;
 			const isPeer = conversation.kind === 'dm' && conversation.id === nickKey(oldNick);
-			if (isMember) {
-				conversation.members = conversation.members!.map((m) => (nickKey(m) === nickKey(oldNick) ? newNick : m));
-				this.fire({ kind: 'members', conversation: conversation.id, members: [...conversation.members] });
+			if (renamed) {
+				conversation.members = renamed;
+				this.fireMembers(conversation);
 			}
 			if (isMember || isPeer || mine) {
 				this.addEvent(conversation.id, `${oldNick} is now known as ${newNick}`);
@@ -322,14 +518,17 @@ export class ConversationStore {
 	snapshot(): StoreChange[] {
 		return [
 			{ kind: 'conversations', conversations: this.views(), ...(this.activeId ? { active: this.activeId } : {}) },
-			...this.list().map((c): StoreChange => ({ kind: 'timeline', conversation: c.id, entries: c.timeline(), hasMoreBefore: c.hasMoreBefore })),
-			...this.list().flatMap((c): StoreChange[] => (c.members ? [{ kind: 'members', conversation: c.id, members: [...c.members] }] : [])),
+			// A conversation not loaded yet has no timeline to show (not an empty one: that would read "the beginning").
+			...this.list().filter((c) => c.loaded || c.timeline().length > 0)
+				.map((c): StoreChange => ({ kind: 'timeline', conversation: c.id, entries: c.timeline(), hasMoreBefore: c.hasMoreBefore || !c.loaded })),
+			...this.list().flatMap((c): StoreChange[] => (c.members ? [{ kind: 'members', conversation: c.id, members: c.members.map((m) => ({ ...m })) }] : [])),
 		];
 	}
 
 	dispose(): void {
 		this.changeEmitter.dispose();
 		this.settleEmitter.dispose();
+		this.readEmitter.dispose();
 	}
 
 	private ensure(id: string, kind: 'channel' | 'dm', name: string): Conversation {
@@ -349,18 +548,14 @@ export class ConversationStore {
 		}
 		const { inserted, atEnd, trimmed } = conversation.insert(messages);
 		const resolved = this.resolvePending(conversation, inserted);
-		if (countUnread && !this.isFocused(conversation.id)) {
-			for (const message of inserted) {
-				if (nickKey(message.from) !== nickKey(this.self)) {
-					conversation.unread++;
-					if (conversation.kind === 'dm' || mentionsNick(message.text, this.self)) {
-						conversation.mentions++;
-					}
-				}
-			}
+		const readTo = countInserted(conversation, inserted, this.self, { countUnread, followed: this.isFollowed(conversation.id), serverMarker: this.serverMarkers });
+		if (readTo !== undefined) {
+			this.fireRead(conversation);
 		}
 		if (inserted.length > 0) {
-			if (atEnd && !trimmed && !resolved) {
+			// `appended` adds after everything shown, pending messages included: with some
+			// pending, new messages go before them, so the whole timeline is sent.
+			if (atEnd && !trimmed && !resolved && conversation.pendingCount === 0) {
 				this.fire({ kind: 'appended', conversation: conversation.id, entries: inserted.map((message) => ({ kind: 'message', message })) });
 			} else {
 				this.fireTimeline(conversation);
@@ -381,18 +576,49 @@ export class ConversationStore {
 		return resolved;
 	}
 
-	private clearIfFocused(): boolean {
-		const conversation = this.activeId === undefined ? undefined : this.conversations.get(this.activeId);
-		if (!this.visible || !conversation || (conversation.unread === 0 && conversation.mentions === 0)) {
-			return false;
+	/**
+	 * History shown on first load: read for a guest, or if the user follows the conversation.
+	 * For an account, what the server counted stays unread; a conversation it has no state
+	 * for was just joined, and the server marked its history read then.
+	 */
+	private countShown(conversation: Conversation, messages: readonly Message[]): void {
+		const justJoined = this.serverMarkers && conversation.countedUpTo === 0;
+		const readTo = countInserted(conversation, messages, this.self, { countUnread: false, followed: this.isFollowed(conversation.id), serverMarker: this.serverMarkers && !justJoined });
+		if (readTo !== undefined && !justJoined) {
+			this.fireRead(conversation);
 		}
-		conversation.unread = 0;
-		conversation.mentions = 0;
-		return true;
+	}
+
+	private readTo(conversation: Conversation, id: number): void {
+		if (moveMarker(conversation, id, this.self)) {
+			this.fireRead(conversation);
+		}
+	}
+
+	private fireRead(conversation: Conversation): void {
+		this.readEmitter.fire({ conversation: conversation.id, target: conversation.kind === 'channel' ? conversation.id : conversation.name, id: conversation.lastReadId });
+	}
+
+	private applyChannelInfo(conversation: Conversation, channel: ChannelInfo): void {
+		conversation.topic = channel.topic || undefined;
+		conversation.isPrivate = channel.private === true;
+		conversation.topicProtected = channel.topicProtected === true;
+	}
+
+	private notePresence(nick: string, online: boolean): void {
+		this.presence.set(nickKey(nick), online);
+		const dm = this.conversations.get(nickKey(nick));
+		if (dm?.kind === 'dm') {
+			dm.peerOnline = online;
+		}
+	}
+
+	private fireMembers(conversation: Conversation): void {
+		this.fire({ kind: 'members', conversation: conversation.id, members: (conversation.members ?? []).map((m) => ({ ...m })) });
 	}
 
 	private fireTimeline(conversation: Conversation): void {
-		this.fire({ kind: 'timeline', conversation: conversation.id, entries: conversation.timeline(), hasMoreBefore: conversation.hasMoreBefore });
+		this.fire({ kind: 'timeline', conversation: conversation.id, entries: conversation.timeline(), hasMoreBefore: conversation.hasMoreBefore || !conversation.loaded });
 	}
 
 	private emitConversations(): void {

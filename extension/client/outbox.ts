@@ -46,6 +46,11 @@ export class Outbox {
 		return removed;
 	}
 
+	/** Every entry, oldest first. */
+	list(): readonly OutboxEntry[] {
+		return [...this.entries];
+	}
+
 	get size(): number {
 		return this.entries.length;
 	}

@@ -55,7 +55,7 @@ async function catchUpFrom(connection: MessageConnection, store: ConversationSto
 		const caught = await fetchAfter(connection, target, after, options.pageSize, options.maxCatchUp);
 		if (caught.truncated) {
 			const latest = await requestHistory(connection, { conversation: target, limit: DEFAULT_HISTORY_LIMIT });
-			store.resetTo(conversation.id, latest.messages, caught.messages.length);
+			store.resetTo(conversation.id, latest.messages, caught.messages);
 			store.addEvent(conversation.id, `More than ${options.maxCatchUp} messages arrived while you were away; scroll up to read them.`);
 		} else {
 			store.addMessages(caught.messages, true);

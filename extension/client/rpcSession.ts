@@ -5,10 +5,12 @@ import {
 } from 'vscode-jsonrpc/node';
 import { KickedNotification, NoticeNotification, PingRequest, ShutdownNotification } from '../../protocol/lifecycle';
 import { MemberJoinedNotification, MemberLeftNotification, TopicChangedNotification } from '../../protocol/channels';
-import { NickChangedNotification } from '../../protocol/users';
+import { NickChangedNotification, PresenceNotification, type PresenceStatus } from '../../protocol/users';
+import { ReadNotification } from '../../protocol/conversations';
+import { ChannelUpdatedNotification, InvitedNotification, RoleChangedNotification } from '../../protocol/moderation';
 import { MessageNewNotification } from '../../protocol/messages';
 import { isShape, type ShapeProblem } from '../../protocol/shapes';
-import type { Message } from '../../protocol/types';
+import type { ChannelInfo, ChannelRole, Message } from '../../protocol/types';
 import { Disposable, toDisposable } from './disposable';
 import { onNotification } from './checkedRpc';
 import type { ClientLog } from './log';
@@ -21,6 +23,12 @@ export interface ServerPushHandlers {
 	memberLeft(channel: string, nick: string, reason: string | undefined): void;
 	topicChanged(channel: string, topic: string, by: string): void;
 	nickChanged(oldNick: string, newNick: string): void;
+	/** Another connection of the account moved a read marker. */
+	read(conversation: string, id: number): void;
+	presence(nick: string, status: PresenceStatus): void;
+	invited(channel: string, by: string): void;
+	roleChanged(channel: string, nick: string, role: ChannelRole, by: string): void;
+	channelUpdated(channel: ChannelInfo, by: string): void;
 	kicked(reason: string): void;
 	shutdown(reason: string): void;
 	notice(text: string): void;
@@ -93,6 +101,11 @@ export class RpcSession extends Disposable {
 		onNotification(c, MemberLeftNotification, (p) => handlers.memberLeft(p.channel, p.nick, p.reason), drop);
 		onNotification(c, TopicChangedNotification, (p) => handlers.topicChanged(p.channel, p.topic, p.by), drop);
 		onNotification(c, NickChangedNotification, (p) => handlers.nickChanged(p.oldNick, p.newNick), drop);
+		onNotification(c, ReadNotification, (p) => handlers.read(p.conversation, p.id), drop);
+		onNotification(c, PresenceNotification, (p) => handlers.presence(p.nick, p.status), drop);
+		onNotification(c, InvitedNotification, (p) => handlers.invited(p.channel, p.by), drop);
+		onNotification(c, RoleChangedNotification, (p) => handlers.roleChanged(p.channel, p.nick, p.role, p.by), drop);
+		onNotification(c, ChannelUpdatedNotification, (p) => handlers.channelUpdated(p.channel, p.by), drop);
 		onNotification(c, KickedNotification, (p) => handlers.kicked(p.reason), drop);
 		onNotification(c, ShutdownNotification, (p) => handlers.shutdown(p.reason), drop);
 		onNotification(c, NoticeNotification, (p) => handlers.notice(p.text), drop);

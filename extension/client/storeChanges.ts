@@ -3,7 +3,7 @@
  * panel's controller translates these into webview messages; nothing here knows the
  * webview exists.
  */
-import type { Message } from '../../protocol/types';
+import type { ChannelRole, MemberDetail, Message } from '../../protocol/types';
 
 export type ConnectionState = 'offline' | 'connecting' | 'connected' | 'reconnecting';
 
@@ -17,7 +17,17 @@ export interface ConversationSummary {
 	unread: number;
 	/** Unread messages that mention the user (or any unread DM). */
 	mentions: number;
+	/** The newest message read: the "New messages" line goes after it. */
+	lastReadId: number;
 	memberCount?: number;
+	/** Channels: the user's role (what the channel menu offers). */
+	role?: ChannelRole;
+	private?: boolean;
+	topicProtected?: boolean;
+	/** Channels: false once the user was removed (kicked, banned): nothing can be sent. */
+	joined?: boolean;
+	/** DMs: whether the other party is online, when known. */
+	online?: boolean;
 }
 
 /** One line of a conversation: a chat message (pending while in the outbox) or an event line. */
@@ -36,4 +46,4 @@ export type StoreChange =
 	| { kind: 'prepended'; conversation: string; entries: TimelineEntry[]; hasMoreBefore: boolean }
 	/** A pending message was stored by the server: `message` replaces it. */
 	| { kind: 'acknowledged'; conversation: string; clientMsgId: string; message: Message }
-	| { kind: 'members'; conversation: string; members: string[] };
+	| { kind: 'members'; conversation: string; members: MemberDetail[] };

@@ -67,7 +67,7 @@ describe('extension host wiring (fake vscode API, real server)', function () {
 
 		panel.fromWebview({ type: 'join', channel: 'general' });
 		await eventually(() => posted(panel).some((m) => m.type === 'focus' && m.conversation === '#general'), 'focus on #general');
-		assert.ok(posted(panel).some((m) => m.type === 'members' && m.conversation === '#general' && m.members.includes('bob')));
+		assert.ok(posted(panel).some((m) => m.type === 'members' && m.conversation === '#general' && m.members.some((member) => member.nick === 'bob')));
 
 		const atBob = waitFor(bob.onDidReceiveMessage, (m) => m.message.text === 'hello bob', 'bob to receive');
 		panel.fromWebview({ type: 'send', conversation: '#general', text: 'hello bob' });
@@ -97,6 +97,17 @@ describe('extension host wiring (fake vscode API, real server)', function () {
 		await eventually(() => ext.fake.shown.some((s) => s.text === 'bob (direct message): psst kim'), 'a DM notification');
 		assert.ok(!ext.fake.shown.some((s) => s.text.includes('just chatting')));
 		assert.match(ext.fake.statusBar.text, /comment-discussion\) 2 \$\(mention\)1/);
+		assert.equal(panel.title, 'Parley Chat (2)', 'the tab says how many are unread');
+
+		// The panel had the DM on screen: it is read, in the status bar and the tab too.
+		panel.setVisible(true);
+		panel.fromWebview({ type: 'ready' });
+		const dm = posted(panel).flatMap((m) => (m.type === 'append' || m.type === 'timeline' ? m.items : [])).find((i) => i.kind === 'message' && i.message.text === 'psst kim');
+		assert.ok(dm?.kind === 'message');
+		panel.fromWebview({ type: 'select', conversation: 'bob' });
+		panel.fromWebview({ type: 'read', conversation: 'bob', id: dm.message.id, following: true });
+		await eventually(() => /comment-discussion\) 1$/.test(ext.fake.statusBar.text), 'one unread left (#general)');
+		assert.equal(panel.title, 'Parley Chat (1)');
 	});
 
 	it('asks for another nick on NickInUse and connects with it', async () => {

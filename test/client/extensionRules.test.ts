@@ -75,17 +75,17 @@ describe('extension rules (no VS Code needed)', () => {
 	describe('manifest', () => {
 		const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 
-		it('activates on its commands and its panel only, from the bundle', () => {
+		it('activates on its commands, its panel and after startup (to sign an account in again), from the bundle', () => {
 			assert.equal(manifest.main, './dist/extension.js');
 			const ids = Object.values(Commands);
-			assert.deepEqual([...manifest.activationEvents].sort(), [...ids.map((id) => `onCommand:${id}`), `onWebviewPanel:${VIEW_TYPE}`].sort());
+			assert.deepEqual([...manifest.activationEvents].sort(), [...ids.map((id) => `onCommand:${id}`), `onWebviewPanel:${VIEW_TYPE}`, 'onStartupFinished'].sort());
 			assert.ok(!manifest.activationEvents.includes('*'));
 		});
 
-		it('contributes every command in category Chat, and settings under parley.', () => {
+		it('contributes every command in category Parley Chat, and settings under parley.', () => {
 			const contributed = manifest.contributes.commands as { command: string; category: string; title: string }[];
 			assert.deepEqual(contributed.map((c) => c.command).sort(), Object.values(Commands).sort());
-			assert.ok(contributed.every((c) => c.category === 'Chat'));
+			assert.ok(contributed.every((c) => c.category === 'Parley Chat'));
 			assert.ok(contributed.some((c) => c.command === Commands.connect && c.title === 'Connect'));
 			const keys = Object.keys(manifest.contributes.configuration.properties).sort();
 			assert.deepEqual(keys, [
@@ -98,6 +98,58 @@ describe('extension rules (no VS Code needed)', () => {
 			assert.equal(props['parley.server.host'].default, DEFAULT_SETTINGS.host);
 			assert.equal(props['parley.server.port'].default, DEFAULT_SETTINGS.port);
 			assert.equal(props['parley.notifications'].default, DEFAULT_SETTINGS.notifications);
+		});
+
+		it('scopes the server settings to the window, so a remote window reads them from the user\'s settings at startup', () => {
+			// machine and machine-overridable settings are read, in a remote window (code-server,
+			// SSH, WSL), only from the remote's settings file, which VS Code loads asynchronously:
+			// an extension activated before it was loaded saw the defaults. application settings
+			// would never let a (trusted) workspace choose its team's server.
+			const props = manifest.contributes.configuration.properties as Record<string, { scope?: string }>;
+			for (const key of ['parley.server.host', 'parley.server.port', 'parley.server.tls', 'parley.server.tlsCaFile']) {
+				assert.equal(props[key].scope, 'window', key);
+			}
+			assert.deepEqual(Object.entries(props).filter(([, p]) => p.scope !== undefined && !['window', 'resource'].includes(p.scope)).map(([k]) => k), []);
+			const restricted = manifest.capabilities.untrustedWorkspaces.restrictedConfigurations as string[];
+			assert.deepEqual([...restricted].sort(), ['parley.server.host', 'parley.server.port', 'parley.server.tls', 'parley.server.tlsCaFile']);
+		});
+	});
+
+	describe('command palette titles', () => {
+		const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+		const contributed = manifest.contributes.commands as { command: string; category: string; title: string }[];
+		/** What the palette shows: "Category: Title". */
+		const labels = contributed.map((c) => ({ command: c.command, label: `${c.category}: ${c.title}` }));
+		/**
+		 * A subset of the palette's filter (VS Code's commandsQuickAccess: matchesPrefix,
+		 * matchesWords or matchesContiguousSubString, ignoring case): a label this finds, the
+		 * palette finds too.
+		 */
+		const finds = (typed: string, label: string) => label.toLowerCase().startsWith(typed.toLowerCase()) || label.toLowerCase().includes(typed.toLowerCase());
+		/** Titles of VS Code's own commands in categories Parley's could be confused with (its AI chat's, mostly). */
+		const BUILT_IN = [
+			'Chat: Open Chat', 'Chat: New Chat', 'Chat: Clear', 'Chat: Clear All Workspace Chats', 'Chat: Focus on Chat View', 'Chat: Open Chat in Editor',
+			'Chat: Open Chat in New Window', 'Chat: Open Editor Chat', 'Chat: Show Chats...', 'Chat: Export Chat...', 'Chat: Import Chat...',
+			'Chat: Insert into Terminal', 'Chat: Attach Selection to Chat', 'Chat: Add Selection to Chat', 'Chat: Open Chat (Agent)', 'Chat: Open Chat (Ask)',
+			'Chat: Open Chat (Edit)', 'Chat: Manage Language Models', 'Chat: Configure Tools...', 'Chat: Focus Chat List', 'Chat: Focus Chat Input',
+			'View: Toggle Chat', 'Developer: Show Logs...', 'Developer: Show Log...', 'Output: Show Output Channels...',
+		];
+
+		it('lists every Parley command when "Parley" is typed', () => {
+			assert.deepEqual(labels.filter((l) => !finds('Parley', l.label)).map((l) => l.label), []);
+			assert.equal(labels.length, Object.values(Commands).length);
+		});
+
+		it('finds Connect by typing exactly "Chat: Connect"', () => {
+			assert.deepEqual(labels.filter((l) => finds('Chat: Connect', l.label)).map((l) => l.command), [Commands.connect]);
+			assert.deepEqual(labels.filter((l) => finds('Chat: Open Chat', l.label)).map((l) => l.command), [Commands.openChat]);
+		});
+
+		it('repeats no built-in title, and none of VS Code\'s own categories', () => {
+			const builtIn = new Set(BUILT_IN.map((t) => t.toLowerCase()));
+			assert.deepEqual(labels.filter((l) => builtIn.has(l.label.toLowerCase())).map((l) => l.label), []);
+			assert.ok(contributed.every((c) => !['chat', 'view', 'developer', 'output'].includes(c.category.toLowerCase())), 'a category of its own');
+			assert.equal(new Set(labels.map((l) => l.label.toLowerCase())).size, labels.length, 'no two alike');
 		});
 	});
 });

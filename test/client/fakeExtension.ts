@@ -15,6 +15,12 @@ export interface FakeExtension {
 	readonly context: ReturnType<typeof fakeContext>;
 	/** Sets the settings and activates the extension. */
 	activate(config: Record<string, unknown>): void;
+	/**
+	 * Reload Window: deactivates, disposes what the extension registered, and activates it
+	 * again with the same settings, storage and secrets (panels are gone; restore one with
+	 * `fake.serializers`).
+	 */
+	reload(): Promise<void>;
 }
 
 export function useFakeExtension(harness: { cleanup(): Promise<void> }): FakeExtension {
@@ -27,11 +33,14 @@ export function useFakeExtension(harness: { cleanup(): Promise<void> }): FakeExt
 		extension = require('../../extension/extension') as ExtensionModule;
 		context = fakeContext(root);
 	});
-	afterEach(async () => {
+	const stop = async () => {
 		await extension?.deactivate();
 		for (const d of context?.subscriptions.splice(0) ?? []) {
 			d.dispose();
 		}
+	};
+	afterEach(async () => {
+		await stop();
 		await harness.cleanup();
 	});
 	return {
@@ -43,6 +52,12 @@ export function useFakeExtension(harness: { cleanup(): Promise<void> }): FakeExt
 		},
 		activate(config) {
 			fake!.config = config;
+			extension!.activate(context as never);
+		},
+		async reload() {
+			await stop();
+			fake!.panels.splice(0);
+			context = fakeContext(root);
 			extension!.activate(context as never);
 		},
 	};

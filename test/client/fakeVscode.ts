@@ -67,7 +67,7 @@ export class FakePanel {
 	};
 	readonly onDidDispose = this.disposeEmitter.event;
 	readonly onDidChangeViewState = this.viewStateEmitter.event;
-	constructor(readonly viewType: string, readonly title: string, options: { enableScripts?: boolean; localResourceRoots?: Uri[] }) {
+	constructor(readonly viewType: string, public title: string, options: { enableScripts?: boolean; localResourceRoots?: Uri[] }) {
 		this.webview.options = options;
 	}
 	reveal(): void {
@@ -150,7 +150,10 @@ export interface FakeRepository {
 }
 
 export interface FakeState {
+	/** User settings. */
 	config: Record<string, unknown>;
+	/** Workspace settings: they win over the user's, as in VS Code. */
+	workspaceConfig: Record<string, unknown>;
 	commands: Map<string, (...args: unknown[]) => unknown>;
 	shown: { level: 'info' | 'warn' | 'error'; text: string }[];
 	progress: string[];
@@ -164,11 +167,15 @@ export interface FakeState {
 	answerInput: (options: InputOptions) => string | undefined;
 	answerMessage: (text: string, items: string[]) => string | undefined;
 	globalState: Map<string, unknown>;
+	/** context.workspaceState: survives a reload of the window. */
+	workspaceState: Map<string, unknown>;
 	/** context.secrets (SecretStorage). */
 	secrets: Map<string, string>;
 	/** workspace.isTrusted. */
 	trusted: boolean;
 	onConfigurationChange: FakeEmitter<{ affectsConfiguration(section: string): boolean }>;
+	/** What registerWebviewPanelSerializer got, by view type: a test restores a panel with it. */
+	serializers: Map<string, { deserializeWebviewPanel(panel: FakePanel, state: unknown): Thenable<void> | Promise<void> }>;
 	waiters: (() => void)[];
 	/** window.activeTextEditor. */
 	activeTextEditor: ReturnType<typeof fakeEditor> | undefined;
@@ -187,6 +194,7 @@ export interface FakeState {
 function freshState(): FakeState {
 	return {
 		config: {},
+		workspaceConfig: {},
 		commands: new Map(),
 		shown: [],
 		progress: [],
@@ -198,9 +206,11 @@ function freshState(): FakeState {
 		answerInput: () => undefined,
 		answerMessage: () => undefined,
 		globalState: new Map(),
+		workspaceState: new Map(),
 		secrets: new Map(),
 		trusted: true,
 		onConfigurationChange: new FakeEmitter(),
+		serializers: new Map(),
 		waiters: [],
 		activeTextEditor: undefined,
 		workspaceFolders: [],
@@ -294,7 +304,13 @@ const fake = {
 		}),
 		createStatusBarItem: () => {
 			const item = {
-				name: '', command: undefined as string | undefined, tooltip: undefined as unknown, accessibilityInformation: undefined as unknown, backgroundColor: undefined as unknown,
+				name: '', command: undefined as string | undefined, accessibilityInformation: undefined as unknown, backgroundColor: undefined as unknown,
+				get tooltip() {
+					return state.statusBar.tooltip;
+				},
+				set tooltip(value: unknown) {
+					state.statusBar.tooltip = value;
+				},
 				get text() {
 					return state.statusBar.text;
 				},
@@ -316,7 +332,10 @@ const fake = {
 			changed();
 			return panel;
 		},
-		registerWebviewPanelSerializer: () => disposable,
+		registerWebviewPanelSerializer: (viewType: string, serializer: FakeState['serializers'] extends Map<string, infer S> ? S : never) => {
+			state.serializers.set(viewType, serializer);
+			return { dispose: () => state.serializers.delete(viewType) };
+		},
 		showInformationMessage: show('info'),
 		showWarningMessage: show('warn'),
 		showErrorMessage: show('error'),
@@ -348,9 +367,8 @@ const fake = {
 	},
 	workspace: {
 		getConfiguration: (section: string) => ({
-			get: (key: string) => state.config[`${section}.${key}`],
-			// The fake has one layer of settings: call it the user's.
-			inspect: (key: string) => ({ key: `${section}.${key}`, globalValue: state.config[`${section}.${key}`] }),
+			get: (key: string) => state.workspaceConfig[`${section}.${key}`] ?? state.config[`${section}.${key}`],
+			inspect: (key: string) => ({ key: `${section}.${key}`, globalValue: state.config[`${section}.${key}`], workspaceValue: state.workspaceConfig[`${section}.${key}`] }),
 		}),
 		get isTrusted() {
 			return state.trusted;
@@ -410,6 +428,23 @@ export function installFakeVscode(): FakeState {
 	return state;
 }
 
+/** A vscode.Memento over one of the state's maps; values go through JSON, as VS Code stores them. */
+function memento(map: () => Map<string, unknown>) {
+	return {
+		get: (key: string) => map().get(key),
+		update: (key: string, value: unknown) => {
+			if (value === undefined) {
+				map().delete(key);
+			} else {
+				map().set(key, JSON.parse(JSON.stringify(value)));
+			}
+			changed();
+			return Promise.resolve();
+		},
+		keys: () => [...map().keys()],
+	};
+}
+
 /** An ExtensionContext with what activate() reads. */
 export function fakeContext(extensionPath: string) {
 	const subscriptions: { dispose(): unknown }[] = [];
@@ -431,13 +466,7 @@ export function fakeContext(extensionPath: string) {
 			},
 			onDidChange: () => disposable,
 		},
-		globalState: {
-			get: (key: string) => state.globalState.get(key),
-			update: (key: string, value: unknown) => {
-				state.globalState.set(key, value);
-				return Promise.resolve();
-			},
-			keys: () => [...state.globalState.keys()],
-		},
+		globalState: memento(() => state.globalState),
+		workspaceState: memento(() => state.workspaceState),
 	};
 }

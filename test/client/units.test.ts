@@ -134,8 +134,10 @@ describe('client units', () => {
 			assert.deepEqual(kinds, [1, 'bob joined #c', 2]);
 		});
 
-		it('counts unread and mentions unless the conversation is active in a visible panel', () => {
-			const { store: s } = store('kim');
+		it('counts unread and mentions until the panel shows them, and reads new ones at once while it follows the conversation', () => {
+			const { store: s, changes } = store('kim');
+			const reads: number[] = [];
+			s.onDidRead((r) => reads.push(r.id));
 			s.applyJoin({ name: '#c' }, ['kim'], [], false);
 			s.addMessages([msg(1, 'a', '#c', 'hello'), msg(2, 'a', '#c', 'kim: look'), msg(3, 'kim', '#c', 'mine')], true);
 			assert.deepEqual(s.totals(), { unread: 2, mentions: 1 });
@@ -143,12 +145,53 @@ describe('client units', () => {
 			assert.equal(s.get('bob')?.kind, 'dm');
 			assert.deepEqual(s.totals(), { unread: 3, mentions: 2 });
 			s.setActive('#c');
-			assert.equal(s.get('#c')!.unread, 2, 'hidden panel: still unread');
 			s.setVisible(true);
-			assert.equal(s.get('#c')!.unread, 0);
-			s.addMessages([msg(5, 'a', '#c', 'seen at once')], true);
-			assert.equal(s.get('#c')!.unread, 0);
+			assert.equal(s.get('#c')!.unread, 2, 'opening is not reading: only what was on screen is');
+			s.markSeen('#c', 1, false);
+			assert.deepEqual([s.get('#c')!.unread, s.get('#c')!.mentions, s.get('#c')!.lastReadId], [1, 1, 1]);
+			s.addMessages([msg(5, 'a', '#c', 'while scrolled up')], true);
+			assert.equal(s.get('#c')!.unread, 2, 'not following: new messages are unread');
+			s.markSeen('#c', 5, true);
+			assert.deepEqual([s.get('#c')!.unread, s.get('#c')!.mentions], [0, 0]);
+			s.addMessages([msg(6, 'a', '#c', 'seen at once')], true);
+			assert.equal(s.get('#c')!.unread, 0, 'following in a visible panel: read as it arrives');
+			assert.equal(s.get('#c')!.lastReadId, 6);
+			s.setVisible(false);
+			s.addMessages([msg(7, 'a', '#c', 'panel hidden')], true);
+			assert.equal(s.get('#c')!.unread, 1);
+			s.markSeen('#c', 3, false);
+			assert.equal(s.get('#c')!.lastReadId, 6, 'a marker never moves back');
+			assert.deepEqual(reads, [1, 5, 6]);
+			const views = changes.filter((c) => c.kind === 'conversations').at(-1);
+			assert.ok(views?.kind === 'conversations' && views.conversations.find((c) => c.id === '#c')?.lastReadId === 6);
 		});
+
+		it('takes an account\'s counts from the server and moves them when another window reads', () => {
+			const { store: s } = store('kim');
+			const reads: number[] = [];
+			s.onDidRead((r) => reads.push(r.id));
+			// Already in #old from an earlier session; #gone was left meanwhile in another window.
+			s.applyJoin({ name: '#gone' }, ['kim'], [], false);
+			const gone = s.applyServerState([
+				{ conversation: '#c', lastReadId: 10, unread: 3, mentions: 1, lastMessageId: 13 },
+				{ conversation: 'Bob', lastReadId: 0, unread: 2, mentions: 2, lastMessageId: 21 },
+			]);
+			assert.deepEqual(gone, ['#gone']);
+			assert.deepEqual(s.list().map((c) => c.id), ['#c', 'bob']);
+			assert.deepEqual(s.totals(), { unread: 5, mentions: 3 });
+			// The rejoin's history holds what the server counted: not counted twice.
+			s.applyJoin({ name: '#c' }, ['kim', 'a'], [msg(9, 'a', '#c'), msg(10, 'a', '#c'), msg(11, 'a', '#c'), msg(12, 'a', '#c', 'kim!'), msg(13, 'a', '#c')], false);
+			assert.deepEqual([s.get('#c')!.unread, s.get('#c')!.mentions], [3, 1]);
+			s.addMessages([msg(14, 'a', '#c', 'new')], true);
+			assert.equal(s.get('#c')!.unread, 4);
+			// Another window read up to 12.
+			s.applyRead('#c', 12);
+			assert.deepEqual([s.get('#c')!.unread, s.get('#c')!.mentions, s.get('#c')!.lastReadId], [2, 0, 12]);
+			s.applyRead('bob', 21);
+			assert.deepEqual([s.get('bob')!.unread, s.get('bob')!.mentions], [0, 0]);
+			assert.deepEqual(reads, [], 'what the server said is not sent back to it');
+		});
+
 
 		it('replaces a pending item when its message is acknowledged or arrives through history', () => {
 			const { store: s, changes } = store('me');
@@ -193,7 +236,7 @@ describe('client units', () => {
 			const { store: s } = store('me');
 			s.applyJoin({ name: '#c' }, ['me', 'bob'], [], false);
 			s.nickChanged('bob', 'robert');
-			assert.deepEqual(s.get('#c')!.members, ['me', 'robert']);
+			assert.deepEqual(s.get('#c')!.members?.map((m) => m.nick), ['me', 'robert']);
 			s.nickChanged('me', 'myself');
 			assert.equal(s.selfNick, 'myself');
 		});

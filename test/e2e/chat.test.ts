@@ -14,13 +14,17 @@ import type { Frame } from 'playwright-core';
 import { JoinChannelRequest, MemberJoinedNotification } from '../../protocol/channels';
 import { MessageNewNotification, SendMessageRequest } from '../../protocol/messages';
 import { UserListRequest } from '../../protocol/users';
-import { eventually, TestClient } from '../helpers/client';
+import { ErrorCodes } from '../../protocol/errors';
+import { InvitedNotification } from '../../protocol/moderation';
+import { eventually, rpcError, TestClient } from '../helpers/client';
 import { ServerProcess } from '../helpers/process';
 import { TcpGate } from './gate';
 import { clearResults, packageParley, provision, slug } from './prepare';
 import { Workbench } from './workbench';
 
 const NICK = 'kim';
+/** Kim's account password, registered in a late step. */
+const PASSWORD = 'e2e-password-kim';
 /** A file in the workbench's workspace folder, for Share Selection and the snippet links. */
 const BILLING_TS = ['// billing', 'export interface Item {', '\tprice: number;', '}', '', 'export function total(items: Item[]): number {', '\tlet sum = 0;', '\tfor (const item of items) {', '\t\tsum += item.price;', '\t}', '\treturn sum;', '}', ''].join('\n');
 const STEP_MS = 30_000;
@@ -127,16 +131,16 @@ describe('Parley in VS Code (code-server + Chromium), end to end', function () {
 		}
 	});
 
-	it('"Chat: Connect" from the command palette opens the panel, connected as the nickname in the settings', async () => {
-		await workbench!.command('Chat: Connect');
+	it('"Chat: Connect" typed in the command palette finds "Parley Chat: Connect", which opens the panel, connected as the nickname in the settings', async () => {
+		await workbench!.command('Chat: Connect', 'Parley Chat: Connect');
 		await see('.sidebar-footer .status-dot.status-connected', 'the "Connected" state in the sidebar footer');
 		await see('.sidebar-footer .footer-nick', `the nickname ${NICK}`, { hasText: NICK });
 		const { users } = await bob!.connection.sendRequest(UserListRequest.type, {});
 		assert.ok(users.some((u) => u.nick === NICK), `bob does not see ${NICK} online: ${users.map((u) => u.nick).join(', ')}`);
 	});
 
-	it('"Chat: Join Channel" offers the server\'s channels and joins the one picked', async () => {
-		await workbench!.command('Chat: Join Channel');
+	it('"Parley Chat: Join Channel" (found by typing "Parley") offers the server\'s channels and joins the one picked', async () => {
+		await workbench!.command('Parley', 'Parley Chat: Join Channel');
 		await workbench!.pick('#general');
 		await see('.conversation-title .title-text', '#general as the open conversation', { hasText: 'general' });
 		await see('.sidebar [role=option][data-id="#general"]', '#general in the sidebar');
@@ -189,7 +193,7 @@ describe('Parley in VS Code (code-server + Chromium), end to end', function () {
 		assert.equal(await (await chat('the switcher')).locator('.switcher-backdrop').isHidden(), true, 'Escape closed the switcher');
 	});
 
-	it('"Chat: Share Selection" previews, sends to the conversation picked with a comment, under a path:lines link', async () => {
+	it('"Parley Chat: Share Selection" previews, sends to the conversation picked with a comment, under a path:lines link', async () => {
 		const page = workbench!.page;
 		await page.keyboard.press('Control+P');
 		await page.locator('.quick-input-widget input').fill('billing.ts');
@@ -202,7 +206,7 @@ describe('Parley in VS Code (code-server + Chromium), end to end', function () {
 		for (let i = 0; i < 3; i++) {
 			await page.keyboard.press('Shift+ArrowDown');
 		}
-		await workbench!.command('Chat: Share Selection');
+		await workbench!.command('Chat: Share Selection', 'Parley Chat: Share Selection');
 		await workbench!.pick('#general');
 		await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Share src/billing.ts:6-8 with #general' }).waitFor({ timeout: STEP_MS });
 		const comment = page.locator('.quick-input-widget input');
@@ -266,5 +270,51 @@ describe('Parley in VS Code (code-server + Chromium), end to end', function () {
 		}
 		const frame = await chat('the banner after reconnecting');
 		assert.equal(await frame.locator('.banner').isVisible(), false, 'the connection banner is gone once connected');
+	});
+
+	it('a private channel created with /create stays closed to bob until /invite', async () => {
+		await typeInComposer('/create #secret private');
+		await see('.conversation-title .title-text', '#secret as the open conversation', { hasText: 'secret' });
+		await see('.conversation-title .codicon-lock', 'the lock of a private channel in the header');
+		await see('.sidebar [role=option][data-id="#secret"] .codicon-lock', '#secret in the sidebar, with its lock');
+		const refused = await rpcError(bob!.connection.sendRequest(JoinChannelRequest.type, { channel: '#secret' }));
+		assert.equal(refused.code, ErrorCodes.InviteOnly, `bob joins a private channel uninvited: ${refused.message}`);
+		await typeInComposer('/invite bob');
+		await bob!.waitFor(InvitedNotification.type, (p) => p.channel === '#secret' && p.by === NICK, STEP_MS);
+		await bob!.connection.sendRequest(JoinChannelRequest.type, { channel: '#secret' });
+		await see('#members .member-nick', 'bob among the members of #secret', { hasText: 'bob' });
+		await see('.timeline .event-text', 'bob\'s join line', { hasText: 'bob joined #secret' });
+	});
+
+	it('"Parley Chat: Register Nickname", then Reload Window: signed in again without a click, on the conversation that was open', async function () {
+		this.timeout(4 * 60_000);
+		await workbench!.command('Register Nickname', 'Parley Chat: Register Nickname');
+		await workbench!.answer(/Register kim/, PASSWORD);
+		await workbench!.answer(/same password again/, PASSWORD);
+		await workbench!.page.locator('.notifications-toasts', { hasText: `"${NICK}" is registered` }).first().waitFor({ timeout: STEP_MS }).catch(() => {
+			throw new Error('no notification that the nickname is registered');
+		});
+		await openConversation('#general');
+		await bob!.connection.sendRequest(SendMessageRequest.type, { to: NICK, text: 'a DM before the reload', clientMsgId: `e2e-dm-${Date.now()}` });
+		await see('.sidebar [role=option][data-id="bob"]', 'the conversation with bob');
+
+		await workbench!.reloadWindow();
+		// No command, no click: the restored panel, signed in with the saved password.
+		await see('.sidebar-footer .status-dot.status-connected', 'the "Connected" state after the reload, without a click', { timeoutMs: RECONNECT_MS });
+		await see('.conversation-title .title-text', '#general, the conversation that was open', { hasText: 'general' });
+		await see('.sidebar [role=option][data-id="bob"]', 'the conversation with bob, still listed');
+		await see('.sidebar [role=option][data-id="#secret"]', '#secret, still listed');
+		await see('.sidebar-footer .footer-server', `the server from the settings (the gate, port ${gate!.port})`, { hasText: `127.0.0.1:${gate!.port}` });
+	});
+
+	it('the server settings are honoured on every reload', async function () {
+		this.timeout(6 * 60_000);
+		for (let reload = 1; reload <= 3; reload++) {
+			await workbench!.reloadWindow();
+			await see('.sidebar-footer .status-dot.status-connected', `the "Connected" state after reload ${reload}`, { timeoutMs: RECONNECT_MS });
+			await see('.sidebar-footer .footer-server', `the gate's port after reload ${reload}`, { hasText: `127.0.0.1:${gate!.port}` });
+		}
+		const { users } = await bob!.connection.sendRequest(UserListRequest.type, {});
+		assert.ok(users.some((u) => u.nick === NICK), `${NICK} is online through the gate after the reloads`);
 	});
 });

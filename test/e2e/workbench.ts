@@ -114,13 +114,12 @@ export class Workbench {
 	async start(): Promise<void> {
 		const { tools, settings, extensions } = this.options;
 		fs.mkdirSync(this.workspaceDir, { recursive: true });
-		// User settings, and the same as remote ("Machine") settings: the extension host runs
-		// on code-server's side, where machine-scoped settings such as parley.server.port
-		// are read only from there.
-		for (const scope of ['User', 'Machine']) {
-			fs.mkdirSync(path.join(this.userDataDir, scope), { recursive: true });
-			fs.writeFileSync(path.join(this.userDataDir, scope, 'settings.json'), JSON.stringify({ ...BASE_SETTINGS, ...settings }, null, '\t'));
-		}
+		// User settings only, as a user writes them. Parley's settings are window-scoped, so a
+		// remote window (code-server is one) reads them from here at startup; machine-scoped
+		// ones would be read only from the remote's Machine/settings.json, which VS Code loads
+		// after the extension host may have started (Parley then saw the defaults).
+		fs.mkdirSync(path.join(this.userDataDir, 'User'), { recursive: true });
+		fs.writeFileSync(path.join(this.userDataDir, 'User', 'settings.json'), JSON.stringify({ ...BASE_SETTINGS, ...settings }, null, '\t'));
 		for (const vsix of extensions) {
 			const run = await runCommand(tools.codeServer, ['--install-extension', vsix, ...this.dirArgs()], { env: this.env(), timeoutMs: 120_000 });
 			if (run.code !== 0 || !/successfully installed/i.test(run.stdout + run.stderr)) {
@@ -164,17 +163,18 @@ export class Workbench {
 	}
 
 	/**
-	 * Runs a command from the palette (F1). An extension's commands appear a few seconds
+	 * Runs a command from the palette (F1): types `typed` and picks the row labelled `label`
+	 * ("Category: Title"; default `typed`). An extension's commands appear a few seconds
 	 * after the workbench, and an open palette does not refresh, so it closes and retries.
 	 */
-	async command(title: string, timeoutMs = 60_000): Promise<void> {
+	async command(typed: string, label = typed, timeoutMs = 60_000): Promise<void> {
 		const deadline = Date.now() + timeoutMs;
 		const input = this.page.locator('.quick-input-widget input');
-		const row = this.page.locator('.quick-input-list .monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) });
+		const row = this.page.locator('.quick-input-list .monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) });
 		for (;;) {
 			await this.page.keyboard.press('F1');
 			await input.waitFor({ state: 'visible', timeout: 10_000 });
-			await input.fill(`>${title}`);
+			await input.fill(`>${typed}`);
 			try {
 				await row.first().waitFor({ state: 'visible', timeout: 4_000 });
 				await row.first().click();
@@ -183,10 +183,34 @@ export class Workbench {
 			} catch {
 				await this.page.keyboard.press('Escape');
 				if (Date.now() > deadline) {
-					throw new Error(`"${title}" did not appear in the command palette within ${timeoutMs / 1000} s (is the extension installed and its command contributed?)`);
+					throw new Error(`"${label}" did not appear in the command palette for "${typed}" within ${timeoutMs / 1000} s (is the extension installed and its command contributed?)`);
 				}
 			}
 		}
+	}
+
+	/**
+	 * Answers the open input box (a command's prompt): waits for it to say `shows` (its
+	 * title or prompt), types `text` and presses Enter.
+	 */
+	async answer(shows: string | RegExp, text: string, timeoutMs = 30_000): Promise<void> {
+		const widget = this.page.locator('.quick-input-widget', { hasText: shows });
+		await widget.waitFor({ state: 'visible', timeout: timeoutMs }).catch(() => {
+			throw new Error(`no input box saying "${String(shows)}" within ${timeoutMs / 1000} s`);
+		});
+		const input = widget.locator('input');
+		await input.fill(text);
+		await input.press('Enter');
+	}
+
+	/** Developer: Reload Window; resolves once the workbench is back. */
+	async reloadWindow(): Promise<void> {
+		const reloaded = this.page.waitForEvent('load', { timeout: 90_000 });
+		await this.command('Developer: Reload Window');
+		await reloaded;
+		await this.page.locator('.monaco-workbench').waitFor({ timeout: 90_000 }).catch((error: Error) => {
+			throw new Error(`the VS Code workbench did not come back within 90 s of Reload Window: ${error.message.split('\n')[0]}`);
+		});
 	}
 
 	/** Picks the quick-pick row labelled `label` (a command's picker). */

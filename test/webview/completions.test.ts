@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { Locator } from 'playwright-core';
-import { GENERAL_MEMBERS, connected, conversations, generalDay } from './fixtures';
+import { GENERAL_MEMBERS, connected, conversations, generalDay, members } from './fixtures';
 import { type Panel, useBrowser } from './harness';
 
 describe('webview: completions in the composer', function () {
@@ -14,8 +14,8 @@ describe('webview: completions in the composer', function () {
 			connected(),
 			conversations('#general'),
 			{ type: 'timeline', conversation: '#general', items: generalDay(), hasMoreBefore: false },
-			{ type: 'members', conversation: '#general', members: [...GENERAL_MEMBERS, 'Alfred'] },
-			{ type: 'members', conversation: '#random', members: ['zoe', 'alice'] },
+			{ type: 'members', conversation: '#general', members: [...GENERAL_MEMBERS, ...members('Alfred')] },
+			{ type: 'members', conversation: '#random', members: members('zoe', 'alice') },
 		);
 		input = panel.page.locator('textarea.composer-input');
 		await input.focus();

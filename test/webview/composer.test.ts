@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { Locator } from 'playwright-core';
 import type { WebviewMessage } from '../../protocol/webview';
-import { connected, conversations, generalDay, history } from './fixtures';
+import { CONVERSATIONS, connected, conversations, generalDay, history } from './fixtures';
 import { type Panel, useBrowser } from './harness';
 
 describe('webview: composer and slash commands', function () {
@@ -22,23 +22,28 @@ describe('webview: composer and slash commands', function () {
 		await panel.close();
 	});
 
+	/** What the panel posted, but its reports of what was on screen (`read`), which scrolling and resizing make. */
+	async function posted(): Promise<WebviewMessage[]> {
+		return (await panel.posted()).filter((m) => m.type !== 'read');
+	}
+
 	/** Types a line and presses Enter; returns what was posted. */
 	async function enter(line: string): Promise<WebviewMessage[]> {
 		await input.fill(line);
 		await input.press('Enter');
-		return panel.posted();
+		return posted();
 	}
 
 	/** The host's answer to the last posted message that carried a sequence number. */
 	async function answer(error?: string): Promise<void> {
-		const last = (await panel.posted()).filter((m): m is WebviewMessage & { seq: number } => 'seq' in m && typeof m.seq === 'number').pop();
+		const last = (await posted()).filter((m): m is WebviewMessage & { seq: number } => 'seq' in m && typeof m.seq === 'number').pop();
 		assert.ok(last, 'a message with a seq was posted');
 		await panel.send(error === undefined ? { type: 'result', seq: last.seq } : { type: 'result', seq: last.seq, error });
 	}
 
 	/** Posted messages without their sequence numbers. */
 	async function postedPlain(): Promise<WebviewMessage[]> {
-		return (await panel.posted()).map((m) => {
+		return (await posted()).map((m) => {
 			const { seq: _seq, ...rest } = m as WebviewMessage & { seq?: number };
 			return rest;
 		});
@@ -49,7 +54,7 @@ describe('webview: composer and slash commands', function () {
 		await input.press('Shift+Enter');
 		await input.pressSequentially('second line');
 		assert.equal(await input.inputValue(), 'first line\nsecond line');
-		assert.deepEqual(await panel.posted(), []);
+		assert.deepEqual(await posted(), []);
 		await input.press('Enter');
 		await panel.waitForPosted({ type: 'send', conversation: '#general', text: 'first line\nsecond line' });
 		// Kept until the host says it took it; then cleared.
@@ -64,7 +69,7 @@ describe('webview: composer and slash commands', function () {
 		await input.press('Enter');
 		await input.fill('   \n ');
 		await input.press('Enter');
-		assert.equal((await panel.posted()).length, 1);
+		assert.equal((await posted()).length, 1);
 	});
 
 	it('sends with the send button', async function () {
@@ -85,6 +90,18 @@ describe('webview: composer and slash commands', function () {
 			['/quit off to lunch', { type: 'quit', reason: 'off to lunch' }],
 			['/quit', { type: 'quit' }],
 			['//shrug', { type: 'send', conversation: '#general', text: '/shrug' }],
+			['/create #Design', { type: 'createChannel', channel: '#design', private: false }],
+			['/create secret private', { type: 'createChannel', channel: '#secret', private: true }],
+			['/invite bob', { type: 'invite', channel: '#general', nick: 'bob' }],
+			['/invite bob #random', { type: 'invite', channel: '#random', nick: 'bob' }],
+			['/kick dave too loud', { type: 'kick', channel: '#general', nick: 'dave', reason: 'too loud' }],
+			['/kick dave', { type: 'kick', channel: '#general', nick: 'dave' }],
+			['/ban mallory spam', { type: 'ban', channel: '#general', nick: 'mallory', reason: 'spam' }],
+			['/unban mallory', { type: 'unban', channel: '#general', nick: 'mallory' }],
+			['/op bob', { type: 'setRole', channel: '#general', nick: 'bob', role: 'op' }],
+			['/deop bob', { type: 'setRole', channel: '#general', nick: 'bob', role: 'member' }],
+			['/topic Release on Friday', { type: 'setTopic', channel: '#general', topic: 'Release on Friday' }],
+			['/topic -', { type: 'setTopic', channel: '#general', topic: '' }],
 		];
 		for (const [line, expected] of cases) {
 			await panel.clearPosted();
@@ -96,6 +113,25 @@ describe('webview: composer and slash commands', function () {
 		}
 	});
 
+	it('keeps a moderation command the server refuses in the box, with the reason shown', async function () {
+		await enter('/kick alice bye');
+		assert.deepEqual(await postedPlain(), [{ type: 'kick', channel: '#general', nick: 'alice', reason: 'bye' }]);
+		await panel.send({ type: 'notice', text: 'Only the owner and ops of #general can kick.', level: 'error' });
+		await answer('Only the owner and ops of #general can kick.');
+		await panel.page.locator('.notice-error', { hasText: 'Only the owner and ops' }).waitFor();
+		assert.equal(await input.inputValue(), '/kick alice bye', 'the line stays, to be corrected or sent again');
+	});
+
+	it('shows the topic with /topic, and says where the moderation commands work', async function () {
+		await enter('/topic');
+		await panel.page.locator('.notice', { hasText: 'The topic of #general: Company-wide chatter' }).waitFor();
+		await panel.page.locator('[role=option][data-id="bob"]').click();
+		await panel.clearPosted();
+		assert.deepEqual(await enter('/kick dave'), []);
+		await panel.page.locator('.notice-error', { hasText: '/kick works in the open channel' }).waitFor();
+		assert.equal(await input.inputValue(), '/kick dave');
+	});
+
 	it('shows /help locally', async function () {
 		const posted = await enter('/help');
 		assert.deepEqual(posted, []);
@@ -104,7 +140,7 @@ describe('webview: composer and slash commands', function () {
 		const usages = await notice.locator('dt').allTextContents();
 		assert.deepEqual(
 			usages.map((u) => u.split(' ')[0]),
-			['/join', '/leave', '/msg', '/nick', '/help', '/quit'],
+			['/join', '/leave', '/msg', '/nick', '/create', '/invite', '/topic', '/kick', '/ban', '/unban', '/op', '/deop', '/help', '/quit'],
 		);
 		assert.equal(await input.inputValue(), '');
 		assert.match((await notice.textContent()) ?? '', /Only visible to you/);
@@ -142,11 +178,11 @@ describe('webview: composer and slash commands', function () {
 		await input.fill('');
 		await input.pressSequentially('/');
 		await suggestions.waitFor();
-		assert.equal(await suggestions.getByRole('option').count(), 6);
+		assert.equal(await suggestions.getByRole('option').count(), 14);
 		await input.press('ArrowDown');
 		await input.press('Enter');
 		assert.equal(await input.inputValue(), '/leave ');
-		assert.deepEqual(await panel.posted(), []);
+		assert.deepEqual(await posted(), []);
 		await input.fill('/he');
 		await input.press('Escape');
 		await suggestions.waitFor({ state: 'hidden' });
@@ -174,7 +210,7 @@ describe('webview: composer and slash commands', function () {
 		await page.reload();
 		await panel.waitForPosted({ type: 'ready' });
 		// No active conversation from the host: the panel reopens the one saved in state.
-		await panel.send(connected(), { ...conversations(), active: undefined });
+		await panel.send(connected(), { type: 'conversations', conversations: CONVERSATIONS.map((c) => ({ ...c })) });
 		await panel.waitForPosted({ type: 'select', conversation: '#general' });
 		assert.equal(await input.inputValue(), 'draft for general');
 		await page.locator('[role=option][data-id="#random"]').click();
@@ -196,7 +232,7 @@ describe('webview: composer and slash commands', function () {
 		await input.fill('not in that channel');
 		await input.press('Enter');
 		await input.press('Enter');
-		assert.equal((await panel.posted()).length, 1, 'one send for two Enters');
+		assert.equal((await posted()).length, 1, 'one send for two Enters');
 		await answer('You are not in #general; join it first.');
 		assert.equal(await input.inputValue(), 'not in that channel');
 		// /msg to someone the server does not know: the text stays too.
@@ -233,12 +269,12 @@ describe('webview: composer and slash commands', function () {
 		const error = page.getByRole('alert').filter({ hasText: 'Not sent' });
 		await error.waitFor();
 		assert.match((await error.textContent()) ?? '', /4,100 characters.*at most 4,000\. Remove 100/);
-		assert.deepEqual(await panel.posted(), []);
+		assert.deepEqual(await posted(), []);
 		assert.equal(await input.inputValue(), long);
 		// The same for /msg, whose text part is what counts.
 		await input.fill(`/msg bob ${long}`);
 		await input.press('Enter');
-		assert.deepEqual(await panel.posted(), []);
+		assert.deepEqual(await posted(), []);
 		// Back under the limit: the error goes, and Enter sends.
 		await input.fill('y'.repeat(3999));
 		assert.equal(await error.count(), 0);

@@ -1,5 +1,5 @@
 /** Realistic host messages for webview tests. */
-import type { ConversationView, HostMessage, TimelineItem } from '../../protocol/webview';
+import type { ConversationView, HostMessage, MemberView, TimelineItem } from '../../protocol/webview';
 
 export const ME = 'kim';
 const MINUTE = 60_000;
@@ -72,4 +72,15 @@ export function generalDay(): TimelineItem[] {
 	];
 }
 
-export const GENERAL_MEMBERS = ['alice', 'bob', 'carol', 'dave', ME];
+/** Members as the host sends them: online unless listed in `offline`, plain members unless in `roles`. */
+export function members(...nicks: string[]): MemberView[] {
+	return nicks.map((nick) => ({ nick, online: true, role: 'member' }));
+}
+
+export const GENERAL_MEMBERS: MemberView[] = [
+	{ nick: 'alice', online: true, role: 'owner' },
+	{ nick: 'bob', online: true, role: 'op' },
+	{ nick: 'carol', online: false, role: 'member' },
+	{ nick: 'dave', online: true, role: 'member' },
+	{ nick: ME, online: true, role: 'member' },
+];

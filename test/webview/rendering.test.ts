@@ -78,7 +78,8 @@ describe('webview: rendering', function () {
 		await panel.send({ type: 'members', conversation: '#general', members: GENERAL_MEMBERS });
 		const members = page.locator('#members');
 		await members.locator('.member-nick', { hasText: 'dave' }).waitFor();
-		assert.deepEqual(await members.locator('.member-nick').allTextContents(), [ME, 'alice', 'bob', 'carol', 'dave']);
+		// You first, then who is online (owner, ops, members), then who is not.
+		assert.deepEqual(await members.locator('.member-nick').allTextContents(), [ME, 'alice', 'bob', 'dave', 'carol']);
 		assert.equal(await members.locator('.member-you').count(), 1);
 		await members.locator('button', { hasText: 'carol' }).click();
 		await panel.waitForPosted({ type: 'directMessage', nick: 'carol' });
@@ -166,12 +167,13 @@ describe('webview: rendering', function () {
 	});
 
 	it('ignores unknown and malformed host messages', async function () {
-		await panel.send(
+		const malformed: Record<string, unknown>[] = [
 			{ type: 'nonsense' },
 			{ type: 'append', conversation: '#general', items: [{ kind: 'message', message: { id: 'x' } }, { kind: 'bogus' }] },
 			{ type: 'timeline', conversation: 5, items: [] },
 			{ type: 'conversations', conversations: 'nope' },
-		);
+		];
+		await panel.send(...malformed);
 		await panel.send({ type: 'append', conversation: '#general', items: [event('e9', 'erin joined #general', todayAt(12, 0))] });
 		await panel.page.locator('.event-text', { hasText: 'erin joined' }).waitFor();
 		assert.equal(await panel.page.locator('.msg').count(), generalDay().filter((i) => i.kind === 'message').length);

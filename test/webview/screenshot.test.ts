@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { GENERAL_MEMBERS, connected, conversations, generalDay, pending, todayAt } from './fixtures';
+import { CONVERSATIONS, GENERAL_MEMBERS, connected, conversations, generalDay, pending, todayAt } from './fixtures';
 import { useBrowser } from './harness';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -12,9 +12,11 @@ describe('webview: screenshot', function () {
 	it('renders a populated panel in Dark Modern (test-results/webview.png, docs/images/panel.png)', async function () {
 		const panel = await browser.open({ width: 1200, height: 760 });
 		try {
+			// Who is online shows on DMs and members; #release is private.
+			const list = CONVERSATIONS.map((c) => ({ ...c, ...(c.id === 'alice' ? { online: true } : c.id === 'bob' ? { online: false } : c.id === '#release' ? { private: true } : {}) }));
 			await panel.send(
 				connected(),
-				conversations('#general'),
+				conversations('#general', list),
 				{ type: 'timeline', conversation: '#general', items: generalDay(), hasMoreBefore: false },
 				{ type: 'members', conversation: '#general', members: GENERAL_MEMBERS },
 				// One message still in the outbox, shown dimmed.

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { Locator } from 'playwright-core';
-import { connected, conversations, history, message } from './fixtures';
+import { ME, connected, conversations, history, message } from './fixtures';
 import { type Panel, useBrowser } from './harness';
 
 /** The most rows the panel may keep in the DOM, whatever the timeline length. */
@@ -105,6 +105,22 @@ describe('webview: scrolling and virtualization', function () {
 		await page.getByText('Message number 901 from').waitFor();
 		await page.locator('.intro-start').waitFor();
 		assert.equal((await panel.posted()).filter((m) => m.type === 'loadOlder').length, 1);
+	});
+
+	it('offline, shows cached messages and says older ones load on connect, asking nothing until connected', async function () {
+		const page = panel.page;
+		await panel.send({ type: 'connection', state: 'offline', server: 'chat.example.com:6697', nick: ME });
+		await page.locator('[role=option][data-id="#random"]').click();
+		await page.locator('.intro-offline', { hasText: 'the messages load when Parley connects' }).waitFor();
+		await page.locator('[role=option][data-id="#general"]').click();
+		await panel.send({ type: 'timeline', conversation: '#general', items: history(30, '#general', 501), hasMoreBefore: true });
+		await page.getByText('Message number 530 from').waitFor();
+		await setScrollTop(log, 0);
+		await page.locator('.intro-offline', { hasText: 'Older messages load when Parley connects' }).waitFor();
+		assert.equal(await page.locator('.intro-start').count(), 0, 'not "the very beginning"');
+		assert.equal((await panel.posted()).filter((m) => m.type === 'loadOlder').length, 0);
+		await panel.send(connected());
+		assert.deepEqual(await panel.waitForPosted({ type: 'loadOlder' }), { type: 'loadOlder', conversation: '#general', before: 501 });
 	});
 
 	it('keeps the DOM bounded with 5,000 messages and still scrolls end to end', async function () {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { ConversationView } from '../../protocol/webview';
-import { connected, conversations, event, message, todayAt } from './fixtures';
+import { connected, conversations, event, members, message, todayAt } from './fixtures';
 import { type Panel, useBrowser } from './harness';
 
 const IMG = '<img src=x onerror=alert(1)>';
@@ -68,7 +68,7 @@ describe('webview: hostile text', function () {
 			connected(),
 			{ type: 'conversations', conversations: list, active: HOSTILE_CHANNEL },
 			{ type: 'timeline', conversation: HOSTILE_CHANNEL, items: [], hasMoreBefore: false },
-			{ type: 'members', conversation: HOSTILE_CHANNEL, members: [HOSTILE_NICK, 'kim'] },
+			{ type: 'members', conversation: HOSTILE_CHANNEL, members: members(HOSTILE_NICK, 'kim') },
 			{ type: 'notice', text: `Cannot join ${HOSTILE_CHANNEL}: ${SCRIPT}`, level: 'error' },
 		);
 		await page.locator('.notice-text').waitFor();

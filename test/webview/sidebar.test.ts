@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { CONVERSATIONS, connected, conversations, generalDay } from './fixtures';
+import { CONVERSATIONS, connected, conversations, generalDay, members } from './fixtures';
 import { type Panel, useBrowser } from './harness';
 
 describe('webview: sidebar and keyboard', function () {
@@ -45,14 +45,17 @@ describe('webview: sidebar and keyboard', function () {
 		await option('bob').locator('.mention-badge', { hasText: '3' }).waitFor();
 	});
 
-	it('opens a conversation on click and clears its badge', async function () {
+	it('opens a conversation on click; its badge stays until the host says its messages were read', async function () {
 		await option('#release').click();
 		await panel.waitForPosted({ type: 'select', conversation: '#release' });
 		assert.equal(await option('#release').getAttribute('aria-selected'), 'true');
-		assert.equal(await option('#release').locator('.badge').count(), 0);
+		assert.equal(await option('#release').locator('.badge').textContent(), '2', 'opening is not reading');
 		assert.equal(await panel.page.locator('.conversation-title').textContent(), 'release');
 		assert.match((await panel.page.locator('.intro-loading').textContent()) ?? '', /Loading messages/);
+		await panel.send({ type: 'conversations', conversations: CONVERSATIONS.map((c) => (c.id === '#release' ? { ...c, unread: 0, mentions: 0 } : { ...c })), active: '#release' });
+		await option('#release').locator('.badge').waitFor({ state: 'detached' });
 	});
+
 
 	it('moves with arrow keys, opens with Enter; one Tab stop', async function () {
 		const page = panel.page;
@@ -80,9 +83,10 @@ describe('webview: sidebar and keyboard', function () {
 		await panel.waitForPosted({ type: 'select', conversation: '#general' });
 		await page.keyboard.press('Alt+ArrowUp');
 		await panel.waitForPosted({ type: 'select', conversation: 'bob' });
-		// #random was read when opened; the next unread after bob is #release.
+		// Opening #random did not read it (the host says what was read): after bob, the next unread is #random.
+		await panel.clearPosted();
 		await page.keyboard.press('Alt+Shift+ArrowDown');
-		await panel.waitForPosted({ type: 'select', conversation: '#release' });
+		await panel.waitForPosted({ type: 'select', conversation: '#random' });
 		assert.ok(await page.locator('textarea').evaluate((el) => el === el.ownerDocument.activeElement));
 	});
 
@@ -150,7 +154,7 @@ describe('webview: sidebar and keyboard', function () {
 		try {
 			const page = narrow.page;
 			await narrow.send(connected(), conversations('#general'), { type: 'timeline', conversation: '#general', items: generalDay(), hasMoreBefore: false });
-			await narrow.send({ type: 'members', conversation: '#general', members: ['alice', 'kim'] });
+			await narrow.send({ type: 'members', conversation: '#general', members: members('alice', 'kim') });
 			await page.locator('.msg').first().waitFor();
 			assert.equal(await page.locator('.sidebar').isVisible(), false);
 			assert.equal(await page.locator('#members').isVisible(), false);

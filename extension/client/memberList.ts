@@ -1,0 +1,40 @@
+/**
+ * A channel's member list as the client keeps it: every member with presence and role,
+ * changed by joins, leaves, presence, role changes and nick changes. Lists are replaced, never
+ * changed in place, so what was reported stays as it was.
+ */
+import { nickKey } from '../../protocol/names';
+import type { ChannelRole, MemberDetail } from '../../protocol/types';
+
+/** Members as a join answer gives them: with details (a current server) or as bare nicks (online, plain members). */
+export function toDetails(members: readonly (string | MemberDetail)[]): MemberDetail[] {
+	return members.map((m) => (typeof m === 'string' ? { nick: m, online: true, role: 'member' } : { ...m }));
+}
+
+export function findMember(list: readonly MemberDetail[] | undefined, nick: string): MemberDetail | undefined {
+	return list?.find((m) => nickKey(m.nick) === nickKey(nick));
+}
+
+/** Adds `nick` (online, a plain member) unless present; a member who was offline comes online. */
+export function withJoined(list: readonly MemberDetail[] | undefined, nick: string): MemberDetail[] {
+	const known = findMember(list, nick);
+	return known ? (list ?? []).map((m) => (m === known ? { ...m, online: true } : m)) : [...(list ?? []), { nick, online: true, role: 'member' }];
+}
+
+export function without(list: readonly MemberDetail[] | undefined, nick: string): MemberDetail[] {
+	return (list ?? []).filter((m) => nickKey(m.nick) !== nickKey(nick));
+}
+
+/** The list with `nick` changed by `change`, or undefined when `nick` is not in it or nothing changed. */
+export function updated(list: readonly MemberDetail[] | undefined, nick: string, change: Partial<MemberDetail>): MemberDetail[] | undefined {
+	const known = findMember(list, nick);
+	if (!list || !known || Object.entries(change).every(([k, v]) => known[k as keyof MemberDetail] === v)) {
+		return undefined;
+	}
+	return list.map((m) => (m === known ? { ...m, ...change } : m));
+}
+
+/** How a role change reads in the channel: "bob made kim an op". */
+export function describeRole(role: ChannelRole): string {
+	return role === 'op' ? 'an op' : role === 'owner' ? 'the owner' : 'a plain member';
+}
