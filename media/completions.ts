@@ -3,7 +3,7 @@
  * `@nick`, `#channel` and `:emoji:` after a space (or at the start). Pure: the composer
  * owns the list's DOM and keys.
  */
-import { EMOJI } from './emoji';
+import { EMOJI } from '../protocol/emoji';
 import { complete as completeCommand } from './slashCommands';
 
 export type CompletionKind = 'command' | 'nick' | 'channel' | 'emoji';

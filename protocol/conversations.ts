@@ -36,3 +36,29 @@ export namespace ReadNotification {
 	export const type = new NotificationType<ReadParams>(method);
 	export const params = s.object<ReadParams>({ conversation: s.string(), id: s.integer });
 }
+
+/** Typing notifications a connection may send per conversation: one per this many ms (extras are dropped). */
+export const TYPING_INTERVAL_MS = 3000;
+
+export interface TypingParams {
+	/**
+	 * From the client: `#channel` (a channel the sender is a member of) or the nick of a
+	 * DM's other party. From the server: the same as the receiver names it (for a DM, the
+	 * typist's nick).
+	 */
+	conversation: string;
+	/** From the server only: who is typing. */
+	nick?: string;
+}
+
+/**
+ * Both ways. Client -> server: the user is typing in `conversation` (at most one every
+ * 3 s per conversation and connection; the server drops extras, and anything it cannot
+ * deliver, silently). Server -> the conversation's other members (a DM's other party),
+ * with `nick`, never to the typist's own connections. Clients show it for a few seconds.
+ */
+export namespace TypingNotification {
+	export const method = 'conversation/typing';
+	export const type = new NotificationType<TypingParams>(method);
+	export const params = s.object<TypingParams>({ conversation: s.string(), nick: s.optional(s.string()) });
+}

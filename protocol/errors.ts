@@ -32,6 +32,8 @@ export namespace ErrorCodes {
 	export const InviteOnly = 1014;
 	/** channel/join: the caller is banned from the channel. */
 	export const Banned = 1015;
+	/** No message with that id that the caller can read (missing, or in a conversation the caller cannot see: the same answer). */
+	export const NoSuchMessage = 1016;
 }
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -15,3 +15,8 @@ export * from './admin';
 export * from './moderation';
 export * from './conversations';
 export * from './mentions';
+export * from './edits';
+export * from './reactions';
+export * from './emoji';
+export * from './search';
+export * from './threads';

@@ -32,7 +32,7 @@ export interface InitializeParams {
 export interface InitializeResult {
 	protocolVersion: number;
 	serverInfo: ServerInfo;
-	/** The nick as the user typed it (nicks are compared ignoring case). */
+	/** The nick as the user typed it (nicks are compared ignoring case); for an account, as it was registered. */
 	nick: string;
 	motd?: string;
 	limits: ServerLimits;

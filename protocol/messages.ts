@@ -16,6 +16,15 @@ export interface SendMessageParams {
 	 * different message with an id already used is refused (-32602 on `clientMsgId`).
 	 */
 	clientMsgId?: string;
+	/**
+	 * Makes the message a reply in the thread of this message, which must be in the same
+	 * conversation (a reply to a reply joins its root's thread). Replies reach everyone in
+	 * the conversation as `message/new` (with `replyTo`), but are not in its history and do
+	 * not count as unread there, unless `alsoToChannel`.
+	 */
+	replyTo?: number;
+	/** A reply that also goes into the conversation's history. */
+	alsoToChannel?: boolean;
 }
 
 export interface SendMessageResult {
@@ -33,6 +42,8 @@ export namespace SendMessageRequest {
 		to: s.string(),
 		text: s.string(),
 		clientMsgId: s.optional(s.string()),
+		replyTo: s.optional(s.integer),
+		alsoToChannel: s.optional(s.boolean),
 	});
 	export const result = s.object<SendMessageResult>({ message: messageShape });
 }
@@ -58,7 +69,11 @@ export interface HistoryResult {
 	hasMore: boolean;
 }
 
-/** Client -> server: a page of a conversation's stored history. */
+/**
+ * Client -> server: a page of a conversation's stored history: its messages and thread
+ * roots, not the replies in threads (see `message/thread`) except those sent
+ * `alsoToChannel`.
+ */
 export namespace HistoryRequest {
 	export const method = 'message/history';
 	export const type = new RequestType<HistoryParams, HistoryResult, void>(method);

@@ -17,10 +17,38 @@ export interface Message {
 	 * pages for messages the requester sent. Never sent to other users.
 	 */
 	clientMsgId?: string;
+	/** When the author last edited the text (`message/edit`). */
+	editedTs?: number;
+	/**
+	 * The message was deleted (`message/delete`): `text` is empty and nothing else but
+	 * `id`, `ts`, `from` and `to` is kept. (`text` stays, empty, so that clients that require
+	 * it still read the page.)
+	 */
+	deleted?: boolean;
+	/** In history and thread pages: the reactions, in the order they were first given. */
+	reactions?: Reaction[];
+	/** A reply in a thread: the id of the thread's root message. */
+	replyTo?: number;
+	/** A reply sent "also to the channel": it is in the conversation's history too. */
+	alsoToChannel?: boolean;
+	/** A thread's root: how many replies it has (absent: none). */
+	replyCount?: number;
+	/** A thread's root: when its newest reply was sent. */
+	lastReplyTs?: number;
 }
+
+/** One emoji on a message and who reacted with it, in the order they did. */
+export interface Reaction {
+	emoji: string;
+	nicks: string[];
+}
+
+export const reactionShape = s.object<Reaction>({ emoji: s.string(), nicks: s.array(s.string()) });
 
 export const messageShape = s.object<Message>({
 	id: s.integer, ts: s.number, from: s.string(), to: s.string(), text: s.string(), clientMsgId: s.optional(s.string()),
+	editedTs: s.optional(s.number), deleted: s.optional(s.boolean), reactions: s.optional(s.array(reactionShape)),
+	replyTo: s.optional(s.integer), alsoToChannel: s.optional(s.boolean), replyCount: s.optional(s.integer), lastReplyTs: s.optional(s.number),
 });
 
 export interface ChannelInfo {

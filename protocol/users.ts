@@ -27,7 +27,10 @@ export interface SetNickResult {
 
 /**
  * Client -> server: change the caller's nick. Fails as `initialize` does (NickInUse,
- * InvalidNick, AuthFailed for a registered nick). Changing only the case is allowed.
+ * InvalidNick, AuthFailed for a registered nick). Changing only the case is allowed. A
+ * registered nick (with its password) signs the connection in to that account; a
+ * connection signed in to an account keeps its nick (Forbidden), and changes its case
+ * only while no other connection of the account is signed in.
  */
 export namespace SetNickRequest {
 	export const method = 'user/setNick';
@@ -51,21 +54,48 @@ export namespace NickChangedNotification {
 	export const params = s.object<NickChangedParams>({ oldNick: s.string(), newNick: s.string() });
 }
 
-export type PresenceStatus = 'online' | 'offline';
+export type PresenceStatus = 'online' | 'offline' | 'away';
+
+/** Longest status text (`user/setStatus`), in characters. */
+export const MAX_STATUS_TEXT_LENGTH = 100;
 
 export interface PresenceParams {
 	nick: string;
-	/** `online`: the first connection of the user signed in; `offline`: the last one ended. */
+	/**
+	 * `online`: the first connection of the user signed in, or the user came back from
+	 * away; `away`: the user set that status; `offline`: the last connection ended.
+	 */
 	status: PresenceStatus;
+	/** With `away` (or `online`), the text the user set, if any. */
+	text?: string;
 }
 
 /**
  * Server -> everyone who shares a channel or a DM conversation with the user, when the
- * user comes online or goes offline. An account's disconnect is only this: it stays a
- * member of its channels.
+ * user comes online, goes away or back, or goes offline. An account's disconnect is only
+ * this: it stays a member of its channels.
  */
 export namespace PresenceNotification {
 	export const method = 'user/presence';
 	export const type = new NotificationType<PresenceParams>(method);
-	export const params = s.object<PresenceParams>({ nick: s.string(), status: s.literal('online', 'offline') });
+	export const params = s.object<PresenceParams>({ nick: s.string(), status: s.literal('online', 'offline', 'away'), text: s.optional(s.string()) });
+}
+
+export interface SetStatusParams {
+	status: 'online' | 'away';
+	/** Up to 100 characters ("in a meeting"); absent or empty: none. */
+	text?: string;
+}
+
+/**
+ * Client -> server: sets the status of the caller's account (all its connections). A
+ * change is sent as `user/presence` to everyone who shares a channel or DM with the
+ * user, and to the account's other connections; setting the same status and text again
+ * changes nothing. The status lasts while the account is online: it signs in `online`.
+ */
+export namespace SetStatusRequest {
+	export const method = 'user/setStatus';
+	export const type = new RequestType<SetStatusParams, null, void>(method);
+	export const params = s.object<SetStatusParams>({ status: s.literal('online', 'away'), text: s.optional(s.string()) });
+	export const result = s.nothing;
 }

@@ -77,6 +77,17 @@ export const fail = {
 		new ResponseError<AuthFailedData>(ErrorCodes.AuthFailed, 'The admin token is wrong; connect without one, or ask the server operator for it.', { secret: 'adminToken' }),
 	tooManyFailedLogins: (retryAfterMs: number) =>
 		new ResponseError<RateLimitedData>(ErrorCodes.RateLimited, `Too many failed logins from your address; wait ${Math.ceil(retryAfterMs / 1000)} s and try again.`, { retryAfterMs }),
+	/** The one answer for a message id that does not exist or that the caller cannot read. */
+	noSuchMessage: (id: number) =>
+		new ResponseError(ErrorCodes.NoSuchMessage, `There is no message ${id} in your conversations; check the id.`),
+	notAuthor: (id: number, what: string) =>
+		new ResponseError(ErrorCodes.Forbidden, `Only the author of message ${id} can ${what}.`),
+	cannotDelete: (id: number, channel: string | undefined) =>
+		new ResponseError(ErrorCodes.Forbidden, channel === undefined
+			? `Only the author of message ${id} can delete it.`
+			: `Only the author of message ${id}, the owner or an op of ${channel}, or a server operator can delete it.`),
+	messageDeleted: (id: number, what: string) =>
+		new ResponseError(ErrorCodes.Forbidden, `Message ${id} was deleted; you cannot ${what}.`),
 	forbidden: (method: string) =>
 		new ResponseError(ErrorCodes.Forbidden, `Only operators may call '${method}'; initialize with the server's admin token to become one.`),
 	unsupportedVersion: (version: number, supported: number) =>

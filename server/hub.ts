@@ -21,6 +21,7 @@ import type { AccessLists } from './state/access';
 import type { Delivery } from './state/delivery';
 import type { Memberships } from './state/memberships';
 import type { Presence } from './state/presence';
+import type { Reactions } from './state/reactions';
 import type { ReadMarkers } from './state/read-markers';
 import type { Store } from './state/store';
 import { encodeNotification } from './transport/frames';
@@ -32,6 +33,7 @@ export interface HubState {
 	memberships: Memberships;
 	access: AccessLists;
 	readMarkers: ReadMarkers;
+	reactions: Reactions;
 }
 
 export interface UserDetails {
@@ -67,6 +69,7 @@ export class Hub {
 	get memberships(): Memberships { return this.state.memberships; }
 	get access(): AccessLists { return this.state.access; }
 	get readMarkers(): ReadMarkers { return this.state.readMarkers; }
+	get reactions(): Reactions { return this.state.reactions; }
 
 	connectionsFrom(ip: string): number {
 		return this.perIp.get(ip) ?? 0;
@@ -158,9 +161,9 @@ export class Hub {
 	}
 
 	/** Tells everyone who shares a channel or a DM with the account that it came online or went offline. */
-	async announcePresence(nick: string, status: PresenceStatus): Promise<void> {
+	async announcePresence(nick: string, status: PresenceStatus, text?: string): Promise<void> {
 		const [channels, directs] = await Promise.all([this.memberships.channelsOf(nick), this.store.directConversations(nick)]);
-		const frame = encodeNotification(PresenceNotification.type, { nick, status });
+		const frame = encodeNotification(PresenceNotification.type, text === undefined ? { nick, status } : { nick, status, text });
 		this.delivery.toAudience(channels.map((c) => c.channel), directs.map((d) => d.peer), frame, nick, 'presence');
 	}
 

@@ -12,7 +12,7 @@ export interface ServerOptions {
 	port: number;
 	/** Directory for the SQLite database. Ignored with `memory`. */
 	dataDir: string;
-	/** Keep history in memory only (lost on exit). */
+	/** Keep everything in memory only (lost on exit). */
 	memory: boolean;
 	/** Most connected, initialized clients at once. 0 = no cap. */
 	maxClients: number;
@@ -44,6 +44,11 @@ export interface ServerOptions {
 	/** PEM certificate and key files: when both are set the server speaks TLS. */
 	tlsCert?: string;
 	tlsKey?: string;
+	/** IRC listener port (off unless given), and its TLS twin (needs tlsCert and tlsKey). */
+	ircPort?: number;
+	ircTlsPort?: number;
+	/** Shortest account password (account/register and its IRC equivalent). */
+	minPasswordLength: number;
 }
 
 export const DEFAULT_OPTIONS: ServerOptions = {
@@ -64,6 +69,7 @@ export const DEFAULT_OPTIONS: ServerOptions = {
 	initTimeoutMs: 10_000,
 	idleTimeoutMs: 25_000,
 	console: false,
+	minPasswordLength: 8,
 };
 
 export class OptionsError extends Error {}
@@ -120,7 +126,7 @@ const SPECS: Record<string, Spec> = {
 	host: text('host', 'address to listen on (default 127.0.0.1; 0.0.0.0 or :: for all)'),
 	port: int('port', 0, 65535, 'TCP port (default 7420; 0 picks a free one)'),
 	data: text('dataDir', 'directory for history (default ./.parley)'),
-	memory: flag('memory', 'keep history in memory only'),
+	memory: flag('memory', 'keep everything (history, accounts, memberships) in memory only'),
 	'max-clients': int('maxClients', 0, 1_000_000, 'most connected clients (default 10000; 0 = no cap)'),
 	channels: {
 		help: 'channels to create at start, e.g. general,random',
@@ -162,6 +168,9 @@ const SPECS: Record<string, Spec> = {
 	'admin-token': text('adminToken', 'token that makes a client an operator (prefer the variable)'),
 	'tls-cert': text('tlsCert', 'PEM certificate file; with --tls-key the server speaks TLS'),
 	'tls-key': text('tlsKey', 'PEM private key file'),
+	'irc-port': int('ircPort', 0, 65535, 'also speak IRC on this TCP port (off unless given; 0 picks a free one)'),
+	'irc-tls-port': int('ircTlsPort', 0, 65535, 'also speak IRC over TLS on this port (needs --tls-cert and --tls-key)'),
+	'min-password-length': int('minPasswordLength', 1, 128, 'shortest account password (default 8)'),
 };
 
 function envName(flagName: string): string {
@@ -222,6 +231,9 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = {}): Serve
 	}
 	if ((options.tlsCert === undefined) !== (options.tlsKey === undefined)) {
 		throw new OptionsError('TLS needs both --tls-cert and --tls-key (PEM files).');
+	}
+	if (options.ircTlsPort !== undefined && options.tlsCert === undefined) {
+		throw new OptionsError('--irc-tls-port needs --tls-cert and --tls-key (PEM files).');
 	}
 	for (const [key, name] of [['password', 'password'], ['adminToken', 'admin-token']] as const) {
 		const secret = options[key];

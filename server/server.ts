@@ -11,7 +11,12 @@ import { InitializeRequest, NoticeNotification, PingRequest } from '../protocol/
 import { accountRoutes } from './handlers/account';
 import { channelRoutes } from './handlers/channels';
 import { conversationRoutes } from './handlers/conversations';
+import { editRoutes } from './handlers/edits';
 import { messageRoutes } from './handlers/messages';
+import { reactionRoutes } from './handlers/reactions';
+import { searchRoutes } from './handlers/search';
+import { threadRoutes } from './handlers/threads';
+import { activityRoutes } from './handlers/activity';
 import { moderationRoutes } from './handlers/moderation';
 import { Router } from './handlers/registry';
 import { lifecycleRoutes } from './handlers/lifecycle';
@@ -22,6 +27,7 @@ import { RpcLinks } from './rpc-links';
 import { createLogger, type LogSink } from './log';
 import { DEFAULT_OPTIONS, type ServerOptions } from './options';
 import { Session, type RpcHost } from './session';
+import { startIrcListeners, type IrcListeners } from './irc/listener';
 import { LocalDelivery } from './state/delivery';
 import { openState } from './state/open';
 import { LocalPresence } from './state/presence';
@@ -38,6 +44,9 @@ export interface StartOptions extends Partial<ServerOptions> {
 export interface ParleyServer {
 	readonly host: string;
 	readonly port: number;
+	/** The IRC ports, when --irc-port / --irc-tls-port are on. */
+	readonly ircPort?: number;
+	readonly ircTlsPort?: number;
 	readonly hub: Hub;
 	readonly options: ServerOptions;
 	/** The vscode-jsonrpc connections held by active sessions, and the spares. */
@@ -50,7 +59,7 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 	const { logSink, linkQuietMs, clock = systemClock, ...given } = start;
 	const options: ServerOptions = { ...DEFAULT_OPTIONS, ...given };
 	const log = createLogger(options.logLevel, 'server', logSink);
-	const stored = openState(options);
+	const stored = await openState(options);
 	const store = stored.store;
 	for (const channel of options.channels) {
 		await store.ensureChannel(channel);
@@ -65,12 +74,14 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 		memberships: stored.memberships,
 		access: stored.access,
 		readMarkers: stored.readMarkers,
+		reactions: stored.reactions,
 	}, log, clock);
 
-	const router = new Router(hub, [lifecycleRoutes, channelRoutes, moderationRoutes, messageRoutes, conversationRoutes, userRoutes, accountRoutes]);
+	const router = new Router(hub, [activityRoutes, lifecycleRoutes, channelRoutes, moderationRoutes, messageRoutes, editRoutes, reactionRoutes, searchRoutes, threadRoutes, conversationRoutes, userRoutes, accountRoutes]);
 	const links = new RpcLinks(linkQuietMs, clock);
 	const rpc: RpcHost = {
 		dispatch: (session, method, params) => router.dispatch(session, method, params),
+		notification: (session, method, params) => router.notification(session, method, params),
 		acquireLink: (session) => links.acquire(session),
 		closed: (session, link) => links.closed(session, link),
 	};
@@ -102,14 +113,24 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 		throw error;
 	}
 	listener.on('error', (error) => log.error(`listener: ${error.message}`));
+	let irc: IrcListeners;
+	try {
+		irc = await startIrcListeners(hub, router);
+	} catch (error) {
+		await new Promise<void>((resolve) => listener.close(() => resolve()));
+		await stored.close();
+		throw error;
+	}
 	const address = listener.address() as net.AddressInfo;
 	const sweep = clock.setInterval(() => sweepSessions(hub), Math.max(50, Math.min(5000, Math.floor(Math.min(options.idleTimeoutMs, options.initTimeoutMs) / 4))));
-	log.info(`started (protocol v1${options.tlsCert ? ', TLS' : ''}, history ${options.memory ? 'in memory' : `in ${options.dataDir}`})`);
+	log.info(`started (protocol v1${options.tlsCert ? ', TLS' : ''}${irc.port !== undefined ? `, IRC on ${irc.port}` : ''}${irc.tlsPort !== undefined ? `, IRC+TLS on ${irc.tlsPort}` : ''}, history ${options.memory ? 'in memory' : `in ${options.dataDir}`})`);
 
 	let stopping: Promise<void> | undefined;
 	return {
 		host: address.address,
 		port: address.port,
+		ircPort: irc.port,
+		ircTlsPort: irc.tlsPort,
 		hub,
 		options,
 		links,
@@ -117,7 +138,7 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 			stopping ??= (async () => {
 				sweep.cancel();
 				links.dispose();
-				const closed = new Promise<void>((resolve) => listener.close(() => resolve()));
+				const closed = Promise.all([new Promise<void>((resolve) => listener.close(() => resolve())), irc.close()]);
 				const open = [...hub.sessions];
 				hub.closeAll(reason);
 				await Promise.race([

@@ -22,6 +22,8 @@ import type { Logger } from './log';
 export interface RpcHost {
 	/** Answers one request (resolves with the result, rejects with a ResponseError). */
 	dispatch(session: Session, method: string, params: unknown): Promise<unknown>;
+	/** Takes a client notification the server handles itself; false leaves it to the link ($/cancelRequest). */
+	notification?(session: Session, method: string, params: unknown): boolean;
 	/** A link for the session, which gives it back when quiet (`giveBackLink`). */
 	acquireLink(session: Session): RpcLink;
 	/** The session closed, holding `link`. */
@@ -54,7 +56,8 @@ export class Session implements Sink, LinkOwner {
 	readonly sendBucket: TokenBucket;
 	/** message/send requests of this connection run one after another, in order. */
 	sendChain: Promise<unknown> = Promise.resolve();
-	private readonly queue: OutboundQueue;
+	/** Output to the client, in order, with the send-queue cap (a subclass writes its own protocol's bytes here). */
+	protected readonly queue: OutboundQueue;
 	private link: RpcLink | undefined;
 	/** Requests being handled plus requests of ours awaiting an answer. */
 	private busy = 0;
@@ -65,9 +68,11 @@ export class Session implements Sink, LinkOwner {
 	constructor(
 		private readonly socket: Socket,
 		limits: SessionLimits,
-		private readonly log: Logger,
+		protected readonly log: Logger,
 		private readonly host: RpcHost,
-		private readonly clock: Clock = systemClock,
+		protected readonly clock: Clock = systemClock,
+		/** 'none': a subclass reads the socket itself (the IRC listener). */
+		framing: 'jsonrpc' | 'none' = 'jsonrpc',
 	) {
 		this.connectedAt = this.lastActivity = clock.now();
 		this.ip = socket.remoteAddress ?? 'unknown';
@@ -78,6 +83,14 @@ export class Session implements Sink, LinkOwner {
 			this.log.warn(`closing ${this.label}: send queue exceeded (${limits.maxSendQueueBytes} bytes unread)`);
 			this.close('send queue exceeded');
 		});
+		if (framing === 'jsonrpc') {
+			this.readFrames(socket, limits);
+		}
+		socket.on('error', (error) => this.log.debug(`${this.address}: socket error: ${error.message}`));
+		socket.on('close', () => this.finish(this.closeReason ?? 'connection lost'));
+	}
+
+	private readFrames(socket: Socket, limits: SessionLimits): void {
 		// The reader lives as long as the socket, whose data listener holds it.
 		new GuardedFrameReader(socket, limits.maxFrameBytes, {
 			onViolation: (reason) => {
@@ -93,8 +106,6 @@ export class Session implements Sink, LinkOwner {
 			},
 			onMessage: (message) => this.receive(message),
 		});
-		socket.on('error', (error) => this.log.debug(`${this.address}: socket error: ${error.message}`));
-		socket.on('close', () => this.finish(this.closeReason ?? 'connection lost'));
 	}
 
 	/** True once the socket has closed and cleanup ran. */
@@ -178,9 +189,16 @@ export class Session implements Sink, LinkOwner {
 	}
 
 	private receive(message: Message): void {
-		if (!this.finished) {
-			this.wake().push(message);
+		if (this.finished) {
+			return;
 		}
+		// A client notification Parley handles needs no vscode-jsonrpc link: an idle
+		// connection that only types stays asleep.
+		const m = message as { method?: unknown; id?: unknown; params?: unknown };
+		if (typeof m.method === 'string' && m.id === undefined && this.host.notification?.(this, m.method, m.params)) {
+			return;
+		}
+		this.wake().push(message);
 	}
 
 	private wake(): RpcLink {

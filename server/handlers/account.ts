@@ -1,5 +1,5 @@
 /** account/register, and the operator methods admin/kick and admin/broadcast. */
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, RegisterRequest } from '../../protocol/account';
+import { MAX_PASSWORD_LENGTH, RegisterRequest } from '../../protocol/account';
 import { AdminBroadcastRequest, AdminKickRequest } from '../../protocol/admin';
 import { hashPassword } from '../auth';
 import { fail } from '../errors';
@@ -9,8 +9,9 @@ export const accountRoutes: readonly Route[] = [
 	route(RegisterRequest, async (params, session, hub) => {
 		const nick = session.nick;
 		const length = params.password.length;
-		if (length < MIN_PASSWORD_LENGTH || length > MAX_PASSWORD_LENGTH) {
-			throw fail.invalidParams('password', `A password must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters long; this one is ${length}.`);
+		const min = hub.options.minPasswordLength;
+		if (length < min || length > MAX_PASSWORD_LENGTH) {
+			throw fail.invalidParams('password', `A password must be ${min} to ${MAX_PASSWORD_LENGTH} characters long; this one is ${length}.`);
 		}
 		if (!session.registered && (await hub.store.getPasswordHash(nick)) !== undefined) {
 			// Only possible if the nick was registered elsewhere meanwhile (several servers).

@@ -1,16 +1,19 @@
 /** message/send and message/history. */
 import { DEFAULT_HISTORY_LIMIT, HistoryRequest, MAX_CLIENT_MSG_ID_LENGTH, MAX_HISTORY_LIMIT, MessageNewNotification, SendMessageRequest } from '../../protocol/messages';
 import { isChannelTarget, isValidNick, nickKey } from '../../protocol/names';
+import { ThreadUpdatedNotification } from '../../protocol/threads';
 import type { Message } from '../../protocol/types';
 import { fail } from '../errors';
 import type { Hub } from '../hub';
 import { dmConversation } from '../state/store';
 import { encodeNotification } from '../transport/frames';
+import { toMessageAudience, withReactions } from './audience';
 import { channelName } from './channels';
 import { route, type Route, type SignedIn } from './registry';
-import { forViewer, joinedChannel } from './visibility';
+import { forViewer, joinedChannel, readableMessage } from './visibility';
 
-function checkText(hub: Hub, text: string): void {
+/** A message text the server accepts (send and edit). */
+export function checkText(hub: Hub, text: string): void {
 	if (text.trim() === '') {
 		throw fail.invalidParams('text', `Field 'text' is empty; type something to send.`);
 	}
@@ -43,7 +46,36 @@ function sameMessage(stored: Message, to: string, text: string): boolean {
 	return stored.text === text && (isChannelTarget(to) ? stored.to : nickKey(stored.to)) === target;
 }
 
-async function send(hub: Hub, session: SignedIn, to: string, text: string, clientMsgId: string | undefined): Promise<Message> {
+/** Where a reply goes: the root of the thread of `replyTo`, which must be a message of the conversation. */
+async function threadRoot(hub: Hub, session: SignedIn, replyTo: number, conversation: string, to: string): Promise<number> {
+	const parent = await readableMessage(hub, session, replyTo);
+	if (parent.conversation !== conversation) {
+		throw fail.invalidParams('replyTo', `Message ${replyTo} is not in ${to}: a reply goes to the conversation of the message it answers.`);
+	}
+	if (parent.message.deleted) {
+		throw fail.messageDeleted(replyTo, 'reply to it');
+	}
+	return parent.message.replyTo ?? parent.message.id;
+}
+
+/** Tells everyone who can see a thread's root its new counters. */
+async function announceThread(hub: Hub, rootId: number): Promise<void> {
+	const root = await hub.store.getMessage(rootId);
+	if (root?.message.replyCount !== undefined) {
+		const { replyCount, lastReplyTs } = root.message;
+		toMessageAudience(hub, root, (conversation) => encodeNotification(ThreadUpdatedNotification.type, { conversation, id: rootId, replyCount, lastReplyTs: lastReplyTs! }));
+	}
+}
+
+interface Outgoing {
+	to: string;
+	text: string;
+	clientMsgId?: string;
+	replyTo?: number;
+	alsoToChannel?: boolean;
+}
+
+async function send(hub: Hub, session: SignedIn, { to, text, clientMsgId, replyTo, alsoToChannel }: Outgoing): Promise<Message> {
 	const from = session.nick;
 	if (clientMsgId !== undefined) {
 		// A retry is answered with what was stored, even if the recipient left meanwhile.
@@ -68,7 +100,9 @@ async function send(hub: Hub, session: SignedIn, to: string, text: string, clien
 		target = await dmTarget(hub, from, to);
 		conversation = dmConversation(from, target);
 	}
-	const { message, duplicate } = await hub.store.append({ ts: hub.clock.now(), from, to: target, conversation, text, clientMsgId });
+	const rootId = replyTo === undefined ? undefined : await threadRoot(hub, session, replyTo, conversation, target);
+	const thread = rootId === undefined ? {} : { replyTo: rootId, alsoToChannel: alsoToChannel === true };
+	const { message, duplicate } = await hub.store.append({ ts: hub.clock.now(), from, to: target, conversation, text, clientMsgId, ...thread });
 	if (duplicate && !sameMessage(message, target, text)) {
 		// The same id for another message is a client bug; answering with the old one would hide it.
 		throw fail.clientMsgIdReused(clientMsgId!);
@@ -82,8 +116,30 @@ async function send(hub: Hub, session: SignedIn, to: string, text: string, clien
 			hub.delivery.toNick(target, frame);
 			hub.delivery.toNick(from, frame, session.id);
 		}
+		if (rootId !== undefined) {
+			await announceThread(hub, rootId);
+		}
 	}
 	return message;
+}
+
+/**
+ * The store key of a conversation the caller may read, as `message/history` names it: a
+ * channel they are a member of, or the DM with a nick.
+ */
+export async function readableConversation(hub: Hub, session: SignedIn, name: string): Promise<string> {
+	if (isChannelTarget(name)) {
+		const channel = channelName(name);
+		await joinedChannel(hub, session, channel);
+		return channel;
+	}
+	if (!isValidNick(name)) {
+		throw fail.invalidParams('conversation', `Field 'conversation' must be '#channel' or a nick; '${name.slice(0, 40)}' is neither.`);
+	}
+	if (nickKey(name) === nickKey(session.nick)) {
+		throw fail.noSelfConversation();
+	}
+	return dmConversation(session.nick, name);
 }
 
 export const messageRoutes: readonly Route[] = [
@@ -97,7 +153,7 @@ export const messageRoutes: readonly Route[] = [
 			throw fail.rateLimited(wait);
 		}
 		// One send at a time per connection keeps a client's messages in the order sent.
-		const result = session.sendChain.then(() => send(hub, session, params.to, params.text, params.clientMsgId));
+		const result = session.sendChain.then(() => send(hub, session, params));
 		session.sendChain = result.catch(() => undefined);
 		const message = await result;
 		return { message: params.clientMsgId === undefined ? message : { ...message, clientMsgId: params.clientMsgId } };
@@ -115,20 +171,8 @@ export const messageRoutes: readonly Route[] = [
 				throw fail.invalidParams(field, `Field '${field}' must be a message id (0 or more); got ${value}.`);
 			}
 		}
-		let conversation: string;
-		if (isChannelTarget(params.conversation)) {
-			conversation = channelName(params.conversation);
-			await joinedChannel(hub, session, conversation);
-		} else {
-			if (!isValidNick(params.conversation)) {
-				throw fail.invalidParams('conversation', `Field 'conversation' must be '#channel' or a nick; '${params.conversation.slice(0, 40)}' is neither.`);
-			}
-			if (nickKey(params.conversation) === nickKey(nick)) {
-				throw fail.noSelfConversation();
-			}
-			conversation = dmConversation(nick, params.conversation);
-		}
+		const conversation = await readableConversation(hub, session, params.conversation);
 		const page = await hub.store.page(conversation, { before: params.before, after: params.after, limit });
-		return { messages: forViewer(page.messages, nick), hasMore: page.hasMore };
+		return { messages: await withReactions(hub, forViewer(page.messages, nick)), hasMore: page.hasMore };
 	}),
 ];

@@ -8,7 +8,7 @@
  * method's declared shape, and turns unexpected failures into a -32603 answer (never a
  * crash).
  */
-import { ResponseError, type RequestType } from 'vscode-jsonrpc/node';
+import { ResponseError, type NotificationType, type RequestType } from 'vscode-jsonrpc/node';
 import { checkShape, type Shape } from '../../protocol/shapes';
 import { fail } from '../errors';
 import type { Hub } from '../hub';
@@ -37,6 +37,19 @@ export interface Route {
 	readonly params: Shape<unknown>;
 	readonly beforeInit: boolean;
 	readonly handle: BeforeInitHandler<unknown, unknown>;
+	/** A client notification: no answer, and failures are only logged. */
+	readonly notification?: boolean;
+}
+
+export interface NotificationDeclaration<P> {
+	method: string;
+	type: NotificationType<P>;
+	params: Shape<P>;
+}
+
+/** An entry for a client notification (signed-in sessions only; anything else is dropped). */
+export function routeNotification<P>(declaration: NotificationDeclaration<P>, handler: (params: P, session: SignedIn, hub: Hub) => Promise<void> | void): Route {
+	return { method: declaration.method, params: declaration.params, beforeInit: false, notification: true, handle: handler as BeforeInitHandler<unknown, unknown> };
 }
 
 /** A method table entry whose handler is checked against the declaration's types. */
@@ -66,9 +79,26 @@ export class Router {
 		}
 	}
 
+	/**
+	 * A client notification: true when it is one of ours (handled, or dropped when the
+	 * session is not signed in or the params are wrong: a notification has no answer).
+	 */
+	notification(session: Session, method: string, params: unknown): boolean {
+		const entry = this.routes.get(method);
+		if (entry?.notification !== true) {
+			return false;
+		}
+		if (isSignedIn(session) && checkShape(params, entry.params) === undefined) {
+			Promise.resolve(entry.handle(params, session, this.hub)).catch((error: unknown) => {
+				this.hub.log.error(`${method} from ${session.label} failed: ${error instanceof Error ? error.stack : String(error)}`);
+			});
+		}
+		return true;
+	}
+
 	async dispatch(session: Session, method: string, params: unknown): Promise<unknown> {
 		const entry = this.routes.get(method);
-		if (entry === undefined) {
+		if (entry === undefined || entry.notification === true) {
 			throw fail.unknownMethod(method);
 		}
 		if (!entry.beforeInit && !isSignedIn(session)) {

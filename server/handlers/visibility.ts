@@ -9,7 +9,7 @@ import type { ChannelInfo, Message } from '../../protocol/types';
 import { fail } from '../errors';
 import type { Hub } from '../hub';
 import type { MemberRecord } from '../state/memberships';
-import type { ChannelRecord } from '../state/store';
+import { isDmConversation, type ChannelRecord, type StoredMessage } from '../state/store';
 import type { SignedIn } from './registry';
 
 /** Keeps `clientMsgId` only on the viewer's own messages. */
@@ -71,4 +71,34 @@ export async function joinedChannel(hub: Hub, viewer: SignedIn, name: string): P
 /** Owners, ops and server operators moderate a channel. */
 export function moderates(view: ChannelView, viewer: SignedIn): boolean {
 	return viewer.operator || view.member?.role === 'owner' || view.member?.role === 'op';
+}
+
+/** A message the viewer may read, and where it lives. */
+export interface MessageView extends StoredMessage {
+	/** For a channel message: the channel and the viewer's membership. */
+	channel?: ChannelView;
+}
+
+/**
+ * The message `id` as the viewer may see it: one of a channel they are a member of, or of
+ * one of their DMs. Otherwise NoSuchMessage, exactly as for an id that does not exist,
+ * after the same lookups. With `operator`, server operators also reach messages of
+ * channels they are not in (deleting them); never someone else's DM.
+ */
+export async function readableMessage(hub: Hub, viewer: SignedIn, id: number, options: { operator?: boolean } = {}): Promise<MessageView> {
+	const stored = await hub.store.getMessage(id);
+	const conversation = stored?.conversation ?? '#';
+	if (stored === undefined || isDmConversation(conversation)) {
+		// The channel lookups run for a missing id too, so that it answers like a hidden one.
+		await Promise.all([hub.store.getChannel(conversation), hub.memberships.get(conversation, viewer.nick)]);
+		if (stored === undefined || !conversation.slice(1).split(' ').includes(nickKey(viewer.nick))) {
+			throw fail.noSuchMessage(id);
+		}
+		return stored;
+	}
+	const [record, member] = await Promise.all([hub.store.getChannel(conversation), hub.memberships.get(conversation, viewer.nick)]);
+	if (record === undefined || (member === undefined && !(options.operator && viewer.operator))) {
+		throw fail.noSuchMessage(id);
+	}
+	return { ...stored, channel: { record, member } };
 }

@@ -9,16 +9,17 @@
 import { nickKey } from '../../protocol/names';
 import type { ChannelRole } from '../../protocol/types';
 
+/** Records are never changed in place: a change makes a new one, so callers may keep what they read. */
 export interface MemberRecord {
-	nick: string;
-	role: ChannelRole;
+	readonly nick: string;
+	readonly role: ChannelRole;
 	/** A guest (unregistered nick): the membership ends with its connection. */
-	guest: boolean;
+	readonly guest: boolean;
 }
 
 export interface MembershipOf {
-	channel: string;
-	role: ChannelRole;
+	readonly channel: string;
+	readonly role: ChannelRole;
 }
 
 export interface Memberships {
@@ -64,7 +65,7 @@ export class MemoryMemberships implements Memberships {
 		if (members.has(key)) {
 			return false;
 		}
-		members.set(key, { ...member });
+		members.set(key, { nick: member.nick, role: member.role, guest: member.guest });
 		let channels = this.byNick.get(key);
 		if (!channels) {
 			channels = new Set();
@@ -92,21 +93,15 @@ export class MemoryMemberships implements Memberships {
 	}
 
 	async get(channel: string, nick: string): Promise<MemberRecord | undefined> {
-		const member = this.byChannel.get(channel)?.get(nickKey(nick));
-		return member && { ...member };
+		return this.byChannel.get(channel)?.get(nickKey(nick));
 	}
 
 	async setRole(channel: string, nick: string, role: ChannelRole): Promise<boolean> {
-		const member = this.byChannel.get(channel)?.get(nickKey(nick));
-		if (!member) {
-			return false;
-		}
-		member.role = role;
-		return true;
+		return this.update(channel, nickKey(nick), { role });
 	}
 
 	async members(channel: string): Promise<MemberRecord[]> {
-		return [...(this.byChannel.get(channel)?.values() ?? [])].map((m) => ({ ...m }));
+		return [...(this.byChannel.get(channel)?.values() ?? [])];
 	}
 
 	async counts(): Promise<Map<string, number>> {
@@ -130,7 +125,7 @@ export class MemoryMemberships implements Memberships {
 	async keep(nick: string): Promise<void> {
 		const key = nickKey(nick);
 		for (const channel of this.byNick.get(key) ?? []) {
-			this.byChannel.get(channel)!.get(key)!.guest = false;
+			this.update(channel, key, { guest: false });
 		}
 	}
 
@@ -139,7 +134,7 @@ export class MemoryMemberships implements Memberships {
 		if (nickKey(newNick) === oldKey) {
 			// A change of case keeps each membership where it is.
 			for (const channel of this.byNick.get(oldKey) ?? []) {
-				Object.assign(this.byChannel.get(channel)!.get(oldKey)!, { nick: newNick, guest });
+				this.update(channel, oldKey, { nick: newNick, guest });
 			}
 			return [];
 		}
@@ -151,5 +146,16 @@ export class MemoryMemberships implements Memberships {
 			}
 		}
 		return gained;
+	}
+
+	/** Replaces a member's record (in its place in the join order). */
+	private update(channel: string, key: string, change: Partial<MemberRecord>): boolean {
+		const members = this.byChannel.get(channel);
+		const member = members?.get(key);
+		if (!member) {
+			return false;
+		}
+		members!.set(key, { ...member, ...change });
+		return true;
 	}
 }

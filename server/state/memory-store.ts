@@ -3,7 +3,7 @@ import type { Message } from '../../protocol/types';
 import {
 	isDmConversation,
 	type AppendResult, type ChannelRecord, type DirectConversation, type MessageDraft, type NewChannel, type Page, type PageQuery,
-	type Store, type UnreadSummary,
+	newMessage, searchWords, type SearchQuery, type Store, type StoredMessage, type UnreadSummary,
 } from './store';
 
 /** Index of the first message with id > `id` (messages are sorted by id). */
@@ -21,10 +21,54 @@ function firstAfter(messages: Message[], id: number): number {
 	return lo;
 }
 
+function pageOf(list: Message[], query: PageQuery): Page {
+	const low = query.after === undefined ? 0 : firstAfter(list, query.after);
+	const high = query.before === undefined ? list.length : firstAfter(list, query.before - 1);
+	if (query.after !== undefined && query.before === undefined) {
+		const end = Math.min(high, low + query.limit);
+		return { messages: list.slice(low, end), hasMore: end < high };
+	}
+	const start = Math.max(low, high - query.limit);
+	return { messages: list.slice(start, high), hasMore: start > low };
+}
+
+function listOf<K>(lists: Map<K, Message[]>, key: K): Message[] {
+	let list = lists.get(key);
+	if (!list) {
+		list = [];
+		lists.set(key, list);
+	}
+	return list;
+}
+
+/** Puts `message` in place of the one with its id, if the sorted list holds it. */
+function replaceIn(list: Message[] | undefined, message: Message): void {
+	const index = list === undefined ? -1 : firstAfter(list, message.id - 1);
+	if (list !== undefined && list[index]?.id === message.id) {
+		list[index] = message;
+	}
+}
+
+function matches(text: string, words: string[]): boolean {
+	const own = searchWords(text);
+	return words.every((w) => own.some((o) => o.startsWith(w)));
+}
+
+function withoutClientId(m: Message): Message {
+	const { clientMsgId: _, ...rest } = m;
+	return rest;
+}
+
 export class MemoryStore implements Store {
 	private nextId = 1;
+	/** Each conversation's history (no replies but those also to the channel), by id. */
 	private readonly conversations = new Map<string, Message[]>();
-	private readonly byClientId = new Map<string, Message>();
+	/** Each thread's replies, by root id. */
+	private readonly threads = new Map<number, Message[]>();
+	/** `senderKey\0clientMsgId` -> message id */
+	private readonly byClientId = new Map<string, number>();
+	/** id -> the message as stored (with its client id) and its conversation */
+	private readonly byId = new Map<number, StoredMessage>();
 	private readonly channels = new Map<string, ChannelRecord>();
 	private readonly accounts = new Map<string, { nick: string; hash: string }>();
 	/** nickKey -> peerKey -> the DM seen from that nick */
@@ -51,20 +95,22 @@ export class MemoryStore implements Store {
 
 	async append(draft: MessageDraft): Promise<AppendResult> {
 		const clientKey = draft.clientMsgId === undefined ? undefined : draft.from.toLowerCase() + '\0' + draft.clientMsgId;
-		const earlier = clientKey === undefined ? undefined : this.byClientId.get(clientKey);
-		if (earlier) {
-			return { message: earlier, duplicate: true };
+		const earlierId = clientKey === undefined ? undefined : this.byClientId.get(clientKey);
+		if (earlierId !== undefined) {
+			return { message: withoutClientId(this.byId.get(earlierId)!.message), duplicate: true };
 		}
-		const message: Message = { id: this.nextId++, ts: draft.ts, from: draft.from, to: draft.to, text: draft.text };
+		const message = newMessage(this.nextId++, draft);
 		const stored: Message = clientKey === undefined ? message : { ...message, clientMsgId: draft.clientMsgId };
-		let list = this.conversations.get(draft.conversation);
-		if (!list) {
-			list = [];
-			this.conversations.set(draft.conversation, list);
+		if (draft.replyTo === undefined || draft.alsoToChannel) {
+			listOf(this.conversations, draft.conversation).push(stored);
 		}
-		list.push(stored);
+		if (draft.replyTo !== undefined) {
+			listOf(this.threads, draft.replyTo).push(stored);
+			this.replace(draft.replyTo, (root) => ({ ...root, replyCount: (root.replyCount ?? 0) + 1, lastReplyTs: draft.ts }));
+		}
+		this.byId.set(message.id, { message: stored, conversation: draft.conversation });
 		if (clientKey !== undefined) {
-			this.byClientId.set(clientKey, message);
+			this.byClientId.set(clientKey, message.id);
 		}
 		if (isDmConversation(draft.conversation)) {
 			this.indexDm(draft.from, draft.to, draft.conversation);
@@ -85,19 +131,49 @@ export class MemoryStore implements Store {
 	}
 
 	async page(conversation: string, query: PageQuery): Promise<Page> {
-		const list = this.conversations.get(conversation) ?? [];
-		const low = query.after === undefined ? 0 : firstAfter(list, query.after);
-		const high = query.before === undefined ? list.length : firstAfter(list, query.before - 1);
-		if (query.after !== undefined && query.before === undefined) {
-			const end = Math.min(high, low + query.limit);
-			return { messages: list.slice(low, end), hasMore: end < high };
-		}
-		const start = Math.max(low, high - query.limit);
-		return { messages: list.slice(start, high), hasMore: start > low };
+		return pageOf(this.conversations.get(conversation) ?? [], query);
+	}
+
+	async thread(rootId: number, query: PageQuery): Promise<Page> {
+		return pageOf(this.threads.get(rootId) ?? [], query);
 	}
 
 	async findSent(from: string, clientMsgId: string): Promise<Message | undefined> {
-		return this.byClientId.get(from.toLowerCase() + '\0' + clientMsgId);
+		const id = this.byClientId.get(from.toLowerCase() + '\0' + clientMsgId);
+		return id === undefined ? undefined : withoutClientId(this.byId.get(id)!.message);
+	}
+
+	async getMessage(id: number): Promise<StoredMessage | undefined> {
+		const stored = this.byId.get(id);
+		return stored && { message: { ...stored.message }, conversation: stored.conversation };
+	}
+
+	async edit(id: number, text: string, editedTs: number): Promise<void> {
+		this.replace(id, (m) => (m.deleted ? m : { ...m, text, editedTs }));
+	}
+
+	async remove(id: number): Promise<void> {
+		this.replace(id, (m) => {
+			const { id: _, ts, from, to, clientMsgId, replyTo, alsoToChannel, replyCount, lastReplyTs } = m;
+			const gone: Message = { id, ts, from, to, text: '', deleted: true };
+			// A deleted message keeps its place in threads: a root its counters, a reply its root.
+			Object.assign(gone, replyTo === undefined ? {} : alsoToChannel ? { replyTo, alsoToChannel } : { replyTo });
+			Object.assign(gone, replyCount === undefined ? {} : { replyCount, lastReplyTs });
+			return clientMsgId === undefined ? gone : { ...gone, clientMsgId };
+		});
+	}
+
+	/** Messages are never changed in place: pages already handed out keep what they had. */
+	private replace(id: number, change: (m: Message) => Message): void {
+		const stored = this.byId.get(id);
+		if (!stored) {
+			return;
+		}
+		stored.message = change(stored.message);
+		replaceIn(this.conversations.get(stored.conversation), stored.message);
+		if (stored.message.replyTo !== undefined) {
+			replaceIn(this.threads.get(stored.message.replyTo), stored.message);
+		}
 	}
 
 	async latestId(conversation: string): Promise<number> {
@@ -118,6 +194,20 @@ export class MemoryStore implements Store {
 			}
 		}
 		return { count, candidates };
+	}
+
+	/** A scan of every message, replies in threads too: fine for tests and small `--memory` servers. */
+	async search(query: SearchQuery): Promise<Page> {
+		const conversations = new Set(query.conversations);
+		const found: Message[] = [];
+		for (const { message: m, conversation } of this.byId.values()) {
+			if (m.id < (query.before ?? Infinity) && conversations.has(conversation) && !m.deleted
+				&& (query.fromKey === undefined || m.from.toLowerCase() === query.fromKey) && matches(m.text, query.words)) {
+				found.push(m);
+			}
+		}
+		found.reverse();
+		return { messages: found.slice(0, query.limit), hasMore: found.length > query.limit };
 	}
 
 	async directConversations(nick: string): Promise<DirectConversation[]> {

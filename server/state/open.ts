@@ -5,9 +5,11 @@
 import { MemoryAccessLists, type AccessLists } from './access';
 import { MemoryMemberships, type Memberships } from './memberships';
 import { MemoryStore } from './memory-store';
+import { MemoryReactions, type Reactions } from './reactions';
 import { MemoryReadMarkers, type ReadMarkers } from './read-markers';
 import { SqliteAccessLists } from './sqlite-access';
 import { SqliteMemberships } from './sqlite-memberships';
+import { SqliteReactions } from './sqlite-reactions';
 import { SqliteReadMarkers } from './sqlite-read-markers';
 import { openDatabase } from './sqlite-schema';
 import { SqliteStore } from './sqlite-store';
@@ -18,11 +20,12 @@ export interface StoredState {
 	memberships: Memberships;
 	access: AccessLists;
 	readMarkers: ReadMarkers;
+	reactions: Reactions;
 	/** Commits what is pending and releases the storage. */
 	close(): Promise<void>;
 }
 
-export function openState(options: { memory: boolean; dataDir: string }): StoredState {
+export async function openState(options: { memory: boolean; dataDir: string }): Promise<StoredState> {
 	if (options.memory) {
 		const store = new MemoryStore();
 		return {
@@ -30,6 +33,7 @@ export function openState(options: { memory: boolean; dataDir: string }): Stored
 			memberships: new MemoryMemberships(),
 			access: new MemoryAccessLists(),
 			readMarkers: new MemoryReadMarkers(),
+			reactions: new MemoryReactions(),
 			close: () => store.close(),
 		};
 	}
@@ -37,9 +41,10 @@ export function openState(options: { memory: boolean; dataDir: string }): Stored
 	const store = new SqliteStore(db);
 	return {
 		store,
-		memberships: new SqliteMemberships(db),
+		memberships: await SqliteMemberships.open(db),
 		access: new SqliteAccessLists(db),
 		readMarkers: new SqliteReadMarkers(db),
+		reactions: new SqliteReactions(db),
 		async close() {
 			await store.close();
 			db.close();

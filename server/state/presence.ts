@@ -19,6 +19,9 @@ export interface PresenceEntry extends OnlineUser {
 	connections: number;
 	/** The nick is an account: its connections share it. */
 	account: boolean;
+	/** Set by `user/setStatus`; every sign-in starts `online`. */
+	status: 'online' | 'away';
+	statusText?: string;
 }
 
 /** `first`: the nick was offline; `another`: one more connection of an account; `taken`: refused. */
@@ -33,6 +36,8 @@ export interface Presence {
 	rename(oldNick: string, newNick: string): Promise<boolean>;
 	/** One connection of the nick ended; true when it was the last (the nick is offline now). */
 	release(nick: string): Promise<boolean>;
+	/** Sets the status of an online nick; false when it is offline or already has that status and text. */
+	setStatus(nick: string, status: 'online' | 'away', text: string | undefined): Promise<boolean>;
 	get(nick: string): Promise<PresenceEntry | undefined>;
 	/** For each nick, whether it is online. */
 	areOnline(nicks: readonly string[]): Promise<boolean[]>;
@@ -58,7 +63,7 @@ export class LocalPresence implements Presence {
 			held.connections++;
 			return 'another';
 		}
-		this.users.set(key, { ...user, connections: 1, account });
+		this.users.set(key, { ...user, connections: 1, account, status: 'online' });
 		return 'first';
 	}
 
@@ -95,6 +100,16 @@ export class LocalPresence implements Presence {
 			return false;
 		}
 		this.users.delete(key);
+		return true;
+	}
+
+	async setStatus(nick: string, status: 'online' | 'away', text: string | undefined): Promise<boolean> {
+		const entry = this.users.get(nickKey(nick));
+		if (!entry || (entry.status === status && entry.statusText === text)) {
+			return false;
+		}
+		entry.status = status;
+		entry.statusText = text;
 		return true;
 	}
 

@@ -1,7 +1,10 @@
-/** Bans and invitations in SQLite (see access.ts). Guest invitations of a previous process are dropped on open. */
+/**
+ * Bans and invitations in SQLite (see access.ts). A guest's invitation ends with its
+ * connection, so it is kept in memory only.
+ */
 import type Database from 'better-sqlite3';
 import { nickKey } from '../../protocol/names';
-import type { AccessLists, BanRecord } from './access';
+import { MemoryAccessLists, type AccessLists, type BanRecord } from './access';
 
 interface BanRow {
 	nick: string;
@@ -13,19 +16,19 @@ interface BanRow {
 export class SqliteAccessLists implements AccessLists {
 	private readonly statements;
 	private readonly banTx: (channel: string, entry: BanRecord) => void;
+	/** Invitations of guests. */
+	private readonly guests = new MemoryAccessLists();
 
 	constructor(db: Database.Database) {
-		db.prepare('DELETE FROM invitations WHERE guest = 1').run();
 		this.statements = {
-			// A ban of a nick banned before replaces it as the newest (a new id).
 			unban: db.prepare('DELETE FROM bans WHERE channel = ? AND nick_key = ?'),
+			// A ban of a nick banned before replaces it as the newest (a new id).
 			ban: db.prepare('INSERT INTO bans (channel, nick_key, nick, by_nick, reason, ts) VALUES (?, ?, ?, ?, ?, ?)'),
 			isBanned: db.prepare('SELECT 1 FROM bans WHERE channel = ? AND nick_key = ?'),
 			bans: db.prepare('SELECT nick, by_nick, reason, ts FROM bans WHERE channel = ? ORDER BY id'),
-			invite: db.prepare('INSERT INTO invitations (channel, nick_key, guest) VALUES (?, ?, ?) ON CONFLICT (channel, nick_key) DO UPDATE SET guest = excluded.guest'),
+			invite: db.prepare('INSERT OR IGNORE INTO invitations (channel, nick_key) VALUES (?, ?)'),
 			isInvited: db.prepare('SELECT 1 FROM invitations WHERE channel = ? AND nick_key = ?'),
 			takeInvite: db.prepare('DELETE FROM invitations WHERE channel = ? AND nick_key = ?'),
-			dropGuestInvites: db.prepare('DELETE FROM invitations WHERE nick_key = ? AND guest = 1'),
 		};
 		this.banTx = db.transaction((channel: string, entry: BanRecord) => {
 			const key = nickKey(entry.nick);
@@ -37,6 +40,7 @@ export class SqliteAccessLists implements AccessLists {
 
 	async ban(channel: string, entry: BanRecord): Promise<void> {
 		this.banTx(channel, entry);
+		await this.guests.takeInvite(channel, entry.nick);
 	}
 
 	async unban(channel: string, nick: string): Promise<boolean> {
@@ -54,18 +58,23 @@ export class SqliteAccessLists implements AccessLists {
 	}
 
 	async invite(channel: string, nick: string, guest: boolean): Promise<void> {
-		this.statements.invite.run(channel, nickKey(nick), guest ? 1 : 0);
+		if (guest) {
+			await this.guests.invite(channel, nick, true);
+		} else {
+			this.statements.invite.run(channel, nickKey(nick));
+		}
 	}
 
 	async isInvited(channel: string, nick: string): Promise<boolean> {
-		return this.statements.isInvited.get(channel, nickKey(nick)) !== undefined;
+		return this.statements.isInvited.get(channel, nickKey(nick)) !== undefined || (await this.guests.isInvited(channel, nick));
 	}
 
 	async takeInvite(channel: string, nick: string): Promise<boolean> {
-		return this.statements.takeInvite.run(channel, nickKey(nick)).changes > 0;
+		const stored = this.statements.takeInvite.run(channel, nickKey(nick)).changes > 0;
+		return (await this.guests.takeInvite(channel, nick)) || stored;
 	}
 
-	async dropGuestInvites(nick: string): Promise<void> {
-		this.statements.dropGuestInvites.run(nickKey(nick));
+	dropGuestInvites(nick: string): Promise<void> {
+		return this.guests.dropGuestInvites(nick);
 	}
 }

@@ -1,100 +1,109 @@
-/** Memberships in SQLite (see memberships.ts). Guest memberships of a previous process are dropped on open. */
+/**
+ * Memberships with SQLite underneath (see memberships.ts). This process is the database's
+ * only writer, so the memberships are read once when it opens, into the same model the
+ * memory implementation keeps, and every read is answered from there: a join answers with
+ * the channel's whole member list, and a thousand clients joining one channel would
+ * otherwise read half a million rows. Account memberships are written through to the
+ * database before the call resolves; guest memberships end with their connections, so
+ * they are never written at all (nor left behind by a crash).
+ */
 import type Database from 'better-sqlite3';
 import { nickKey } from '../../protocol/names';
 import type { ChannelRole } from '../../protocol/types';
-import type { MemberRecord, MembershipOf, Memberships } from './memberships';
+import { MemoryMemberships, type MemberRecord, type MembershipOf, type Memberships } from './memberships';
 
 interface MemberRow {
+	channel: string;
 	nick: string;
 	role: ChannelRole;
-	guest: number;
-}
-
-function toMember(row: MemberRow): MemberRecord {
-	return { nick: row.nick, role: row.role, guest: row.guest === 1 };
 }
 
 export class SqliteMemberships implements Memberships {
+	private readonly model = new MemoryMemberships();
 	private readonly statements;
-	private readonly renameTx: (oldNick: string, newNick: string, guest: boolean) => string[];
+	/** Rewrites the stored account memberships of the nick keys from the model. */
+	private readonly sync: (keys: string[], nick: string) => Promise<void>;
 
-	constructor(db: Database.Database) {
-		// Their connections ended with the process that had them.
-		db.prepare('DELETE FROM memberships WHERE guest = 1').run();
+	private constructor(db: Database.Database) {
 		this.statements = {
-			add: db.prepare('INSERT OR IGNORE INTO memberships (channel, nick_key, nick, role, guest) VALUES (?, ?, ?, ?, ?)'),
+			add: db.prepare('INSERT OR IGNORE INTO memberships (channel, nick_key, nick, role) VALUES (?, ?, ?, ?)'),
 			remove: db.prepare('DELETE FROM memberships WHERE channel = ? AND nick_key = ?'),
-			get: db.prepare('SELECT nick, role, guest FROM memberships WHERE channel = ? AND nick_key = ?'),
 			setRole: db.prepare('UPDATE memberships SET role = ? WHERE channel = ? AND nick_key = ?'),
-			members: db.prepare('SELECT nick, role, guest FROM memberships WHERE channel = ? ORDER BY id'),
-			counts: db.prepare('SELECT channel, COUNT(*) AS n FROM memberships GROUP BY channel'),
-			channelsOf: db.prepare('SELECT channel, role FROM memberships WHERE nick_key = ? ORDER BY id'),
-			guestChannels: db.prepare('SELECT channel FROM memberships WHERE nick_key = ? AND guest = 1 ORDER BY id'),
-			removeGuest: db.prepare('DELETE FROM memberships WHERE nick_key = ? AND guest = 1'),
-			keep: db.prepare('UPDATE memberships SET guest = 0 WHERE nick_key = ?'),
-			recase: db.prepare('UPDATE memberships SET nick = ?, guest = ? WHERE nick_key = ?'),
+			removeNick: db.prepare('DELETE FROM memberships WHERE nick_key = ?'),
 		};
-		this.renameTx = db.transaction((oldNick: string, newNick: string, guest: boolean): string[] => {
-			const oldKey = nickKey(oldNick);
-			const newKey = nickKey(newNick);
-			if (oldKey === newKey) {
-				this.statements.recase.run(newNick, guest ? 1 : 0, oldKey);
-				return [];
+		const write = db.transaction((keys: string[], rows: MembershipOf[], nick: string) => {
+			for (const key of keys) {
+				this.statements.removeNick.run(key);
 			}
-			const gained: string[] = [];
-			for (const { channel, role } of this.statements.channelsOf.all(oldKey) as MembershipOf[]) {
-				this.statements.remove.run(channel, oldKey);
-				if (this.statements.add.run(channel, newKey, newNick, role, guest ? 1 : 0).changes > 0) {
-					gained.push(channel);
+			for (const { channel, role } of rows) {
+				this.statements.add.run(channel, nickKey(nick), nick, role);
+			}
+		});
+		this.sync = async (keys, nick) => {
+			const rows = [];
+			for (const m of await this.model.channelsOf(nick)) {
+				if (!(await this.model.get(m.channel, nick))!.guest) {
+					rows.push(m);
 				}
 			}
-			return gained;
-		});
+			write(keys, rows, nick);
+		};
+	}
+
+	static async open(db: Database.Database): Promise<SqliteMemberships> {
+		const memberships = new SqliteMemberships(db);
+		const rows = db.prepare('SELECT channel, nick, role FROM memberships ORDER BY id').all() as MemberRow[];
+		for (const row of rows) {
+			await memberships.model.add(row.channel, { nick: row.nick, role: row.role, guest: false });
+		}
+		return memberships;
 	}
 
 	async add(channel: string, member: MemberRecord): Promise<boolean> {
-		return this.statements.add.run(channel, nickKey(member.nick), member.nick, member.role, member.guest ? 1 : 0).changes > 0;
+		if (!member.guest) {
+			this.statements.add.run(channel, nickKey(member.nick), member.nick, member.role);
+		}
+		return this.model.add(channel, member);
 	}
 
 	async remove(channel: string, nick: string): Promise<boolean> {
-		return this.statements.remove.run(channel, nickKey(nick)).changes > 0;
+		this.statements.remove.run(channel, nickKey(nick));
+		return this.model.remove(channel, nick);
 	}
 
-	async get(channel: string, nick: string): Promise<MemberRecord | undefined> {
-		const row = this.statements.get.get(channel, nickKey(nick)) as MemberRow | undefined;
-		return row && toMember(row);
+	get(channel: string, nick: string): Promise<MemberRecord | undefined> {
+		return this.model.get(channel, nick);
 	}
 
 	async setRole(channel: string, nick: string, role: ChannelRole): Promise<boolean> {
-		return this.statements.setRole.run(role, channel, nickKey(nick)).changes > 0;
+		this.statements.setRole.run(role, channel, nickKey(nick));
+		return this.model.setRole(channel, nick, role);
 	}
 
-	async members(channel: string): Promise<MemberRecord[]> {
-		return (this.statements.members.all(channel) as MemberRow[]).map(toMember);
+	members(channel: string): Promise<MemberRecord[]> {
+		return this.model.members(channel);
 	}
 
-	async counts(): Promise<Map<string, number>> {
-		return new Map((this.statements.counts.all() as { channel: string; n: number }[]).map((r) => [r.channel, r.n]));
+	counts(): Promise<Map<string, number>> {
+		return this.model.counts();
 	}
 
-	async channelsOf(nick: string): Promise<MembershipOf[]> {
-		return this.statements.channelsOf.all(nickKey(nick)) as MembershipOf[];
+	channelsOf(nick: string): Promise<MembershipOf[]> {
+		return this.model.channelsOf(nick);
 	}
 
-	async removeGuest(nick: string): Promise<string[]> {
-		const key = nickKey(nick);
-		const channels = (this.statements.guestChannels.all(key) as { channel: string }[]).map((r) => r.channel);
-		if (channels.length > 0) {
-			this.statements.removeGuest.run(key);
-		}
-		return channels;
+	removeGuest(nick: string): Promise<string[]> {
+		return this.model.removeGuest(nick);
 	}
 
 	async keep(nick: string): Promise<void> {
-		this.statements.keep.run(nickKey(nick));
+		await this.model.keep(nick);
+		await this.sync([nickKey(nick)], nick);
 	}
 
 	async rename(oldNick: string, newNick: string, guest: boolean): Promise<string[]> {
-		return this.renameTx(oldNick, newNick, guest);
+		const gained = await this.model.rename(oldNick, newNick, guest);
+		await this.sync([nickKey(oldNick), nickKey(newNick)], newNick);
+		return gained;
 	}
 }

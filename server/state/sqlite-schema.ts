@@ -3,14 +3,17 @@
  * written by an older Parley is upgraded when opened, keeping its channels and history.
  *
  * Versions: 1 messages and channels; 2 accounts; 3 channel flags (private, topic
- * protection; a channel from before is public and unprotected), memberships with roles,
- * bans, invitations, read markers and the index of DM conversations.
+ * protection; a channel from before is public and unprotected), account memberships
+ * with roles, bans, account invitations, read markers and the index of DM conversations
+ * (what belongs to guests, memberships and invitations, ends with their connections and
+ * is never written); 4 edits and deletions of messages, reactions; 5 the full-text index
+ * of messages (FTS5); 6 threads.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 6;
 
 export function openDatabase(dataDir: string): Database.Database {
 	fs.mkdirSync(dataDir, { recursive: true });
@@ -78,7 +81,6 @@ function migrate(db: Database.Database): void {
 					nick_key TEXT NOT NULL,
 					nick TEXT NOT NULL,
 					role TEXT NOT NULL,
-					guest INTEGER NOT NULL,
 					UNIQUE (channel, nick_key)
 				);
 				CREATE INDEX memberships_by_nick ON memberships (nick_key);
@@ -95,7 +97,6 @@ function migrate(db: Database.Database): void {
 				CREATE TABLE invitations (
 					channel TEXT NOT NULL,
 					nick_key TEXT NOT NULL,
-					guest INTEGER NOT NULL,
 					PRIMARY KEY (channel, nick_key)
 				);
 				CREATE TABLE read_markers (
@@ -114,6 +115,48 @@ function migrate(db: Database.Database): void {
 			`);
 			indexDirectConversations(db);
 			db.pragma('user_version = 3');
+		})();
+	}
+	if (version < 4) {
+		// Adding columns with constant defaults rewrites no rows: instant on any history.
+		db.transaction(() => {
+			db.exec(`
+				ALTER TABLE messages ADD COLUMN edited_ts INTEGER;
+				ALTER TABLE messages ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+				CREATE TABLE reactions (
+					seq INTEGER PRIMARY KEY,
+					message_id INTEGER NOT NULL,
+					emoji TEXT NOT NULL,
+					nick_key TEXT NOT NULL,
+					nick TEXT NOT NULL,
+					UNIQUE (message_id, emoji, nick_key)
+				);
+			`);
+			db.pragma('user_version = 4');
+		})();
+	}
+	if (version < 5) {
+		db.transaction(() => {
+			// An external-content index: the text lives once, in messages; the store keeps the
+			// index in step on append, edit and delete (FTS5 needs the old text to unindex it).
+			db.exec(`
+				CREATE VIRTUAL TABLE messages_fts USING fts5(text, content='messages', content_rowid='id', tokenize='unicode61 remove_diacritics 2');
+				INSERT INTO messages_fts (rowid, text) SELECT id, text FROM messages WHERE deleted = 0;
+			`);
+			db.pragma('user_version = 5');
+		})();
+	}
+	if (version < 6) {
+		db.transaction(() => {
+			// No message of before is a reply: the partial index starts empty.
+			db.exec(`
+				ALTER TABLE messages ADD COLUMN reply_to INTEGER;
+				ALTER TABLE messages ADD COLUMN also_to_channel INTEGER NOT NULL DEFAULT 0;
+				ALTER TABLE messages ADD COLUMN reply_count INTEGER NOT NULL DEFAULT 0;
+				ALTER TABLE messages ADD COLUMN last_reply_ts INTEGER;
+				CREATE INDEX messages_by_thread ON messages (reply_to, id) WHERE reply_to IS NOT NULL;
+			`);
+			db.pragma('user_version = 6');
 		})();
 	}
 }

@@ -7,9 +7,9 @@
 import type Database from 'better-sqlite3';
 import type { Message } from '../../protocol/types';
 import {
-	isDmConversation,
+	isDmConversation, newMessage,
 	type AppendResult, type ChannelRecord, type DirectConversation, type MessageDraft, type NewChannel, type Page, type PageQuery,
-	type Store, type UnreadSummary,
+	type SearchQuery, type Store, type StoredMessage, type UnreadSummary,
 } from './store';
 
 interface Row {
@@ -19,12 +19,19 @@ interface Row {
 	recipient: string;
 	text: string;
 	client_msg_id: string | null;
+	edited_ts: number | null;
+	deleted: number;
+	reply_to: number | null;
+	also_to_channel: number;
+	reply_count: number;
+	last_reply_ts: number | null;
 }
 
 interface Pending {
 	message: Message;
 	conversation: string;
 	senderKey: string;
+	alsoToChannel: boolean;
 	clientMsgId?: string;
 	/** A retry of an append in the same batch: settled with it, not inserted again. */
 	duplicate: boolean;
@@ -33,8 +40,28 @@ interface Pending {
 }
 
 function toMessage(row: Row): Message {
-	return { id: row.id, ts: row.ts, from: row.sender, to: row.recipient, text: row.text };
+	const message: Message = { id: row.id, ts: row.ts, from: row.sender, to: row.recipient, text: row.text };
+	if (row.deleted === 1) {
+		message.deleted = true;
+	} else if (row.edited_ts !== null) {
+		message.editedTs = row.edited_ts;
+	}
+	if (row.reply_to !== null) {
+		message.replyTo = row.reply_to;
+		if (row.also_to_channel === 1) {
+			message.alsoToChannel = true;
+		}
+	}
+	if (row.reply_count > 0) {
+		message.replyCount = row.reply_count;
+		message.lastReplyTs = row.last_reply_ts!;
+	}
+	return message;
 }
+
+const COLUMNS = 'id, ts, sender, recipient, text, client_msg_id, edited_ts, deleted, reply_to, also_to_channel, reply_count, last_reply_ts';
+/** The conversation's history leaves out replies that stay in their thread. */
+const MAIN_LINE = '(reply_to IS NULL OR also_to_channel = 1)';
 
 /** With the sender's client id: only for answers to that sender. */
 function toOwnMessage(row: Row): Message {
@@ -49,20 +76,37 @@ export class SqliteStore implements Store {
 	private flushScheduled = false;
 	private readonly statements;
 	private readonly insertBatch: (batch: Pending[]) => void;
+	/** Edits (a text) or deletes (undefined) a live message, with its index entry. */
+	private readonly changeText: (id: number, text: string | undefined, editedTs: number) => void;
 	/** DM pairs (`senderKey\0recipientKey`) known to be in the DM index. */
 	private readonly indexedPairs = new Set<string>();
 
 	/** The caller owns `db` (opened by openDatabase) and closes it after `close()`. */
 	constructor(private readonly db: Database.Database) {
 		this.statements = {
-			insert: this.db.prepare('INSERT INTO messages (id, ts, conversation, sender, sender_key, recipient, text, client_msg_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
-			byClientId: this.db.prepare('SELECT id, ts, sender, recipient, text, client_msg_id FROM messages WHERE sender_key = ? AND client_msg_id = ?'),
-			latest: this.db.prepare('SELECT id, ts, sender, recipient, text, client_msg_id FROM messages WHERE conversation = ? ORDER BY id DESC LIMIT ?'),
-			before: this.db.prepare('SELECT id, ts, sender, recipient, text, client_msg_id FROM messages WHERE conversation = ? AND id < ? AND id > ? ORDER BY id DESC LIMIT ?'),
-			after: this.db.prepare('SELECT id, ts, sender, recipient, text, client_msg_id FROM messages WHERE conversation = ? AND id > ? ORDER BY id ASC LIMIT ?'),
-			latestId: this.db.prepare('SELECT MAX(id) AS max FROM messages WHERE conversation = ?'),
-			unreadCount: this.db.prepare('SELECT COUNT(*) AS n, MAX(id) AS last FROM (SELECT id FROM messages WHERE conversation = ? AND id > ? AND sender_key <> ? ORDER BY id LIMIT ?)'),
-			unreadMatching: this.db.prepare(`SELECT text FROM messages WHERE conversation = ? AND id > ? AND id <= ? AND sender_key <> ? AND text LIKE ? ESCAPE '\\' ORDER BY id`),
+			insert: this.db.prepare('INSERT INTO messages (id, ts, conversation, sender, sender_key, recipient, text, client_msg_id, reply_to, also_to_channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+			countReply: this.db.prepare('UPDATE messages SET reply_count = reply_count + 1, last_reply_ts = ? WHERE id = ?'),
+			byClientId: this.db.prepare(`SELECT ${COLUMNS} FROM messages WHERE sender_key = ? AND client_msg_id = ?`),
+			latest: this.db.prepare(`SELECT ${COLUMNS} FROM messages WHERE conversation = ? AND ${MAIN_LINE} ORDER BY id DESC LIMIT ?`),
+			before: this.db.prepare(`SELECT ${COLUMNS} FROM messages WHERE conversation = ? AND id < ? AND id > ? AND ${MAIN_LINE} ORDER BY id DESC LIMIT ?`),
+			after: this.db.prepare(`SELECT ${COLUMNS} FROM messages WHERE conversation = ? AND id > ? AND ${MAIN_LINE} ORDER BY id ASC LIMIT ?`),
+			threadLatest: this.db.prepare(`SELECT ${COLUMNS} FROM messages WHERE reply_to = ? ORDER BY id DESC LIMIT ?`),
+			threadBefore: this.db.prepare(`SELECT ${COLUMNS} FROM messages WHERE reply_to = ? AND id < ? AND id > ? ORDER BY id DESC LIMIT ?`),
+			threadAfter: this.db.prepare(`SELECT ${COLUMNS} FROM messages WHERE reply_to = ? AND id > ? ORDER BY id ASC LIMIT ?`),
+			latestId: this.db.prepare(`SELECT MAX(id) AS max FROM messages WHERE conversation = ? AND ${MAIN_LINE}`),
+			unreadCount: this.db.prepare(`SELECT COUNT(*) AS n FROM (SELECT id FROM messages WHERE conversation = ? AND id > ? AND sender_key <> ? AND ${MAIN_LINE} ORDER BY id LIMIT ?)`),
+			// One pass: each unread message, with its text only when it holds the needle.
+			unreadMatching: this.db.prepare(`SELECT CASE WHEN text LIKE ? ESCAPE '\\' THEN text END FROM messages WHERE conversation = ? AND id > ? AND sender_key <> ? AND ${MAIN_LINE} ORDER BY id LIMIT ?`).raw(),
+			byId: this.db.prepare(`SELECT ${COLUMNS}, conversation FROM messages WHERE id = ?`),
+			edit: this.db.prepare('UPDATE messages SET text = ?, edited_ts = ? WHERE id = ? AND deleted = 0'),
+			remove: this.db.prepare(`UPDATE messages SET text = '', edited_ts = NULL, deleted = 1 WHERE id = ?`),
+			liveText: this.db.prepare('SELECT text FROM messages WHERE id = ? AND deleted = 0'),
+			ftsInsert: this.db.prepare('INSERT INTO messages_fts (rowid, text) VALUES (?, ?)'),
+			ftsDelete: this.db.prepare(`INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', ?, ?)`),
+			// The index yields matches newest first and stops at the limit; the filters are by primary key.
+			search: this.db.prepare(`SELECT ${COLUMNS.split(', ').map((c) => 'm.' + c).join(', ')} FROM messages_fts f JOIN messages m ON m.id = f.rowid
+				WHERE messages_fts MATCH ? AND f.rowid < ? AND m.conversation IN (SELECT value FROM json_each(?)) AND (? IS NULL OR m.sender_key = ?)
+				ORDER BY f.rowid DESC LIMIT ?`),
 			indexDm: this.db.prepare('INSERT OR IGNORE INTO direct_conversations (nick_key, peer_key, peer, conversation) VALUES (?, ?, ?, ?)'),
 			directConversations: this.db.prepare('SELECT peer, conversation FROM direct_conversations WHERE nick_key = ? ORDER BY peer_key'),
 			channels: this.db.prepare(`SELECT ${CHANNEL_COLUMNS} FROM channels ORDER BY name`),
@@ -75,13 +119,17 @@ export class SqliteStore implements Store {
 			saveAccount: this.db.prepare('INSERT INTO accounts (nick_key, nick, password_hash, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (nick_key) DO UPDATE SET nick = excluded.nick, password_hash = excluded.password_hash, updated_at = excluded.updated_at'),
 			renameAccount: this.db.prepare('UPDATE accounts SET nick = ?, updated_at = ? WHERE nick_key = ?'),
 		};
-		const { insert, indexDm } = this.statements;
+		const { insert, indexDm, ftsInsert, countReply } = this.statements;
 		// Made once: each transaction function better-sqlite3 makes defines four wrappers.
 		this.insertBatch = this.db.transaction((batch: Pending[]) => {
 			for (const entry of batch) {
 				if (!entry.duplicate) {
 					const m = entry.message;
-					insert.run(m.id, m.ts, entry.conversation, m.from, entry.senderKey, m.to, m.text, entry.clientMsgId ?? null);
+					insert.run(m.id, m.ts, entry.conversation, m.from, entry.senderKey, m.to, m.text, entry.clientMsgId ?? null, m.replyTo ?? null, entry.alsoToChannel ? 1 : 0);
+					ftsInsert.run(m.id, m.text);
+					if (m.replyTo !== undefined) {
+						countReply.run(m.ts, m.replyTo);
+					}
 					if (isDmConversation(entry.conversation)) {
 						const recipientKey = m.to.toLowerCase();
 						const pair = entry.senderKey + '\0' + recipientKey;
@@ -92,6 +140,19 @@ export class SqliteStore implements Store {
 						}
 					}
 				}
+			}
+		});
+		this.changeText = this.db.transaction((id: number, text: string | undefined, editedTs: number) => {
+			const old = this.statements.liveText.get(id) as { text: string } | undefined;
+			if (old === undefined) {
+				return;
+			}
+			this.statements.ftsDelete.run(id, old.text);
+			if (text === undefined) {
+				this.statements.remove.run(id);
+			} else {
+				this.statements.edit.run(text, editedTs, id);
+				this.statements.ftsInsert.run(id, text);
 			}
 		});
 		const max = this.db.prepare('SELECT MAX(id) AS max FROM messages').get() as { max: number | null };
@@ -108,9 +169,9 @@ export class SqliteStore implements Store {
 			}
 		}
 		const twin = clientKey === undefined ? undefined : this.pendingClientIds.get(clientKey);
-		const message: Message = twin ? twin.message : { id: this.nextId++, ts: draft.ts, from: draft.from, to: draft.to, text: draft.text };
+		const message: Message = twin ? twin.message : newMessage(this.nextId++, draft);
 		return new Promise((resolve, reject) => {
-			const entry: Pending = { message, conversation: draft.conversation, senderKey, clientMsgId: draft.clientMsgId, duplicate: twin !== undefined, resolve, reject };
+			const entry: Pending = { message, conversation: draft.conversation, senderKey, alsoToChannel: draft.alsoToChannel === true, clientMsgId: draft.clientMsgId, duplicate: twin !== undefined, resolve, reject };
 			if (clientKey !== undefined && !twin) {
 				this.pendingClientIds.set(clientKey, entry);
 			}
@@ -149,19 +210,13 @@ export class SqliteStore implements Store {
 	}
 
 	async page(conversation: string, query: PageQuery): Promise<Page> {
-		const take = query.limit + 1;
-		let rows: Row[];
-		if (query.before !== undefined) {
-			rows = (this.statements.before.all(conversation, query.before, query.after ?? 0, take) as Row[]).reverse();
-			const hasMore = rows.length > query.limit;
-			return { messages: rows.slice(rows.length - Math.min(rows.length, query.limit)).map(toOwnMessage), hasMore };
-		}
-		if (query.after !== undefined) {
-			rows = this.statements.after.all(conversation, query.after, take) as Row[];
-			return { messages: rows.slice(0, query.limit).map(toOwnMessage), hasMore: rows.length > query.limit };
-		}
-		rows = (this.statements.latest.all(conversation, take) as Row[]).reverse();
-		return { messages: rows.slice(rows.length - Math.min(rows.length, query.limit)).map(toOwnMessage), hasMore: rows.length > query.limit };
+		const { latest, before, after } = this.statements;
+		return pageOf({ latest, before, after }, conversation, query);
+	}
+
+	async thread(rootId: number, query: PageQuery): Promise<Page> {
+		const { threadLatest, threadBefore, threadAfter } = this.statements;
+		return pageOf({ latest: threadLatest, before: threadBefore, after: threadAfter }, rootId, query);
 	}
 
 	async findSent(from: string, clientMsgId: string): Promise<Message | undefined> {
@@ -169,18 +224,46 @@ export class SqliteStore implements Store {
 		return row ? toMessage(row) : undefined;
 	}
 
+	async getMessage(id: number): Promise<StoredMessage | undefined> {
+		const row = this.statements.byId.get(id) as (Row & { conversation: string }) | undefined;
+		return row && { message: toOwnMessage(row), conversation: row.conversation };
+	}
+
+	async edit(id: number, text: string, editedTs: number): Promise<void> {
+		this.changeText(id, text, editedTs);
+	}
+
+	async remove(id: number): Promise<void> {
+		this.changeText(id, undefined, 0);
+	}
+
+	async search(query: SearchQuery): Promise<Page> {
+		// Each word quoted (it holds only letters and digits) and made a prefix: no user text
+		// is ever read as FTS5 syntax.
+		const match = query.words.map((w) => `"${w}"*`).join(' ');
+		const rows = this.statements.search.all(
+			match, query.before ?? Number.MAX_SAFE_INTEGER, JSON.stringify(query.conversations), query.fromKey ?? null, query.fromKey ?? null, query.limit + 1,
+		) as Row[];
+		return { messages: rows.slice(0, query.limit).map(toOwnMessage), hasMore: rows.length > query.limit };
+	}
+
 	async latestId(conversation: string): Promise<number> {
 		return (this.statements.latestId.get(conversation) as { max: number | null }).max ?? 0;
 	}
 
 	async unread(conversation: string, afterId: number, readerKey: string, needle: string | undefined, cap: number): Promise<UnreadSummary> {
-		const { n, last } = this.statements.unreadCount.get(conversation, afterId, readerKey, cap) as { n: number; last: number | null };
-		if (n === 0 || needle === undefined || last === null) {
-			return { count: n, candidates: [] };
+		if (needle === undefined) {
+			return { count: (this.statements.unreadCount.get(conversation, afterId, readerKey, cap) as { n: number }).n, candidates: [] };
 		}
 		const pattern = `%${needle.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
-		const rows = this.statements.unreadMatching.all(conversation, afterId, last, readerKey, pattern) as { text: string }[];
-		return { count: n, candidates: rows.map((r) => r.text) };
+		const rows = this.statements.unreadMatching.all(pattern, conversation, afterId, readerKey, cap) as [string | null][];
+		const candidates: string[] = [];
+		for (const [text] of rows) {
+			if (text !== null) {
+				candidates.push(text);
+			}
+		}
+		return { count: rows.length, candidates };
 	}
 
 	async directConversations(nick: string): Promise<DirectConversation[]> {
@@ -240,6 +323,29 @@ export class SqliteStore implements Store {
 	async close(): Promise<void> {
 		this.flush();
 	}
+}
+
+interface PageStatements {
+	latest: Database.Statement;
+	before: Database.Statement;
+	after: Database.Statement;
+}
+
+/** A page of the rows `key` selects (a conversation or a thread), as MessageStore.page describes. */
+function pageOf(statements: PageStatements, key: string | number, query: PageQuery): Page {
+	const take = query.limit + 1;
+	let rows: Row[];
+	if (query.before !== undefined) {
+		rows = (statements.before.all(key, query.before, query.after ?? 0, take) as Row[]).reverse();
+		const hasMore = rows.length > query.limit;
+		return { messages: rows.slice(rows.length - Math.min(rows.length, query.limit)).map(toOwnMessage), hasMore };
+	}
+	if (query.after !== undefined) {
+		rows = statements.after.all(key, query.after, take) as Row[];
+		return { messages: rows.slice(0, query.limit).map(toOwnMessage), hasMore: rows.length > query.limit };
+	}
+	rows = (statements.latest.all(key, take) as Row[]).reverse();
+	return { messages: rows.slice(rows.length - Math.min(rows.length, query.limit)).map(toOwnMessage), hasMore: rows.length > query.limit };
 }
 
 const CHANNEL_COLUMNS = 'name, topic, created_at, private, topic_protected';

@@ -30,6 +30,10 @@ export interface MessageDraft {
 	conversation: string;
 	text: string;
 	clientMsgId?: string;
+	/** A reply: its thread's root (the store counts it on the root). */
+	replyTo?: number;
+	/** A reply that is also in the conversation's history. */
+	alsoToChannel?: boolean;
 }
 
 export interface AppendResult {
@@ -48,6 +52,28 @@ export interface Page {
 	/** Each with its `clientMsgId` when it has one: callers strip it for other users. */
 	messages: Message[];
 	hasMore: boolean;
+}
+
+/** A full-text search (see `MessageStore.search`). */
+export interface SearchQuery {
+	/** Normalized words (`searchWords`): each must start a word of the text. At least one. */
+	words: string[];
+	/** Only these conversations (channel names and DM keys). */
+	conversations: readonly string[];
+	/** Only messages by this sender (a nick key). */
+	fromKey?: string;
+	/** Only ids smaller than this. */
+	before?: number;
+	limit: number;
+}
+
+/**
+ * The words of a text as search sees them: runs of letters and digits, lower case, accents
+ * removed (the rule of SQLite's `unicode61 remove_diacritics 2` tokenizer, close enough
+ * for the scripts people write in).
+ */
+export function searchWords(text: string): string[] {
+	return text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 }
 
 /** What a reader has not read in one conversation (see `MessageStore.unread`). */
@@ -77,13 +103,29 @@ export interface ChannelStore {
 	setTopicProtected(name: string, on: boolean): Promise<void>;
 }
 
+/** A message with the conversation it belongs to. */
+export interface StoredMessage {
+	/** With its `clientMsgId`, `editedTs` and `deleted` when it has them. */
+	message: Message;
+	conversation: string;
+}
+
 export interface MessageStore {
 	/** Resolves once the message is durable (committed). */
 	append(draft: MessageDraft): Promise<AppendResult>;
+	/** The message with this id, deleted or not; undefined when there is none. */
+	getMessage(id: number): Promise<StoredMessage | undefined>;
+	/** Replaces the text of a message and sets its `editedTs`; resolves once durable. */
+	edit(id: number, text: string, editedTs: number): Promise<void>;
+	/** Marks a message deleted and forgets its text; resolves once durable. */
+	remove(id: number): Promise<void>;
+	/** The conversation's history: no replies but those sent also to the channel. */
 	page(conversation: string, query: PageQuery): Promise<Page>;
+	/** The replies to a thread root, paged as `page`. */
+	thread(rootId: number, query: PageQuery): Promise<Page>;
 	/** The committed message `from` sent with this client id, if any. */
 	findSent(from: string, clientMsgId: string): Promise<Message | undefined>;
-	/** The id of the newest message of the conversation; 0 when it has none. */
+	/** The id of the newest message of the conversation's history (as `page`); 0 when it has none. */
 	latestId(conversation: string): Promise<number>;
 	/**
 	 * The messages after `afterId` not sent by `readerKey` (a nick key), at most `cap` of them,
@@ -91,6 +133,11 @@ export interface MessageStore {
 	 * before the exact mention rule). Reads at most `cap` messages however long the history.
 	 */
 	unread(conversation: string, afterId: number, readerKey: string, needle: string | undefined, cap: number): Promise<UnreadSummary>;
+	/**
+	 * Messages whose words start with every query word (any order), newest first, never
+	 * deleted ones; `hasMore` when older matches exist.
+	 */
+	search(query: SearchQuery): Promise<Page>;
 	/** Every DM conversation the nick has a message in (as sender or recipient). */
 	directConversations(nick: string): Promise<DirectConversation[]>;
 	/** Commits anything pending and releases the storage. */
@@ -108,6 +155,18 @@ export interface AccountStore {
 }
 
 export type Store = ChannelStore & MessageStore & AccountStore;
+
+/** A new message as the store answers it (no client id: the caller adds it for its sender). */
+export function newMessage(id: number, draft: MessageDraft): Message {
+	const message: Message = { id, ts: draft.ts, from: draft.from, to: draft.to, text: draft.text };
+	if (draft.replyTo !== undefined) {
+		message.replyTo = draft.replyTo;
+		if (draft.alsoToChannel) {
+			message.alsoToChannel = true;
+		}
+	}
+	return message;
+}
 
 /** The conversation key of a DM: both nicks, lower case, sorted. */
 export function dmConversation(a: string, b: string): string {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import {
-	ChannelListRequest, ChannelMembersRequest, JoinChannelRequest, LeaveChannelRequest,
+	ChannelListRequest, ChannelMembersRequest, CreateChannelRequest, JoinChannelRequest, LeaveChannelRequest,
 	MemberJoinedNotification, MemberLeftNotification, SetTopicRequest, TopicChangedNotification,
 } from '../../protocol/channels';
 import { ErrorCodes } from '../../protocol/errors';
@@ -114,6 +114,9 @@ describe('channels', () => {
 			const error = await rpcError(join(ana, '#secret'));
 			assert.equal(error.code, ErrorCodes.NoSuchChannel);
 			assert.match(error.message, /There is no channel #secret; see 'channel\/list'/);
+			const create = await rpcError(ana.connection.sendRequest(CreateChannelRequest.type, { channel: '#secret', private: true }));
+			assert.equal(create.code, ErrorCodes.Forbidden);
+			assert.equal(create.message, 'This server has a fixed list of channels; ask its operator to add one.');
 		});
 	});
 });

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { ChannelListRequest, JoinChannelRequest, SetTopicRequest } from '../../protocol/channels';
 import { ErrorCodes } from '../../protocol/errors';
+import { SearchRequest } from '../../protocol/search';
 import { HistoryRequest, SendMessageRequest } from '../../protocol/messages';
 import { hashPassword } from '../../server/auth';
 import { SCHEMA_VERSION } from '../../server/state/sqlite-schema';
@@ -102,6 +103,8 @@ describe('migration from the database of an older Parley', () => {
 				assert.equal(await ana.connection.sendRequest(SetTopicRequest.type, { channel: '#general', topic: 'New topic' }), null);
 				const dm = await ana.connection.sendRequest(HistoryRequest.type, { conversation: 'kim' });
 				assert.deepEqual(dm.messages, [old[2]]);
+				const found = await ana.connection.sendRequest(SearchRequest.type, { query: 'HELL' });
+				assert.deepEqual(found.messages.map((m) => m.id), [2], 'old messages are in the search index');
 				const next = await ana.connection.sendRequest(SendMessageRequest.type, { to: '#general', text: 'after the upgrade' });
 				assert.equal(next.message.id, 5, 'ids go on from the old ones');
 

@@ -3,16 +3,16 @@
  * implementation (memory and SQLite): a PostgreSQL or Redis one joins the list below.
  */
 import * as assert from 'node:assert/strict';
-import { dmConversation } from '../../server/state/store';
+import { dmConversation, searchWords, type SearchQuery } from '../../server/state/store';
 import { openState, type StoredState } from '../../server/state/open';
 import { ServerFixture } from '../helpers/fixture';
 
 interface Implementation {
 	name: string;
 	/** A fresh, empty state; `tempDir` gives a directory removed after the test. */
-	open(tempDir: () => string): StoredState;
+	open(tempDir: () => string): Promise<StoredState>;
 	/** The same state opened again after `close()` (a restart); absent when nothing outlives the process. */
-	reopen?(): StoredState;
+	reopen?(): Promise<StoredState>;
 }
 
 function sqlite(): Implementation {
@@ -33,10 +33,10 @@ const implementations: Implementation[] = [
 function useState(impl: Implementation): { readonly state: StoredState; restart(): Promise<StoredState> } {
 	let state: StoredState | undefined;
 	let dirs: ServerFixture | undefined;
-	beforeEach(() => {
+	beforeEach(async () => {
 		const fixture = new ServerFixture();
 		dirs = fixture;
-		state = impl.open(() => fixture.tempDir());
+		state = await impl.open(() => fixture.tempDir());
 	});
 	afterEach(async () => {
 		await state?.close();
@@ -49,7 +49,7 @@ function useState(impl: Implementation): { readonly state: StoredState; restart(
 		},
 		async restart(): Promise<StoredState> {
 			await state!.close();
-			state = impl.reopen!();
+			state = await impl.reopen!();
 			return state;
 		},
 	};
@@ -114,6 +114,65 @@ for (const impl of implementations) {
 			const { message } = await say('bob', '#a', 'two');
 			await say('bob', '#b', 'elsewhere');
 			assert.equal(await store.latestId('#a'), message.id);
+		});
+
+		it('finds a message by id with its conversation; edits and deletions change it and its pages', async () => {
+			const { store } = s.state;
+			assert.equal(await store.getMessage(1), undefined);
+			const first = (await store.append({ ts: 1, from: 'Ana', to: 'bob', text: 'hi', conversation: dmConversation('Ana', 'bob'), clientMsgId: 'c1' })).message;
+			const second = (await say('bob', '#a', 'two')).message;
+			assert.deepEqual(await store.getMessage(first.id), { message: { ...first, clientMsgId: 'c1' }, conversation: '@ana bob' });
+			const page = await store.page('#a', { limit: 10 });
+			await store.edit(second.id, 'TWO', 50);
+			assert.deepEqual(page.messages, [second], 'a page already read does not change');
+			assert.deepEqual((await store.page('#a', { limit: 10 })).messages, [{ ...second, text: 'TWO', editedTs: 50 }]);
+			await store.remove(second.id);
+			await store.edit(second.id, 'back?', 60);
+			const stub = { id: second.id, ts: second.ts, from: 'bob', to: '#a', text: '', deleted: true };
+			assert.deepEqual((await store.page('#a', { limit: 10 })).messages, [stub], 'a deleted message keeps no text and cannot be edited');
+			assert.deepEqual(await store.getMessage(second.id), { message: stub, conversation: '#a' });
+			await store.edit(first.id, 'hello', 70);
+			assert.deepEqual(await store.findSent('ana', 'c1'), { ...first, text: 'hello', editedTs: 70 });
+		});
+
+		it('searches by word prefixes in any order, ignoring case and accents, newest first, in the given conversations', async () => {
+			const { store } = s.state;
+			const a = (await say('ana', '#a', 'Le café est prêt: deploy tonight')).message;
+			const b = (await say('Bob', '#a', 'DEPLOYED the cafe build')).message;
+			const c = (await say('bob', '#b', 'deploy cafe elsewhere')).message;
+			const d = (await say('ana', 'bob', 'cafe deploy in a DM')).message;
+			await say('ana', '#a', 'nothing to see');
+			const find = async (words: string[], more: Partial<SearchQuery> = {}) =>
+				(await store.search({ words, conversations: ['#a', dmConversation('ana', 'bob')], limit: 10, ...more })).messages.map((m) => m.id);
+			assert.deepEqual(await find(searchWords('CAFÉ depl')), [d.id, b.id, a.id]);
+			assert.deepEqual(await find(searchWords('pret')), [a.id]);
+			assert.deepEqual(await find(searchWords('caf'), { conversations: ['#b'] }), [c.id]);
+			assert.deepEqual(await find(searchWords('caf'), { fromKey: 'bob' }), [b.id]);
+			assert.deepEqual(await find(searchWords('caf'), { before: d.id }), [b.id, a.id]);
+			assert.deepEqual(await store.search({ words: ['caf'], conversations: ['#a'], limit: 1 }), { messages: [b], hasMore: true });
+			assert.deepEqual(await find(['afe']), [], 'a word is matched from its start');
+			await store.edit(b.id, 'renamed', 2);
+			await store.remove(a.id);
+			assert.deepEqual(await find(searchWords('cafe')), [d.id], 'edits and deletions leave the index');
+			assert.deepEqual(await find(['renamed']), [b.id]);
+		});
+
+		it('keeps replies in their thread, out of the history and its counts unless also to the channel; counts them on the root', async () => {
+			const { store } = s.state;
+			const root = (await say('ana', '#a', 'root')).message;
+			const r1 = (await store.append({ ts: 5, from: 'bob', to: '#a', text: 'r1', conversation: '#a', replyTo: root.id })).message;
+			const r2 = (await store.append({ ts: 6, from: 'bob', to: '#a', text: 'r2', conversation: '#a', replyTo: root.id, alsoToChannel: true })).message;
+			assert.deepEqual([r1.replyTo, r1.alsoToChannel, r2.alsoToChannel], [root.id, undefined, true]);
+			const counted = { ...root, replyCount: 2, lastReplyTs: 6 };
+			assert.deepEqual((await store.page('#a', { limit: 10 })).messages, [counted, r2]);
+			assert.deepEqual(await store.thread(root.id, { limit: 10 }), { messages: [r1, r2], hasMore: false });
+			assert.deepEqual(await store.thread(root.id, { limit: 1 }), { messages: [r2], hasMore: true });
+			assert.deepEqual(await store.thread(root.id, { after: r1.id, limit: 5 }), { messages: [r2], hasMore: false });
+			assert.equal(await store.latestId('#a'), r2.id);
+			assert.equal((await store.unread('#a', 0, 'ana', undefined, 10)).count, 1, 'r1 is not unread in the channel');
+			assert.deepEqual((await store.search({ words: ['r1'], conversations: ['#a'], limit: 5 })).messages, [r1], 'replies are found');
+			await store.remove(root.id);
+			assert.deepEqual((await store.getMessage(root.id))?.message, { id: root.id, ts: root.ts, from: 'ana', to: '#a', text: '', deleted: true, replyCount: 2, lastReplyTs: 6 });
 		});
 
 		it('counts unread messages from others after a marker, up to a cap, with the texts holding a needle', async () => {
@@ -224,6 +283,29 @@ for (const impl of implementations) {
 			assert.deepEqual(await m.get('#a', 'kim'), { nick: 'kim', role: 'owner', guest: false });
 		});
 
+		it('lists members right after every kind of change, read between changes', async () => {
+			const m = s.state.memberships;
+			const list = async () => (await m.members('#a')).map((x) => `${x.nick}:${x.role}${x.guest ? ':guest' : ''}`);
+			assert.deepEqual(await list(), []);
+			await m.add('#a', { nick: 'ana', role: 'owner', guest: false });
+			await m.add('#a', { nick: 'g1', role: 'member', guest: true });
+			assert.deepEqual(await list(), ['ana:owner', 'g1:member:guest']);
+			await m.setRole('#a', 'G1', 'op');
+			assert.deepEqual(await list(), ['ana:owner', 'g1:op:guest']);
+			await m.keep('g1');
+			assert.deepEqual(await list(), ['ana:owner', 'g1:op']);
+			await m.add('#a', { nick: 'g2', role: 'member', guest: true });
+			assert.deepEqual(await m.removeGuest('g2'), ['#a']);
+			assert.deepEqual(await list(), ['ana:owner', 'g1:op']);
+			await m.rename('g1', 'kim', false);
+			assert.deepEqual(await list(), ['ana:owner', 'kim:op']);
+			await m.remove('#a', 'ANA');
+			assert.deepEqual(await list(), ['kim:op']);
+			const before = await m.members('#a');
+			await m.setRole('#a', 'kim', 'member');
+			assert.deepEqual(before.map((x) => x.role), ['op'], 'what a caller read stays as it was');
+		});
+
 		it('a change of case keeps each membership in its place', async () => {
 			const m = s.state.memberships;
 			await m.add('#a', { nick: 'kim', role: 'member', guest: true });
@@ -237,8 +319,19 @@ for (const impl of implementations) {
 				const m = s.state.memberships;
 				await m.add('#a', { nick: 'kim', role: 'owner', guest: false });
 				await m.add('#a', { nick: 'guest', role: 'member', guest: true });
-				const again = await s.restart();
-				assert.deepEqual(await again.memberships.members('#a'), [{ nick: 'kim', role: 'owner', guest: false }]);
+				await m.add('#a', { nick: 'bob', role: 'member', guest: false });
+				await m.setRole('#a', 'bob', 'op');
+				await m.add('#b', { nick: 'registers', role: 'owner', guest: true });
+				await m.keep('registers');
+				await m.add('#c', { nick: 'guest2', role: 'member', guest: true });
+				await m.rename('guest2', 'Signs-In', false);
+				await m.add('#d', { nick: 'leaves', role: 'member', guest: false });
+				await m.remove('#d', 'leaves');
+				const again = (await s.restart()).memberships;
+				assert.deepEqual(await again.members('#a'), [{ nick: 'kim', role: 'owner', guest: false }, { nick: 'bob', role: 'op', guest: false }]);
+				assert.deepEqual(await again.members('#b'), [{ nick: 'registers', role: 'owner', guest: false }]);
+				assert.deepEqual(await again.members('#c'), [{ nick: 'Signs-In', role: 'member', guest: false }]);
+				assert.deepEqual(await again.members('#d'), []);
 			});
 		}
 	});
@@ -290,6 +383,37 @@ for (const impl of implementations) {
 				assert.deepEqual(await again.access.bans('#a'), [{ nick: 'bob', by: 'ana', reason: 'r', ts: 5 }]);
 				assert.equal(await again.access.isInvited('#p', 'kim'), true);
 				assert.equal(await again.access.isInvited('#p', 'guest'), false);
+			});
+		}
+	});
+
+	describe(`state contract: Reactions (${impl.name})`, () => {
+		const s = useState(impl);
+
+		it('adds and removes per nick ignoring case, in the order given; tells whether anything changed', async () => {
+			const r = s.state.reactions;
+			assert.equal(await r.set(1, '👍', 'Bob', true), true);
+			assert.equal(await r.set(1, '👍', 'bob', true), false, 'once per nick');
+			assert.equal(await r.set(1, ':tada:', 'ana', true), true);
+			assert.equal(await r.set(1, '👍', 'ana', true), true);
+			assert.equal(await r.set(2, '👍', 'ana', true), true);
+			assert.deepEqual([...(await r.of([1, 2, 3]))], [
+				[1, [{ emoji: '👍', nicks: ['Bob', 'ana'] }, { emoji: ':tada:', nicks: ['ana'] }]],
+				[2, [{ emoji: '👍', nicks: ['ana'] }]],
+			]);
+			assert.equal(await r.set(1, ':tada:', 'ANA', false), true);
+			assert.equal(await r.set(1, ':tada:', 'ana', false), false);
+			assert.deepEqual((await r.of([1])).get(1), [{ emoji: '👍', nicks: ['Bob', 'ana'] }]);
+			await r.clear(1);
+			assert.deepEqual([...(await r.of([1]))], []);
+			assert.deepEqual([...(await r.of([]))], []);
+		});
+
+		if (impl.reopen) {
+			it('keeps reactions across a restart', async () => {
+				await s.state.reactions.set(5, '🔥', 'kim', true);
+				const again = await s.restart();
+				assert.deepEqual((await again.reactions.of([5])).get(5), [{ emoji: '🔥', nicks: ['kim'] }]);
 			});
 		}
 	});

@@ -1,4 +1,9 @@
-/** Emoji shortcodes the composer completes after `:` (a bounded list of common ones). */
+/**
+ * Emoji: the shortcodes the composer completes after `:` (a bounded list of common ones,
+ * shared by the webview and the server), and the rule for a reaction's emoji.
+ */
+
+/** Emoji shortcodes the composer completes after `:` and reactions accept as `:name:`. */
 export const EMOJI: readonly (readonly [string, string])[] = [
 	['smile', '😄'], ['grin', '😁'], ['joy', '😂'], ['rofl', '🤣'], ['smiley', '😃'], ['sweat_smile', '😅'], ['laughing', '😆'],
 	['wink', '😉'], ['blush', '😊'], ['innocent', '😇'], ['slightly_smiling_face', '🙂'], ['upside_down_face', '🙃'], ['relieved', '😌'],
@@ -40,3 +45,28 @@ export const EMOJI: readonly (readonly [string, string])[] = [
 	['green_circle', '🟢'], ['yellow_circle', '🟡'], ['large_blue_circle', '🔵'], ['ok', '🆗'], ['new', '🆕'], ['free', '🆓'], ['cool', '🆒'],
 	['soon', '🔜'], ['checkered_flag', '🏁'], ['triangular_flag_on_post', '🚩'], ['white_flag', '🏳️'], ['pirate_flag', '🏴‍☠️'],
 ];
+
+const SHORTCODES: ReadonlySet<string> = new Set(EMOJI.map(([name]) => name));
+
+/** One emoji grapheme: a pictograph (with its modifiers and joins), a flag, or a keycap. */
+const PART = String.raw`[\p{Extended_Pictographic}\p{Emoji_Presentation}\p{Emoji_Modifier}\p{Emoji_Component}\uFE0F\u{E0020}-\u{E007F}]+`;
+const EMOJI_GRAPHEME = new RegExp(String.raw`^(?:\p{Regional_Indicator}{2}|[#*0-9]\uFE0F?\u20E3|(?=.*(?:\p{Extended_Pictographic}|\p{Emoji_Presentation}))${PART}(?:\u200D${PART})*)$`, 'u');
+
+/** Longest reaction accepted, in UTF-16 units (a family with skin tones fits). */
+export const MAX_EMOJI_LENGTH = 64;
+
+/**
+ * Whether `emoji` is a reaction the server accepts: one Unicode emoji (a single grapheme
+ * cluster) or a `:shortcode:` from EMOJI.
+ */
+export function isReactionEmoji(emoji: string): boolean {
+	if (emoji.length === 0 || emoji.length > MAX_EMOJI_LENGTH) {
+		return false;
+	}
+	const code = /^:([a-z0-9_+-]+):$/.exec(emoji);
+	if (code) {
+		return SHORTCODES.has(code[1]);
+	}
+	const graphemes = [...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(emoji)];
+	return graphemes.length === 1 && EMOJI_GRAPHEME.test(emoji);
+}

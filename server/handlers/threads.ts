@@ -1,0 +1,22 @@
+/** message/thread: a page of a thread's replies. */
+import { DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT } from '../../protocol/messages';
+import { ThreadRequest } from '../../protocol/threads';
+import { fail } from '../errors';
+import { withReactions } from './audience';
+import { route, type Route } from './registry';
+import { forViewer, readableMessage } from './visibility';
+
+export const threadRoutes: readonly Route[] = [
+	route(ThreadRequest, async (params, session, hub) => {
+		const limit = params.limit ?? DEFAULT_HISTORY_LIMIT;
+		if (limit < 1 || limit > MAX_HISTORY_LIMIT) {
+			throw fail.invalidParams('limit', `Field 'limit' must be from 1 to ${MAX_HISTORY_LIMIT}; got ${limit}.`);
+		}
+		const view = await readableMessage(hub, session, params.id);
+		// A reply's thread is its root's; the root is in the same conversation.
+		const root = view.message.replyTo === undefined ? view.message : (await hub.store.getMessage(view.message.replyTo))!.message;
+		const page = await hub.store.thread(root.id, { before: params.before, after: params.after, limit });
+		const [rootForViewer, ...messages] = await withReactions(hub, forViewer([root, ...page.messages], session.nick));
+		return { root: rootForViewer, messages, hasMore: page.hasMore };
+	}),
+];

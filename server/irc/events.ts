@@ -1,0 +1,140 @@
+/**
+ * Parley notifications as IRC lines. Delivery hands every recipient the same encoded
+ * frame; the parse of a frame is cached per frame (a WeakMap keyed by the Buffer), so a
+ * message reaching many IRC clients is parsed once and JSON-RPC fan-out is unchanged.
+ */
+import { MemberJoinedNotification, MemberLeftNotification, TopicChangedNotification } from '../../protocol/channels';
+import { NoticeNotification } from '../../protocol/lifecycle';
+import { MessageNewNotification } from '../../protocol/messages';
+import { ChannelUpdatedNotification, InvitedNotification, RoleChangedNotification } from '../../protocol/moderation';
+import type { Message } from '../../protocol/types';
+import { NickChangedNotification, PresenceNotification } from '../../protocol/users';
+import { nickKey } from '../../protocol/names';
+import { formatLine, splitText } from './lines';
+import { userSource, type IrcSession } from './session';
+
+interface Notification {
+	method: string;
+	params: Record<string, unknown>;
+}
+
+const parsed = new WeakMap<Buffer, Notification | null>();
+
+function parse(frame: Buffer): Notification | null {
+	let n = parsed.get(frame);
+	if (n === undefined) {
+		const body = frame.indexOf('\r\n\r\n');
+		try {
+			const json = JSON.parse(frame.toString('utf8', body + 4)) as Partial<Notification>;
+			n = typeof json.method === 'string' && typeof json.params === 'object' && json.params !== null ? (json as Notification) : null;
+		} catch {
+			n = null;
+		}
+		parsed.set(frame, n);
+	}
+	return n;
+}
+
+/** The server-time / msgid / account tags a message carries for this client. */
+function messageTags(session: IrcSession, message: Message, extra: string): string {
+	const tags: string[] = extra === '' ? [] : [extra];
+	if (session.caps.has('server-time')) {
+		tags.push(`time=${new Date(message.ts).toISOString()}`);
+	}
+	if (session.caps.has('message-tags')) {
+		tags.push(`msgid=${message.id}`);
+	}
+	if (session.caps.has('account-tag') && session.hub.holders(message.from).some((h) => h.registered)) {
+		tags.push(`account=${message.from}`);
+	}
+	return tags.join(';');
+}
+
+/** A Parley message as PRIVMSG lines: a long or multi-line text becomes several lines. */
+export function messageLines(session: IrcSession, message: Message, command = 'PRIVMSG', extraTags = ''): string[] {
+	const me = session.nick ?? '';
+	const target = message.to.startsWith('#') ? message.to : (nickKey(message.to) === nickKey(me) ? me : message.to);
+	const source = userSource(message.from);
+	// 512 minus CRLF, the source, command, target and separators (" :" and the leading ':').
+	const room = 510 - Buffer.byteLength(`:${source} ${command} ${target} :`, 'utf8');
+	const tags = messageTags(session, message, extraTags);
+	return splitText(message.text, Math.max(room, 16)).map((piece) => formatLine(source, command, [target, piece], tags));
+}
+
+function str(v: unknown): string {
+	return typeof v === 'string' ? v : '';
+}
+
+export function frameToLines(session: IrcSession, frame: Buffer): string[] {
+	const n = parse(frame);
+	if (n === null) {
+		return [];
+	}
+	const p = n.params;
+	const name = session.server.name;
+	switch (n.method) {
+		case MessageNewNotification.method:
+			return messageLines(session, p.message as Message);
+		case MemberJoinedNotification.method:
+			return [joinLine(session, str(p.nick), str(p.channel))];
+		case MemberLeftNotification.method:
+			return leftLines(session, str(p.channel), str(p.nick), typeof p.reason === 'string' ? p.reason : undefined);
+		case TopicChangedNotification.method:
+			return [formatLine(userSource(str(p.by)), 'TOPIC', [str(p.channel), str(p.topic)])];
+		case NickChangedNotification.method:
+			return [formatLine(userSource(str(p.oldNick)), 'NICK', [str(p.newNick)])];
+		case RoleChangedNotification.method: {
+			const role = str(p.role);
+			const mode = role === 'owner' ? '+q' : role === 'op' ? '+o' : '-o';
+			return [formatLine(userSource(str(p.by)), 'MODE', [str(p.channel), mode, str(p.nick)])];
+		}
+		case ChannelUpdatedNotification.method: {
+			const channel = p.channel as { name: string; topicProtected?: boolean };
+			return [formatLine(userSource(str(p.by)), 'MODE', [channel.name, channel.topicProtected ? '+t' : '-t'])];
+		}
+		case InvitedNotification.method:
+			return [formatLine(userSource(str(p.by)), 'INVITE', [session.nick ?? '*', str(p.channel)])];
+		case PresenceNotification.method:
+			if (!session.caps.has('away-notify')) {
+				return [];
+			}
+			return [p.status === 'offline' ? formatLine(userSource(str(p.nick)), 'AWAY', ['Offline (no connection)']) : formatLine(userSource(str(p.nick)), 'AWAY', [])];
+		case NoticeNotification.method:
+			return [formatLine(name, 'NOTICE', [session.nick ?? '*', str(p.text)])];
+		// Kicks and shutdowns are followed by the close, whose ERROR line says why.
+		default:
+			return [];
+	}
+}
+
+export function joinLine(session: IrcSession, nick: string, channel: string): string {
+	if (session.caps.has('extended-join')) {
+		return formatLine(userSource(nick), 'JOIN', [channel, '*', nick]);
+	}
+	return formatLine(userSource(nick), 'JOIN', [channel]);
+}
+
+/** Nicks told QUIT in this turn of the event loop: a guest leaving many channels quits once. */
+const quitting = new WeakMap<IrcSession, Set<string>>();
+
+function leftLines(session: IrcSession, channel: string, nick: string, reason: string | undefined): string[] {
+	const kicked = reason === undefined ? null : /^(?:kicked|banned) by ([^:]+)(?:: (.*))?$/.exec(reason);
+	if (kicked) {
+		return [formatLine(userSource(kicked[1]), 'KICK', [channel, nick, kicked[2] ?? kicked[1]])];
+	}
+	if (reason !== undefined && /^(quit|connection lost|send queue exceeded|protocol violation|kicked:|Excess Flood)/.test(reason)) {
+		let told = quitting.get(session);
+		if (!told) {
+			told = new Set();
+			quitting.set(session, told);
+			setImmediate(() => quitting.delete(session));
+		}
+		if (told.has(nickKey(nick))) {
+			return [];
+		}
+		told.add(nickKey(nick));
+		const text = reason === 'quit' ? 'Quit' : reason.startsWith('quit: ') ? `Quit: ${reason.slice(6)}` : reason;
+		return [formatLine(userSource(nick), 'QUIT', [text])];
+	}
+	return [formatLine(userSource(nick), 'PART', reason === undefined ? [channel] : [channel, reason])];
+}
