@@ -70,7 +70,7 @@ export class Header {
 		this.actionsButton.setAttribute('aria-label', `Actions for ${c.name}`);
 		this.actionsButton.title = `Actions for ${c.name}`;
 		const removed = !isDm && c.joined === false;
-		const presence = isDm && c.online !== undefined ? ` · ${c.online ? 'online' : 'offline'}` : '';
+		const presence = isDm && c.online !== undefined ? ` · ${!c.online ? 'offline' : c.away ? 'away' : 'online'}` : '';
 		const topic = isDm ? `Direct message${presence}` : removed ? 'You are no longer in this channel' : c.topic || 'No topic set';
 		this.topic.textContent = topic;
 		this.topic.title = topic;

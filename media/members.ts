@@ -61,7 +61,7 @@ export class MemberList {
 		const rows = list.map((member) => {
 			const { nick } = member;
 			const self = this.host.isSelf(nick);
-			const status = member.online ? 'online' : 'offline';
+			const status = !member.online ? 'offline' : member.away ? 'away' : 'online';
 			const role = member.role === 'member' ? '' : `, ${member.role}`;
 			const button = el(
 				'button',

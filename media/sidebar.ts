@@ -137,7 +137,8 @@ export class Sidebar {
 		if (c.kind === 'dm' && c.online === false) {
 			classes.push('offline');
 		}
-		const state = c.kind === 'channel' ? (c.private ? 'private channel' : '') : c.online === undefined ? '' : c.online ? 'online' : 'offline';
+		const presence = c.online === undefined ? undefined : !c.online ? 'offline' : c.away ? 'away' : 'online';
+		const state = c.kind === 'channel' ? (c.private ? 'private channel' : '') : presence ?? '';
 		const label = [c.name, state, removed ? 'you are no longer in it' : '', badgeLabel(c)].filter((s) => s).join(', ');
 		const option = el(
 			'div',
@@ -145,7 +146,7 @@ export class Sidebar {
 			{ role: 'option', 'aria-selected': String(selected), 'aria-label': label, tabindex: -1, 'data-id': c.id, title: c.topic ? `${c.name} — ${c.topic}` : c.name },
 			c.kind === 'channel'
 				? icon(c.private ? 'lock' : 'symbol-numeric')
-				: el('span', 'dm-icon', { 'aria-hidden': 'true' }, icon('account'), c.online === undefined ? undefined : el('span', `presence presence-${c.online ? 'online' : 'offline'}`)),
+				: el('span', 'dm-icon', { 'aria-hidden': 'true' }, icon('account'), presence === undefined ? undefined : el('span', `presence presence-${presence}`)),
 			el('span', 'conversation-name', undefined, c.kind === 'channel' ? c.name.replace(/^#/, '') : c.name),
 		);
 		if (c.mentions > 0) {

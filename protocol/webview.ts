@@ -6,7 +6,7 @@
  * host posts against `hostMessageShape`.
  */
 import * as s from './shapes';
-import { channelRoleShape, memberDetailShape, messageShape, type ChannelRole, type MemberDetail, type Message } from './types';
+import { channelRoleShape, messageShape, type ChannelRole, type MemberDetail, type Message } from './types';
 
 export type ConnectionState = 'offline' | 'connecting' | 'connected' | 'reconnecting';
 
@@ -33,10 +33,14 @@ export interface ConversationView {
 	joined?: boolean;
 	/** DMs: whether the other party is online, when known. */
 	online?: boolean;
+	/** DMs: the other party is online but away. */
+	away?: boolean;
 }
 
-/** A channel member as the member list shows them. */
-export type MemberView = MemberDetail;
+/** A channel member as the member list shows them: `away` when online but set away. */
+export type MemberView = MemberDetail & { away?: boolean };
+
+const memberViewShape = s.object<MemberView>({ nick: s.string(), online: s.boolean, role: channelRoleShape, away: s.optional(s.boolean) });
 
 /** One line in a conversation: a chat message or a join/leave/system line. */
 export type TimelineItem =
@@ -132,6 +136,7 @@ export const conversationViewShape = s.object<ConversationView>({
 	topicProtected: s.optional(s.boolean),
 	joined: s.optional(s.boolean),
 	online: s.optional(s.boolean),
+	away: s.optional(s.boolean),
 });
 
 const timelineItems = s.array(s.tagged<TimelineItem, 'kind'>('kind', {
@@ -146,7 +151,7 @@ export const hostMessageShape = s.tagged<HostMessage, 'type'>('type', {
 	append: { conversation: s.string(), items: timelineItems },
 	prepend: { conversation: s.string(), items: timelineItems, hasMoreBefore: s.boolean },
 	acknowledged: { conversation: s.string(), clientMsgId: s.string(), message: messageShape },
-	members: { conversation: s.string(), members: s.array(memberDetailShape) },
+	members: { conversation: s.string(), members: s.array(memberViewShape) },
 	focus: { conversation: s.string() },
 	notice: { text: s.string(), level: s.literal('info', 'error') },
 	config: { tabSize: s.integer, maxMessageLength: s.optional(s.integer) },

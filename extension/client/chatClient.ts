@@ -595,7 +595,7 @@ export class ChatClient extends Disposable {
 				}
 			},
 			read: (conversation, id) => current() && this.store.applyRead(conversation, id),
-			presence: (nick, status) => current() && this.store.presenceChanged(nick, status === 'online'),
+			presence: (nick, status) => current() && this.store.presenceChanged(nick, status),
 			invited: (channel, by) => {
 				if (current()) {
 					this.serverEventEmitter.fire({ kind: 'invited', text: `${by} invited you to ${channel}.`, channel });

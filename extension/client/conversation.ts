@@ -1,5 +1,5 @@
-import type { ChannelRole, MemberDetail, Message } from '../../protocol/types';
-import type { ConversationSummary, TimelineEntry } from './storeChanges';
+import type { ChannelRole, Message } from '../../protocol/types';
+import type { ConversationSummary, MemberState, TimelineEntry } from './storeChanges';
 
 /** Most timeline items kept per conversation; beyond it the oldest are dropped down to TRIM_TO. */
 export const MAX_ITEMS = 1000;
@@ -17,7 +17,7 @@ export class Conversation {
 	name: string;
 	topic: string | undefined;
 	/** Channels: every member, online or not, with their role. */
-	members: MemberDetail[] | undefined;
+	members: MemberState[] | undefined;
 	/** Channels: the user's own role. */
 	role: ChannelRole | undefined;
 	/** Channels: joined only by invitation. */
@@ -26,6 +26,8 @@ export class Conversation {
 	topicProtected = false;
 	/** DMs: whether the other party is online, when known. */
 	peerOnline: boolean | undefined;
+	/** DMs: the other party is online but away. */
+	peerAway = false;
 	/** Channels: the user is a member, so the channel is rejoined after a reconnect. */
 	joined = false;
 	/** History was loaded once, so anything after lastSeenId is "missed" after a reconnect. */
@@ -85,6 +87,7 @@ export class Conversation {
 			...(this.topicProtected ? { topicProtected: true } : {}),
 			...(this.kind === 'channel' ? { joined: this.joined } : {}),
 			...(this.peerOnline !== undefined ? { online: this.peerOnline } : {}),
+			...(this.peerAway ? { away: true } : {}),
 		};
 	}
 

@@ -447,11 +447,13 @@ export class ConversationStore {
 		this.emitConversations();
 	}
 
-	/** user/presence: a member comes online or goes offline (an account's disconnect is not a leave). */
-	presenceChanged(nick: string, online: boolean): void {
-		this.notePresence(nick, online);
+	/** user/presence: a member comes online, goes away or offline (an account's disconnect is not a leave). */
+	presenceChanged(nick: string, status: 'online' | 'away' | 'offline'): void {
+		const online = status !== 'offline';
+		const away = status === 'away';
+		this.notePresence(nick, online, away);
 		for (const conversation of this.conversations.values()) {
-			const list = updated(conversation.members, nick, { online });
+			const list = updated(conversation.members, nick, { online, away });
 			if (list) {
 				conversation.members = list;
 				this.fireMembers(conversation);
@@ -633,11 +635,12 @@ export class ConversationStore {
 		conversation.topicProtected = channel.topicProtected === true;
 	}
 
-	private notePresence(nick: string, online: boolean): void {
+	private notePresence(nick: string, online: boolean, away = false): void {
 		this.presence.set(nickKey(nick), online);
 		const dm = this.conversations.get(nickKey(nick));
 		if (dm?.kind === 'dm') {
 			dm.peerOnline = online;
+			dm.peerAway = away;
 		}
 	}
 

@@ -5,30 +5,31 @@
  */
 import { nickKey } from '../../protocol/names';
 import type { ChannelRole, MemberDetail } from '../../protocol/types';
+import type { MemberState } from './storeChanges';
 
 /** Members as a join answer gives them: with details (a current server) or as bare nicks (online, plain members). */
-export function toDetails(members: readonly (string | MemberDetail)[]): MemberDetail[] {
+export function toDetails(members: readonly (string | MemberDetail)[]): MemberState[] {
 	return members.map((m) => (typeof m === 'string' ? { nick: m, online: true, role: 'member' } : { ...m }));
 }
 
-export function findMember(list: readonly MemberDetail[] | undefined, nick: string): MemberDetail | undefined {
+export function findMember(list: readonly MemberState[] | undefined, nick: string): MemberState | undefined {
 	return list?.find((m) => nickKey(m.nick) === nickKey(nick));
 }
 
 /** Adds `nick` (online, a plain member) unless present; a member who was offline comes online. */
-export function withJoined(list: readonly MemberDetail[] | undefined, nick: string): MemberDetail[] {
+export function withJoined(list: readonly MemberState[] | undefined, nick: string): MemberState[] {
 	const known = findMember(list, nick);
 	return known ? (list ?? []).map((m) => (m === known ? { ...m, online: true } : m)) : [...(list ?? []), { nick, online: true, role: 'member' }];
 }
 
-export function without(list: readonly MemberDetail[] | undefined, nick: string): MemberDetail[] {
+export function without(list: readonly MemberState[] | undefined, nick: string): MemberState[] {
 	return (list ?? []).filter((m) => nickKey(m.nick) !== nickKey(nick));
 }
 
 /** The list with `nick` changed by `change`, or undefined when `nick` is not in it or nothing changed. */
-export function updated(list: readonly MemberDetail[] | undefined, nick: string, change: Partial<MemberDetail>): MemberDetail[] | undefined {
+export function updated(list: readonly MemberState[] | undefined, nick: string, change: Partial<MemberState>): MemberState[] | undefined {
 	const known = findMember(list, nick);
-	if (!list || !known || Object.entries(change).every(([k, v]) => known[k as keyof MemberDetail] === v)) {
+	if (!list || !known || Object.entries(change).every(([k, v]) => known[k as keyof MemberState] === v)) {
 		return undefined;
 	}
 	return list.map((m) => (m === known ? { ...m, ...change } : m));

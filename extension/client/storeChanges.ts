@@ -28,7 +28,12 @@ export interface ConversationSummary {
 	joined?: boolean;
 	/** DMs: whether the other party is online, when known. */
 	online?: boolean;
+	/** DMs: the other party is online but away. */
+	away?: boolean;
 }
+
+/** A channel member with presence and role; `away` when online but set away. */
+export type MemberState = MemberDetail & { away?: boolean };
 
 /** One line of a conversation: a chat message (pending while in the outbox) or an event line. */
 export type TimelineEntry =
@@ -46,4 +51,4 @@ export type StoreChange =
 	| { kind: 'prepended'; conversation: string; entries: TimelineEntry[]; hasMoreBefore: boolean }
 	/** A pending message was stored by the server: `message` replaces it. */
 	| { kind: 'acknowledged'; conversation: string; clientMsgId: string; message: Message }
-	| { kind: 'members'; conversation: string; members: MemberDetail[] };
+	| { kind: 'members'; conversation: string; members: MemberState[] };

@@ -232,6 +232,22 @@ describe('client units', () => {
 			assert.equal(c.lastSeenId, 1001);
 		});
 
+		it('follows presence: online, away and offline members, and the other party of a DM', () => {
+			const { store: s, changes } = store('me');
+			s.applyJoin({ name: '#c' }, [{ nick: 'me', online: true, role: 'owner' }, { nick: 'ann', online: false, role: 'member' }], [], false);
+			s.ensureDirect('ann');
+			s.presenceChanged('ann', 'online');
+			assert.deepEqual(s.get('#c')!.members?.find((m) => m.nick === 'ann'), { nick: 'ann', online: true, role: 'member', away: false });
+			s.presenceChanged('ann', 'away');
+			const last = changes.filter((c) => c.kind === 'members').at(-1);
+			assert.ok(last?.kind === 'members' && last.members.some((m) => m.nick === 'ann' && m.online && m.away === true));
+			assert.deepEqual([s.get('ann')!.view().online, s.get('ann')!.view().away], [true, true]);
+			s.presenceChanged('ann', 'offline');
+			assert.deepEqual([s.get('ann')!.view().online, s.get('ann')!.view().away], [false, undefined]);
+			assert.ok(s.get('#c')!.members!.some((m) => m.nick === 'ann'), 'going offline is not leaving');
+			assert.ok(!s.get('#c')!.timeline().some((i) => i.kind === 'event'), 'no line for presence');
+		});
+
 		it('renames members and the user on a nick change', () => {
 			const { store: s } = store('me');
 			s.applyJoin({ name: '#c' }, ['me', 'bob'], [], false);

@@ -66,9 +66,10 @@ describe('webview: read state, presence and channel management', function () {
 	it('shows who is online and each member\'s role; moderators get member actions', async function () {
 		const page = panel.page;
 		await panel.send(connected(), conversations('#general'), { type: 'timeline', conversation: '#general', items: history(5), hasMoreBefore: false });
-		await panel.send({ type: 'members', conversation: '#general', members: GENERAL_MEMBERS });
+		await panel.send({ type: 'members', conversation: '#general', members: GENERAL_MEMBERS.map((m) => (m.nick === 'dave' ? { ...m, away: true } : m)) });
 		const members = page.locator('#members');
 		await members.locator('.member-nick', { hasText: 'carol' }).waitFor();
+		assert.equal(await members.locator('button[data-nick="dave"]').getAttribute('aria-label'), 'dave, away, send a direct message');
 		assert.equal(await members.locator('.members-title').textContent(), 'Members — 5');
 		assert.deepEqual(await members.locator('.member-group').allTextContents(), ['Online — 4', 'Offline — 1']);
 		assert.deepEqual(await members.locator('.member-nick').allTextContents(), ['kim', 'alice', 'bob', 'dave', 'carol'], 'online (you first, then by role), then offline');
@@ -127,7 +128,7 @@ describe('webview: read state, presence and channel management', function () {
 
 	it('marks DM partners online or offline, private channels with a lock, and channels one was removed from', async function () {
 		const page = panel.page;
-		const list = CONVERSATIONS.map((c) => ({
+		const list = [...CONVERSATIONS, { id: 'dave', kind: 'dm' as const, name: 'dave', unread: 0, mentions: 0, online: true, away: true }].map((c) => ({
 			...c,
 			...(c.id === 'alice' ? { online: true } : c.id === 'bob' ? { online: false } : {}),
 			...(c.id === '#release' ? { private: true } : c.id === '#random' ? { joined: false } : {}),
@@ -137,6 +138,8 @@ describe('webview: read state, presence and channel management', function () {
 		await option('alice').locator('.presence-online').waitFor();
 		assert.equal(await option('bob').locator('.presence-offline').count(), 1);
 		assert.equal(await option('bob').getAttribute('aria-label'), 'bob, offline');
+		assert.equal(await option('dave').getAttribute('aria-label'), 'dave, away');
+		assert.equal(await option('dave').locator('.presence-away').count(), 1);
 		assert.equal(await option('#release').locator('.codicon-lock').count(), 1);
 		assert.match((await option('#release').getAttribute('aria-label')) ?? '', /^#release, private channel/);
 		assert.match((await option('#random').getAttribute('aria-label')) ?? '', /you are no longer in it/);
