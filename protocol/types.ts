@@ -119,9 +119,18 @@ export interface ServerLimits {
 	maxMessageLength: number;
 	/** Largest frame body the server reads, in bytes. */
 	maxFrameBytes: number;
+	/**
+	 * Shortest password `account/register` accepts (`--min-password-length`). Absent from
+	 * older servers: clients then assume `MIN_PASSWORD_LENGTH`.
+	 */
+	minPasswordLength?: number;
 }
 
-export const serverLimitsShape = s.object<ServerLimits>({ maxMessageLength: s.integer, maxFrameBytes: s.integer });
+export const serverLimitsShape = s.object<ServerLimits>({
+	maxMessageLength: s.integer,
+	maxFrameBytes: s.integer,
+	minPasswordLength: s.optional(s.integer),
+});
 
 export interface ClientInfo {
 	name: string;

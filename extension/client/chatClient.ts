@@ -111,6 +111,11 @@ export class ChatClient extends Disposable {
 		return this._limits;
 	}
 
+	/** The shortest password this server accepts (its own setting when it says). */
+	get minPasswordLength(): number {
+		return this._limits?.minPasswordLength ?? MIN_PASSWORD_LENGTH;
+	}
+
 	get serverInfo(): InitializeResult | undefined {
 		return this._serverInfo;
 	}
@@ -375,8 +380,9 @@ export class ChatClient extends Disposable {
 	 * it for reconnects, and saves it with the passwords when a vault is configured.
 	 */
 	async register(password: string): Promise<{ nick: string; saved: boolean }> {
-		if (password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH) {
-			throw new Error(`A password must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters long.`);
+		const min = this.minPasswordLength;
+		if (password.length < min || password.length > MAX_PASSWORD_LENGTH) {
+			throw new Error(`A password must be ${min} to ${MAX_PASSWORD_LENGTH} characters long.`);
 		}
 		const connection = this.requireLive();
 		const endpoint = this.live!.endpoint;
