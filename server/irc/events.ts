@@ -8,7 +8,8 @@ import { NoticeNotification } from '../../protocol/lifecycle';
 import { MessageNewNotification } from '../../protocol/messages';
 import { ChannelUpdatedNotification, InvitedNotification, RoleChangedNotification } from '../../protocol/moderation';
 import type { Message } from '../../protocol/types';
-import { NickChangedNotification, PresenceNotification } from '../../protocol/users';
+import { TypingNotification } from '../../protocol/conversations';
+import { AccountNotification, NickChangedNotification, PresenceNotification } from '../../protocol/users';
 import { nickKey } from '../../protocol/names';
 import { formatLine, splitText } from './lines';
 import { userSource, type IrcSession } from './session';
@@ -50,8 +51,8 @@ function messageTags(session: IrcSession, message: Message, extra: string): stri
 	return tags.join(';');
 }
 
-/** A Parley message as PRIVMSG lines: a long or multi-line text becomes several lines. */
-export function messageLines(session: IrcSession, message: Message, command = 'PRIVMSG', extraTags = ''): string[] {
+/** A Parley message as PRIVMSG (or, for a notice, NOTICE) lines: a long or multi-line text becomes several lines. */
+export function messageLines(session: IrcSession, message: Message, command = message.notice ? 'NOTICE' : 'PRIVMSG', extraTags = ''): string[] {
 	const me = session.nick ?? '';
 	const target = message.to.startsWith('#') ? message.to : (nickKey(message.to) === nickKey(me) ? me : message.to);
 	const source = userSource(message.from);
@@ -76,9 +77,19 @@ export function frameToLines(session: IrcSession, frame: Buffer): string[] {
 		case MessageNewNotification.method:
 			return messageLines(session, p.message as Message);
 		case MemberJoinedNotification.method:
+			if (session.caps.has('away-notify')) {
+				// away-notify: a joining user who is away is followed by its AWAY.
+				void session.tellAwayOnJoin(str(p.nick));
+			}
 			return [joinLine(session, str(p.nick), str(p.channel))];
-		case MemberLeftNotification.method:
-			return leftLines(session, str(p.channel), str(p.nick), typeof p.reason === 'string' ? p.reason : undefined);
+		case MemberLeftNotification.method: {
+			const reason = typeof p.reason === 'string' ? p.reason : undefined;
+			if (p.voluntary === true) {
+				// The member's own words: shown as said, never read as a kick or a quit.
+				return [formatLine(userSource(str(p.nick)), 'PART', reason === undefined ? [str(p.channel)] : [str(p.channel), reason])];
+			}
+			return leftLines(session, str(p.channel), str(p.nick), reason);
+		}
 		case TopicChangedNotification.method:
 			return [formatLine(userSource(str(p.by)), 'TOPIC', [str(p.channel), str(p.topic)])];
 		case NickChangedNotification.method:
@@ -95,10 +106,19 @@ export function frameToLines(session: IrcSession, frame: Buffer): string[] {
 		case InvitedNotification.method:
 			return [formatLine(userSource(str(p.by)), 'INVITE', [session.nick ?? '*', str(p.channel)])];
 		case PresenceNotification.method:
-			if (!session.caps.has('away-notify')) {
+			return presenceLines(session, str(p.nick), str(p.status), typeof p.text === 'string' ? p.text : undefined);
+		case AccountNotification.method:
+			session.signedOut.delete(nickKey(str(p.nick)));
+			return session.caps.has('account-notify') ? [formatLine(userSource(str(p.nick)), 'ACCOUNT', [str(p.nick)])] : [];
+		case TypingNotification.method: {
+			// message-tags: typing as a TAGMSG with the +typing client tag.
+			if (!session.caps.has('message-tags') || typeof p.nick !== 'string') {
 				return [];
 			}
-			return [p.status === 'offline' ? formatLine(userSource(str(p.nick)), 'AWAY', ['Offline (no connection)']) : formatLine(userSource(str(p.nick)), 'AWAY', [])];
+			const conversation = str(p.conversation);
+			const target = conversation.startsWith('#') ? conversation : (session.nick ?? '*');
+			return [formatLine(userSource(p.nick), 'TAGMSG', [target], '+typing=active')];
+		}
 		case NoticeNotification.method:
 			return [formatLine(name, 'NOTICE', [session.nick ?? '*', str(p.text)])];
 		// Kicks and shutdowns are followed by the close, whose ERROR line says why.
@@ -107,11 +127,57 @@ export function frameToLines(session: IrcSession, frame: Buffer): string[] {
 	}
 }
 
+/**
+ * away-notify and account-notify from `user/presence`: away (with its text), back, and an
+ * account's last connection ending (away "Offline", and logged out: `ACCOUNT *`) or its
+ * first one starting again (`ACCOUNT nick`).
+ */
+function presenceLines(session: IrcSession, nick: string, status: string, text: string | undefined): string[] {
+	const source = userSource(nick);
+	const lines: string[] = [];
+	const key = nickKey(nick);
+	if (status === 'offline') {
+		session.signedOut.add(key);
+		if (session.caps.has('away-notify')) {
+			lines.push(formatLine(source, 'AWAY', ['Offline (no connection)']));
+		}
+		if (session.caps.has('account-notify')) {
+			lines.push(formatLine(source, 'ACCOUNT', ['*']));
+		}
+		return lines;
+	}
+	if (session.signedOut.delete(key) && session.caps.has('account-notify')) {
+		lines.push(formatLine(source, 'ACCOUNT', [nick]));
+	}
+	if (session.caps.has('away-notify')) {
+		lines.push(status === 'away' ? formatLine(source, 'AWAY', [awayText(text)]) : formatLine(source, 'AWAY', []));
+	}
+	return lines;
+}
+
+/** The AWAY text of a Parley `away` status (which may have none; IRC's away always has one). */
+export function awayText(text: string | undefined): string {
+	return text === undefined || text === '' ? 'Away' : text;
+}
+
 export function joinLine(session: IrcSession, nick: string, channel: string): string {
 	if (session.caps.has('extended-join')) {
-		return formatLine(userSource(nick), 'JOIN', [channel, '*', nick]);
+		// The account name, or '*' for a guest (this server's connections tell which).
+		const account = session.hub.holders(nick).some((h) => h.registered) ? nick : '*';
+		return formatLine(userSource(nick), 'JOIN', [channel, account, realnameOf(session, nick)]);
 	}
 	return formatLine(userSource(nick), 'JOIN', [channel]);
+}
+
+/** The realname an IRC user gave in USER; the nick for JSON-RPC users. */
+export function realnameOf(session: IrcSession, nick: string): string {
+	for (const holder of session.hub.holders(nick)) {
+		const realname = (holder as Partial<IrcSession>).realname;
+		if (typeof realname === 'string' && realname !== '') {
+			return realname;
+		}
+	}
+	return nick;
 }
 
 /** Nicks told QUIT in this turn of the event loop: a guest leaving many channels quits once. */

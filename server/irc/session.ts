@@ -14,7 +14,7 @@ import { TokenBucket } from '../flood';
 import { encodeNotification } from '../transport/frames';
 import { Urgency } from '../transport/outbound';
 import { escapeTag, formatLine, MAX_CLIENT_TAG_BYTES, MAX_LINE_BYTES, parseLine, type IrcLine } from './lines';
-import { frameToLines } from './events';
+import { awayText, frameToLines } from './events';
 
 let labelBatches = 0;
 
@@ -42,7 +42,13 @@ export class IrcSession extends Session {
 	/** An account proved by SASL (or PASS account:password), used at registration. */
 	account: { nick: string; password: string } | undefined;
 	saslMechanism: string | undefined;
-	away: string | undefined;
+	/** SASL: the AUTHENTICATE chunks of 400 bytes received so far. */
+	saslChunks: string[] = [];
+	/**
+	 * Nick keys of accounts this client has seen without a connection (offline members at
+	 * JOIN, `user/presence` offline): their next sign-in is an `ACCOUNT` (account-notify).
+	 */
+	readonly signedOut = new Set<string>();
 	/** Past 001. */
 	welcomed = false;
 	registering = false;
@@ -133,6 +139,14 @@ export class IrcSession extends Session {
 			this.send(formatLine(undefined, 'ERROR', [`Closing link: ${this.ip} (${reason})`]));
 		}
 		super.close(reason);
+	}
+
+	/** away-notify: after a JOIN, the AWAY of a joining user who is away. */
+	async tellAwayOnJoin(nick: string): Promise<void> {
+		const entry = await this.hub.presence.get(nick);
+		if (entry?.status === 'away') {
+			this.queue.enqueue(Buffer.from(formatLine(userSource(entry.nick), 'AWAY', [awayText(entry.statusText)]) + '\r\n', 'utf8'), Urgency.Presence);
+		}
 	}
 
 	/** Calls a Parley method as this session (the same handlers JSON-RPC clients reach). */
