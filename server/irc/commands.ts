@@ -128,8 +128,13 @@ function tagmsg(session: IrcSession, line: IrcLine): void {
 	if (target === undefined || target === '') {
 		return session.numeric('461', 'TAGMSG', 'Not enough parameters');
 	}
-	if (line.tags.get('+typing') === 'active') {
+	const typing = line.tags.get('+typing');
+	if (typing === 'active') {
 		session.router.notification(session, TypingNotification.method, { conversation: target.split(',')[0] });
+	}
+	// echo-message covers TAGMSG too (with the one client tag relayed).
+	if (typing === 'active' && session.caps.has('echo-message') && session.caps.has('message-tags')) {
+		session.send(formatLine(session.source, 'TAGMSG', [target], '+typing=active'));
 	}
 }
 

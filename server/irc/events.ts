@@ -36,6 +36,17 @@ function parse(frame: Buffer): Notification | null {
 	return n;
 }
 
+/** Whether the nick is signed in to its account (on this server's connections). */
+function signedIn(session: IrcSession, nick: string): boolean {
+	return session.hub.holders(nick).some((h) => h.registered);
+}
+
+/** A line from a user, with account-tag's `account=` when the user is signed in. */
+export function fromUser(session: IrcSession, nick: string, command: string, params: readonly string[], tags = ''): string {
+	const account = session.caps.has('account-tag') && signedIn(session, nick) ? `account=${nick}` : '';
+	return formatLine(userSource(nick), command, params, tags === '' ? account : account === '' ? tags : `${tags};${account}`);
+}
+
 /** The server-time / msgid / account tags a message carries for this client. */
 function messageTags(session: IrcSession, message: Message, extra: string): string {
 	const tags: string[] = extra === '' ? [] : [extra];
@@ -45,7 +56,7 @@ function messageTags(session: IrcSession, message: Message, extra: string): stri
 	if (session.caps.has('message-tags')) {
 		tags.push(`msgid=${message.id}`);
 	}
-	if (session.caps.has('account-tag') && session.hub.holders(message.from).some((h) => h.registered)) {
+	if (session.caps.has('account-tag') && signedIn(session, message.from)) {
 		tags.push(`account=${message.from}`);
 	}
 	return tags.join(';');
@@ -86,30 +97,30 @@ export function frameToLines(session: IrcSession, frame: Buffer): string[] {
 			const reason = typeof p.reason === 'string' ? p.reason : undefined;
 			if (p.voluntary === true) {
 				// The member's own words: shown as said, never read as a kick or a quit.
-				return [formatLine(userSource(str(p.nick)), 'PART', reason === undefined ? [str(p.channel)] : [str(p.channel), reason])];
+				return [fromUser(session, str(p.nick), 'PART', reason === undefined ? [str(p.channel)] : [str(p.channel), reason])];
 			}
 			return leftLines(session, str(p.channel), str(p.nick), reason);
 		}
 		case TopicChangedNotification.method:
-			return [formatLine(userSource(str(p.by)), 'TOPIC', [str(p.channel), str(p.topic)])];
+			return [fromUser(session, str(p.by), 'TOPIC', [str(p.channel), str(p.topic)])];
 		case NickChangedNotification.method:
-			return [formatLine(userSource(str(p.oldNick)), 'NICK', [str(p.newNick)])];
+			return [fromUser(session, str(p.oldNick), 'NICK', [str(p.newNick)])];
 		case RoleChangedNotification.method: {
 			const role = str(p.role);
 			const mode = role === 'owner' ? '+q' : role === 'op' ? '+o' : '-o';
-			return [formatLine(userSource(str(p.by)), 'MODE', [str(p.channel), mode, str(p.nick)])];
+			return [fromUser(session, str(p.by), 'MODE', [str(p.channel), mode, str(p.nick)])];
 		}
 		case ChannelUpdatedNotification.method: {
 			const channel = p.channel as { name: string; topicProtected?: boolean };
-			return [formatLine(userSource(str(p.by)), 'MODE', [channel.name, channel.topicProtected ? '+t' : '-t'])];
+			return [fromUser(session, str(p.by), 'MODE', [channel.name, channel.topicProtected ? '+t' : '-t'])];
 		}
 		case InvitedNotification.method:
-			return [formatLine(userSource(str(p.by)), 'INVITE', [session.nick ?? '*', str(p.channel)])];
+			return [fromUser(session, str(p.by), 'INVITE', [session.nick ?? '*', str(p.channel)])];
 		case PresenceNotification.method:
 			return presenceLines(session, str(p.nick), str(p.status), typeof p.text === 'string' ? p.text : undefined);
 		case AccountNotification.method:
 			session.signedOut.delete(nickKey(str(p.nick)));
-			return session.caps.has('account-notify') ? [formatLine(userSource(str(p.nick)), 'ACCOUNT', [str(p.nick)])] : [];
+			return session.caps.has('account-notify') ? [fromUser(session, str(p.nick), 'ACCOUNT', [str(p.nick)])] : [];
 		case TypingNotification.method: {
 			// message-tags: typing as a TAGMSG with the +typing client tag.
 			if (!session.caps.has('message-tags') || typeof p.nick !== 'string') {
@@ -117,7 +128,7 @@ export function frameToLines(session: IrcSession, frame: Buffer): string[] {
 			}
 			const conversation = str(p.conversation);
 			const target = conversation.startsWith('#') ? conversation : (session.nick ?? '*');
-			return [formatLine(userSource(p.nick), 'TAGMSG', [target], '+typing=active')];
+			return [fromUser(session, p.nick, 'TAGMSG', [target], '+typing=active')];
 		}
 		case NoticeNotification.method:
 			return [formatLine(name, 'NOTICE', [session.nick ?? '*', str(p.text)])];
@@ -147,10 +158,10 @@ function presenceLines(session: IrcSession, nick: string, status: string, text: 
 		return lines;
 	}
 	if (session.signedOut.delete(key) && session.caps.has('account-notify')) {
-		lines.push(formatLine(source, 'ACCOUNT', [nick]));
+		lines.push(fromUser(session, nick, 'ACCOUNT', [nick]));
 	}
 	if (session.caps.has('away-notify')) {
-		lines.push(status === 'away' ? formatLine(source, 'AWAY', [awayText(text)]) : formatLine(source, 'AWAY', []));
+		lines.push(fromUser(session, nick, 'AWAY', status === 'away' ? [awayText(text)] : []));
 	}
 	return lines;
 }
@@ -163,10 +174,10 @@ export function awayText(text: string | undefined): string {
 export function joinLine(session: IrcSession, nick: string, channel: string): string {
 	if (session.caps.has('extended-join')) {
 		// The account name, or '*' for a guest (this server's connections tell which).
-		const account = session.hub.holders(nick).some((h) => h.registered) ? nick : '*';
-		return formatLine(userSource(nick), 'JOIN', [channel, account, realnameOf(session, nick)]);
+		const account = signedIn(session, nick) ? nick : '*';
+		return fromUser(session, nick, 'JOIN', [channel, account, realnameOf(session, nick)]);
 	}
-	return formatLine(userSource(nick), 'JOIN', [channel]);
+	return fromUser(session, nick, 'JOIN', [channel]);
 }
 
 /** The realname an IRC user gave in USER; the nick for JSON-RPC users. */
@@ -186,7 +197,7 @@ const quitting = new WeakMap<IrcSession, Set<string>>();
 function leftLines(session: IrcSession, channel: string, nick: string, reason: string | undefined): string[] {
 	const kicked = reason === undefined ? null : /^(?:kicked|banned) by ([^:]+)(?:: (.*))?$/.exec(reason);
 	if (kicked) {
-		return [formatLine(userSource(kicked[1]), 'KICK', [channel, nick, kicked[2] ?? kicked[1]])];
+		return [fromUser(session, kicked[1], 'KICK', [channel, nick, kicked[2] ?? kicked[1]])];
 	}
 	if (reason !== undefined && /^(quit|connection lost|send queue exceeded|protocol violation|kicked:|Excess Flood)/.test(reason)) {
 		let told = quitting.get(session);
@@ -200,7 +211,7 @@ function leftLines(session: IrcSession, channel: string, nick: string, reason: s
 		}
 		told.add(nickKey(nick));
 		const text = reason === 'quit' ? 'Quit' : reason.startsWith('quit: ') ? `Quit: ${reason.slice(6)}` : reason;
-		return [formatLine(userSource(nick), 'QUIT', [text])];
+		return [fromUser(session, nick, 'QUIT', [text])];
 	}
-	return [formatLine(userSource(nick), 'PART', reason === undefined ? [channel] : [channel, reason])];
+	return [fromUser(session, nick, 'PART', reason === undefined ? [channel] : [channel, reason])];
 }

@@ -145,6 +145,23 @@ describe('IRC <-> JSON-RPC: accounts, away, leave reasons, notices, typing', () 
 		await watcher.waitFor(/^:gus!\S+ JOIN #acc2 gus :?gus$/);
 	});
 
+	it('account-tag names a signed-in user on every line it causes (JOIN, AWAY, PART), not a guest', async () => {
+		const acct = await fx.login('acct');
+		await acct.connection.sendRequest(RegisterRequest.type, { password: 'pw-acct' });
+		const c = await irc('ian', { caps: ['account-tag', 'away-notify'] });
+		c.send('JOIN #tag');
+		await c.waitFor(/ 366 ian #tag /);
+		await acct.connection.sendRequest(JoinChannelRequest.type, { channel: '#tag' });
+		await c.waitFor(/^@account=acct :acct!acct@parley JOIN #tag$/);
+		await acct.connection.sendRequest(SetStatusRequest.type, { status: 'away', text: 'out' });
+		await c.waitFor(/^@account=acct :acct!\S+ AWAY :out$/);
+		await acct.connection.sendRequest(LeaveChannelRequest.type, { channel: '#tag', reason: 'bye' });
+		await c.waitFor(/^@account=acct :acct!\S+ PART #tag :bye$/);
+		const guest = await fx.login('guest');
+		await guest.connection.sendRequest(JoinChannelRequest.type, { channel: '#tag' });
+		await c.waitFor(/^:guest!guest@parley JOIN #tag$/);
+	});
+
 	it('AWAY is user/setStatus both ways: presence for JSON-RPC, away-notify, 301 on PRIVMSG and WHOIS, G in WHO; never for a NOTICE', async () => {
 		const rpc = await fx.login('vera');
 		await rpc.connection.sendRequest(JoinChannelRequest.type, { channel: '#aw' });
@@ -263,10 +280,12 @@ describe('IRC <-> JSON-RPC: accounts, away, leave reasons, notices, typing', () 
 	it('TAGMSG +typing=active is conversation/typing, and JSON-RPC typing reaches message-tags clients as TAGMSG', async () => {
 		const rpc = await fx.login('vera');
 		await rpc.connection.sendRequest(JoinChannelRequest.type, { channel: '#t' });
-		const c = await irc('ian', { caps: ['message-tags'] });
+		const c = await irc('ian', { caps: ['message-tags', 'echo-message'] });
+		assert.match(c.lines.filter((l) => / 005 /.test(l)).join(' '), / CLIENTTAGDENY=\*,-typing /);
 		c.send('JOIN #t');
 		await c.waitFor(/ 366 ian #t /);
 		c.send('@+typing=active TAGMSG #t');
+		await c.waitFor(/^@\+typing=active :ian!ian@parley TAGMSG #t$/);
 		const typing = await rpc.waitFor(TypingNotification.type, (p) => p.nick === 'ian');
 		assert.equal(typing.conversation, '#t');
 		await rpc.connection.sendNotification(TypingNotification.type, { conversation: '#t' });
