@@ -73,6 +73,38 @@ export function messageLines(session: IrcSession, message: Message, command = me
 	return splitText(message.text, Math.max(room, 16)).map((piece) => formatLine(source, command, [target, piece], tags));
 }
 
+/**
+ * A channel message's lines are the same for every IRC recipient with the same tag
+ * capabilities: they are made once per frame and capability mix, and every such
+ * recipient queues the very same Buffer (which the outbound queue then joins and writes
+ * once for all of them, as it does for JSON-RPC frames). Null: not a channel message.
+ */
+const sharedLines = new WeakMap<Buffer, Map<number, Buffer> | null>();
+
+export function sharedMessageBytes(session: IrcSession, frame: Buffer): Buffer | undefined {
+	let byTags = sharedLines.get(frame);
+	if (byTags === null) {
+		return undefined;
+	}
+	const n = parse(frame);
+	if (byTags === undefined) {
+		const message = n?.method === MessageNewNotification.method ? (n.params.message as Message | undefined) : undefined;
+		byTags = typeof message?.to === 'string' && message.to.startsWith('#') ? new Map() : null;
+		sharedLines.set(frame, byTags);
+		if (byTags === null) {
+			return undefined;
+		}
+	}
+	const caps = session.caps;
+	const key = (caps.has('server-time') ? 1 : 0) | (caps.has('message-tags') ? 2 : 0) | (caps.has('account-tag') ? 4 : 0);
+	let bytes = byTags.get(key);
+	if (bytes === undefined) {
+		bytes = Buffer.from(messageLines(session, n!.params.message as Message).map((l) => l + '\r\n').join(''), 'utf8');
+		byTags.set(key, bytes);
+	}
+	return bytes;
+}
+
 function str(v: unknown): string {
 	return typeof v === 'string' ? v : '';
 }

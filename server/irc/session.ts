@@ -14,7 +14,7 @@ import { TokenBucket } from '../flood';
 import { encodeNotification } from '../transport/frames';
 import { Urgency } from '../transport/outbound';
 import { escapeTag, formatLine, MAX_CLIENT_TAG_BYTES, MAX_LINE_BYTES, parseLine, type IrcLine } from './lines';
-import { awayText, frameToLines } from './events';
+import { awayText, frameToLines, sharedMessageBytes } from './events';
 
 let labelBatches = 0;
 
@@ -112,6 +112,11 @@ export class IrcSession extends Session {
 
 	override deliver(frame: Buffer, traffic: Traffic = 'chat'): void {
 		const urgency = traffic === 'presence' ? Urgency.Presence : Urgency.Fanout;
+		const shared = sharedMessageBytes(this, frame);
+		if (shared !== undefined) {
+			this.queue.enqueue(shared, urgency);
+			return;
+		}
 		for (const line of frameToLines(this, frame)) {
 			this.queue.enqueue(Buffer.from(line + '\r\n', 'utf8'), urgency);
 		}
