@@ -18,6 +18,9 @@ import { awayText, frameToLines, sharedMessageBytes } from './events';
 
 let labelBatches = 0;
 
+/** Strict UTF-8 (UTF8ONLY): a line that is not valid UTF-8 is refused, not mangled. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /** Bytes of unprocessed input a client may have before it is dropped ("Excess Flood"). */
 const MAX_RECVQ_BYTES = 64 * 1024;
 
@@ -229,7 +232,7 @@ export class IrcSession extends Session {
 		}
 		let text: string;
 		try {
-			text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
+			text = UTF8.decode(raw);
 		} catch {
 			this.send(formatLine(this.server.name, 'FAIL', ['*', 'INVALID_UTF8', 'Line dropped: it is not valid UTF-8']));
 			return undefined;
