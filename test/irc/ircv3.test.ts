@@ -270,11 +270,18 @@ describe('IRC <-> JSON-RPC: accounts, away, leave reasons, notices, typing', () 
 		const history = await rpc.connection.sendRequest(HistoryRequest.type, { conversation: '#n' });
 		assert.deepEqual(history.messages.map((m) => [m.text, m.notice === true]), [['build passed', true], ['plain words', false], ['deploy done', true]]);
 
-		// Replayed on JOIN as NOTICE too.
+		// Replayed on JOIN as NOTICE too, and in CHATHISTORY.
 		const late = await irc('lena');
 		late.send('JOIN #n');
 		await late.waitFor(/^:ian!\S+ NOTICE #n :build passed$/);
 		await late.waitFor(/^:ian!\S+ PRIVMSG #n :plain words$/);
+		const reader = await irc('hana', { caps: ['draft/chathistory', 'batch'] });
+		reader.send('JOIN #n');
+		await reader.waitFor(/ 366 hana #n /);
+		reader.send('CHATHISTORY LATEST #n * 10');
+		await reader.waitFor(/^@batch=\S+ :ian!\S+ NOTICE #n :build passed$/);
+		await reader.waitFor(/^@batch=\S+ :ian!\S+ PRIVMSG #n :plain words$/);
+		await reader.waitFor(/^@batch=\S+ :vera!\S+ NOTICE #n :deploy done$/);
 	});
 
 	it('TAGMSG +typing=active is conversation/typing, and JSON-RPC typing reaches message-tags clients as TAGMSG', async () => {
