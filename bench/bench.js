@@ -17,7 +17,8 @@
  * --noisy-retries N: measure a failing fan-out step, or the joins, again (up to N more
  * times) when other processes (or the hypervisor) used more than --noisy-pct (50) % of
  * a core during it.
- * `fanout` includes the join timing (scenario `joins` runs only that).
+ * `fanout` includes the join timing (scenario `joins` runs only that). `fanout-irc`
+ * (Parley only) is the same fan-out with half the members on IRC (bench/irc-loadgen.js).
  */
 const { spawn, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -42,7 +43,7 @@ function parseArgs(argv) {
 	const quick = argv.includes('--quick');
 	const o = {
 		quick,
-		scenarios: ['fanout', 'idle', 'rtt', 'history'],
+		scenarios: ['fanout', 'fanout-irc', 'idle', 'rtt', 'history'],
 		servers: ['parley', 'baseline', 'ngircd'],
 		clients: 1000,
 		senders: 10,
@@ -103,7 +104,7 @@ function parseArgs(argv) {
 		}
 	}
 	for (const s of o.scenarios) {
-		if (!['fanout', 'joins', 'idle', 'rtt', 'history'].includes(s)) {
+		if (!['fanout', 'fanout-irc', 'joins', 'idle', 'rtt', 'history'].includes(s)) {
 			throw new Error(`unknown scenario ${s}`);
 		}
 	}
@@ -230,12 +231,18 @@ async function startServer(kind, o, extra = {}) {
 	const logFd = fs.openSync(logFile, 'a');
 	let child;
 	let port;
+	let ircPort;
 	if (kind === 'parley') {
 		const nodeArgs = extra.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${extra.profileDir}`] : [];
 		const args = [...nodeArgs, serverBundle, '--port', '0', '--data', dir, '--flood-rate', '0', '--max-per-ip', '0',
 			'--max-clients', String(Math.max(o.clients, o.idleClients) + 1000), '--log-level', 'warn'];
+		if (extra.irc) {
+			args.push('--irc-port', '0');
+		}
 		child = spawnLimited(0, process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', logFd] }, o.pin);
-		port = await listenLine(child, /listening on .*:(\d+)/, logFile);
+		port = await listenLine(child, extra.irc ? /listening on .*:(\d+), IRC on (\d+)/ : /listening on .*:(\d+)/, logFile, (m) => {
+			ircPort = extra.irc ? Number(m[2]) : undefined;
+		});
 	} else if (kind === 'baseline') {
 		const nodeArgs = extra.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${extra.profileDir}`] : [];
 		child = spawnLimited(0, process.execPath, [...nodeArgs, path.join(__dirname, 'baseline-server.js'), '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', logFd] }, o.pin);
@@ -275,7 +282,7 @@ async function startServer(kind, o, extra = {}) {
 	fs.closeSync(logFd);
 	const pid = child.pid;
 	return {
-		kind, pid, port, dir, logFile,
+		kind, pid, port, ircPort, dir, logFile,
 		openFiles: openFilesOf(pid),
 		async stop() {
 			if (child.exitCode !== null || child.signalCode !== null) {
@@ -290,7 +297,7 @@ async function startServer(kind, o, extra = {}) {
 	};
 }
 
-function listenLine(child, re, logFile) {
+function listenLine(child, re, logFile, onMatch) {
 	return new Promise((resolve, reject) => {
 		let out = '';
 		const timer = setTimeout(() => reject(new Error(`server did not start within 20 s; see ${logFile}`)), 20_000);
@@ -299,6 +306,7 @@ function listenLine(child, re, logFile) {
 			const m = re.exec(out);
 			if (m) {
 				clearTimeout(timer);
+				onMatch?.(m);
 				resolve(Number(m[1]));
 			}
 		});
@@ -311,12 +319,12 @@ function listenLine(child, re, logFile) {
 
 // ---------------------------------------------------------------- load generator
 
-async function runLoadgen(spec, o) {
+async function runLoadgen(spec, o, script = 'loadgen.js') {
 	const dir = tmpDir('parley-bench-lg-');
 	const specFile = path.join(dir, 'spec.json');
 	const resultFile = path.join(dir, 'result.json');
 	fs.writeFileSync(specFile, JSON.stringify(spec));
-	const child = spawnLimited(1, process.execPath, [path.join(__dirname, 'loadgen.js'), specFile, resultFile], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] }, o.pin);
+	const child = spawnLimited(1, process.execPath, [path.join(__dirname, script), specFile, resultFile], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] }, o.pin);
 	const code = await new Promise((resolve) => child.once('exit', (c) => resolve(c)));
 	let result;
 	try {
@@ -386,17 +394,17 @@ async function runScenario(kind, scenario, o, profileDir) {
 			fs.rmSync(server.dir, { recursive: true, force: true });
 		}
 	}
-	const server = await startServer(kind, o, { profileDir });
+	const server = await startServer(kind, o, { profileDir, irc: scenario === 'fanout-irc' });
 	try {
 		const rss0 = rssKb(server.pid);
 		let result;
-		if (scenario === 'fanout' || scenario === 'joins') {
+		if (scenario === 'fanout' || scenario === 'joins' || scenario === 'fanout-irc') {
 			result = await runLoadgen({
 				...baseSpec(server, o, scenario, 900_000),
 				clients: o.clients, senders: o.senders, samples: o.samples, rates: o.rates, stepSeconds: o.stepSeconds,
 				textLength: o.textLength, concurrency: o.concurrency, channel: '#bench', p99LimitMs: o.p99LimitMs,
-				joinLimitMs: 300_000, joinsOnly: scenario === 'joins',
-			}, o);
+				joinLimitMs: 300_000, joinsOnly: scenario === 'joins', ircPort: server.ircPort,
+			}, o, scenario === 'fanout-irc' ? 'irc-loadgen.js' : 'loadgen.js');
 		} else if (scenario === 'idle') {
 			const need = o.idleClients + 200;
 			const lim = Number(server.openFiles?.soft);
@@ -470,6 +478,13 @@ function rows(results, o) {
 	add(`fan-out knee: msgs/s per sender (p99 <= ${o.p99LimitMs} ms)`, (x) => x.fanout.knee?.ratePerSender ?? 0);
 	add('fan-out knee: delivered/s', (x) => x.fanout.knee?.deliveredPerSec ?? 0);
 	add('fan-out best delivered/s (any step)', (x) => Math.max(...x.fanout.steps.map((s) => s.deliveredPerSec)));
+	const mixed = (x) => stepAt(x['fanout-irc'], target);
+	add(`fan-out half IRC @${target}/s x ${o.senders}: delivered/s`, (x) => mixed(x).deliveredPerSec);
+	add(`fan-out half IRC @${target}/s: lost`, (x) => mixed(x).lost, true);
+	add(`fan-out half IRC @${target}/s: p50 / p99 latency (ms)`, (x) => `${fmt(mixed(x).latencyMs.p50)} / ${fmt(mixed(x).latencyMs.p99)}`);
+	add(`fan-out half IRC @${target}/s: p99 IRC / JSON-RPC receivers (ms)`, (x) => `${fmt(mixed(x).byProtocol.irc.latencyMs.p99)} / ${fmt(mixed(x).byProtocol.jsonrpc.latencyMs.p99)}`);
+	add(`fan-out half IRC @${target}/s: server CPU us per delivery`, (x) => mixed(x).serverCpuUsPerDelivery, true);
+	add(`fan-out half IRC knee: msgs/s per sender`, (x) => x['fanout-irc'].knee?.ratePerSender ?? 0);
 	add(`idle: ${o.idleClients} joined clients, KB per connection`, (x) => x.idle.kbPerConnection, true);
 	add('idle: server RSS after (MB)', (x) => x.idle.rssAfterKb / 1024, true);
 	add('round trip one at a time p50 (ms)', (x) => x.rtt.oneAtATime.p50, true);
@@ -517,6 +532,14 @@ function targets(results, o) {
 		list.push(check('fan-out @80/s: delivered/s >= ngircd', at80 && irc80 ? at80.deliveredPerSec >= irc80.deliveredPerSec : null,
 			at80 && irc80 ? `${at80.deliveredPerSec} vs ngircd ${irc80.deliveredPerSec}` : 'no ngircd result'));
 		list.push(check(`joins: ${o.clients} clients < 2 s`, p.fanout.joins.joined === o.clients && p.fanout.joins.totalMs < 2000, `${fmt(p.fanout.joins.totalMs / 1000)} s`));
+	}
+	const mixed80 = stepAt(p['fanout-irc'], 80);
+	if (p['fanout-irc']) {
+		list.push(check('fan-out half IRC @80/s x 10, 1,000 members: nothing lost', mixed80 ? mixed80.lost === 0 && mixed80.disconnected === 0 : false,
+			mixed80 ? `${mixed80.lost} lost, ${mixed80.disconnected} disconnected` : 'step not reached'));
+		list.push(check('fan-out half IRC @80/s: p99 <= 100 ms', mixed80 ? mixed80.latencyMs.p99 <= 100 : false, mixed80 ? `p99 ${mixed80.latencyMs.p99} ms` : 'step not reached'));
+		list.push(check('fan-out half IRC @80/s: delivered/s >= ngircd', mixed80 && irc80 ? mixed80.deliveredPerSec >= irc80.deliveredPerSec : null,
+			mixed80 && irc80 ? `${mixed80.deliveredPerSec} vs ngircd ${irc80.deliveredPerSec}` : 'no ngircd result'));
 	}
 	if (p.idle) {
 		list.push(check(`idle: ${o.idleClients} joined clients <= 16 KB each`, p.idle.aliveAtEnd === o.idleClients && p.idle.kbPerConnection <= 16, `${p.idle.kbPerConnection} KB, ${p.idle.aliveAtEnd} alive`));
@@ -590,7 +613,7 @@ async function main() {
 	const t0 = Date.now();
 	for (const scenario of o.scenarios) {
 		for (const kind of o.servers) {
-			if (scenario === 'history' && kind !== 'parley') {
+			if ((scenario === 'history' || scenario === 'fanout-irc') && kind !== 'parley') {
 				continue;
 			}
 			say(`\n== ${scenario} on ${kind}`);

@@ -35,6 +35,11 @@ export interface Message {
 	replyCount?: number;
 	/** A thread's root: when its newest reply was sent. */
 	lastReplyTs?: number;
+	/**
+	 * Sent as a notice (IRC `NOTICE`, or `message/send` with `notice`): show it as such, and
+	 * never answer it automatically (no auto-reply, no away answer, no bot command).
+	 */
+	notice?: boolean;
 }
 
 /** One emoji on a message and who reacted with it, in the order they did. */
@@ -49,6 +54,7 @@ export const messageShape = s.object<Message>({
 	id: s.integer, ts: s.number, from: s.string(), to: s.string(), text: s.string(), clientMsgId: s.optional(s.string()),
 	editedTs: s.optional(s.number), deleted: s.optional(s.boolean), reactions: s.optional(s.array(reactionShape)),
 	replyTo: s.optional(s.integer), alsoToChannel: s.optional(s.boolean), replyCount: s.optional(s.integer), lastReplyTs: s.optional(s.number),
+	notice: s.optional(s.boolean),
 });
 
 export interface ChannelInfo {

@@ -99,3 +99,21 @@ export namespace SetStatusRequest {
 	export const params = s.object<SetStatusParams>({ status: s.literal('online', 'away'), text: s.optional(s.string()) });
 	export const result = s.nothing;
 }
+
+export interface AccountParams {
+	/** The user's nick, which is also the name of its account. */
+	nick: string;
+}
+
+/**
+ * Server -> everyone who shares a channel or a DM conversation with the user, and the
+ * user's other connections: a guest became a signed-in account, by registering its nick
+ * (`account/register`) or by changing nick to an account with its password
+ * (`user/setNick`, after `user/nickChanged`). From now on its channels last when it
+ * disconnects. (IRC clients see `ACCOUNT`, with account-notify.)
+ */
+export namespace AccountNotification {
+	export const method = 'user/account';
+	export const type = new NotificationType<AccountParams>(method);
+	export const params = s.object<AccountParams>({ nick: s.string() });
+}

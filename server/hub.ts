@@ -11,7 +11,7 @@
 import { MemberLeftNotification } from '../protocol/channels';
 import { nickKey } from '../protocol/names';
 import { KickedNotification, NoticeNotification, ShutdownNotification } from '../protocol/lifecycle';
-import { PresenceNotification, type PresenceStatus } from '../protocol/users';
+import { AccountNotification, PresenceNotification, type PresenceStatus } from '../protocol/users';
 import { LoginThrottle } from './auth';
 import { systemClock, type Clock } from './clock';
 import type { Logger } from './log';
@@ -165,6 +165,17 @@ export class Hub {
 		const [channels, directs] = await Promise.all([this.memberships.channelsOf(nick), this.store.directConversations(nick)]);
 		const frame = encodeNotification(PresenceNotification.type, text === undefined ? { nick, status } : { nick, status, text });
 		this.delivery.toAudience(channels.map((c) => c.channel), directs.map((d) => d.peer), frame, nick, 'presence');
+	}
+
+	/**
+	 * Tells everyone who shares a channel or a DM with the nick, and the nick's own
+	 * connections, that a guest became a signed-in account (`user/account`).
+	 */
+	async announceAccount(nick: string): Promise<void> {
+		const [channels, directs] = await Promise.all([this.memberships.channelsOf(nick), this.store.directConversations(nick)]);
+		const frame = encodeNotification(AccountNotification.type, { nick });
+		this.delivery.toAudience(channels.map((c) => c.channel), directs.map((d) => d.peer), frame, nick, 'presence');
+		this.delivery.toNick(nick, frame, undefined, 'presence');
 	}
 
 	/** Everyone online, by nick, with all their channels (callers hide what a viewer may not see). */

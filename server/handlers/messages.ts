@@ -73,9 +73,10 @@ interface Outgoing {
 	clientMsgId?: string;
 	replyTo?: number;
 	alsoToChannel?: boolean;
+	notice?: boolean;
 }
 
-async function send(hub: Hub, session: SignedIn, { to, text, clientMsgId, replyTo, alsoToChannel }: Outgoing): Promise<Message> {
+async function send(hub: Hub, session: SignedIn, { to, text, clientMsgId, replyTo, alsoToChannel, notice }: Outgoing): Promise<Message> {
 	const from = session.nick;
 	if (clientMsgId !== undefined) {
 		// A retry is answered with what was stored, even if the recipient left meanwhile.
@@ -102,7 +103,7 @@ async function send(hub: Hub, session: SignedIn, { to, text, clientMsgId, replyT
 	}
 	const rootId = replyTo === undefined ? undefined : await threadRoot(hub, session, replyTo, conversation, target);
 	const thread = rootId === undefined ? {} : { replyTo: rootId, alsoToChannel: alsoToChannel === true };
-	const { message, duplicate } = await hub.store.append({ ts: hub.clock.now(), from, to: target, conversation, text, clientMsgId, ...thread });
+	const { message, duplicate } = await hub.store.append({ ts: hub.clock.now(), from, to: target, conversation, text, clientMsgId, ...thread, ...(notice ? { notice } : {}) });
 	if (duplicate && !sameMessage(message, target, text)) {
 		// The same id for another message is a client bug; answering with the old one would hide it.
 		throw fail.clientMsgIdReused(clientMsgId!);

@@ -32,15 +32,16 @@ export async function addMember(hub: Hub, session: SignedIn, channel: string, ro
 }
 
 /**
- * Ends a membership. Every member's connections are told (`reason` absent for a plain
- * leave), except the connection `exceptId`; then the member's connections are unsubscribed.
+ * Ends a membership. Every member's connections are told (`why` absent for a plain
+ * leave; the member's own words as `{ reason, voluntary }`), except the connection `exceptId`; then the member's connections are unsubscribed.
  * False when the nick was not a member.
  */
-export async function removeMember(hub: Hub, channel: string, nick: string, reason?: string, exceptId?: number): Promise<boolean> {
+export async function removeMember(hub: Hub, channel: string, nick: string, why?: string | { reason: string; voluntary: true }, exceptId?: number): Promise<boolean> {
 	if (!(await hub.memberships.remove(channel, nick))) {
 		return false;
 	}
-	const params = reason === undefined ? { channel, nick } : { channel, nick, reason };
+	const reason = typeof why === 'string' ? why : why?.reason;
+	const params = why === undefined ? { channel, nick } : typeof why === 'string' ? { channel, nick, reason: why } : { channel, nick, ...why };
 	hub.delivery.toChannel(channel, encodeNotification(MemberLeftNotification.type, params), exceptId, 'presence');
 	hub.delivery.unsubscribeNick(channel, nick);
 	hub.log.info(`leave ${nick} ${channel}${reason === undefined ? '' : `: ${reason}`}`);

@@ -48,6 +48,7 @@ async function signInByNick(hub: Hub, session: SignedIn, account: string): Promi
 		}
 	}
 	announceNick(hub, channels, oldNick, account);
+	await hub.announceAccount(account);
 	if (claim === 'first') {
 		await hub.announcePresence(account, 'online');
 	}

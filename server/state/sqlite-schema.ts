@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 export function openDatabase(dataDir: string): Database.Database {
 	fs.mkdirSync(dataDir, { recursive: true });
@@ -157,6 +157,13 @@ function migrate(db: Database.Database): void {
 				CREATE INDEX messages_by_thread ON messages (reply_to, id) WHERE reply_to IS NOT NULL;
 			`);
 			db.pragma('user_version = 6');
+		})();
+	}
+	if (version < 7) {
+		db.transaction(() => {
+			// Notices (IRC NOTICE, message/send with notice): shown as such, never answered automatically.
+			db.exec('ALTER TABLE messages ADD COLUMN notice INTEGER NOT NULL DEFAULT 0');
+			db.pragma('user_version = 7');
 		})();
 	}
 }

@@ -25,6 +25,7 @@ interface Row {
 	also_to_channel: number;
 	reply_count: number;
 	last_reply_ts: number | null;
+	notice: number;
 }
 
 interface Pending {
@@ -56,10 +57,13 @@ function toMessage(row: Row): Message {
 		message.replyCount = row.reply_count;
 		message.lastReplyTs = row.last_reply_ts!;
 	}
+	if (row.notice === 1 && row.deleted !== 1) {
+		message.notice = true;
+	}
 	return message;
 }
 
-const COLUMNS = 'id, ts, sender, recipient, text, client_msg_id, edited_ts, deleted, reply_to, also_to_channel, reply_count, last_reply_ts';
+const COLUMNS = 'id, ts, sender, recipient, text, client_msg_id, edited_ts, deleted, reply_to, also_to_channel, reply_count, last_reply_ts, notice';
 /** The conversation's history leaves out replies that stay in their thread. */
 const MAIN_LINE = '(reply_to IS NULL OR also_to_channel = 1)';
 
@@ -84,7 +88,7 @@ export class SqliteStore implements Store {
 	/** The caller owns `db` (opened by openDatabase) and closes it after `close()`. */
 	constructor(private readonly db: Database.Database) {
 		this.statements = {
-			insert: this.db.prepare('INSERT INTO messages (id, ts, conversation, sender, sender_key, recipient, text, client_msg_id, reply_to, also_to_channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+			insert: this.db.prepare('INSERT INTO messages (id, ts, conversation, sender, sender_key, recipient, text, client_msg_id, reply_to, also_to_channel, notice) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
 			countReply: this.db.prepare('UPDATE messages SET reply_count = reply_count + 1, last_reply_ts = ? WHERE id = ?'),
 			byClientId: this.db.prepare(`SELECT ${COLUMNS} FROM messages WHERE sender_key = ? AND client_msg_id = ?`),
 			latest: this.db.prepare(`SELECT ${COLUMNS} FROM messages WHERE conversation = ? AND ${MAIN_LINE} ORDER BY id DESC LIMIT ?`),
@@ -125,7 +129,7 @@ export class SqliteStore implements Store {
 			for (const entry of batch) {
 				if (!entry.duplicate) {
 					const m = entry.message;
-					insert.run(m.id, m.ts, entry.conversation, m.from, entry.senderKey, m.to, m.text, entry.clientMsgId ?? null, m.replyTo ?? null, entry.alsoToChannel ? 1 : 0);
+					insert.run(m.id, m.ts, entry.conversation, m.from, entry.senderKey, m.to, m.text, entry.clientMsgId ?? null, m.replyTo ?? null, entry.alsoToChannel ? 1 : 0, m.notice ? 1 : 0);
 					ftsInsert.run(m.id, m.text);
 					if (m.replyTo !== undefined) {
 						countReply.run(m.ts, m.replyTo);

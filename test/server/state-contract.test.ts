@@ -175,6 +175,18 @@ for (const impl of implementations) {
 			assert.deepEqual((await store.getMessage(root.id))?.message, { id: root.id, ts: root.ts, from: 'ana', to: '#a', text: '', deleted: true, replyCount: 2, lastReplyTs: 6 });
 		});
 
+		it('keeps a notice marked as one, in history and by id, and drops the mark when it is deleted', async () => {
+			const { store } = s.state;
+			const plain = (await say('ana', '#a', 'plain')).message;
+			const notice = (await store.append({ ts: 7, from: 'bot', to: '#a', text: 'build passed', conversation: '#a', notice: true })).message;
+			assert.equal(notice.notice, true);
+			assert.equal(plain.notice, undefined);
+			assert.deepEqual((await store.page('#a', { limit: 10 })).messages, [plain, notice]);
+			assert.deepEqual((await store.getMessage(notice.id))?.message, notice);
+			await store.remove(notice.id);
+			assert.equal((await store.getMessage(notice.id))?.message.notice, undefined);
+		});
+
 		it('counts unread messages from others after a marker, up to a cap, with the texts holding a needle', async () => {
 			const { store } = s.state;
 			const first = await say('bob', '#a', 'hi Kim');
