@@ -68,15 +68,28 @@ export const channelInfoShape = s.object<ChannelInfo>({
 export type ChannelRole = 'owner' | 'op' | 'member';
 export const channelRoleShape = s.literal<ChannelRole>('owner', 'op', 'member');
 
+/** A status as `user/presence` tells it (see PresenceParams in users.ts). */
+export type PresenceStatus = 'online' | 'offline' | 'away';
+export const presenceStatusShape = s.literal<PresenceStatus>('online', 'offline', 'away');
+
 /** A channel member as member lists show them. */
 export interface MemberDetail {
 	nick: string;
 	/** True while at least one connection of the member is signed in. */
 	online: boolean;
 	role: ChannelRole;
+	/**
+	 * `away` while the member has set that status (`user/setStatus`); absent otherwise
+	 * (then `online` tells). Servers before it never send it.
+	 */
+	status?: PresenceStatus;
+	/** With `away`, the text the member set, if any. */
+	statusText?: string;
 }
 
-export const memberDetailShape = s.object<MemberDetail>({ nick: s.string(), online: s.boolean, role: channelRoleShape });
+export const memberDetailShape = s.object<MemberDetail>({
+	nick: s.string(), online: s.boolean, role: channelRoleShape, status: s.optional(presenceStatusShape), statusText: s.optional(s.string()),
+});
 
 /**
  * An account's place in one of its conversations (a channel it is a member of, or a DM),
@@ -93,10 +106,15 @@ export interface ConversationState {
 	mentions: number;
 	/** The newest message in the conversation (0: none). */
 	lastMessageId: number;
+	/** For a DM: the other party's status now (`online`, `away` or `offline`). Absent for channels. */
+	status?: PresenceStatus;
+	/** For a DM whose other party is away: the text they set, if any. */
+	statusText?: string;
 }
 
 export const conversationStateShape = s.object<ConversationState>({
 	conversation: s.string(), lastReadId: s.integer, unread: s.integer, mentions: s.integer, lastMessageId: s.integer,
+	status: s.optional(presenceStatusShape), statusText: s.optional(s.string()),
 });
 
 export interface ChannelSummary extends ChannelInfo {
@@ -110,9 +128,15 @@ export const channelSummaryShape = s.object<ChannelSummary>({
 export interface UserSummary {
 	nick: string;
 	channels: string[];
+	/** `away` while the user has set that status (`user/setStatus`); absent: online. */
+	status?: PresenceStatus;
+	/** With `away`, the text the user set, if any. */
+	statusText?: string;
 }
 
-export const userSummaryShape = s.object<UserSummary>({ nick: s.string(), channels: s.array(s.string()) });
+export const userSummaryShape = s.object<UserSummary>({
+	nick: s.string(), channels: s.array(s.string()), status: s.optional(presenceStatusShape), statusText: s.optional(s.string()),
+});
 
 export interface ServerLimits {
 	/** Longest `text` accepted by `message/send`, in characters. */

@@ -20,7 +20,7 @@ import type { Session } from './session';
 import type { AccessLists } from './state/access';
 import type { Delivery } from './state/delivery';
 import type { Memberships } from './state/memberships';
-import type { Presence } from './state/presence';
+import { statusOf, type Presence, type UserStatus } from './state/presence';
 import type { Reactions } from './state/reactions';
 import type { ReadMarkers } from './state/read-markers';
 import type { Store } from './state/store';
@@ -42,6 +42,7 @@ export interface UserDetails {
 	since: number;
 	connections: number;
 	channels: string[];
+	status: UserStatus;
 }
 
 export class Hub {
@@ -171,7 +172,7 @@ export class Hub {
 	async users(): Promise<UserDetails[]> {
 		const online = await this.presence.list();
 		const details = await Promise.all(online.map(async (u) => ({
-			nick: u.nick, address: u.address, since: u.since, connections: u.connections,
+			nick: u.nick, address: u.address, since: u.since, connections: u.connections, status: statusOf(u),
 			channels: (await this.memberships.channelsOf(u.nick)).map((c) => c.channel),
 		})));
 		return details.sort((a, b) => a.nick.localeCompare(b.nick));

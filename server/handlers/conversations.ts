@@ -8,6 +8,7 @@ import { isChannelTarget, isValidNick, nickKey } from '../../protocol/names';
 import type { ConversationState } from '../../protocol/types';
 import { fail } from '../errors';
 import type { Hub } from '../hub';
+import type { UserStatus } from '../state/presence';
 import { dmConversation } from '../state/store';
 import { encodeNotification } from '../transport/frames';
 import { channelName } from './channels';
@@ -28,6 +29,7 @@ export async function conversationStates(hub: Hub, account: string): Promise<Con
 		hub.store.directConversations(account),
 		hub.readMarkers.all(account),
 	]);
+	const partners = await hub.presence.statuses(directs.map((d) => d.peer));
 	const state = async (conversation: string, shownAs: string, isDm: boolean): Promise<ConversationState> => {
 		const lastReadId = markers.get(conversation) ?? 0;
 		const [lastMessageId, unread] = await Promise.all([
@@ -40,8 +42,16 @@ export async function conversationStates(hub: Hub, account: string): Promise<Con
 	};
 	return Promise.all([
 		...channels.map((c) => state(c.channel, c.channel, false)),
-		...directs.map((d) => state(d.conversation, d.peer, true)),
+		...directs.map(async (d, i) => ({ ...(await state(d.conversation, d.peer, true)), ...partnerStatus(partners[i]) })),
 	]);
+}
+
+/** A DM partner's status as ConversationState carries it. */
+function partnerStatus(status: UserStatus | undefined): Pick<ConversationState, 'status' | 'statusText'> {
+	if (status === undefined) {
+		return { status: 'offline' };
+	}
+	return status.text === undefined ? { status: status.status } : { status: status.status, statusText: status.text };
 }
 
 /** The stored key of a conversation the caller names, and how the account's connections name it. */
