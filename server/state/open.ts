@@ -25,7 +25,8 @@ export interface StoredState {
 	close(): Promise<void>;
 }
 
-export async function openState(options: { memory: boolean; dataDir: string }): Promise<StoredState> {
+/** `noSearchIndex`: bench only (`--bench-no-search-index`), SQLite only. */
+export async function openState(options: { memory: boolean; dataDir: string; noSearchIndex?: boolean }): Promise<StoredState> {
 	if (options.memory) {
 		const store = new MemoryStore();
 		return {
@@ -38,7 +39,7 @@ export async function openState(options: { memory: boolean; dataDir: string }): 
 		};
 	}
 	const db = openDatabase(options.dataDir);
-	const store = new SqliteStore(db);
+	const store = new SqliteStore(db, options.noSearchIndex !== true);
 	return {
 		store,
 		memberships: await SqliteMemberships.open(db),

@@ -113,7 +113,7 @@ describe('migration from the database of an older Parley', () => {
 					const init = await kim.initialize('KIM', { password: 'kims password' });
 					assert.equal(init.nick, 'Kim');
 					// The DM from before is found: the index of DM conversations was filled from history.
-					assert.deepEqual(init.conversations, [{ conversation: 'ana', lastReadId: 0, unread: 1, mentions: 1, lastMessageId: 3 }]);
+					assert.deepEqual(init.conversations, [{ conversation: 'ana', lastReadId: 0, unread: 1, mentions: 1, lastMessageId: 3, status: 'online' }]);
 					const notMember = await rpcError(kim.connection.sendRequest(HistoryRequest.type, { conversation: '#general' }));
 					assert.equal(notMember.code, ErrorCodes.NotInChannel, 'memberships start empty');
 				}
