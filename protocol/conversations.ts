@@ -8,8 +8,14 @@ import * as s from './shapes';
 export interface MarkReadParams {
 	/** `#channel`, or the other party's nick for a DM. */
 	conversation: string;
-	/** The newest message the user has seen in it. */
+	/** The newest message the user has seen in it (with `thread`: the newest reply). */
 	id: number;
+	/**
+	 * A thread's root (a message of `conversation`): moves the account's marker of that
+	 * thread instead of the conversation's. Changes nothing when the account takes no part
+	 * in the thread.
+	 */
+	thread?: number;
 }
 
 /**
@@ -20,7 +26,7 @@ export interface MarkReadParams {
 export namespace MarkReadRequest {
 	export const method = 'conversation/markRead';
 	export const type = new RequestType<MarkReadParams, null, void>(method);
-	export const params = s.object<MarkReadParams>({ conversation: s.string(), id: s.integer });
+	export const params = s.object<MarkReadParams>({ conversation: s.string(), id: s.integer, thread: s.optional(s.integer) });
 	export const result = s.nothing;
 }
 
@@ -28,13 +34,18 @@ export interface ReadParams {
 	conversation: string;
 	/** The read marker now. */
 	id: number;
+	/** The marker is the one of this thread (its root's id), not the conversation's. */
+	thread?: number;
 }
 
-/** Server -> the account's other connections when one of them moved a read marker. */
+/**
+ * Server -> the account's other connections when one of them moved a read marker (with
+ * `thread`: a thread's, by `conversation/markRead` or by reading it with `message/thread`).
+ */
 export namespace ReadNotification {
 	export const method = 'conversation/read';
 	export const type = new NotificationType<ReadParams>(method);
-	export const params = s.object<ReadParams>({ conversation: s.string(), id: s.integer });
+	export const params = s.object<ReadParams>({ conversation: s.string(), id: s.integer, thread: s.optional(s.integer) });
 }
 
 /** Typing notifications a connection may send per conversation: one per this many ms (extras are dropped). */

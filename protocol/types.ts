@@ -92,6 +92,23 @@ export const memberDetailShape = s.object<MemberDetail>({
 });
 
 /**
+ * A thread the account takes part in (it wrote the root, replied, or was named in a
+ * reply) that has replies it has not read.
+ */
+export interface ThreadState {
+	/** The thread's root message. */
+	id: number;
+	/** The newest reply the account has read (the root's id: none). */
+	lastReadId: number;
+	/** Replies from others after `lastReadId`, counted up to 1000. */
+	unread: number;
+	/** Of those, the ones that mention the account (in a DM, every one). */
+	mentions: number;
+}
+
+export const threadStateShape = s.object<ThreadState>({ id: s.integer, lastReadId: s.integer, unread: s.integer, mentions: s.integer });
+
+/**
  * An account's place in one of its conversations (a channel it is a member of, or a DM),
  * as `initialize` reports them and every window of the account shares.
  */
@@ -110,11 +127,17 @@ export interface ConversationState {
 	status?: PresenceStatus;
 	/** For a DM whose other party is away: the text they set, if any. */
 	statusText?: string;
+	/**
+	 * Threads of the conversation the account takes part in with unread replies, oldest
+	 * root first. Replies are not in `unread` (unless sent also to the channel, then in both).
+	 * Absent when there is none.
+	 */
+	threads?: ThreadState[];
 }
 
 export const conversationStateShape = s.object<ConversationState>({
 	conversation: s.string(), lastReadId: s.integer, unread: s.integer, mentions: s.integer, lastMessageId: s.integer,
-	status: s.optional(presenceStatusShape), statusText: s.optional(s.string()),
+	status: s.optional(presenceStatusShape), statusText: s.optional(s.string()), threads: s.optional(s.array(threadStateShape)),
 });
 
 export interface ChannelSummary extends ChannelInfo {

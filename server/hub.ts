@@ -24,6 +24,7 @@ import { statusOf, type Presence, type UserStatus } from './state/presence';
 import type { Reactions } from './state/reactions';
 import type { ReadMarkers } from './state/read-markers';
 import type { Store } from './state/store';
+import type { ThreadMarkers } from './state/thread-markers';
 import { encodeNotification } from './transport/frames';
 
 export interface HubState {
@@ -33,6 +34,7 @@ export interface HubState {
 	memberships: Memberships;
 	access: AccessLists;
 	readMarkers: ReadMarkers;
+	threadMarkers: ThreadMarkers;
 	reactions: Reactions;
 }
 
@@ -70,6 +72,7 @@ export class Hub {
 	get memberships(): Memberships { return this.state.memberships; }
 	get access(): AccessLists { return this.state.access; }
 	get readMarkers(): ReadMarkers { return this.state.readMarkers; }
+	get threadMarkers(): ThreadMarkers { return this.state.threadMarkers; }
 	get reactions(): Reactions { return this.state.reactions; }
 
 	connectionsFrom(ip: string): number {

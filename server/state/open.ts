@@ -13,6 +13,8 @@ import { SqliteReactions } from './sqlite-reactions';
 import { SqliteReadMarkers } from './sqlite-read-markers';
 import { openDatabase } from './sqlite-schema';
 import { SqliteStore } from './sqlite-store';
+import { SqliteThreadMarkers } from './sqlite-thread-markers';
+import { MemoryThreadMarkers, type ThreadMarkers } from './thread-markers';
 import type { Store } from './store';
 
 export interface StoredState {
@@ -20,6 +22,7 @@ export interface StoredState {
 	memberships: Memberships;
 	access: AccessLists;
 	readMarkers: ReadMarkers;
+	threadMarkers: ThreadMarkers;
 	reactions: Reactions;
 	/** Commits what is pending and releases the storage. */
 	close(): Promise<void>;
@@ -34,6 +37,7 @@ export async function openState(options: { memory: boolean; dataDir: string; noS
 			memberships: new MemoryMemberships(),
 			access: new MemoryAccessLists(),
 			readMarkers: new MemoryReadMarkers(),
+			threadMarkers: new MemoryThreadMarkers(),
 			reactions: new MemoryReactions(),
 			close: () => store.close(),
 		};
@@ -45,6 +49,7 @@ export async function openState(options: { memory: boolean; dataDir: string; noS
 		memberships: await SqliteMemberships.open(db),
 		access: new SqliteAccessLists(db),
 		readMarkers: new SqliteReadMarkers(db),
+		threadMarkers: new SqliteThreadMarkers(db),
 		reactions: new SqliteReactions(db),
 		async close() {
 			await store.close();

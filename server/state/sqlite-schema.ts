@@ -8,13 +8,14 @@
  * (what belongs to guests, memberships and invitations, ends with their connections and
  * is never written); 4 edits and deletions of messages, reactions; 5 the full-text index
  * of messages (FTS5); 6 threads; 7 the search index of sqlite-search.ts (words, terms,
- * progress) instead of version 5's.
+ * progress) instead of version 5's; 8 thread markers (who takes part in each thread and
+ * what they read of it).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 
-export const SCHEMA_VERSION = 7;
+export const SCHEMA_VERSION = 8;
 
 export function openDatabase(dataDir: string): Database.Database {
 	fs.mkdirSync(dataDir, { recursive: true });
@@ -166,6 +167,21 @@ function migrate(db: Database.Database): void {
 				INSERT INTO search_progress (indexed_upto) VALUES (0);
 			`);
 			db.pragma('user_version = 7');
+		})();
+	}
+	if (version < 8) {
+		// Threads from before have no participants: their replies count for no one.
+		db.transaction(() => {
+			db.exec(`
+				CREATE TABLE thread_markers (
+					account_key TEXT NOT NULL,
+					root_id INTEGER NOT NULL,
+					conversation TEXT NOT NULL,
+					last_read_id INTEGER NOT NULL,
+					PRIMARY KEY (account_key, root_id)
+				) WITHOUT ROWID;
+			`);
+			db.pragma('user_version = 8');
 		})();
 	}
 }

@@ -482,4 +482,32 @@ for (const impl of implementations) {
 			});
 		}
 	});
+	describe(`state contract: ThreadMarkers (${impl.name})`, () => {
+		const s = useState(impl);
+
+		it('follows threads per account (ignoring case); markers only move forward; advance is for participants only', async () => {
+			const t = s.state.threadMarkers;
+			assert.equal(await t.advance('kim', 5, 9), false, 'not a participant');
+			assert.deepEqual(await t.all('kim'), []);
+			await t.follow('Kim', '#a', 5, 5);
+			await t.follow('kim', '@bob kim', 3, 4);
+			await t.follow('bob', '#a', 5, 7);
+			assert.equal(await t.advance('KIM', 5, 8), true);
+			assert.equal(await t.advance('kim', 5, 6), false, 'never backwards');
+			assert.equal(await t.advance('kim', 5, 8), false, 'no change');
+			await t.follow('kim', '#a', 5, 6);
+			assert.deepEqual(await t.all('kim'), [{ conversation: '@bob kim', rootId: 3, lastReadId: 4 }, { conversation: '#a', rootId: 5, lastReadId: 8 }]);
+			await t.follow('kim', '#a', 5, 11);
+			assert.deepEqual(await t.all('bob'), [{ conversation: '#a', rootId: 5, lastReadId: 7 }]);
+			assert.deepEqual((await t.all('kim'))[1], { conversation: '#a', rootId: 5, lastReadId: 11 }, 'following again moves forward');
+		});
+
+		if (impl.reopen) {
+			it('keeps thread markers across a restart', async () => {
+				await s.state.threadMarkers.follow('kim', '#a', 2, 3);
+				const again = await s.restart();
+				assert.deepEqual(await again.threadMarkers.all('KIM'), [{ conversation: '#a', rootId: 2, lastReadId: 3 }]);
+			});
+		}
+	});
 }
