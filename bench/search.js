@@ -120,7 +120,12 @@ async function runScenario(h, o) {
 		for (const mode of ['on', 'off']) {
 			const s = await h.startServer('parley', o, mode === 'off' ? { extraArgs: ['--bench-no-search-index'] } : {});
 			try {
-				runs[mode].push(await h.spawnClient(__filename, { ...h.baseSpec(s, o, 'send', 120_000), step: 'send', count: o.serialCount }));
+				const cpu0 = cpuTicks(s.pid);
+				const run = await h.spawnClient(__filename, { ...h.baseSpec(s, o, 'send', 120_000), step: 'send', count: o.serialCount });
+				// Wait for the last index batch (20 ms after the last append) to count its CPU too.
+				await new Promise((resolve) => setTimeout(resolve, 200));
+				run.serverCpuUsPerSend = Math.round(((cpuTicks(s.pid) - cpu0) * 1e6) / TICKS_PER_SECOND / (o.serialCount + 200));
+				runs[mode].push(run);
 			} finally {
 				await s.stop();
 				fs.rmSync(s.dir, { recursive: true, force: true });
@@ -131,11 +136,22 @@ async function runScenario(h, o) {
 	for (const mode of ['on', 'off']) {
 		const ok = runs[mode].filter((r) => !r.error);
 		result[`send${mode === 'on' ? 'WithIndex' : 'WithoutIndex'}`] = ok.length === 0 ? { error: runs[mode][0]?.error } : {
-			p50: median(ok.map((r) => r.p50)), p99: median(ok.map((r) => r.p99)), runs: runs[mode],
+			p50: median(ok.map((r) => r.p50)), p99: median(ok.map((r) => r.p99)), serverCpuUsPerSend: median(ok.map((r) => r.serverCpuUsPerSend)), runs: runs[mode],
 		};
 	}
-	h.say(`  send one at a time, median of 3: with index p50 ${result.sendWithIndex.p50} p99 ${result.sendWithIndex.p99} ms; without p50 ${result.sendWithoutIndex.p50} p99 ${result.sendWithoutIndex.p99} ms`);
+	const w = result.sendWithIndex;
+	const wo = result.sendWithoutIndex;
+	h.say(`  send one at a time, median of 3: with index p50 ${w.p50} p99 ${w.p99} ms, ${w.serverCpuUsPerSend} us server CPU a send; without p50 ${wo.p50} p99 ${wo.p99} ms, ${wo.serverCpuUsPerSend} us`);
 	return result;
+}
+
+/** Clock ticks a second of /proc/PID/stat's CPU times (USER_HZ: 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+/** CPU time (user + system, in ticks) the process has used. */
+function cpuTicks(pid) {
+	const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+	return Number(fields[11]) + Number(fields[12]);
 }
 
 /** The table rows of the scenario (see rows() in bench.js). */
@@ -144,6 +160,7 @@ function addRows(add, o) {
 	add('search: results per query (avg of 20 max)', (x) => x.search.search.avgResults);
 	add('send one at a time with search index p50/p99 (ms)', (x) => `${x.search.sendWithIndex.p50} / ${x.search.sendWithIndex.p99}`);
 	add('send one at a time without search index p50/p99 (ms)', (x) => `${x.search.sendWithoutIndex.p50} / ${x.search.sendWithoutIndex.p99}`);
+	add('send: server CPU us per send with / without search index', (x) => `${x.search.sendWithIndex.serverCpuUsPerSend} / ${x.search.sendWithoutIndex.serverCpuUsPerSend}`);
 }
 
 /** The targets of the scenario (see targets() in bench.js). */

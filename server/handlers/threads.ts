@@ -1,15 +1,15 @@
-/** message/thread: a page of a thread's replies. */
+/** message/thread: a page of a thread's replies (reading it, for the thread's participants). */
 import { DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT } from '../../protocol/messages';
-import { ThreadRequest } from '../../protocol/threads';
-import { fail } from '../errors';
-import { withReactions } from './audience';
-import { route, type Route } from './registry';
-import { forViewer, readableMessage } from './visibility';
 import { nickKey } from '../../protocol/names';
+import { ThreadRequest } from '../../protocol/threads';
 import type { Message } from '../../protocol/types';
+import { fail } from '../errors';
 import { isDmConversation } from '../state/store';
+import { withReactions } from './audience';
 import { dmShownAs } from './conversations';
+import { route, type Route } from './registry';
 import { readThread } from './thread-reads';
+import { forViewer, readableMessage } from './visibility';
 
 /** The party of a DM message that is not `nick`. */
 function otherParty(message: Message, nick: string): string {
