@@ -34,18 +34,34 @@ export interface ReadParams {
 	conversation: string;
 	/** The read marker now. */
 	id: number;
-	/** The marker is the one of this thread (its root's id), not the conversation's. */
-	thread?: number;
 }
 
-/**
- * Server -> the account's other connections when one of them moved a read marker (with
- * `thread`: a thread's, by `conversation/markRead` or by reading it with `message/thread`).
- */
+/** Server -> the account's other connections when one of them moved a read marker. */
 export namespace ReadNotification {
 	export const method = 'conversation/read';
 	export const type = new NotificationType<ReadParams>(method);
-	export const params = s.object<ReadParams>({ conversation: s.string(), id: s.integer, thread: s.optional(s.integer) });
+	export const params = s.object<ReadParams>({ conversation: s.string(), id: s.integer });
+}
+
+export interface ThreadReadParams {
+	/** The thread's conversation, as `conversation/read` names it. */
+	conversation: string;
+	/** The thread's root. */
+	thread: number;
+	/** The account's marker of the thread now: the newest reply it has read. */
+	id: number;
+}
+
+/**
+ * Server -> the account's other connections when one of them moved its marker of a thread
+ * it takes part in (`conversation/markRead` with `thread`, or reading the thread with
+ * `message/thread`). A notification of its own, so that clients that do not know threads'
+ * markers never take it for the conversation's.
+ */
+export namespace ThreadReadNotification {
+	export const method = 'conversation/threadRead';
+	export const type = new NotificationType<ThreadReadParams>(method);
+	export const params = s.object<ThreadReadParams>({ conversation: s.string(), thread: s.integer, id: s.integer });
 }
 
 /** Typing notifications a connection may send per conversation: one per this many ms (extras are dropped). */

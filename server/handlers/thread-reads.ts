@@ -4,7 +4,7 @@
  * read the thread. Everyone else sees them only as the root's reply count. Accounts only:
  * guests keep no read state.
  */
-import { ReadNotification } from '../../protocol/conversations';
+import { ThreadReadNotification } from '../../protocol/conversations';
 import { mentionsNick } from '../../protocol/mentions';
 import { nickKey } from '../../protocol/names';
 import type { Message, ThreadState } from '../../protocol/types';
@@ -62,11 +62,11 @@ export async function threadStates(hub: Hub, account: string, markers: ThreadMar
 
 /**
  * Moves the account's marker of a thread forward to `id` (a reply of it, or the root); the
- * account's other connections get `conversation/read` with `thread` when it moved. Nothing
+ * account's other connections get `conversation/threadRead` when it moved. Nothing
  * for guests or accounts that take no part in the thread.
  */
 export async function readThread(hub: Hub, session: SignedIn, shownAs: string, rootId: number, id: number): Promise<void> {
 	if (session.registered && (await hub.threadMarkers.advance(session.nick, rootId, id))) {
-		hub.delivery.toNick(session.nick, encodeNotification(ReadNotification.type, { conversation: shownAs, id, thread: rootId }), session.id);
+		hub.delivery.toNick(session.nick, encodeNotification(ThreadReadNotification.type, { conversation: shownAs, thread: rootId, id }), session.id);
 	}
 }

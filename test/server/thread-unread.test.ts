@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { CreateChannelRequest, JoinChannelRequest } from '../../protocol/channels';
-import { MarkReadRequest, ReadNotification } from '../../protocol/conversations';
+import { MarkReadRequest, ReadNotification, ThreadReadNotification } from '../../protocol/conversations';
 import { ErrorCodes } from '../../protocol/errors';
 import { SendMessageRequest, type SendMessageParams } from '../../protocol/messages';
 import { ThreadRequest } from '../../protocol/threads';
@@ -67,7 +67,7 @@ describe('messages: unread replies in threads', () => {
 
 		const page = await ana.connection.sendRequest(ThreadRequest.type, { id: root.id, limit: 1 });
 		assert.deepEqual(page.messages.map((m) => m.id), [r2.id]);
-		assert.deepEqual(await ana2.waitFor(ReadNotification.type), { conversation: '#general', id: r2.id, thread: root.id });
+		assert.deepEqual(await ana2.waitFor(ThreadReadNotification.type), { conversation: '#general', thread: root.id, id: r2.id });
 		assert.deepEqual((await general('ana')).threads, undefined);
 		void r1;
 
@@ -75,12 +75,13 @@ describe('messages: unread replies in threads', () => {
 		await ana.connection.sendRequest(ThreadRequest.type, { id: root.id });
 		const r3 = await send(bob, { to: '#general', text: 'or one?', replyTo: root.id });
 		await ana2.sync();
-		assert.equal(ana2.received(ReadNotification.type).length, 1);
+		assert.equal(ana2.received(ThreadReadNotification.type).length, 1);
+		assert.deepEqual(ana2.received(ReadNotification.type), [], 'the conversation\'s marker did not move');
 		assert.deepEqual((await general('ana')).threads, [{ id: root.id, lastReadId: r2.id, unread: 1, mentions: 0 }]);
 
 		// conversation/markRead with the thread clears it too, never past the newest reply.
 		await ana2.connection.sendRequest(MarkReadRequest.type, { conversation: '#general', id: r3.id + 100, thread: root.id });
-		assert.deepEqual(await ana.waitFor(ReadNotification.type), { conversation: '#general', id: r3.id, thread: root.id });
+		assert.deepEqual(await ana.waitFor(ThreadReadNotification.type), { conversation: '#general', thread: root.id, id: r3.id });
 		const after = await general('ana');
 		assert.deepEqual([after.threads, after.lastReadId], [undefined, root.id], 'the channel marker did not move');
 	});
