@@ -34,8 +34,11 @@ export async function followReply(hub: Hub, session: SignedIn, conversation: str
 			await hub.threadMarkers.follow(other, conversation, rootId, mentionsNick(reply.text, other) ? reply.id - 1 : rootId);
 		}
 	} else {
+		// A substring test first: the mention rule builds a pattern, too dear for every member of a big channel.
+		const lower = reply.text.toLowerCase();
 		for (const member of await hub.memberships.members(conversation)) {
-			if (!member.guest && nickKey(member.nick) !== nickKey(reply.from) && mentionsNick(reply.text, member.nick)) {
+			const key = nickKey(member.nick);
+			if (!member.guest && key !== nickKey(reply.from) && lower.includes(key) && mentionsNick(reply.text, member.nick)) {
 				await hub.threadMarkers.follow(member.nick, conversation, rootId, reply.id - 1);
 			}
 		}
