@@ -7,7 +7,7 @@
  * (bench/loadgen.js) is another process pinned to CPU 1; this orchestrator only
  * starts processes and reads /proc between runs. Everything is on 127.0.0.1.
  *
- * Usage: node bench/bench.js [--quick] [--scenarios fanout,idle,rtt,history]
+ * Usage: node bench/bench.js [--quick] [--scenarios fanout,idle,rtt,history,search]
  *        [--servers parley,baseline,ngircd] [--clients 1000] [--senders 10]
  *        [--rates 10,20,40,80,...] [--step-seconds 5] [--idle-clients 10000]
  *        [--room-size 100] [--history-messages 1000000] [--profile] [--no-pin]
@@ -19,6 +19,8 @@
  * a core during it.
  * `fanout` includes the join timing (scenario `joins` runs only that). `fanout-irc`
  * (Parley only) is the same fan-out with half the members on IRC (bench/irc-loadgen.js).
+ * `search` (bench/search.js) searches the history of `history` and times message/send
+ * with and without the search index.
  */
 const { spawn, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -26,6 +28,7 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const profileSummary = require('./profile-summary');
+const search = require('./search');
 
 const ROOT = path.resolve(__dirname, '..');
 const RESULTS = path.join(__dirname, 'results');
@@ -43,7 +46,7 @@ function parseArgs(argv) {
 	const quick = argv.includes('--quick');
 	const o = {
 		quick,
-		scenarios: ['fanout', 'fanout-irc', 'idle', 'rtt', 'history'],
+		scenarios: ['fanout', 'fanout-irc', 'idle', 'rtt', 'history', 'search'],
 		servers: ['parley', 'baseline', 'ngircd'],
 		clients: 1000,
 		senders: 10,
@@ -104,7 +107,7 @@ function parseArgs(argv) {
 		}
 	}
 	for (const s of o.scenarios) {
-		if (!['fanout', 'fanout-irc', 'joins', 'idle', 'rtt', 'history'].includes(s)) {
+		if (!['fanout', 'fanout-irc', 'joins', 'idle', 'rtt', 'history', 'search'].includes(s)) {
 			throw new Error(`unknown scenario ${s}`);
 		}
 	}
@@ -235,7 +238,7 @@ async function startServer(kind, o, extra = {}) {
 	if (kind === 'parley') {
 		const nodeArgs = extra.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${extra.profileDir}`] : [];
 		const args = [...nodeArgs, serverBundle, '--port', '0', '--data', dir, '--flood-rate', '0', '--max-per-ip', '0',
-			'--max-clients', String(Math.max(o.clients, o.idleClients) + 1000), '--log-level', 'warn'];
+			'--max-clients', String(Math.max(o.clients, o.idleClients) + 1000), '--log-level', 'warn', ...(extra.extraArgs ?? [])];
 		if (extra.irc) {
 			args.push('--irc-port', '0');
 		}
@@ -319,12 +322,12 @@ function listenLine(child, re, logFile, onMatch) {
 
 // ---------------------------------------------------------------- load generator
 
-async function runLoadgen(spec, o, script = 'loadgen.js') {
+async function runLoadgen(spec, o, script = path.join(__dirname, 'loadgen.js')) {
 	const dir = tmpDir('parley-bench-lg-');
 	const specFile = path.join(dir, 'spec.json');
 	const resultFile = path.join(dir, 'result.json');
 	fs.writeFileSync(specFile, JSON.stringify(spec));
-	const child = spawnLimited(1, process.execPath, [path.join(__dirname, script), specFile, resultFile], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] }, o.pin);
+	const child = spawnLimited(1, process.execPath, [script, specFile, resultFile], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] }, o.pin);
 	const code = await new Promise((resolve) => child.once('exit', (c) => resolve(c)));
 	let result;
 	try {
@@ -353,11 +356,11 @@ async function prefillHistory(o, profileDir) {
 	await first.stop();
 	const Database = require('better-sqlite3');
 	const db = new Database(path.join(dir, 'parley.db'));
-	const columns = db.prepare('PRAGMA table_info(messages)').all().map((c) => c.name).sort().join(',');
-	const expected = 'client_msg_id,conversation,id,recipient,sender,sender_key,text,ts';
+	const columns = db.prepare('PRAGMA table_info(messages)').all().filter((c) => c.notnull && c.dflt_value === null && !c.pk).map((c) => c.name).sort().join(',');
+	const expected = 'conversation,recipient,sender,sender_key,text,ts';
 	if (columns !== expected) {
 		db.close();
-		throw new Error(`the server's messages table has columns ${columns}; bench/bench.js pre-fills ${expected}: update prefillHistory`);
+		throw new Error(`the server's messages table requires columns ${columns}; bench/bench.js pre-fills ${expected}: update prefillHistory`);
 	}
 	const channel = '#history';
 	const t0 = Date.now();
@@ -366,12 +369,13 @@ async function prefillHistory(o, profileDir) {
 	const batch = db.transaction((from, to) => {
 		for (let id = from; id < to; id++) {
 			const sender = `User${id % 97}`;
-			insert.run(id, base + id * 1000, channel, sender, sender.toLowerCase(), channel, `history message ${id}: the quick brown fox jumps over the lazy dog`);
+			insert.run(id, base + id * 1000, channel, sender, sender.toLowerCase(), channel, search.historyText(id));
 		}
 	});
 	for (let from = 1; from <= o.historyMessages; from += 100_000) {
 		batch(from, Math.min(o.historyMessages + 1, from + 100_000));
 	}
+	search.indexHistory(db, o.historyMessages);
 	db.prepare('INSERT OR IGNORE INTO channels (name, topic, created_at) VALUES (?, NULL, ?)').run(channel, base);
 	db.pragma('wal_checkpoint(TRUNCATE)');
 	db.close();
@@ -382,6 +386,10 @@ async function prefillHistory(o, profileDir) {
 // ---------------------------------------------------------------- scenarios
 
 async function runScenario(kind, scenario, o, profileDir) {
+	if (scenario === 'search') {
+		const spawnClient = (script, spec) => runLoadgen(spec, o, script);
+		return kind === 'parley' ? search.runScenario({ prefillHistory: (opts) => prefillHistory(opts, profileDir), startServer, spawnClient, baseSpec, say }, o) : null;
+	}
 	if (scenario === 'history') {
 		if (kind !== 'parley') {
 			return null;
@@ -404,7 +412,7 @@ async function runScenario(kind, scenario, o, profileDir) {
 				clients: o.clients, senders: o.senders, samples: o.samples, rates: o.rates, stepSeconds: o.stepSeconds,
 				textLength: o.textLength, concurrency: o.concurrency, channel: '#bench', p99LimitMs: o.p99LimitMs,
 				joinLimitMs: 300_000, joinsOnly: scenario === 'joins', ircPort: server.ircPort,
-			}, o, scenario === 'fanout-irc' ? 'irc-loadgen.js' : 'loadgen.js');
+			}, o, path.join(__dirname, scenario === 'fanout-irc' ? 'irc-loadgen.js' : 'loadgen.js'));
 		} else if (scenario === 'idle') {
 			const need = o.idleClients + 200;
 			const lim = Number(server.openFiles?.soft);
@@ -496,6 +504,7 @@ function rows(results, o) {
 	add('history: random before=, 50 p50/p99 (ms)', (x) => `${fmt(x.history.before50.p50)} / ${fmt(x.history.before50.p99)}`);
 	add('history: random after=, 50 p50/p99 (ms)', (x) => `${fmt(x.history.after50.p50)} / ${fmt(x.history.after50.p99)}`);
 	add('history: latest 500 p50/p99 (ms)', (x) => `${fmt(x.history.latest500.p50)} / ${fmt(x.history.latest500.p99)}`);
+	search.addRows(add, o);
 	return lines;
 }
 
@@ -547,6 +556,7 @@ function targets(results, o) {
 	if (p.rtt) {
 		list.push(check('message/send round trip one at a time: p50 < 1 ms (persistence on)', p.rtt.oneAtATime.p50 < 1, `p50 ${p.rtt.oneAtATime.p50} ms`));
 	}
+	search.addTargets(list, check, p);
 	return list;
 }
 
@@ -613,7 +623,7 @@ async function main() {
 	const t0 = Date.now();
 	for (const scenario of o.scenarios) {
 		for (const kind of o.servers) {
-			if ((scenario === 'history' || scenario === 'fanout-irc') && kind !== 'parley') {
+			if ((scenario === 'history' || scenario === 'search' || scenario === 'fanout-irc') && kind !== 'parley') {
 				continue;
 			}
 			say(`\n== ${scenario} on ${kind}`);

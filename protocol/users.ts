@@ -1,7 +1,9 @@
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import { noParams, type Empty } from './channels';
 import * as s from './shapes';
-import { userSummaryShape, type UserSummary } from './types';
+import { presenceStatusShape, userSummaryShape, type PresenceStatus, type UserSummary } from './types';
+
+export type { PresenceStatus } from './types';
 
 export interface UserListResult {
 	users: UserSummary[];
@@ -54,7 +56,6 @@ export namespace NickChangedNotification {
 	export const params = s.object<NickChangedParams>({ oldNick: s.string(), newNick: s.string() });
 }
 
-export type PresenceStatus = 'online' | 'offline' | 'away';
 
 /** Longest status text (`user/setStatus`), in characters. */
 export const MAX_STATUS_TEXT_LENGTH = 100;
@@ -78,7 +79,7 @@ export interface PresenceParams {
 export namespace PresenceNotification {
 	export const method = 'user/presence';
 	export const type = new NotificationType<PresenceParams>(method);
-	export const params = s.object<PresenceParams>({ nick: s.string(), status: s.literal('online', 'offline', 'away'), text: s.optional(s.string()) });
+	export const params = s.object<PresenceParams>({ nick: s.string(), status: presenceStatusShape, text: s.optional(s.string()) });
 }
 
 export interface SetStatusParams {

@@ -6,7 +6,7 @@
  * host posts against `hostMessageShape`.
  */
 import * as s from './shapes';
-import { channelRoleShape, messageShape, type ChannelRole, type MemberDetail, type Message } from './types';
+import { channelRoleShape, messageShape, presenceStatusShape, type ChannelRole, type MemberDetail, type Message } from './types';
 
 export type ConnectionState = 'offline' | 'connecting' | 'connected' | 'reconnecting';
 
@@ -40,7 +40,10 @@ export interface ConversationView {
 /** A channel member as the member list shows them: `away` when online but set away. */
 export type MemberView = MemberDetail & { away?: boolean };
 
-const memberViewShape = s.object<MemberView>({ nick: s.string(), online: s.boolean, role: channelRoleShape, away: s.optional(s.boolean) });
+const memberViewShape = s.object<MemberView>({
+	nick: s.string(), online: s.boolean, role: channelRoleShape, away: s.optional(s.boolean),
+	status: s.optional(presenceStatusShape), statusText: s.optional(s.string()),
+});
 
 /** One line in a conversation: a chat message or a join/leave/system line. */
 export type TimelineItem =

@@ -20,10 +20,11 @@ import type { Session } from './session';
 import type { AccessLists } from './state/access';
 import type { Delivery } from './state/delivery';
 import type { Memberships } from './state/memberships';
-import type { Presence } from './state/presence';
+import { statusOf, type Presence, type UserStatus } from './state/presence';
 import type { Reactions } from './state/reactions';
 import type { ReadMarkers } from './state/read-markers';
 import type { Store } from './state/store';
+import type { ThreadMarkers } from './state/thread-markers';
 import { encodeNotification } from './transport/frames';
 
 export interface HubState {
@@ -33,6 +34,7 @@ export interface HubState {
 	memberships: Memberships;
 	access: AccessLists;
 	readMarkers: ReadMarkers;
+	threadMarkers: ThreadMarkers;
 	reactions: Reactions;
 }
 
@@ -42,6 +44,7 @@ export interface UserDetails {
 	since: number;
 	connections: number;
 	channels: string[];
+	status: UserStatus;
 }
 
 export class Hub {
@@ -69,6 +72,7 @@ export class Hub {
 	get memberships(): Memberships { return this.state.memberships; }
 	get access(): AccessLists { return this.state.access; }
 	get readMarkers(): ReadMarkers { return this.state.readMarkers; }
+	get threadMarkers(): ThreadMarkers { return this.state.threadMarkers; }
 	get reactions(): Reactions { return this.state.reactions; }
 
 	connectionsFrom(ip: string): number {
@@ -182,7 +186,7 @@ export class Hub {
 	async users(): Promise<UserDetails[]> {
 		const online = await this.presence.list();
 		const details = await Promise.all(online.map(async (u) => ({
-			nick: u.nick, address: u.address, since: u.since, connections: u.connections,
+			nick: u.nick, address: u.address, since: u.since, connections: u.connections, status: statusOf(u),
 			channels: (await this.memberships.channelsOf(u.nick)).map((c) => c.channel),
 		})));
 		return details.sort((a, b) => a.nick.localeCompare(b.nick));

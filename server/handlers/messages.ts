@@ -10,6 +10,7 @@ import { encodeNotification } from '../transport/frames';
 import { toMessageAudience, withReactions } from './audience';
 import { channelName } from './channels';
 import { route, type Route, type SignedIn } from './registry';
+import { followReply } from './thread-reads';
 import { forViewer, joinedChannel, readableMessage } from './visibility';
 
 /** A message text the server accepts (send and edit). */
@@ -119,6 +120,7 @@ async function send(hub: Hub, session: SignedIn, { to, text, clientMsgId, replyT
 		}
 		if (rootId !== undefined) {
 			await announceThread(hub, rootId);
+			await followReply(hub, session, conversation, message);
 		}
 	}
 	return message;

@@ -6,6 +6,7 @@
 import { MemberJoinedNotification, MemberLeftNotification, type ChannelMembersResult } from '../../protocol/channels';
 import type { ChannelRole } from '../../protocol/types';
 import type { Hub } from '../hub';
+import type { UserStatus } from '../state/presence';
 import { encodeNotification } from '../transport/frames';
 import type { SignedIn } from './registry';
 
@@ -51,9 +52,20 @@ export async function removeMember(hub: Hub, channel: string, nick: string, why?
 /** Every member, online or not, with presence and role. */
 export async function memberList(hub: Hub, channel: string): Promise<ChannelMembersResult> {
 	const members = await hub.memberships.members(channel);
-	const online = await hub.presence.areOnline(members.map((m) => m.nick));
+	const statuses = await hub.presence.statuses(members.map((m) => m.nick));
 	return {
 		members: members.map((m) => m.nick),
-		details: members.map((m, i) => ({ nick: m.nick, online: online[i], role: m.role })),
+		details: members.map((m, i) => ({ nick: m.nick, online: statuses[i] !== undefined, role: m.role, ...awayFields(statuses[i]) })),
 	};
+}
+
+/**
+ * `status` and `statusText` for a user list entry or member detail: only while away, so
+ * that the lists of big channels stay as small as they were.
+ */
+export function awayFields(status: UserStatus | undefined): { status?: 'away'; statusText?: string } {
+	if (status?.status !== 'away') {
+		return {};
+	}
+	return status.text === undefined ? { status: 'away' } : { status: 'away', statusText: status.text };
 }

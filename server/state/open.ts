@@ -13,6 +13,8 @@ import { SqliteReactions } from './sqlite-reactions';
 import { SqliteReadMarkers } from './sqlite-read-markers';
 import { openDatabase } from './sqlite-schema';
 import { SqliteStore } from './sqlite-store';
+import { SqliteThreadMarkers } from './sqlite-thread-markers';
+import { MemoryThreadMarkers, type ThreadMarkers } from './thread-markers';
 import type { Store } from './store';
 
 export interface StoredState {
@@ -20,12 +22,14 @@ export interface StoredState {
 	memberships: Memberships;
 	access: AccessLists;
 	readMarkers: ReadMarkers;
+	threadMarkers: ThreadMarkers;
 	reactions: Reactions;
 	/** Commits what is pending and releases the storage. */
 	close(): Promise<void>;
 }
 
-export async function openState(options: { memory: boolean; dataDir: string }): Promise<StoredState> {
+/** `noSearchIndex`: bench only (`--bench-no-search-index`), SQLite only. */
+export async function openState(options: { memory: boolean; dataDir: string; noSearchIndex?: boolean }): Promise<StoredState> {
 	if (options.memory) {
 		const store = new MemoryStore();
 		return {
@@ -33,17 +37,19 @@ export async function openState(options: { memory: boolean; dataDir: string }): 
 			memberships: new MemoryMemberships(),
 			access: new MemoryAccessLists(),
 			readMarkers: new MemoryReadMarkers(),
+			threadMarkers: new MemoryThreadMarkers(),
 			reactions: new MemoryReactions(),
 			close: () => store.close(),
 		};
 	}
 	const db = openDatabase(options.dataDir);
-	const store = new SqliteStore(db);
+	const store = new SqliteStore(db, options.noSearchIndex !== true);
 	return {
 		store,
 		memberships: await SqliteMemberships.open(db),
 		access: new SqliteAccessLists(db),
 		readMarkers: new SqliteReadMarkers(db),
+		threadMarkers: new SqliteThreadMarkers(db),
 		reactions: new SqliteReactions(db),
 		async close() {
 			await store.close();
