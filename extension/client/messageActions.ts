@@ -244,7 +244,7 @@ export class MessageActions {
 			return await run();
 		} catch (error) {
 			if (error instanceof ResponseError && error.code === ErrorCodes.NoSuchMessage) {
-				throw new Error('That message is gone: it was deleted, or you can no longer see it.');
+				throw new Error('That message is gone: it was deleted, or you can no longer see it.', { cause: error });
 			}
 			throw error;
 		}
