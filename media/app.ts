@@ -18,9 +18,7 @@ import { Store, type NoticeItem } from './state';
 import { Switcher } from './switcher';
 import { TimelineView, type ShowAnchor } from './timeline';
 import { loadState, post, saveState, type PersistedState } from './vscodeApi';
-import { MessageActions } from './messageActions';
-import { findMessage, replaceMessage } from './messageUpdates';
-import { ThreadView } from './threadView';
+import { MessageFeatures, isMessageHostMessage } from './messageFeatures';
 import { welcome } from './welcome';
 
 /** Key for notices shown while no conversation is open. */
@@ -55,19 +53,10 @@ export class App {
 	/** The composer's lines waiting for the host's answer: where they were typed, and what. */
 	private readonly lines = new Map<number, { conversation: string; text: string }>();
 	private readonly failed: FailedMessages;
-	private readonly actions: MessageActions;
-	private readonly thread: ThreadView;
-	/** The user is a server operator (may delete any message). */
-	private operator = false;
+	/** Message actions and the thread panel (messageFeatures.ts). */
+	private readonly messages: MessageFeatures;
 
 	constructor(root: HTMLElement) {
-		this.actions = new MessageActions({
-			store: this.store,
-			postWithSeq: (message) => this.postWithSeq(message),
-			rerender: (conversation, id) => this.rerender(conversation, id),
-			openThread: (conversation, id) => this.thread.open(conversation, id, { focus: true }),
-			operator: () => this.operator,
-		});
 		this.root = root;
 		this.sidebar = new Sidebar({
 			select: (id) => this.open(id, { notify: true, focus: true }),
@@ -97,7 +86,7 @@ export class App {
 			welcome: () => welcome(),
 			connected: () => this.store.connection.state === 'connected',
 			seen: (id, following) => this.seen(id, following),
-			editorFor: (id) => this.actions.editorFor(id),
+			editorFor: (id) => this.messages.editorFor(id),
 		});
 		this.composer = new Composer({
 			submit: (text) => this.submit(text),
@@ -106,22 +95,20 @@ export class App {
 			page: (direction) => this.timeline.page(direction),
 			nicks: () => this.store.knownNicks(),
 			channels: () => this.store.conversations.filter((c) => c.kind === 'channel').map((c) => c.name),
-			editLast: () => this.actions.editLast(),
+			editLast: () => this.messages.editLast(),
 		});
-		this.thread = new ThreadView({
+		this.messages = new MessageFeatures({
 			store: this.store,
-			rowContext: {
-				isSelf: (nick) => this.store.isSelf(nick),
-				mentionsSelf: (text) => this.store.mentionsSelf(text),
-				failedAction: (id, action) => this.failed.action(id, action),
-				editorFor: (id) => this.actions.editorFor(id),
-			},
+			root,
+			timeline: this.timeline,
+			rowContext: { isSelf: (nick) => this.store.isSelf(nick), mentionsSelf: (text) => this.store.mentionsSelf(text), failedAction: (id, action) => this.failed.action(id, action) },
 			postWithSeq: (message) => this.postWithSeq(message),
-			toggled: (open) => this.root.classList.toggle('thread-open', open),
-			closed: () => this.composer.focus(),
+			shown: () => this.shown,
+			showsLoaded: (id) => this.showsLoaded(id),
+			open: (id) => this.open(id, { notify: true, focus: false }),
+			notice: (text, level) => this.notice(text, level),
+			focusComposer: () => this.composer.focus(),
 		});
-		this.actions.attach({ element: this.timeline.element, conversation: () => this.shown, message: (id) => findMessage(this.store, this.shown, id) });
-		this.actions.attach(this.thread.surface);
 		this.members = new MemberList({
 			openDirectMessage: (nick) => post({ type: 'directMessage', nick }),
 			isSelf: (nick) => this.store.isSelf(nick),
@@ -165,10 +152,9 @@ export class App {
 		const scrim = el('div', 'sidebar-scrim', { 'aria-hidden': 'true' });
 		scrim.addEventListener('click', () => this.root.classList.remove('sidebar-open'));
 		root.classList.add('parley');
-		root.replaceChildren(this.sidebar.element, main, this.members.element, this.thread.element, scrim, this.switcher.element, this.menu.element,
-			this.actions.picker.element, this.actions.confirm.element, this.actions.toast);
+		root.replaceChildren(this.sidebar.element, main, this.members.element, scrim, this.switcher.element, this.menu.element, ...this.messages.elements);
 		installLinkHandling(this.timeline.element);
-		installLinkHandling(this.thread.surface.element);
+		installLinkHandling(this.messages.thread.surface.element);
 		installKeyboard({
 			root,
 			switcher: this.switcher,
@@ -208,6 +194,10 @@ export class App {
 
 	handle(msg: HostMessage): void {
 		const store = this.store;
+		if (isMessageHostMessage(msg)) {
+			this.messages.handle(msg);
+			return;
+		}
 		switch (msg.type) {
 			case 'connection': {
 				const nickChanged = store.connection.nick !== msg.nick;
@@ -282,7 +272,7 @@ export class App {
 			case 'result': {
 				const line = this.lines.get(msg.seq);
 				this.lines.delete(msg.seq);
-				if (!this.failed.answered(msg.seq, msg.error === undefined) && !this.actions.answered(msg.seq, msg.error) && !this.thread.answered(msg.seq, msg.error)) {
+				if (!this.failed.answered(msg.seq, msg.error === undefined) && !this.messages.answered(msg.seq, msg.error)) {
 					this.composer.answered(msg.seq, msg.error === undefined);
 				}
 				// Taken while another conversation is shown (/join, /create and /msg open one): the
@@ -299,62 +289,6 @@ export class App {
 			case 'openSwitcher':
 				this.switcher.open();
 				break;
-			case 'messageUpdated':
-			case 'thread':
-			case 'jumpTo':
-			case 'serverRole':
-				this.messageChange(msg);
-				break;
-		}
-	}
-
-	/** Edits, deletions, reactions, threads and message links (messageActions.ts, threadView.ts). */
-	private messageChange(msg: Extract<HostMessage, { type: 'messageUpdated' | 'thread' | 'jumpTo' | 'serverRole' }>): void {
-		switch (msg.type) {
-			case 'messageUpdated': {
-				const index = replaceMessage(this.store, msg.conversation, msg.message);
-				if (index >= 0 && this.showsLoaded(msg.conversation)) {
-					this.keepFocus(msg.message.id, () => this.timeline.changed(index));
-				}
-				this.thread.messageUpdated(msg.message);
-				break;
-			}
-			case 'thread':
-				this.thread.update(msg);
-				break;
-			case 'jumpTo':
-				this.open(msg.conversation, { notify: true, focus: false });
-				if (msg.threadRoot !== undefined) {
-					this.timeline.reveal(msg.threadRoot);
-					this.thread.open(msg.conversation, msg.threadRoot, { focus: false, highlight: msg.id });
-				} else if (!this.timeline.reveal(msg.id)) {
-					this.notice('That message is too far back to show here; scroll up to find it.', 'info');
-				}
-				break;
-			case 'serverRole':
-				this.operator = msg.operator;
-				break;
-		}
-	}
-
-	/** Draws message `id` of `conversation` again where it shows (its editor came or went). */
-	private rerender(conversation: string, id: number): void {
-		const index = this.store.timelines.get(conversation)?.items.findIndex((i) => i.kind === 'message' && !i.pending && i.message.id === id) ?? -1;
-		if (index >= 0 && this.showsLoaded(conversation)) {
-			this.keepFocus(id, () => this.timeline.changed(index));
-		}
-		if (this.thread.conversation() === conversation) {
-			this.thread.rerender(id);
-		}
-	}
-
-	/** Runs a redraw of message `id`'s row; if the row had focus, its new row gets it. */
-	private keepFocus(id: number, redraw: () => void): void {
-		const focused = document.activeElement;
-		const had = focused instanceof HTMLElement && this.timeline.element.contains(focused) && focused.closest<HTMLElement>('.msg[data-id]')?.dataset.id === String(id);
-		redraw();
-		if (had && !this.timeline.element.contains(document.activeElement)) {
-			this.timeline.element.querySelector<HTMLElement>(`.msg[data-id="${id}"]`)?.focus({ preventScroll: true });
 		}
 	}
 
@@ -422,9 +356,7 @@ export class App {
 		this.rememberPosition();
 		store.active = id;
 		this.state.active = id;
-		if (this.thread.conversation() !== id) {
-			this.thread.close(false);
-		}
+		this.messages.conversationOpened(id);
 		const c = store.conversation(id);
 		if (c && id !== undefined) {
 			// Opened with unread messages: a "New messages" line above the first, and the view opens there.

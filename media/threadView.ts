@@ -42,6 +42,7 @@ export class ThreadView {
 	/** A reply to show and highlight once its thread arrives (a message link). */
 	private highlight: number | undefined;
 	private loadingOlder = false;
+	private readonly parts: HTMLElement[];
 
 	constructor(private readonly host: ThreadViewHost) {
 		this.title = el('div', 'thread-subtitle');
@@ -49,20 +50,19 @@ export class ThreadView {
 		close.addEventListener('click', () => this.close(true));
 		this.list = el('div', 'thread-list', { role: 'log', 'aria-label': 'Thread', tabindex: 0 });
 		this.surface = { element: this.list, conversation: () => this.conversation(), message: (id) => this.message(id) };
-		this.input = el('textarea', 'thread-input composer-input', { rows: 1, 'aria-label': 'Reply in thread', placeholder: 'Reply…', 'aria-describedby': 'thread-error' });
+		this.input = el('textarea', 'thread-input', { rows: 1, 'aria-label': 'Reply in thread', placeholder: 'Reply…', 'aria-describedby': 'thread-error' });
 		this.also = el('input', 'thread-also', { type: 'checkbox', id: 'thread-also' });
 		this.alsoLabel = el('span');
 		this.error = el('div', 'composer-error', { id: 'thread-error', role: 'alert' });
 		const send = iconButton('send', 'Send reply (Enter)', 'send-button');
 		send.addEventListener('click', () => this.send());
-		this.element = el(
-			'aside',
-			'thread-panel',
-			{ 'aria-label': 'Thread', hidden: true },
+		this.element = el('aside', 'thread-panel', { 'aria-label': 'Thread', hidden: true });
+		// Put in the page on first open: until then the panel has nothing in it.
+		this.parts = [
 			el('div', 'thread-header', undefined, el('div', 'thread-heading', undefined, el('span', 'thread-title', undefined, icon('comment-discussion'), 'Thread'), this.title), close),
 			this.list,
 			el('div', 'thread-composer', undefined, this.error, el('div', 'composer-box', undefined, this.input, send), el('label', 'thread-also-label', { for: 'thread-also' }, this.also, this.alsoLabel)),
-		);
+		];
 		this.input.addEventListener('keydown', (e) => {
 			if (e.isComposing) {
 				return;
@@ -122,6 +122,9 @@ export class ThreadView {
 		this.title.textContent = c?.name ?? conversation;
 		this.alsoLabel.textContent = c?.kind === 'dm' ? ` Also send to the conversation with ${c.name}` : ` Also send to ${c?.name ?? conversation}`;
 		this.input.placeholder = 'Reply…';
+		if (this.element.childElementCount === 0) {
+			this.element.append(...this.parts);
+		}
 		this.element.hidden = false;
 		this.host.toggled(true);
 		this.render(true);
