@@ -575,7 +575,10 @@ export class ChatClient extends Disposable {
 				}
 				// A reply goes to its thread; only one sent "also to the channel" is in the timeline too.
 				if (message.replyTo !== undefined) {
-					this.messages.replyArrived(message);
+					const notify = this.messages.replyArrived(message);
+					if (notify) {
+						this.messageEmitter.fire(notify);
+					}
 					if (!message.alsoToChannel) {
 						return;
 					}

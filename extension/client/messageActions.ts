@@ -15,6 +15,8 @@ import { ReactRequest } from '../../protocol/reactions';
 import { ThreadRequest } from '../../protocol/threads';
 import type { Message, Reaction, ServerLimits } from '../../protocol/types';
 import { request } from './checkedRpc';
+import type { IncomingMessage } from './clientTypes';
+import { mentionsNick } from '../../protocol/mentions';
 import type { ConversationStore } from './conversationStore';
 import { requestHistory } from './history';
 import { errorMessage, type ClientLog } from './log';
@@ -140,9 +142,21 @@ export class MessageActions {
 		};
 	}
 
-	/** A reply arrived (message/new with replyTo): into its thread, if loaded. */
-	replyArrived(message: Message): void {
+	/**
+	 * A reply arrived (message/new with replyTo): into its thread, if loaded. Returns what to
+	 * notify for one that is only in its thread: a reply from someone else that mentions the
+	 * user, or any in a DM (a reply also in the channel is notified as a channel message).
+	 */
+	replyArrived(message: Message): IncomingMessage | undefined {
 		this.threads.addReply(message);
+		const self = this.store.selfNick;
+		const conversation = this.store.get(this.targetOf(message));
+		if (message.alsoToChannel || !conversation || nickKey(message.from) === nickKey(self)) {
+			return undefined;
+		}
+		const direct = conversation.kind === 'dm';
+		const mention = !direct && mentionsNick(message.text, self);
+		return direct || mention ? { message, conversation: conversation.id, direct, mention } : undefined;
 	}
 
 	/**

@@ -105,6 +105,8 @@ describe('client: message actions (edit, delete, react, threads) against a real 
 		await alice.messages.openThread(root);
 		assert.equal(alice.messages.threads.get(root)?.replies.length, 0);
 
+		const notified: string[] = [];
+		alice.onDidReceiveMessage((m) => notified.push(m.message.text));
 		const live = threadChange(alice, root, (c) => c.replies.some((m) => m.text === 'an answer'), 'alice to get the reply in the thread');
 		const counted = updated(alice, root, (m) => m.replyCount === 1, 'alice to see 1 reply on the root');
 		const reply = await bob.messages.reply('#room', root, 'an answer', false);
@@ -117,7 +119,12 @@ describe('client: message actions (edit, delete, react, threads) against a real 
 		const both = until(alice.store.onDidChange, () => texts(alice, '#room').includes('also here'), 'alice to see the reply in the channel');
 		await bob.messages.reply('#room', root, 'also here', true);
 		await both;
-		assert.deepEqual(alice.messages.threads.get(root)?.replies.map((m) => m.text), ['an answer', 'also here']);
+		const mentioned = waitFor(alice.onDidReceiveMessage, (m) => m.message.text === 'alice: see above', 'a notification for a reply that mentions alice');
+		await bob.messages.reply('#room', root, 'alice: see above', false);
+		await mentioned;
+		// Replies that do not mention her notify nothing; one also in the channel, once.
+		assert.deepEqual(notified, ['also here', 'alice: see above']);
+		assert.deepEqual(alice.messages.threads.get(root)?.replies.map((m) => m.text), ['an answer', 'also here', 'alice: see above']);
 
 		// Edits, reactions and deletions of replies reach the open thread.
 		const edited = threadChange(alice, root, (c) => c.replies[0].text === 'a better answer', 'the edit in the thread');
