@@ -302,4 +302,20 @@ describe('webview: message actions, reactions and threads', function () {
 		await panel.send({ type: 'thread', conversation: '#general', root: rootOf105(), replies: replies(), hasMoreBefore: false });
 		await panel.page.waitForFunction(`document.querySelector('.thread-panel .msg[data-id="120"]')?.classList.contains('highlight') === true`);
 	});
+
+	it('in a narrow panel, the thread covers the messages; hostile reactions stay text', async function () {
+		await panel.page.setViewportSize({ width: 640, height: 700 });
+		const hostile = '<img src=x onerror=alert(1)>';
+		await panel.send({ type: 'messageUpdated', conversation: '#general', message: { ...rootOf105(), reactions: [{ emoji: hostile, nicks: [hostile] }] } });
+		const chip = row(105).locator('.reaction').first();
+		assert.equal(await chip.locator('.reaction-emoji').textContent(), hostile);
+		assert.equal(await row(105).locator('img').count(), 0);
+		await row(105).locator('.thread-summary').click();
+		await panel.send({ type: 'thread', conversation: '#general', root: rootOf105(), replies: replies(), hasMoreBefore: false });
+		const thread = panel.page.locator('.thread-panel');
+		await thread.locator('.msg[data-id="121"]').waitFor();
+		const box = await thread.boundingBox();
+		assert.ok(box && box.x <= 640 - 400 && box.width >= 400, `the thread overlays: ${JSON.stringify(box)}`);
+		await screenshot('webview-thread-narrow.png');
+	});
 });
