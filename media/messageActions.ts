@@ -12,6 +12,7 @@ import type { WebviewMessage } from '../protocol/webview';
 import { ConfirmDialog } from './confirmDialog';
 import { el, icon } from './dom';
 import { EmojiPicker } from './emojiPicker';
+import { MessageEditor } from './messageEditor';
 import type { Store } from './state';
 
 /** Where messages are shown with actions: the timeline or the open thread. */
@@ -33,16 +34,6 @@ export interface MessageActionsHost {
 	operator(): boolean;
 }
 
-interface Editing {
-	conversation: string;
-	id: number;
-	original: string;
-	editor: HTMLElement;
-	textarea: HTMLTextAreaElement;
-	error: HTMLElement;
-	seq?: number;
-}
-
 type Action = 'react' | 'thread' | 'edit' | 'copy' | 'link' | 'delete' | 'toggle-reaction';
 
 const TOAST_MS = 2500;
@@ -52,12 +43,17 @@ export class MessageActions {
 	readonly confirm = new ConfirmDialog();
 	readonly toast: HTMLElement;
 	private readonly toolbar: HTMLElement;
-	private editing: Editing | undefined;
+	private readonly editor: MessageEditor;
 	/** Answers awaited: seq -> what to do with it. */
 	private readonly waiting = new Map<number, (error: string | undefined) => void>();
 	private toastTimer: ReturnType<typeof setTimeout> | undefined;
 
 	constructor(private readonly host: MessageActionsHost) {
+		this.editor = new MessageEditor({
+			postWithSeq: (message) => host.postWithSeq(message),
+			rerender: (conversation, id) => host.rerender(conversation, id),
+			awaitAnswer: (seq, then) => this.waiting.set(seq, then),
+		});
 		this.toolbar = el('div', 'msg-toolbar', { role: 'toolbar', 'aria-label': 'Message actions' });
 		this.toolbar.addEventListener('keydown', (e) => this.onToolbarKey(e));
 		this.toast = el('div', 'toast', { role: 'status', 'aria-live': 'polite', hidden: true });
@@ -98,7 +94,7 @@ export class MessageActions {
 
 	/** The editor of message `id`, while the user edits it (rows.ts puts it in place of the text). */
 	editorFor(id: number): HTMLElement | undefined {
-		return this.editing?.id === id ? this.editing.editor : undefined;
+		return this.editor.editorFor(id);
 	}
 
 	/** The host's answer to a seq; true when it was one of these actions'. */
@@ -161,7 +157,7 @@ export class MessageActions {
 	private showToolbar(surface: MessageSurface, row: HTMLElement): void {
 		const conversation = surface.conversation();
 		const message = conversation === undefined ? undefined : surface.message(Number(row.dataset.id));
-		if (!message || message.deleted || this.editing?.id === message.id) {
+		if (!message || message.deleted || this.editor.editorFor(message.id) !== undefined) {
 			this.toolbar.remove();
 			return;
 		}
@@ -247,95 +243,9 @@ export class MessageActions {
 		}
 	}
 
-	// ---- editing ----------------------------------------------------------------------
-
 	private startEdit(conversation: string, message: Message): void {
-		if (this.editing) {
-			this.stopEdit(false);
-		}
-		const textarea = el('textarea', 'edit-input', { 'aria-label': 'Edit message', rows: 1, spellcheck: 'true', 'aria-describedby': 'edit-hint edit-error' });
-		textarea.value = message.text;
-		const error = el('div', 'edit-error', { id: 'edit-error', role: 'alert' });
-		const save = el('button', 'edit-save', { type: 'button' }, 'Save');
-		const cancel = el('button', 'edit-cancel secondary', { type: 'button' }, 'Cancel');
-		const hint = el('div', 'edit-hint', { id: 'edit-hint' }, el('kbd', undefined, undefined, 'Enter'), ' to save, ', el('kbd', undefined, undefined, 'Escape'), ' to cancel, ', el('kbd', undefined, undefined, 'Shift+Enter'), ' for a new line');
-		const editor = el('div', 'editor', undefined, textarea, error, el('div', 'edit-footer', undefined, hint, el('span', 'edit-buttons', undefined, cancel, save)));
-		this.editing = { conversation, id: message.id, original: message.text, editor, textarea, error };
-		save.addEventListener('click', () => this.saveEdit());
-		cancel.addEventListener('click', () => this.stopEdit(true));
-		textarea.addEventListener('input', () => this.resize(textarea));
-		textarea.addEventListener('keydown', (e) => {
-			if (e.isComposing) {
-				return;
-			}
-			if (e.key === 'Enter' && !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey) {
-				e.preventDefault();
-				this.saveEdit();
-			} else if (e.key === 'Escape') {
-				e.preventDefault();
-				e.stopPropagation();
-				this.stopEdit(true);
-			}
-			// Arrow keys move the caret, not the focus between messages.
-			e.stopPropagation();
-		});
 		this.toolbar.remove();
-		this.host.rerender(conversation, message.id);
-		editor.scrollIntoView({ block: 'nearest' });
-		textarea.focus();
-		textarea.setSelectionRange(textarea.value.length, textarea.value.length);
-		this.resize(textarea);
-	}
-
-	private resize(textarea: HTMLTextAreaElement): void {
-		textarea.style.height = 'auto';
-		textarea.style.height = `${Math.min(textarea.scrollHeight, 240)}px`;
-	}
-
-	private saveEdit(): void {
-		const editing = this.editing;
-		if (!editing || editing.seq !== undefined) {
-			return;
-		}
-		const text = editing.textarea.value;
-		if (text === editing.original) {
-			this.stopEdit(true);
-			return;
-		}
-		if (text.trim() === '') {
-			editing.error.textContent = 'A message cannot be empty. To remove it, delete it instead (Escape, then Delete).';
-			return;
-		}
-		editing.error.textContent = '';
-		editing.editor.classList.add('saving');
-		const seq = this.host.postWithSeq({ type: 'edit', conversation: editing.conversation, id: editing.id, text });
-		editing.seq = seq;
-		this.waiting.set(seq, (error) => {
-			if (this.editing !== editing) {
-				return;
-			}
-			editing.seq = undefined;
-			editing.editor.classList.remove('saving');
-			if (error === undefined) {
-				this.stopEdit(true);
-			} else {
-				// The text stays, to fix or to copy.
-				editing.error.textContent = `Not saved: ${error}`;
-			}
-		});
-	}
-
-	private stopEdit(focusRow: boolean): void {
-		const editing = this.editing;
-		if (!editing) {
-			return;
-		}
-		this.editing = undefined;
-		const hadFocus = editing.editor.contains(document.activeElement);
-		this.host.rerender(editing.conversation, editing.id);
-		if (focusRow && hadFocus) {
-			document.querySelector<HTMLElement>(`.msg[data-id="${editing.id}"]`)?.focus();
-		}
+		this.editor.start(conversation, message);
 	}
 
 	// ---- keys -------------------------------------------------------------------------
