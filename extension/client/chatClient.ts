@@ -489,8 +489,9 @@ export class ChatClient extends Disposable {
 		}
 		this.setStatus('connected');
 		this.log.info(`signed in as ${result.nick} on ${result.serverInfo?.name ?? 'server'} ${result.serverInfo?.version ?? ''}`);
+		const refresh = this.messages.prepareRefresh();
 		await resync(session.connection, this.store, { pageSize: this.options.historyPageSize ?? MAX_HISTORY_LIMIT, maxCatchUp: this.options.maxCatchUp ?? 5000 }, this.log);
-		await this.messages.refresh(session.connection);
+		await refresh(session.connection);
 		if (this.live === session) {
 			this.synced = true;
 			this.readMarkers.resume();

@@ -160,13 +160,20 @@ export class MessageActions {
 	}
 
 	/**
-	 * After a (re)connect: what changed while offline in what is shown. Catch-up only fetches
-	 * newer messages, so the newest page of each loaded conversation is read again and its
-	 * edits, deletions and reactions applied; loaded threads are fetched again.
+	 * Called as a (re)connect starts, before catch-up; the function it returns, once caught
+	 * up, applies what changed meanwhile in what was shown. Catch-up only fetches newer
+	 * messages, so the newest page of each conversation loaded before is read again and its
+	 * edits, deletions and reactions applied (a conversation first loaded now is fresh);
+	 * loaded threads are fetched again.
 	 */
-	async refresh(connection: MessageConnection): Promise<void> {
+	prepareRefresh(): (connection: MessageConnection) => Promise<void> {
+		const before = new Set(this.store.list().filter((c) => c.loaded && c.lastSeenId > 0).map((c) => c.id));
+		return (connection) => this.refresh(connection, before);
+	}
+
+	private async refresh(connection: MessageConnection, loadedBefore: ReadonlySet<string>): Promise<void> {
 		this.threads.prune((id) => this.store.get(id) !== undefined);
-		const conversations = this.store.list().filter((c) => c.loaded && (c.kind === 'dm' || c.joined) && c.lastSeenId > 0);
+		const conversations = this.store.list().filter((c) => loadedBefore.has(c.id) && (c.kind === 'dm' || c.joined) && c.messageIds().length > 0);
 		await Promise.all([
 			...conversations.map(async (c) => {
 				try {
