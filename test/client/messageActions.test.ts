@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { ChatClient } from '../../extension/client/chatClient';
+import { ConversationStore } from '../../extension/client/conversationStore';
+import { parseCache, restoreCache, snapshotCache } from '../../extension/client/offlineCache';
 import type { StoreChange } from '../../extension/client/storeChanges';
 import type { Message } from '../../protocol/types';
 import { createHarness, sendAll, texts, until, waitFor } from './harness';
@@ -200,5 +202,30 @@ describe('client: message actions (edit, delete, react, threads) against a real 
 		assert.equal(byId(alice, '#room', react)?.replyCount, 1);
 		assert.deepEqual(alice.messages.threads.get(react)?.replies.map((m) => m.text), ['missed reply']);
 		assert.deepEqual(texts(alice, '#room'), ['edited offline', '', 'to react to']);
+	});
+
+	it('keeps edits, deletions, reactions and reply counts in the offline cache', async () => {
+		const { alice, bob } = await room();
+		await sendAll(bob, '#room', ['keep', 'gone']);
+		await until(alice.store.onDidChange, () => texts(alice, '#room').length === 2, 'alice to see both');
+		const [keep, gone] = ['keep', 'gone'].map((t) => stored(alice, '#room', t).id);
+		const changes = [updated(alice, keep, (m) => m.replyCount === 1, 'the reply count'), updated(alice, gone, (m) => m.deleted === true, 'the deletion')];
+		await bob.messages.edit('#room', keep, 'kept, edited');
+		await bob.messages.react(keep, '👀', true);
+		await bob.messages.reply('#room', keep, 'a reply', false);
+		await bob.messages.remove('#room', gone);
+		await Promise.all(changes);
+		const cache = parseCache(JSON.parse(JSON.stringify(snapshotCache(alice.store, 'alice'))));
+		assert.ok(cache);
+		const restored = new ConversationStore();
+		restored.setSelf('alice');
+		restoreCache(restored, cache);
+		const [m1, m2] = restored.get('#room')!.messages();
+		assert.equal(m1.text, 'kept, edited');
+		assert.ok(m1.editedTs);
+		assert.deepEqual(m1.reactions, [{ emoji: '👀', nicks: ['bob'] }]);
+		assert.equal(m1.replyCount, 1);
+		assert.equal(m2.deleted, true);
+		restored.dispose();
 	});
 });
