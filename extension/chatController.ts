@@ -47,6 +47,7 @@ export class ChatController extends Disposable implements ChatPanelHost {
 		this._register(client.onDidChangeStatus((status) => {
 			this.post(connectionMessage(status));
 			this.postConfig(false);
+			this.post({ type: 'serverRole', operator: client.isOperator });
 		}));
 		this._register(client.onDidFailToSend(({ entry, reason }) => {
 			const failed = { conversation: entry.conversation, id: entry.clientMsgId, text: entry.text, reason, ts: Date.now() };
@@ -102,6 +103,10 @@ export class ChatController extends Disposable implements ChatPanelHost {
 		this.postConfig(true);
 		for (const change of this.client.store.snapshot()) {
 			panel.post(storeChangeMessage(change));
+		}
+		panel.post({ type: 'serverRole', operator: this.client.isOperator });
+		for (const thread of this.client.messages.threads.snapshot()) {
+			panel.post({ type: 'thread', conversation: thread.conversation, root: thread.root, replies: thread.replies, hasMoreBefore: thread.hasMoreBefore });
 		}
 		for (const failed of this.failed.all()) {
 			panel.post({ type: 'failed', ...failed });
@@ -169,6 +174,7 @@ export class ChatController extends Disposable implements ChatPanelHost {
 			signOut: this.signOut,
 			notice: (text, level) => this.notice(text, level),
 			discardFailed: (id) => this.failed.remove(id),
+			post: (m) => this.post(m),
 		};
 		void carryOut(message, deps).then(
 			() => {

@@ -18,6 +18,7 @@ import { Store, type NoticeItem } from './state';
 import { Switcher } from './switcher';
 import { TimelineView, type ShowAnchor } from './timeline';
 import { loadState, post, saveState, type PersistedState } from './vscodeApi';
+import { MessageFeatures, isMessageHostMessage } from './messageFeatures';
 import { welcome } from './welcome';
 
 /** Key for notices shown while no conversation is open. */
@@ -52,6 +53,8 @@ export class App {
 	/** The composer's lines waiting for the host's answer: where they were typed, and what. */
 	private readonly lines = new Map<number, { conversation: string; text: string }>();
 	private readonly failed: FailedMessages;
+	/** Message actions and the thread panel (messageFeatures.ts). */
+	private readonly messages: MessageFeatures;
 
 	constructor(root: HTMLElement) {
 		this.root = root;
@@ -83,6 +86,7 @@ export class App {
 			welcome: () => welcome(),
 			connected: () => this.store.connection.state === 'connected',
 			seen: (id, following) => this.seen(id, following),
+			editorFor: (id) => this.messages.editorFor(id),
 		});
 		this.composer = new Composer({
 			submit: (text) => this.submit(text),
@@ -91,6 +95,19 @@ export class App {
 			page: (direction) => this.timeline.page(direction),
 			nicks: () => this.store.knownNicks(),
 			channels: () => this.store.conversations.filter((c) => c.kind === 'channel').map((c) => c.name),
+			editLast: () => this.messages.editLast(),
+		});
+		this.messages = new MessageFeatures({
+			store: this.store,
+			root,
+			timeline: this.timeline,
+			rowContext: { isSelf: (nick) => this.store.isSelf(nick), mentionsSelf: (text) => this.store.mentionsSelf(text), failedAction: (id, action) => this.failed.action(id, action) },
+			postWithSeq: (message) => this.postWithSeq(message),
+			shown: () => this.shown,
+			showsLoaded: (id) => this.showsLoaded(id),
+			open: (id) => this.open(id, { notify: true, focus: false }),
+			notice: (text, level) => this.notice(text, level),
+			focusComposer: () => this.composer.focus(),
 		});
 		this.members = new MemberList({
 			openDirectMessage: (nick) => post({ type: 'directMessage', nick }),
@@ -135,8 +152,9 @@ export class App {
 		const scrim = el('div', 'sidebar-scrim', { 'aria-hidden': 'true' });
 		scrim.addEventListener('click', () => this.root.classList.remove('sidebar-open'));
 		root.classList.add('parley');
-		root.replaceChildren(this.sidebar.element, main, this.members.element, scrim, this.switcher.element, this.menu.element);
+		root.replaceChildren(this.sidebar.element, main, this.members.element, scrim, this.switcher.element, this.menu.element, ...this.messages.elements);
 		installLinkHandling(this.timeline.element);
+		installLinkHandling(this.messages.thread.surface.element);
 		installKeyboard({
 			root,
 			switcher: this.switcher,
@@ -176,6 +194,10 @@ export class App {
 
 	handle(msg: HostMessage): void {
 		const store = this.store;
+		if (isMessageHostMessage(msg)) {
+			this.messages.handle(msg);
+			return;
+		}
 		switch (msg.type) {
 			case 'connection': {
 				const nickChanged = store.connection.nick !== msg.nick;
@@ -250,7 +272,7 @@ export class App {
 			case 'result': {
 				const line = this.lines.get(msg.seq);
 				this.lines.delete(msg.seq);
-				if (!this.failed.answered(msg.seq, msg.error === undefined)) {
+				if (!this.failed.answered(msg.seq, msg.error === undefined) && !this.messages.answered(msg.seq, msg.error)) {
 					this.composer.answered(msg.seq, msg.error === undefined);
 				}
 				// Taken while another conversation is shown (/join, /create and /msg open one): the
@@ -334,6 +356,7 @@ export class App {
 		this.rememberPosition();
 		store.active = id;
 		this.state.active = id;
+		this.messages.conversationOpened(id);
 		const c = store.conversation(id);
 		if (c && id !== undefined) {
 			// Opened with unread messages: a "New messages" line above the first, and the view opens there.
@@ -575,7 +598,7 @@ export class App {
 
 /** Messages the host answers with a `result` when they carry a `seq`. */
 function isAnswered(message: WebviewMessage): message is Extract<WebviewMessage, { seq?: number }> {
-	return ['send', 'join', 'leave', 'directMessage', 'nick', 'quit', 'createChannel', 'invite', 'kick', 'ban', 'unban', 'setRole', 'setTopic', 'setTopicProtected'].includes(message.type);
+	return ['send', 'join', 'leave', 'directMessage', 'nick', 'quit', 'createChannel', 'invite', 'kick', 'ban', 'unban', 'setRole', 'setTopic', 'setTopicProtected', 'edit', 'delete', 'react', 'reply'].includes(message.type);
 }
 
 /** Characters a composer line would send as a message (its text part), or undefined. */

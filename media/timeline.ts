@@ -72,6 +72,7 @@ export class TimelineView {
 			mentionsSelf: (text) => host.mentionsSelf(text),
 			isFirstUnread: (item) => this.unreadKey !== undefined && itemKey(item) === this.unreadKey,
 			failedAction: (id, action) => host.failedAction(id, action),
+			editorFor: (id) => host.editorFor?.(id),
 		};
 		this.intro = el('div', 'timeline-intro');
 		this.list = el('div', 'timeline-rows');
@@ -225,6 +226,19 @@ export class TimelineView {
 		this.updateIntro();
 		this.restore(pin);
 		this.settle();
+	}
+
+	/** Shows message `id` (a message link), scrolled into the middle, highlighted and focused. */
+	reveal(id: number): boolean {
+		const key = `m:${id}`;
+		if (!this.items.some((item) => itemKey(item) === key)) {
+			return false;
+		}
+		this.show(this.conversation, this.timeline, { key, offset: Math.round(this.element.clientHeight / 3) }, this.unreadAfter);
+		const row = this.list.querySelector<HTMLElement>(`.msg[data-id="${id}"]`);
+		row?.classList.add('highlight');
+		row?.focus({ preventScroll: true });
+		return row !== null;
 	}
 
 	/** Item `index` was replaced (a pending message acknowledged). */

@@ -77,7 +77,15 @@ export type HostMessage =
 	/** A message the server refused after it was queued: shown with its text until discarded. */
 	| { type: 'failed'; conversation: string; id: string; text: string; reason: string; ts: number }
 	/** Open the quick switcher (its key is a VS Code keybinding, so no chord starts too). */
-	| { type: 'openSwitcher' };
+	| { type: 'openSwitcher' }
+	/** A message shown changed in place: edited, deleted, reacted to, or its thread's counts. */
+	| { type: 'messageUpdated'; conversation: string; message: Message }
+	/** A thread the user opened: its root and loaded replies, oldest first (sent whole on every change). */
+	| { type: 'thread'; conversation: string; root: Message; replies: Message[]; hasMoreBefore: boolean }
+	/** Show message `id` (a message link): scrolled to and highlighted; a reply opens its thread. */
+	| { type: 'jumpTo'; conversation: string; id: number; threadRoot?: number }
+	/** Whether the user is a server operator (who may delete any message). */
+	| { type: 'serverRole'; operator: boolean };
 
 // ---- webview -> host ------------------------------------------------------------
 
@@ -107,7 +115,18 @@ export type WebviewMessage =
 	| { type: 'unban'; channel: string; nick: string; seq?: number }
 	| { type: 'setRole'; channel: string; nick: string; role: 'op' | 'member'; seq?: number }
 	| { type: 'setTopic'; channel: string; topic: string; seq?: number }
-	| { type: 'setTopicProtected'; channel: string; topicProtected: boolean; seq?: number };
+	| { type: 'setTopicProtected'; channel: string; topicProtected: boolean; seq?: number }
+	/** Message actions (media/messageActions.ts): each answered with a `result` when it carries `seq`. */
+	| { type: 'edit'; conversation: string; id: number; text: string; seq?: number }
+	| { type: 'delete'; conversation: string; id: number; seq?: number }
+	| { type: 'react'; conversation: string; id: number; emoji: string; add: boolean; seq?: number }
+	/** A reply in the thread of `root`; `alsoToChannel`: into the conversation too. */
+	| { type: 'reply'; conversation: string; root: number; text: string; alsoToChannel: boolean; seq?: number }
+	/** Load the thread of message `id` (the host answers with `thread`). */
+	| { type: 'openThread'; conversation: string; id: number }
+	| { type: 'loadOlderReplies'; conversation: string; root: number }
+	/** A `parley-message:` link was clicked: the host finds the message and answers with `jumpTo`. */
+	| { type: 'openMessageLink'; url: string };
 
 /**
  * Palette commands the panel's buttons and menus run (they ask with VS Code's own inputs);
@@ -161,6 +180,10 @@ export const hostMessageShape = s.tagged<HostMessage, 'type'>('type', {
 	result: { seq: s.integer, error: s.optional(s.string()) },
 	failed: { conversation: s.string(), id: s.string(), text: s.string(), reason: s.string(), ts: s.number },
 	openSwitcher: {},
+	messageUpdated: { conversation: s.string(), message: messageShape },
+	thread: { conversation: s.string(), root: messageShape, replies: s.array(messageShape), hasMoreBefore: s.boolean },
+	jumpTo: { conversation: s.string(), id: s.integer, threadRoot: s.optional(s.integer) },
+	serverRole: { operator: s.boolean },
 });
 
 const seq = s.optional(s.integer);
@@ -192,6 +215,13 @@ export const webviewMessageShape = s.tagged<WebviewMessage, 'type'>('type', {
 	setRole: { channel: s.string(MAX_NAME), nick: s.string(MAX_NAME), role: s.literal('op', 'member'), seq },
 	setTopic: { channel: s.string(MAX_NAME), topic: s.string(MAX_TEXT), seq },
 	setTopicProtected: { channel: s.string(MAX_NAME), topicProtected: s.boolean, seq },
+	edit: { conversation: s.string(MAX_NAME), id: s.integer, text: s.string(MAX_TEXT), seq },
+	delete: { conversation: s.string(MAX_NAME), id: s.integer, seq },
+	react: { conversation: s.string(MAX_NAME), id: s.integer, emoji: s.string(64), add: s.boolean, seq },
+	reply: { conversation: s.string(MAX_NAME), root: s.integer, text: s.string(MAX_TEXT), alsoToChannel: s.boolean, seq },
+	openThread: { conversation: s.string(MAX_NAME), id: s.integer },
+	loadOlderReplies: { conversation: s.string(MAX_NAME), root: s.integer },
+	openMessageLink: { url: s.string(4096) },
 });
 
 /**

@@ -17,6 +17,7 @@ import { Disposable, toDisposable } from './disposable';
 import { ProtocolViolation, request } from './checkedRpc';
 import { errorMessage, nullLog, type ClientLog } from './log';
 import { LoginMemory } from './login';
+import { MessageActions } from './messageActions';
 import { mentionsNick } from '../../protocol/mentions';
 import { Outbox, type OutboxEntry } from './outbox';
 import { OutboxSender, sendEntry, type SendFailure } from './outboxSender';
@@ -45,6 +46,8 @@ export class ChatClient extends Disposable {
 	readonly outbox = new Outbox();
 	/** Creating and moderating channels (the live session's). */
 	readonly admin: ChannelAdmin;
+	/** Editing, deleting, reacting to and replying to messages; threads (messageActions.ts). */
+	readonly messages: MessageActions;
 	private readonly log: ClientLog;
 	private readonly reconnectTimer: ReconnectTimer;
 	private readonly sender: OutboxSender;
@@ -91,6 +94,7 @@ export class ChatClient extends Disposable {
 		this.sender = new OutboxSender(this.outbox, this.store, () => (this.live && this.synced ? this.live.connection : undefined), (failure) => { this.sendFailureEmitter.fire(failure); }, this.log);
 		this.login = new LoginMemory(options.passwords, this.log);
 		this.admin = new ChannelAdmin(() => this.requireLive(), this.store);
+		this.messages = new MessageActions({ store: this.store, connection: () => (this.live && this.synced ? this.live.connection : undefined), limits: () => this._limits, log: this.log });
 		this.readMarkers = this._register(new ReadMarkerSender(this.store, () => (this.live && this.synced && this.registered ? this.live.connection : undefined), this.log));
 		// History after a reconnect showed that a message whose answer was lost is stored.
 		this._register(this.store.onDidSettlePending(({ clientMsgId }) => this.outbox.remove(clientMsgId)));
@@ -133,6 +137,11 @@ export class ChatClient extends Disposable {
 	/** Increases with every socket opened; tells tests and logs whether a socket was reused. */
 	get socketCount(): number {
 		return this.sessionCount;
+	}
+
+	/** Whether the session signed in as a server operator (who may delete any message). */
+	get isOperator(): boolean {
+		return this._serverInfo?.operator === true;
 	}
 
 	get isConnected(): boolean {
@@ -486,7 +495,9 @@ export class ChatClient extends Disposable {
 		}
 		this.setStatus('connected');
 		this.log.info(`signed in as ${result.nick} on ${result.serverInfo?.name ?? 'server'} ${result.serverInfo?.version ?? ''}`);
+		const refresh = this.messages.prepareRefresh();
 		await resync(session.connection, this.store, { pageSize: this.options.historyPageSize ?? MAX_HISTORY_LIMIT, maxCatchUp: this.options.maxCatchUp ?? 5000 }, this.log);
+		await refresh(session.connection);
 		if (this.live === session) {
 			this.synced = true;
 			this.readMarkers.resume();
@@ -569,6 +580,16 @@ export class ChatClient extends Disposable {
 				if (!current() || (isChannelTarget(message.to) && !this.store.get(message.to)?.joined)) {
 					return;
 				}
+				// A reply goes to its thread; only one sent "also to the channel" is in the timeline too.
+				if (message.replyTo !== undefined) {
+					const notify = this.messages.replyArrived(message);
+					if (notify) {
+						this.messageEmitter.fire(notify);
+					}
+					if (!message.alsoToChannel) {
+						return;
+					}
+				}
 				for (const added of this.store.addMessages([message], true)) {
 					// The account's own messages, sent from another window, notify nobody.
 					if (nickKey(added.from) === nickKey(this._nick ?? '')) {
@@ -628,6 +649,7 @@ export class ChatClient extends Disposable {
 				this.serverEventEmitter.fire({ kind: 'shutdown', text: reason });
 			},
 			notice: (text) => { this.serverEventEmitter.fire({ kind: 'notice', text }); },
+			...this.messages.handlers(current),
 		};
 	}
 

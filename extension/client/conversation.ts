@@ -170,6 +170,18 @@ export class Conversation {
 		return first?.kind === 'message' ? first.message.clientMsgId : undefined;
 	}
 
+	/** Replaces stored message `id` by `update(message)`; returns the new one, or undefined when not stored. */
+	replaceMessage(id: number, update: (message: Message) => Message): Message | undefined {
+		const index = this.ids.has(id) ? this.items.findIndex((i) => i.kind === 'message' && i.message.id === id) : -1;
+		const item = this.items[index];
+		if (item?.kind !== 'message') {
+			return undefined;
+		}
+		const message = update(item.message);
+		this.items[index] = { kind: 'message', message };
+		return message;
+	}
+
 	/** The stored messages, oldest first (for the offline cache). */
 	messages(): Message[] {
 		return this.items.flatMap((i) => (i.kind === 'message' ? [i.message] : []));

@@ -540,6 +540,25 @@ export class ConversationStore {
 		this.emitConversations();
 	}
 
+	/**
+	 * Replaces stored message `id` of conversation `target` by `update(message)` (an edit, a
+	 * deletion, reactions, thread counts): reported as `messageUpdated`. False when not stored.
+	 */
+	updateMessage(target: string, id: number, update: (message: Message) => Message): boolean {
+		const conversation = this.get(target);
+		const message = conversation?.replaceMessage(id, update);
+		if (!conversation || !message) {
+			return false;
+		}
+		this.fire({ kind: 'messageUpdated', conversation: conversation.id, message });
+		return true;
+	}
+
+	/** Reports a change kept elsewhere (threads.ts) to whoever listens to this store. */
+	publish(change: StoreChange): void {
+		this.fire(change);
+	}
+
 	/** Re-sends every timeline (a webview that just became ready). */
 	snapshot(): StoreChange[] {
 		return [

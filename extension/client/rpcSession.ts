@@ -9,15 +9,19 @@ import { NickChangedNotification, PresenceNotification, type PresenceStatus } fr
 import { ReadNotification } from '../../protocol/conversations';
 import { ChannelUpdatedNotification, InvitedNotification, RoleChangedNotification } from '../../protocol/moderation';
 import { MessageNewNotification } from '../../protocol/messages';
+import { MessageDeletedNotification, MessageEditedNotification } from '../../protocol/edits';
+import { ReactionsNotification } from '../../protocol/reactions';
+import { ThreadUpdatedNotification } from '../../protocol/threads';
 import { isShape, type ShapeProblem } from '../../protocol/shapes';
 import type { ChannelInfo, ChannelRole, Message } from '../../protocol/types';
 import { Disposable, toDisposable } from './disposable';
 import { onNotification } from './checkedRpc';
 import type { ClientLog } from './log';
+import type { MessageChangeHandlers } from './messageActions';
 import { openSocket, type Endpoint } from './transport';
 
 /** What the server pushes; every field already checked. */
-export interface ServerPushHandlers {
+export interface ServerPushHandlers extends MessageChangeHandlers {
 	message(message: Message): void;
 	memberJoined(channel: string, nick: string): void;
 	memberLeft(channel: string, nick: string, reason: string | undefined): void;
@@ -109,5 +113,9 @@ export class RpcSession extends Disposable {
 		onNotification(c, KickedNotification, (p) => handlers.kicked(p.reason), drop);
 		onNotification(c, ShutdownNotification, (p) => handlers.shutdown(p.reason), drop);
 		onNotification(c, NoticeNotification, (p) => handlers.notice(p.text), drop);
+		onNotification(c, MessageEditedNotification, (p) => handlers.edited(p.message), drop);
+		onNotification(c, MessageDeletedNotification, (p) => handlers.deleted(p.conversation, p.id), drop);
+		onNotification(c, ReactionsNotification, (p) => handlers.reactions(p.conversation, p.id, p.reactions), drop);
+		onNotification(c, ThreadUpdatedNotification, (p) => handlers.threadUpdated(p.conversation, p.id, p.replyCount, p.lastReplyTs), drop);
 	}
 }

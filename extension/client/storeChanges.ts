@@ -51,4 +51,8 @@ export type StoreChange =
 	| { kind: 'prepended'; conversation: string; entries: TimelineEntry[]; hasMoreBefore: boolean }
 	/** A pending message was stored by the server: `message` replaces it. */
 	| { kind: 'acknowledged'; conversation: string; clientMsgId: string; message: Message }
-	| { kind: 'members'; conversation: string; members: MemberState[] };
+	| { kind: 'members'; conversation: string; members: MemberState[] }
+	/** A stored message changed in place (edited, deleted, reacted to, its thread's counts). */
+	| { kind: 'messageUpdated'; conversation: string; message: Message }
+	/** A loaded thread's root and replies (oldest first), whole: see threads.ts. */
+	| { kind: 'thread'; conversation: string; root: Message; replies: Message[]; hasMoreBefore: boolean };
