@@ -63,6 +63,8 @@ export class PresenceStatus extends Disposable {
 			if (state.status === 'online') {
 				this.autoAway = false;
 			}
+			// Online again (here or in another window): the inactivity timer runs; away: it stops.
+			this.schedule();
 		}));
 		this._register({ dispose: () => this.timer?.cancel() });
 		this._register(vscode.commands.registerCommand(Commands.setStatus, (status?: unknown, text?: unknown) => this.setStatusCommand(status, text)));

@@ -126,7 +126,14 @@ export class FakeWebviewView {
 
 /** A quick pick made with createQuickPick: a test types into it and accepts items. */
 export class FakeQuickPick {
-	items: { label: string; description?: string; detail?: string; alwaysShow?: boolean }[] = [];
+	private _items: { label: string; description?: string; detail?: string; alwaysShow?: boolean }[] = [];
+	get items() {
+		return this._items;
+	}
+	set items(items: { label: string; description?: string; detail?: string; alwaysShow?: boolean }[]) {
+		this._items = items;
+		changed();
+	}
 	selectedItems: unknown[] = [];
 	title = '';
 	placeholder = '';
