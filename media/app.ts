@@ -288,6 +288,7 @@ export class App {
 				this.failed.add(msg);
 				break;
 			case 'openSwitcher':
+				this.search.close();
 				this.switcher.open();
 				break;
 			case 'openSearch':
