@@ -4,7 +4,7 @@ import { isChannelTarget, nickKey, normalizeChannel } from '../../protocol/names
 import { Conversation } from './conversation';
 import type { ConversationState } from '../../protocol/types';
 import { countInserted, countMissed, moveMarker } from './readState';
-import { describeRole, findMember, toDetails, updated, withJoined, without } from './memberList';
+import { describeRole, findMember, toDetails, updated, withJoined, without, withPresence } from './memberList';
 import type { ConversationSummary, StoreChange } from './storeChanges';
 
 export type { StoreChange } from './storeChanges';
@@ -454,7 +454,7 @@ export class ConversationStore {
 		const statusText = online && text ? text : undefined;
 		this.notePresence(nick, online, away, statusText);
 		for (const conversation of this.conversations.values()) {
-			const list = updated(conversation.members, nick, { online, away, statusText });
+			const list = withPresence(conversation.members, nick, online, away, statusText);
 			if (list) {
 				conversation.members = list;
 				this.fireMembers(conversation);
