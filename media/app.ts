@@ -16,6 +16,8 @@ import type { ConversationView, HostMessage, WebviewMessage } from '../protocol/
 import { Sidebar } from './sidebar';
 import { Store, type NoticeItem } from './state';
 import { Switcher } from './switcher';
+import { installSearchKey, SearchBox } from './search';
+import { TypingIndicator, TypingSender } from './typing';
 import { TimelineView, type ShowAnchor } from './timeline';
 import { loadState, post, saveState, type PersistedState } from './vscodeApi';
 import { MessageFeatures, isMessageHostMessage } from './messageFeatures';
@@ -55,6 +57,11 @@ export class App {
 	private readonly failed: FailedMessages;
 	/** Message actions and the thread panel (messageFeatures.ts). */
 	private readonly messages: MessageFeatures;
+	private readonly search: SearchBox;
+	private readonly typing = new TypingIndicator();
+	private readonly typingSender = new TypingSender(post);
+	/** A search result to show once its conversation's timeline holds it. */
+	private pendingReveal: { conversation: string; id: number } | undefined;
 
 	constructor(root: HTMLElement) {
 		this.root = root;
@@ -75,6 +82,7 @@ export class App {
 				}
 			},
 			channelActions: (anchor) => this.channelActions(anchor),
+			search: () => this.search.open(),
 		});
 		this.banner = new Banner(() => post({ type: 'command', command: 'connect' }));
 		this.timeline = new TimelineView({
@@ -91,7 +99,10 @@ export class App {
 		this.composer = new Composer({
 			submit: (text) => this.submit(text),
 			measure: (text) => measure(text, this.store.active),
-			draftChanged: (text) => this.saveDraft(text),
+			draftChanged: (text) => {
+				this.saveDraft(text);
+				this.typingSender.typed(this.store.active, text);
+			},
 			page: (direction) => this.timeline.page(direction),
 			nicks: () => this.store.knownNicks(),
 			channels: () => this.store.conversations.filter((c) => c.kind === 'channel').map((c) => c.name),
@@ -135,6 +146,12 @@ export class App {
 				}
 			},
 		});
+		this.search = new SearchBox({
+			post,
+			conversations: () => this.store.ordered(),
+			nicks: () => this.store.knownNicks(),
+			cancelled: () => this.composer.focus(),
+		});
 		this.switcher = new Switcher({
 			conversations: () => this.store.ordered(),
 			select: (id) => this.open(id, { notify: true, focus: true }),
@@ -152,7 +169,11 @@ export class App {
 		const scrim = el('div', 'sidebar-scrim', { 'aria-hidden': 'true' });
 		scrim.addEventListener('click', () => this.root.classList.remove('sidebar-open'));
 		root.classList.add('parley');
-		root.replaceChildren(this.sidebar.element, main, this.members.element, scrim, this.switcher.element, this.menu.element, ...this.messages.elements);
+		root.replaceChildren(this.sidebar.element, main, this.members.element, scrim, this.switcher.element, this.search.element, this.menu.element, ...this.messages.elements);
+		this.typing.attachTo(this.composer.element);
+		installSearchKey(() => this.search.open());
+		window.addEventListener('focus', () => post({ type: 'hasFocus', focused: true }));
+		window.addEventListener('blur', () => post({ type: 'hasFocus', focused: false }));
 		installLinkHandling(this.timeline.element);
 		installLinkHandling(this.messages.thread.surface.element);
 		installKeyboard({
@@ -222,6 +243,7 @@ export class App {
 					this.timeline.show(store.conversation(msg.conversation), timeline, anchor, this.unreadAfter.get(msg.conversation));
 					this.shown = msg.conversation;
 				}
+				this.revealPending();
 				break;
 			}
 			case 'append': {
@@ -237,6 +259,7 @@ export class App {
 				if (this.showsLoaded(msg.conversation)) {
 					this.timeline.prepended(added);
 				}
+				this.revealPending();
 				break;
 			}
 			case 'acknowledged': {
@@ -287,8 +310,32 @@ export class App {
 				this.failed.add(msg);
 				break;
 			case 'openSwitcher':
+				this.search.close();
 				this.switcher.open();
 				break;
+			case 'openSearch':
+				this.switcher.close();
+				this.search.open(msg.query);
+				break;
+			case 'searchResults':
+				this.search.received(msg);
+				break;
+			case 'reveal':
+				this.pendingReveal = { conversation: msg.conversation, id: msg.id };
+				this.open(msg.conversation, { notify: false, focus: false });
+				this.revealPending();
+				break;
+			case 'typing':
+				this.typing.set(msg.conversation, msg.nicks);
+				break;
+		}
+	}
+
+	/** Shows the search result asked for, once the open conversation's timeline has it. */
+	private revealPending(): void {
+		const wanted = this.pendingReveal;
+		if (wanted && wanted.conversation === this.store.active && this.showsLoaded(wanted.conversation) && this.timeline.reveal(`m:${wanted.id}`)) {
+			this.pendingReveal = undefined;
 		}
 	}
 
@@ -496,6 +543,7 @@ export class App {
 			case 'none':
 				return { kind: 'kept' };
 			case 'send':
+				this.typingSender.sent(this.store.active!);
 				return { kind: 'posted', seq: this.postWithSeq({ type: 'send', conversation: this.store.active!, text: result.text }) };
 			case 'post':
 				if (isAnswered(result.message)) {
@@ -568,6 +616,7 @@ export class App {
 		const key = id ?? NOWHERE;
 		this.timeline.show(this.store.conversation(id), this.store.timelines.get(key), id === undefined ? 'bottom' : this.openingAnchor(id), id === undefined ? undefined : this.unreadAfter.get(id));
 		this.shown = id;
+		this.typing.show(id);
 		this.root.classList.toggle('no-conversation', id === undefined);
 	}
 

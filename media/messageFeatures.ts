@@ -99,9 +99,9 @@ export class MessageFeatures {
 			case 'jumpTo':
 				this.host.open(msg.conversation);
 				if (msg.threadRoot !== undefined) {
-					this.host.timeline.reveal(msg.threadRoot);
+					this.host.timeline.revealMessage(msg.threadRoot);
 					this.thread.open(msg.conversation, msg.threadRoot, { focus: false, highlight: msg.id });
-				} else if (!this.host.timeline.reveal(msg.id)) {
+				} else if (!this.host.timeline.revealMessage(msg.id)) {
 					this.host.notice('That message is too far back to show here; scroll up to find it.', 'info');
 				}
 				break;

@@ -35,15 +35,26 @@ export interface ConversationView {
 	online?: boolean;
 	/** DMs: the other party is online but away. */
 	away?: boolean;
+	/** DMs: the status text the other party set ("at lunch"). */
+	statusText?: string;
 }
 
-/** A channel member as the member list shows them: `away` when online but set away. */
-export type MemberView = MemberDetail & { away?: boolean };
+/** A channel member as the member list shows them: `away` when online but set away, with the text they set. */
+export type MemberView = MemberDetail & { away?: boolean; statusText?: string };
 
 const memberViewShape = s.object<MemberView>({
 	nick: s.string(), online: s.boolean, role: channelRoleShape, away: s.optional(s.boolean),
 	status: s.optional(presenceStatusShape), statusText: s.optional(s.string()),
 });
+
+/** One search result: the message and the conversation it is in (its id and display name). */
+export interface SearchHitView {
+	message: Message;
+	conversation: string;
+	name: string;
+}
+
+const searchHitShape = s.object<SearchHitView>({ message: messageShape, conversation: s.string(), name: s.string() });
 
 /** One line in a conversation: a chat message or a join/leave/system line. */
 export type TimelineItem =
@@ -85,7 +96,18 @@ export type HostMessage =
 	/** Show message `id` (a message link): scrolled to and highlighted; a reply opens its thread. */
 	| { type: 'jumpTo'; conversation: string; id: number; threadRoot?: number }
 	/** Whether the user is a server operator (who may delete any message). */
-	| { type: 'serverRole'; operator: boolean };
+	| { type: 'serverRole'; operator: boolean }
+	/** Open the search box (Ctrl+F, a VS Code keybinding while the chat has focus), with `query` if given. */
+	| { type: 'openSearch'; query?: string }
+	/**
+	 * The answer to the `search` with the same `request` number: results newest first, `words`
+	 * the words searched for (to highlight), `hasMore` when older matches exist; or `error` in words.
+	 */
+	| { type: 'searchResults'; request: number; hits: SearchHitView[]; words: string[]; hasMore: boolean; error?: string }
+	/** Show message `id` of `conversation` (loaded with what was said around it), highlighted. */
+	| { type: 'reveal'; conversation: string; id: number }
+	/** Who is typing in `conversation` now (empty: nobody). */
+	| { type: 'typing'; conversation: string; nicks: string[] };
 
 // ---- webview -> host ------------------------------------------------------------
 
@@ -126,7 +148,19 @@ export type WebviewMessage =
 	| { type: 'openThread'; conversation: string; id: number }
 	| { type: 'loadOlderReplies'; conversation: string; root: number }
 	/** A `parley-message:` link was clicked: the host finds the message and answers with `jumpTo`. */
-	| { type: 'openMessageLink'; url: string };
+	| { type: 'openMessageLink'; url: string }
+	/**
+	 * Search messages: `query` may hold `in:#channel`, `in:nick` and `from:nick`; the
+	 * `conversation` and `from` fields are the filters chosen in the search box. `before`: the
+	 * next page. Answered by `searchResults` with the same `request` number.
+	 */
+	| { type: 'search'; request: number; query: string; conversation?: string; from?: string; before?: number }
+	/** Open a search result: its conversation at message `id`. */
+	| { type: 'openResult'; conversation: string; id: number }
+	/** The user is typing in `conversation` (the host passes it on at most every 3 s). */
+	| { type: 'typing'; conversation: string }
+	/** The page gained or lost keyboard focus (Ctrl+F is the chat's search only while it has it). */
+	| { type: 'hasFocus'; focused: boolean };
 
 /**
  * Palette commands the panel's buttons and menus run (they ask with VS Code's own inputs);
@@ -141,6 +175,8 @@ export type WebviewRequest = Exclude<WebviewMessage, { type: 'ready' }>;
 const MAX_TEXT = 100_000;
 /** Longest conversation id, channel or nick the webview may post. */
 const MAX_NAME = 64;
+/** Longest search line the webview may post (the server takes 200 characters of words). */
+const MAX_SEARCH_TEXT = 1000;
 
 const connectionState = s.literal<ConnectionState>('offline', 'connecting', 'connected', 'reconnecting');
 
@@ -159,6 +195,7 @@ export const conversationViewShape = s.object<ConversationView>({
 	joined: s.optional(s.boolean),
 	online: s.optional(s.boolean),
 	away: s.optional(s.boolean),
+	statusText: s.optional(s.string()),
 });
 
 const timelineItems = s.array(s.tagged<TimelineItem, 'kind'>('kind', {
@@ -184,6 +221,10 @@ export const hostMessageShape = s.tagged<HostMessage, 'type'>('type', {
 	thread: { conversation: s.string(), root: messageShape, replies: s.array(messageShape), hasMoreBefore: s.boolean },
 	jumpTo: { conversation: s.string(), id: s.integer, threadRoot: s.optional(s.integer) },
 	serverRole: { operator: s.boolean },
+	openSearch: { query: s.optional(s.string()) },
+	searchResults: { request: s.integer, hits: s.array(searchHitShape), words: s.array(s.string()), hasMore: s.boolean, error: s.optional(s.string()) },
+	reveal: { conversation: s.string(), id: s.integer },
+	typing: { conversation: s.string(), nicks: s.array(s.string()) },
 });
 
 const seq = s.optional(s.integer);
@@ -222,6 +263,10 @@ export const webviewMessageShape = s.tagged<WebviewMessage, 'type'>('type', {
 	openThread: { conversation: s.string(MAX_NAME), id: s.integer },
 	loadOlderReplies: { conversation: s.string(MAX_NAME), root: s.integer },
 	openMessageLink: { url: s.string(4096) },
+	search: { request: s.integer, query: s.string(MAX_SEARCH_TEXT), conversation: s.optional(s.string(MAX_NAME)), from: s.optional(s.string(MAX_NAME)), before: s.optional(s.integer) },
+	openResult: { conversation: s.string(MAX_NAME), id: s.integer },
+	typing: { conversation: s.string(MAX_NAME) },
+	hasFocus: { focused: s.boolean },
 });
 
 /**

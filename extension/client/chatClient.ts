@@ -28,6 +28,11 @@ import { resync } from './resync';
 import { isServerError } from './rpcErrors';
 import { RpcSession, type ServerPushHandlers, type TraceSetting } from './rpcSession';
 import { ConnectError, formatEndpoint, type Endpoint } from './transport';
+import { systemClientClock } from './clientClock';
+import { loadAround } from './messageContext';
+import { OwnStatus } from './ownStatus';
+import { MessageSearch } from './search';
+import { TypingIndicators } from './typing';
 
 export type { ChatClientOptions, ConnectionStatus, IncomingMessage, ServerEvent } from './clientTypes';
 export type { SendFailure } from './outboxSender';
@@ -48,6 +53,12 @@ export class ChatClient extends Disposable {
 	readonly admin: ChannelAdmin;
 	/** Editing, deleting, reacting to and replying to messages; threads (messageActions.ts). */
 	readonly messages: MessageActions;
+	/** message/search. */
+	readonly search: MessageSearch;
+	/** Who is typing where, and telling others the user is. */
+	readonly typing: TypingIndicators;
+	/** The user's own status: online or away. */
+	readonly ownStatus: OwnStatus;
 	private readonly log: ClientLog;
 	private readonly reconnectTimer: ReconnectTimer;
 	private readonly sender: OutboxSender;
@@ -95,6 +106,12 @@ export class ChatClient extends Disposable {
 		this.login = new LoginMemory(options.passwords, this.log);
 		this.admin = new ChannelAdmin(() => this.requireLive(), this.store);
 		this.messages = new MessageActions({ store: this.store, connection: () => (this.live && this.synced ? this.live.connection : undefined), limits: () => this._limits, log: this.log });
+		const synced = () => (this.live && this.synced ? this.live.connection : undefined);
+		this.search = new MessageSearch(() => this.requireLive(), this.store);
+		this.typing = this._register(new TypingIndicators(synced, this.store, options.clock ?? systemClientClock));
+		this.ownStatus = this._register(new OwnStatus(synced, () => this._nick, this.log));
+		this._register(this.onDidSynchronize(() => this.ownStatus.resynchronized()));
+		this._register(this.onDidChangeStatus((status) => status.state !== 'connected' && this.typing.clearAll()));
 		this.readMarkers = this._register(new ReadMarkerSender(this.store, () => (this.live && this.synced && this.registered ? this.live.connection : undefined), this.log));
 		// History after a reconnect showed that a message whose answer was lost is stored.
 		this._register(this.store.onDidSettlePending(({ clientMsgId }) => this.outbox.remove(clientMsgId)));
@@ -343,6 +360,15 @@ export class ChatClient extends Disposable {
 	/** Sends one outbox entry again with its clientMsgId (what a retry after a lost answer does). */
 	resend(entry: Pick<OutboxEntry, 'to' | 'text' | 'clientMsgId'>): Promise<Message> {
 		return sendEntry(this.requireLive(), entry);
+	}
+
+	/** Makes a conversation active at message `id`, loaded with what was said around it (a search result). */
+	async openAt(conversationId: string, id: number): Promise<void> {
+		if (!this.store.get(conversationId) && !isChannelTarget(conversationId)) {
+			await this.openDirect(conversationId);
+		}
+		await this.select(conversationId);
+		await loadAround(this.requireLive(), this.store, conversationId, id);
 	}
 
 	/** Pages back: the messages before the oldest one shown (or before `before`). */
@@ -596,6 +622,7 @@ export class ChatClient extends Disposable {
 						continue;
 					}
 					const conversation = this.store.conversationOf(added);
+					this.typing.messageArrived(conversation.id, added.from);
 					const direct = conversation.kind === 'dm';
 					const mention = !direct && mentionsNick(added.text, this._nick ?? '');
 					this.messageEmitter.fire({ message: added, conversation: conversation.id, direct, mention });
@@ -622,7 +649,13 @@ export class ChatClient extends Disposable {
 				}
 			},
 			read: (conversation, id) => current() && this.store.applyRead(conversation, id),
-			presence: (nick, status) => current() && this.store.presenceChanged(nick, status),
+			presence: (nick, status, text) => {
+				if (current()) {
+					this.store.presenceChanged(nick, status, text);
+					this.ownStatus.presence(nick, status, text);
+				}
+			},
+			typing: (conversation, nick) => current() && this.typing.received(conversation, nick),
 			invited: (channel, by) => {
 				if (current()) {
 					this.serverEventEmitter.fire({ kind: 'invited', text: `${by} invited you to ${channel}.`, channel });

@@ -28,6 +28,8 @@ export class Conversation {
 	peerOnline: boolean | undefined;
 	/** DMs: the other party is online but away. */
 	peerAway = false;
+	/** DMs: the status text the other party set. */
+	peerStatusText: string | undefined;
 	/** Channels: the user is a member, so the channel is rejoined after a reconnect. */
 	joined = false;
 	/** History was loaded once, so anything after lastSeenId is "missed" after a reconnect. */
@@ -88,6 +90,7 @@ export class Conversation {
 			...(this.kind === 'channel' ? { joined: this.joined } : {}),
 			...(this.peerOnline !== undefined ? { online: this.peerOnline } : {}),
 			...(this.peerAway ? { away: true } : {}),
+			...(this.peerStatusText ? { statusText: this.peerStatusText } : {}),
 		};
 	}
 

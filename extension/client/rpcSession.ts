@@ -6,7 +6,7 @@ import {
 import { KickedNotification, NoticeNotification, PingRequest, ShutdownNotification } from '../../protocol/lifecycle';
 import { MemberJoinedNotification, MemberLeftNotification, TopicChangedNotification } from '../../protocol/channels';
 import { NickChangedNotification, PresenceNotification, type PresenceStatus } from '../../protocol/users';
-import { ReadNotification } from '../../protocol/conversations';
+import { ReadNotification, TypingNotification } from '../../protocol/conversations';
 import { ChannelUpdatedNotification, InvitedNotification, RoleChangedNotification } from '../../protocol/moderation';
 import { MessageNewNotification } from '../../protocol/messages';
 import { MessageDeletedNotification, MessageEditedNotification } from '../../protocol/edits';
@@ -29,7 +29,9 @@ export interface ServerPushHandlers extends MessageChangeHandlers {
 	nickChanged(oldNick: string, newNick: string): void;
 	/** Another connection of the account moved a read marker. */
 	read(conversation: string, id: number): void;
-	presence(nick: string, status: PresenceStatus): void;
+	presence(nick: string, status: PresenceStatus, text: string | undefined): void;
+	/** Someone else is typing in `conversation` (as this user names it). */
+	typing(conversation: string, nick: string): void;
 	invited(channel: string, by: string): void;
 	roleChanged(channel: string, nick: string, role: ChannelRole, by: string): void;
 	channelUpdated(channel: ChannelInfo, by: string): void;
@@ -106,7 +108,8 @@ export class RpcSession extends Disposable {
 		onNotification(c, TopicChangedNotification, (p) => handlers.topicChanged(p.channel, p.topic, p.by), drop);
 		onNotification(c, NickChangedNotification, (p) => handlers.nickChanged(p.oldNick, p.newNick), drop);
 		onNotification(c, ReadNotification, (p) => handlers.read(p.conversation, p.id), drop);
-		onNotification(c, PresenceNotification, (p) => handlers.presence(p.nick, p.status), drop);
+		onNotification(c, PresenceNotification, (p) => handlers.presence(p.nick, p.status, p.text), drop);
+		onNotification(c, TypingNotification, (p) => p.nick !== undefined && handlers.typing(p.conversation, p.nick), drop);
 		onNotification(c, InvitedNotification, (p) => handlers.invited(p.channel, p.by), drop);
 		onNotification(c, RoleChangedNotification, (p) => handlers.roleChanged(p.channel, p.nick, p.role, p.by), drop);
 		onNotification(c, ChannelUpdatedNotification, (p) => handlers.channelUpdated(p.channel, p.by), drop);

@@ -30,10 +30,12 @@ export interface ConversationSummary {
 	online?: boolean;
 	/** DMs: the other party is online but away. */
 	away?: boolean;
+	/** DMs: the status text the other party set. */
+	statusText?: string;
 }
 
-/** A channel member with presence and role; `away` when online but set away. */
-export type MemberState = MemberDetail & { away?: boolean };
+/** A channel member with presence and role; `away` when online but set away, `statusText` what they set. */
+export type MemberState = MemberDetail & { away?: boolean; statusText?: string };
 
 /** One line of a conversation: a chat message (pending while in the outbox) or an event line. */
 export type TimelineEntry =

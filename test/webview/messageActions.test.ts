@@ -296,7 +296,7 @@ describe('webview: message actions, reactions and threads', function () {
 		await row(130).locator('a.message-link').nth(1).click();
 		await panel.waitForPosted({ type: 'openMessageLink', url: 'parley-message:%23general/106' });
 		await panel.send({ type: 'jumpTo', conversation: '#general', id: 106 });
-		await panel.page.waitForFunction(`document.querySelector('.msg[data-id="106"]')?.classList.contains('highlight') === true`);
+		await panel.page.waitForFunction(`document.querySelector('.msg[data-id="106"]')?.closest('.row')?.classList.contains('revealed') === true`);
 		await panel.send({ type: 'jumpTo', conversation: '#general', id: 120, threadRoot: 105 });
 		await panel.waitForPosted({ type: 'openThread', id: 105 });
 		await panel.send({ type: 'thread', conversation: '#general', root: rootOf105(), replies: replies(), hasMoreBefore: false });
