@@ -49,6 +49,10 @@ export interface ServerOptions {
 	ircTlsPort?: number;
 	/** Shortest account password (account/register and its IRC equivalent). */
 	minPasswordLength: number;
+	/** Redis URL: with a shared database, this server is one node of a cluster (docs/cluster.md). */
+	redis?: string;
+	/** This node's name in the cluster (default: generated at start). */
+	nodeId?: string;
 }
 
 export const DEFAULT_OPTIONS: ServerOptions = {
@@ -171,6 +175,26 @@ const SPECS: Record<string, Spec> = {
 	'irc-port': int('ircPort', 0, 65535, 'also speak IRC on this TCP port (off unless given; 0 picks a free one)'),
 	'irc-tls-port': int('ircTlsPort', 0, 65535, 'also speak IRC over TLS on this port (needs --tls-cert and --tls-key)'),
 	'min-password-length': int('minPasswordLength', 1, 128, 'shortest account password (default 8)'),
+	redis: {
+		help: 'Redis URL (redis://host:port); with --database this server joins a cluster (docs/cluster.md)',
+		arg: 'VALUE',
+		apply: (options, name, raw) => {
+			if (!/^rediss?:\/\/[^\s]+$/.test(raw)) {
+				throw new OptionsError(`--${name} takes a URL such as redis://127.0.0.1:6379, not '${raw}'.`);
+			}
+			options.redis = raw;
+		},
+	},
+	'node-id': {
+		help: 'this node\'s name in a cluster (default: generated at start)',
+		arg: 'VALUE',
+		apply: (options, name, raw) => {
+			if (!/^[A-Za-z0-9_.-]{1,64}$/.test(raw)) {
+				throw new OptionsError(`--${name} takes 1 to 64 letters, digits, '.', '_' or '-', not '${raw}'.`);
+			}
+			options.nodeId = raw;
+		},
+	},
 };
 
 function envName(flagName: string): string {
@@ -231,6 +255,9 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = {}): Serve
 	}
 	if ((options.tlsCert === undefined) !== (options.tlsKey === undefined)) {
 		throw new OptionsError('TLS needs both --tls-cert and --tls-key (PEM files).');
+	}
+	if (options.nodeId !== undefined && options.redis === undefined) {
+		throw new OptionsError('--node-id names a cluster node: it needs --redis (and --database).');
 	}
 	if (options.ircTlsPort !== undefined && options.tlsCert === undefined) {
 		throw new OptionsError('--irc-tls-port needs --tls-cert and --tls-key (PEM files).');

@@ -31,6 +31,8 @@ import { startIrcListeners, type IrcListeners } from './irc/listener';
 import { LocalDelivery } from './state/delivery';
 import { openState } from './state/open';
 import { LocalPresence } from './state/presence';
+import { joinCluster, type ClusterNode } from './cluster/cluster';
+import type { LeaseTimings } from './cluster/lease';
 
 export interface StartOptions extends Partial<ServerOptions> {
 	/** Where log lines go (default stderr). */
@@ -39,6 +41,8 @@ export interface StartOptions extends Partial<ServerOptions> {
 	linkQuietMs?: number;
 	/** The clock of the server's timeouts (default the system clock; tests pass one they advance). */
 	clock?: Clock;
+	/** A cluster node's lease timings (default cluster/lease.ts DEFAULT_LEASE). */
+	lease?: LeaseTimings;
 }
 
 export interface ParleyServer {
@@ -51,12 +55,14 @@ export interface ParleyServer {
 	readonly options: ServerOptions;
 	/** The vscode-jsonrpc connections held by active sessions, and the spares. */
 	readonly links: RpcLinks;
+	/** This server as a cluster node (`--redis`). */
+	readonly cluster?: ClusterNode;
 	/** Tells every client, closes every connection, commits history, stops listening. */
 	stop(reason?: string): Promise<void>;
 }
 
 export async function startServer(start: StartOptions = {}): Promise<ParleyServer> {
-	const { logSink, linkQuietMs, clock = systemClock, ...given } = start;
+	const { logSink, linkQuietMs, clock = systemClock, lease, ...given } = start;
 	const options: ServerOptions = { ...DEFAULT_OPTIONS, ...given };
 	const log = createLogger(options.logLevel, 'server', logSink);
 	const stored = await openState(options);
@@ -67,9 +73,19 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 	if (options.noCreate && (await store.listChannels()).length === 0) {
 		log.warn('--no-create is set but no channel exists: add some with --channels general,random');
 	}
+	let cluster: ClusterNode | undefined;
+	if (options.redis !== undefined) {
+		try {
+			cluster = await joinCluster({ redis: options.redis, nodeId: options.nodeId, lease }, store, log);
+		} catch (error) {
+			await stored.close();
+			throw error;
+		}
+	}
 	const hub = new Hub(options, {
-		presence: new LocalPresence(),
-		delivery: new LocalDelivery(),
+		cluster: cluster?.link,
+		presence: cluster?.presence ?? new LocalPresence(),
+		delivery: cluster?.delivery ?? new LocalDelivery(),
 		store,
 		memberships: stored.memberships,
 		access: stored.access,
@@ -77,6 +93,7 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 		reactions: stored.reactions,
 	}, log, clock);
 
+	await cluster?.attach(hub);
 	const router = new Router(hub, [activityRoutes, lifecycleRoutes, channelRoutes, moderationRoutes, messageRoutes, editRoutes, reactionRoutes, searchRoutes, threadRoutes, conversationRoutes, userRoutes, accountRoutes]);
 	const links = new RpcLinks(linkQuietMs, clock);
 	const rpc: RpcHost = {
@@ -89,6 +106,7 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 	try {
 		listener = createListener(options, (socket) => accept(hub, rpc, socket));
 	} catch (error) {
+		await cluster?.close();
 		await stored.close();
 		throw error;
 	}
@@ -102,6 +120,7 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 			});
 		});
 	} catch (error) {
+		await cluster?.close();
 		await stored.close();
 		const code = (error as NodeJS.ErrnoException).code;
 		if (code === 'EADDRINUSE') {
@@ -118,6 +137,7 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 		irc = await startIrcListeners(hub, router);
 	} catch (error) {
 		await new Promise<void>((resolve) => listener.close(() => resolve()));
+		await cluster?.close();
 		await stored.close();
 		throw error;
 	}
@@ -134,6 +154,7 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 		hub,
 		options,
 		links,
+		cluster,
 		stop(reason = 'server shutting down') {
 			stopping ??= (async () => {
 				sweep.cancel();
@@ -146,6 +167,7 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 					new Promise<void>((resolve) => clock.setTimeout(resolve, 3000)),
 				]);
 				await closed;
+				await cluster?.close();
 				await stored.close();
 				log.info(`stopped: ${reason}`);
 			})();

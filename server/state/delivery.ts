@@ -118,6 +118,16 @@ export class LocalDelivery implements Delivery {
 		return this.channels.get(channel)?.has(sink) ?? false;
 	}
 
+	/** The channels with a subscribed connection here. */
+	subscribedChannels(): string[] {
+		return [...this.channels.keys()];
+	}
+
+	/** The nick keys with a connection here. */
+	attachedNicks(): string[] {
+		return [...this.nicks.keys()];
+	}
+
 	toChannel(channel: string, frame: Buffer, exceptId?: number, traffic: Traffic = 'chat'): void {
 		const sinks = this.channels.get(channel);
 		if (!sinks) {
