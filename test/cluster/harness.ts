@@ -53,7 +53,7 @@ export class ClusterHarness {
 	}
 
 	node(i: number): NodeHandle {
-		return this.nodes[i]!;
+		return this.nodes[i];
 	}
 
 	/** A client connected to node `i`, closed after the test. */

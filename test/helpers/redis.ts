@@ -78,8 +78,8 @@ export class RedisServer {
 		}
 		const child = spawn(BIN, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir], { stdio: ['ignore', 'pipe', 'pipe'] });
 		this.child = child;
-		child.stdout!.on('data', (d: Buffer) => { this.output += d.toString(); });
-		child.stderr!.on('data', (d: Buffer) => { this.output += d.toString(); });
+		child.stdout.on('data', (d: Buffer) => { this.output += d.toString(); });
+		child.stderr.on('data', (d: Buffer) => { this.output += d.toString(); });
 		await listening(this.port, () => this.running, 'redis-server');
 	}
 
