@@ -192,8 +192,13 @@ export class Hub {
 		await this.access.dropGuestInvites(nick);
 		await release();
 		for (const channel of channels) {
-			this.delivery.toChannel(channel, encodeNotification(MemberLeftNotification.type, { channel, nick, reason }), undefined, 'presence');
+			this.guestLeft(channel, nick, reason);
 		}
+	}
+
+	/** Tells a channel a guest left it. */
+	guestLeft(channel: string, nick: string, reason: string): void {
+		this.delivery.toChannel(channel, encodeNotification(MemberLeftNotification.type, { channel, nick, reason }), undefined, 'presence');
 	}
 
 	/**

@@ -62,16 +62,18 @@ export class NodeLease implements LeaseHolder {
 	/** Takes the lease (freeing what an earlier run under this node id left), then renews and watches. */
 	async start(events: LeaseEvents): Promise<void> {
 		this.events = events;
-		await this.register();
+		await this.register(true);
 		this.renewTimer = setInterval(() => this.renew(), this.timings.renewMs);
 		this.watchTimer = setInterval(() => {
 			this.watch().catch((error: unknown) => this.log.warn(`cluster: watching the other nodes failed: ${String(error)}`));
 		}, this.timings.watchMs);
 	}
 
-	private async register(): Promise<void> {
-		// What a previous run under this node id held is stale: free it before claiming anything.
-		await this.events!.reap(this.nodeId);
+	/** Takes a new lease; `reapFirst` frees what this node id held before (nothing of it is connected any more). */
+	private async register(reapFirst: boolean): Promise<void> {
+		if (reapFirst) {
+			await this.events!.reap(this.nodeId);
+		}
 		this.token = randomBytes(12).toString('hex');
 		const sentAt = performance.now();
 		await this.redis.multi().set(leaseKey(this.nodeId), this.token, 'PX', this.timings.ttlMs).sadd(NODES, this.nodeId).exec();
@@ -122,7 +124,8 @@ export class NodeLease implements LeaseHolder {
 		this.log.warn(`cluster: Redis restarted empty; node ${this.nodeId} takes its lease and its users' nicks again`);
 		this.recovering = (async () => {
 			try {
-				await this.register();
+				// Its connections are still here: what they hold in the database stays.
+				await this.register(false);
 				await this.events!.rebuild();
 			} catch (error) {
 				this.log.error(`cluster: joining again failed: ${String(error)}`);
@@ -141,7 +144,7 @@ export class NodeLease implements LeaseHolder {
 		this.recovering = (async () => {
 			try {
 				await this.events!.onLost();
-				await this.register();
+				await this.register(true);
 			} catch (error) {
 				this.log.error(`cluster: joining again failed: ${String(error)}`);
 			} finally {

@@ -5,12 +5,16 @@
  * frame bytes to each of its local connections that should have it.
  *
  * The bus only fans out; positions fill the gaps. A `message/new` event carries its
- * conversation and message id (committed in the database before it was published).
- * Each node remembers, per conversation, the ids it delivered. Events carry a sequence
- * number per publishing process: a node that sees a number skipped, or whose Redis
- * connection dropped, reads what it missed from the database (`Store.page` after the
- * highest id it delivered) and delivers those messages once, in id order, skipping the
- * ones it already delivered.
+ * conversation, its message id (committed in the database before it was published) and
+ * the id of the message before it in that conversation's history (read from the database
+ * after the commit: appends to one conversation commit in id order). Every node,
+ * the sending one included, delivers a conversation's messages in that chain's order: a
+ * message whose predecessor has not been delivered yet waits for it (at most HOLD_MS,
+ * then the gap is filled from the database). Events also carry a sequence number per
+ * publishing process: a node that sees a number skipped, or whose Redis connection
+ * dropped, reads what it missed from the database (`Store.page` after the last id it
+ * delivered) and delivers those messages once, in id order, skipping the ones it already
+ * delivered.
  */
 import { randomBytes } from 'node:crypto';
 import type Redis from 'ioredis';
@@ -44,13 +48,32 @@ interface Header {
 	/** toAudience's except nick, kick's reason. */
 	x?: string;
 	t?: 'presence';
-	/** message/new: [conversation, id]. */
-	m?: [string, number];
+	/** message/new: [conversation, id, id of the message before it in the conversation]. */
+	m?: [string, number, number];
 }
 
 /** Deliveries remembered for duplicate checks (message id and channel or nick key). */
 const RECENT = 20_000;
 const PAGE = 200;
+/** How long a message waits for its predecessor before the gap is filled from the database. */
+const HOLD_MS = 1000;
+
+/** A message waiting for its predecessor. */
+interface Held {
+	id: number;
+	prev: number;
+	since: number;
+	deliver(): void;
+}
+
+/** Where a conversation's delivery stands on this node. */
+class Position {
+	/** The highest id delivered in order; undefined until the first message. */
+	last: number | undefined;
+	/** Waiting messages, by id. */
+	readonly held: Held[] = [];
+	timer: NodeJS.Timeout | undefined;
+}
 
 const MESSAGE_NEW = Buffer.from(`"method":"${MessageNewNotification.type.method}"`);
 
@@ -68,13 +91,14 @@ export class RedisDelivery extends LocalDelivery {
 	private readonly origin: string;
 	private seq = 0;
 	private readonly lastSeq = new Map<string, number>();
-	/** Per conversation, the highest message id delivered or seen on the bus. */
-	private readonly highs = new Map<string, number>();
+	private readonly positions = new Map<string, Position>();
 	/** `id:target` of the recent deliveries of messages (target: channel or nick key). */
 	private readonly recent = new Set<string>();
-	/** The highest message id seen on the bus, in any conversation. */
+	/** The predecessor lookups under way, by message id (a DM is delivered in two halves). */
+	private readonly prevs = new Map<number, Promise<number>>();
+	/** The highest message id seen, in any conversation. */
 	private globalHigh = 0;
-	/** Ids below this are not filled into conversations this node has no position for. */
+	/** Conversations this node has no position in are filled from this id (the highest seen when the bus was lost). */
 	private floor: number | undefined;
 	private filling: Promise<void> | undefined;
 	private fillAgain = false;
@@ -121,6 +145,9 @@ export class RedisDelivery extends LocalDelivery {
 
 	close(): void {
 		this.closed = true;
+		for (const position of this.positions.values()) {
+			clearTimeout(position.timer);
+		}
 	}
 
 	/** Resolves when no gap fill is running. */
@@ -139,20 +166,10 @@ export class RedisDelivery extends LocalDelivery {
 	}
 
 	/**
-	 * Records that message `m` went to `target` (a channel, or a nick's connections here)
-	 * and moves the conversation's position; false when it had gone there already.
+	 * Records that message `id` went to `target` (a channel, or a nick's connections here);
+	 * false when it had gone there already.
 	 */
-	private firstTime(m: [string, number] | undefined, target: string): boolean {
-		if (!m) {
-			return true;
-		}
-		const [conversation, id] = m;
-		if (id > (this.highs.get(conversation) ?? 0)) {
-			this.highs.set(conversation, id);
-		}
-		if (id > this.globalHigh) {
-			this.globalHigh = id;
-		}
+	private firstTime(id: number, target: string): boolean {
 		const key = `${id}:${target}`;
 		if (this.recent.has(key)) {
 			return false;
@@ -169,15 +186,93 @@ export class RedisDelivery extends LocalDelivery {
 		return true;
 	}
 
+	private positionOf(conversation: string): Position {
+		let position = this.positions.get(conversation);
+		if (!position) {
+			position = new Position();
+			this.positions.set(conversation, position);
+		}
+		return position;
+	}
+
+	/** The id of the message before `id` in the conversation's history (0: none), read once per message. */
+	private prevOf(conversation: string, id: number): Promise<number> {
+		let prev = this.prevs.get(id);
+		if (!prev) {
+			prev = this.store.page(conversation, { before: id, limit: 1 }).then((page) => page.messages.at(-1)?.id ?? 0, (error: unknown) => {
+				this.log.warn(`cluster: reading the message before ${id} failed (${String(error)}); delivering it unordered`);
+				return 0;
+			});
+			this.prevs.set(id, prev);
+			void prev.then(() => setTimeout(() => this.prevs.delete(id), 1000));
+		}
+		return prev;
+	}
+
+	/** A message is here (sent through this node, or from the bus): delivered now, or once its predecessor was. */
+	private arrive(conversation: string, id: number, prev: number, deliver: () => void): void {
+		if (id > this.globalHigh) {
+			this.globalHigh = id;
+		}
+		const position = this.positionOf(conversation);
+		if (position.last === undefined || prev <= position.last || id <= position.last) {
+			deliver();
+			this.advance(position, id);
+			return;
+		}
+		const at = position.held.findIndex((h) => h.id > id);
+		position.held.splice(at < 0 ? position.held.length : at, 0, { id, prev, since: performance.now(), deliver });
+		position.timer ??= setTimeout(() => this.overdue(conversation), HOLD_MS);
+	}
+
+	private advance(position: Position, id: number): void {
+		if (position.last === undefined || id > position.last) {
+			position.last = id;
+		}
+		while (position.held.length > 0 && position.held[0].prev <= position.last) {
+			const next = position.held.shift()!;
+			next.deliver();
+			if (next.id > position.last) {
+				position.last = next.id;
+			}
+		}
+		if (position.held.length === 0) {
+			clearTimeout(position.timer);
+			position.timer = undefined;
+		}
+	}
+
+	/** A message waited too long for its predecessor: fill the conversation from the database, then let everything out. */
+	private overdue(conversation: string): void {
+		const position = this.positionOf(conversation);
+		position.timer = undefined;
+		if (position.held.length === 0 || this.closed) {
+			return;
+		}
+		this.log.info(`cluster: a message of ${conversation} waited ${HOLD_MS} ms for the one before it; reading it from the database`);
+		this.fill(`missing before ${position.held[0].id} in ${conversation}`);
+	}
+
+	/** Delivers what still waits, in id order (after a fill read what was missing). */
+	private flushHeld(conversation: string): void {
+		const position = this.positionOf(conversation);
+		for (const held of position.held.splice(0)) {
+			held.deliver();
+			if (position.last === undefined || held.id > position.last) {
+				position.last = held.id;
+			}
+		}
+		clearTimeout(position.timer);
+		position.timer = undefined;
+	}
+
 	override subscribe(channel: string, sink: Sink): void {
 		super.subscribe(channel, sink);
-		if (!this.highs.has(channel)) {
-			// The position from which a gap in this channel would be filled.
-			this.highs.set(channel, 0);
+		const position = this.positionOf(channel);
+		if (position.last === undefined) {
+			// Where a gap fill of this channel would start if no message came before it.
 			this.store.latestId(channel).then((id) => {
-				if ((this.highs.get(channel) ?? 0) === 0) {
-					this.highs.set(channel, id);
-				}
+				position.last ??= id;
 			}, () => undefined);
 		}
 	}
@@ -194,17 +289,41 @@ export class RedisDelivery extends LocalDelivery {
 
 	override toChannel(channel: string, frame: Buffer, exceptId?: number, traffic: Traffic = 'chat'): void {
 		const m = messageOf(frame);
-		this.firstTime(m, channel);
-		super.toChannel(channel, frame, exceptId, traffic);
-		this.publish({ k: 'ch', c: channel, ...(m ? { m } : {}), ...(traffic === 'presence' ? { t: 'presence' } : {}) }, frame);
+		const t = traffic === 'presence' ? { t: 'presence' as const } : {};
+		if (!m) {
+			super.toChannel(channel, frame, exceptId, traffic);
+			this.publish({ k: 'ch', c: channel, ...t }, frame);
+			return;
+		}
+		const [conversation, id] = m;
+		void this.prevOf(conversation, id).then((prev) => {
+			this.publish({ k: 'ch', c: channel, m: [conversation, id, prev], ...t }, frame);
+			this.arrive(conversation, id, prev, () => {
+				if (this.firstTime(id, channel)) {
+					super.toChannel(channel, frame, exceptId, traffic);
+				}
+			});
+		});
 	}
 
 	override toNick(nick: string, frame: Buffer, exceptId?: number, traffic: Traffic = 'chat'): boolean {
 		const m = messageOf(frame);
-		this.firstTime(m, nickKey(nick));
-		const local = super.toNick(nick, frame, exceptId, traffic);
-		this.publish({ k: 'nick', n: nick, ...(m ? { m } : {}), ...(traffic === 'presence' ? { t: 'presence' } : {}) }, frame);
-		return local;
+		const t = traffic === 'presence' ? { t: 'presence' as const } : {};
+		if (!m) {
+			const local = super.toNick(nick, frame, exceptId, traffic);
+			this.publish({ k: 'nick', n: nick, ...t }, frame);
+			return local;
+		}
+		const [conversation, id] = m;
+		void this.prevOf(conversation, id).then((prev) => {
+			this.publish({ k: 'nick', n: nick, m: [conversation, id, prev], ...t }, frame);
+			this.arrive(conversation, id, prev, () => {
+				if (this.firstTime(id, nickKey(nick))) {
+					super.toNick(nick, frame, exceptId, traffic);
+				}
+			});
+		});
+		return this.attachedNicks().includes(nickKey(nick));
 	}
 
 	override toAudience(channels: readonly string[], nicks: readonly string[], frame: Buffer, exceptNick: string, traffic: Traffic = 'chat'): void {
@@ -242,17 +361,34 @@ export class RedisDelivery extends LocalDelivery {
 		}
 		const frame = payload.subarray(end + 1);
 		const traffic: Traffic = header.t ?? 'chat';
+		const m = header.m;
 		switch (header.k) {
-			case 'ch':
-				if (this.firstTime(header.m, header.c as string)) {
-					super.toChannel(header.c as string, frame, undefined, traffic);
+			case 'ch': {
+				const channel = header.c as string;
+				if (m) {
+					this.arrive(m[0], m[1], m[2], () => {
+						if (this.firstTime(m[1], channel)) {
+							super.toChannel(channel, frame, undefined, traffic);
+						}
+					});
+				} else {
+					super.toChannel(channel, frame, undefined, traffic);
 				}
 				break;
-			case 'nick':
-				if (this.firstTime(header.m, nickKey(header.n as string))) {
-					super.toNick(header.n as string, frame, undefined, traffic);
+			}
+			case 'nick': {
+				const nick = header.n as string;
+				if (m) {
+					this.arrive(m[0], m[1], m[2], () => {
+						if (this.firstTime(m[1], nickKey(nick))) {
+							super.toNick(nick, frame, undefined, traffic);
+						}
+					});
+				} else {
+					super.toNick(nick, frame, undefined, traffic);
 				}
 				break;
+			}
 			case 'aud':
 				super.toAudience(header.c as string[], header.n as string[], frame, header.x ?? '', traffic);
 				break;
@@ -295,14 +431,15 @@ export class RedisDelivery extends LocalDelivery {
 	private async fillFromStore(): Promise<void> {
 		const floor = this.floor;
 		this.floor = undefined;
+		const done = new Set<string>();
 		for (const channel of this.subscribedChannels()) {
+			done.add(channel);
 			await this.fillConversation(channel, floor, (id, frame) => {
-				if (this.firstTime([channel, id], channel)) {
+				if (this.firstTime(id, channel)) {
 					super.toChannel(channel, frame);
 				}
 			});
 		}
-		const done = new Set<string>();
 		for (const nick of this.attachedNicks()) {
 			for (const { conversation } of await this.store.directConversations(nick)) {
 				if (done.has(conversation)) {
@@ -311,30 +448,39 @@ export class RedisDelivery extends LocalDelivery {
 				done.add(conversation);
 				await this.fillConversation(conversation, floor, (id, frame, message) => {
 					for (const party of [message.to, message.from]) {
-						if (this.firstTime([conversation, id], nickKey(party))) {
+						if (this.firstTime(id, nickKey(party))) {
 							super.toNick(party, frame);
 						}
 					}
 				});
 			}
 		}
+		// Conversations with messages waiting but nobody here to fill for.
+		for (const [conversation, position] of this.positions) {
+			if (position.held.length > 0) {
+				this.flushHeld(conversation);
+			}
+		}
 	}
 
 	private async fillConversation(conversation: string, floor: number | undefined, deliver: (id: number, frame: Buffer, message: Message) => void): Promise<void> {
-		let after = this.highs.get(conversation) || floor;
-		if (after === undefined) {
-			return;
-		}
-		for (;;) {
-			const page = await this.store.page(conversation, { after, limit: PAGE });
-			for (const stored of page.messages) {
-				after = stored.id;
-				const { clientMsgId: _hidden, ...message } = stored;
-				deliver(stored.id, encodeNotification(MessageNewNotification.type, { message }), message);
+		const position = this.positionOf(conversation);
+		// Without a position here, from the highest id seen before the bus was lost (none seen: nothing to fill).
+		let after = position.last ?? (floor ? floor : undefined);
+		if (after !== undefined) {
+			for (;;) {
+				const page = await this.store.page(conversation, { after, limit: PAGE });
+				for (const stored of page.messages) {
+					after = stored.id;
+					const { clientMsgId: _hidden, ...message } = stored;
+					deliver(stored.id, encodeNotification(MessageNewNotification.type, { message }), message);
+					this.advance(position, stored.id);
+				}
+				if (!page.hasMore || page.messages.length === 0) {
+					break;
+				}
 			}
-			if (!page.hasMore || page.messages.length === 0) {
-				return;
-			}
 		}
+		this.flushHeld(conversation);
 	}
 }

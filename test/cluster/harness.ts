@@ -27,8 +27,11 @@ export class ClusterHarness {
 		private readonly extra: string[] = [],
 	) {}
 
+	/** Fixed ports per node id (default: port 0, read from the node's output). */
+	readonly ports = new Map<string, number>();
+
 	args(id: string): string[] {
-		return ['--port', '0', '--database', this.database, '--redis', this.redis.url, '--node-id', id,
+		return ['--port', String(this.ports.get(id) ?? 0), '--database', this.database, '--redis', this.redis.url, '--node-id', id,
 			'--channels', 'general', '--flood-rate', '0', '--max-per-ip', '0', '--log-level', 'info', '--admin-token', ADMIN_TOKEN, ...this.extra];
 	}
 
