@@ -14,6 +14,8 @@ export interface NodeHandle {
 	readonly id: string;
 	proc: ServerProcess;
 	port: number;
+	/** Its IRC port (every node speaks IRC too). */
+	ircPort: number;
 }
 
 export class ClusterHarness {
@@ -32,7 +34,7 @@ export class ClusterHarness {
 
 	args(id: string): string[] {
 		return ['--port', String(this.ports.get(id) ?? 0), '--database', this.database, '--redis', this.redis.url, '--node-id', id,
-			'--channels', 'general', '--flood-rate', '0', '--max-per-ip', '0', '--log-level', 'info', '--admin-token', ADMIN_TOKEN, ...this.extra];
+			'--channels', 'general', '--irc-port', '0', '--flood-rate', '0', '--max-per-ip', '0', '--log-level', 'info', '--admin-token', ADMIN_TOKEN, ...this.extra];
 	}
 
 	/** Starts `count` nodes (n0, n1, ...), in parallel. */
@@ -44,13 +46,13 @@ export class ClusterHarness {
 	async startNode(id: string): Promise<NodeHandle> {
 		const proc = ServerProcess.start(this.args(id));
 		const port = await proc.port();
+		const ircPort = Number((await proc.waitForOutput(/IRC on (\d+)/))[1]);
 		const existing = this.nodes.find((n) => n.id === id);
 		if (existing) {
-			existing.proc = proc;
-			existing.port = port;
+			Object.assign(existing, { proc, port, ircPort });
 			return existing;
 		}
-		const node = { id, proc, port };
+		const node = { id, proc, port, ircPort };
 		this.nodes.push(node);
 		return node;
 	}
