@@ -123,6 +123,11 @@ export class LocalDelivery implements Delivery {
 		return [...this.channels.keys()];
 	}
 
+	/** Whether the nick has a connection here. */
+	hasNick(nick: string): boolean {
+		return this.nicks.has(nickKey(nick));
+	}
+
 	/** The nick keys with a connection here. */
 	attachedNicks(): string[] {
 		return [...this.nicks.keys()];

@@ -25,7 +25,7 @@ import type { Logger } from '../log';
 import { nickKey } from '../../protocol/names';
 import { encodeNotification } from '../transport/frames';
 import { LocalDelivery, type Sink, type Traffic } from './delivery';
-import { dmConversation, type Store } from './store';
+import { dmConversation, isDmConversation, type Store } from './store';
 
 /** What the hub does for events that are not plain deliveries. */
 export interface BusCommands {
@@ -57,6 +57,9 @@ const RECENT = 20_000;
 const PAGE = 200;
 /** How long a message waits for its predecessor before the gap is filled from the database. */
 const HOLD_MS = 1000;
+
+/** How long a gap fill leaves a message of a local sender to the sender's own path. */
+const SENDER_GRACE_MS = 3000;
 
 /** A message waiting for its predecessor. */
 interface Held {
@@ -96,6 +99,10 @@ export class RedisDelivery extends LocalDelivery {
 	private readonly recent = new Set<string>();
 	/** The predecessor lookups under way, by message id (a DM is delivered in two halves). */
 	private readonly prevs = new Map<number, Promise<number>>();
+	/** Messages sent through this node not delivered here yet: a gap fill leaves them to their sender's path. */
+	private readonly sending = new Set<number>();
+	/** Conversations being filled after a message waited too long. */
+	private readonly overdueFills = new Set<string>();
 	/** The highest message id seen, in any conversation. */
 	private globalHigh = 0;
 	/** Conversations this node has no position in are filled from this id (the highest seen when the bus was lost). */
@@ -249,8 +256,34 @@ export class RedisDelivery extends LocalDelivery {
 		if (position.held.length === 0 || this.closed) {
 			return;
 		}
-		this.log.info(`cluster: a message of ${conversation} waited ${HOLD_MS} ms for the one before it; reading it from the database`);
-		this.fill(`missing before ${position.held[0].id} in ${conversation}`);
+		if (this.overdueFills.has(conversation)) {
+			return;
+		}
+		this.log.info(`cluster: message ${position.held[0].id} of ${conversation} waited ${HOLD_MS} ms for the one before it; reading it from the database`);
+		this.overdueFills.add(conversation);
+		this.fills++;
+		this.fillConversation(conversation, undefined, this.fillDelivery(conversation)).catch((error: unknown) => {
+			this.log.error(`cluster: filling ${conversation} failed: ${String(error)}`);
+			this.flushHeld(conversation);
+		}).finally(() => this.overdueFills.delete(conversation));
+	}
+
+	/** How a message read from the database reaches this node's connections of its conversation. */
+	private fillDelivery(conversation: string): (id: number, frame: Buffer, message: Message) => void {
+		if (!isDmConversation(conversation)) {
+			return (id, frame) => {
+				if (this.firstTime(id, conversation)) {
+					super.toChannel(conversation, frame);
+				}
+			};
+		}
+		return (id, frame, message) => {
+			for (const party of [message.to, message.from]) {
+				if (this.firstTime(id, nickKey(party))) {
+					super.toNick(party, frame);
+				}
+			}
+		};
 	}
 
 	/** Delivers what still waits, in id order (after a fill read what was missing). */
@@ -296,9 +329,11 @@ export class RedisDelivery extends LocalDelivery {
 			return;
 		}
 		const [conversation, id] = m;
+		this.sending.add(id);
 		void this.prevOf(conversation, id).then((prev) => {
 			this.publish({ k: 'ch', c: channel, m: [conversation, id, prev], ...t }, frame);
 			this.arrive(conversation, id, prev, () => {
+				this.sending.delete(id);
 				if (this.firstTime(id, channel)) {
 					super.toChannel(channel, frame, exceptId, traffic);
 				}
@@ -315,9 +350,11 @@ export class RedisDelivery extends LocalDelivery {
 			return local;
 		}
 		const [conversation, id] = m;
+		this.sending.add(id);
 		void this.prevOf(conversation, id).then((prev) => {
 			this.publish({ k: 'nick', n: nick, m: [conversation, id, prev], ...t }, frame);
 			this.arrive(conversation, id, prev, () => {
+				this.sending.delete(id);
 				if (this.firstTime(id, nickKey(nick))) {
 					super.toNick(nick, frame, exceptId, traffic);
 				}
@@ -434,11 +471,7 @@ export class RedisDelivery extends LocalDelivery {
 		const done = new Set<string>();
 		for (const channel of this.subscribedChannels()) {
 			done.add(channel);
-			await this.fillConversation(channel, floor, (id, frame) => {
-				if (this.firstTime(id, channel)) {
-					super.toChannel(channel, frame);
-				}
-			});
+			await this.fillConversation(channel, floor, this.fillDelivery(channel));
 		}
 		for (const nick of this.attachedNicks()) {
 			for (const { conversation } of await this.store.directConversations(nick)) {
@@ -446,13 +479,7 @@ export class RedisDelivery extends LocalDelivery {
 					continue;
 				}
 				done.add(conversation);
-				await this.fillConversation(conversation, floor, (id, frame, message) => {
-					for (const party of [message.to, message.from]) {
-						if (this.firstTime(id, nickKey(party))) {
-							super.toNick(party, frame);
-						}
-					}
-				});
+				await this.fillConversation(conversation, floor, this.fillDelivery(conversation));
 			}
 		}
 		// Conversations with messages waiting but nobody here to fill for.
@@ -473,7 +500,19 @@ export class RedisDelivery extends LocalDelivery {
 				for (const stored of page.messages) {
 					after = stored.id;
 					const { clientMsgId: _hidden, ...message } = stored;
-					deliver(stored.id, encodeNotification(MessageNewNotification.type, { message }), message);
+					const frame = encodeNotification(MessageNewNotification.type, { message });
+					if (this.sending.has(stored.id) || this.hasNick(stored.from)) {
+						// Maybe sent through this node and not handed to delivery yet (committed, its
+						// handler about to publish): its own path delivers it without echoing it to its
+						// sender's connection. Delivered from here only if that path never comes.
+						setTimeout(() => {
+							if (!this.closed && !this.sending.has(stored.id)) {
+								deliver(stored.id, frame, message);
+							}
+						}, SENDER_GRACE_MS);
+						continue;
+					}
+					deliver(stored.id, frame, message);
 					this.advance(position, stored.id);
 				}
 				if (!page.hasMore || page.messages.length === 0) {
