@@ -14,6 +14,8 @@ export interface ServerOptions {
 	dataDir: string;
 	/** Keep everything in memory only (lost on exit). */
 	memory: boolean;
+	/** A PostgreSQL URL: keep everything there instead of the data directory (several servers may share it). */
+	database?: string;
 	/** Most connected, initialized clients at once. 0 = no cap. */
 	maxClients: number;
 	/** Channels created at start (lower case, with '#'). */
@@ -127,6 +129,16 @@ const SPECS: Record<string, Spec> = {
 	port: int('port', 0, 65535, 'TCP port (default 7420; 0 picks a free one)'),
 	data: text('dataDir', 'directory for history (default ./.parley)'),
 	memory: flag('memory', 'keep everything (history, accounts, memberships) in memory only'),
+	database: {
+		help: 'keep everything in this PostgreSQL database instead of --data: postgres://user:password@host:port/db (prefer the variable)',
+		arg: 'VALUE',
+		apply: (options, name, raw) => {
+			if (!/^postgres(ql)?:\/\/./.test(raw)) {
+				throw new OptionsError(`--${name} takes a PostgreSQL URL such as postgres://parley:secret@127.0.0.1:5432/parley, not '${raw.replace(/:[^:@/]*@/, ':***@')}'.`);
+			}
+			options.database = raw;
+		},
+	},
 	'max-clients': int('maxClients', 0, 1_000_000, 'most connected clients (default 10000; 0 = no cap)'),
 	channels: {
 		help: 'channels to create at start, e.g. general,random',
@@ -228,6 +240,9 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = {}): Serve
 		if (value !== undefined) {
 			spec.apply(options, name, String(value));
 		}
+	}
+	if (options.memory && options.database !== undefined) {
+		throw new OptionsError('--memory and --database cannot go together: choose where the history lives.');
 	}
 	if ((options.tlsCert === undefined) !== (options.tlsKey === undefined)) {
 		throw new OptionsError('TLS needs both --tls-cert and --tls-key (PEM files).');

@@ -1,7 +1,7 @@
 /**
  * Starts a Parley server: a TCP listener whose connections become sessions, the
  * embedded state (presence, membership, delivery in memory; channels and history in
- * SQLite or memory) and the liveness sweep.
+ * SQLite, PostgreSQL or memory) and the liveness sweep.
  */
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -30,6 +30,7 @@ import { Session, type RpcHost } from './session';
 import { startIrcListeners, type IrcListeners } from './irc/listener';
 import { LocalDelivery } from './state/delivery';
 import { openState } from './state/open';
+import { describeDatabase } from './state/pg-schema';
 import { LocalPresence } from './state/presence';
 
 export interface StartOptions extends Partial<ServerOptions> {
@@ -59,7 +60,7 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 	const { logSink, linkQuietMs, clock = systemClock, ...given } = start;
 	const options: ServerOptions = { ...DEFAULT_OPTIONS, ...given };
 	const log = createLogger(options.logLevel, 'server', logSink);
-	const stored = await openState(options);
+	const stored = await openState({ ...options, onDatabaseError: (error) => log.warn(`database connection lost: ${error.message} (the next query reconnects)`) });
 	const store = stored.store;
 	for (const channel of options.channels) {
 		await store.ensureChannel(channel);
@@ -123,7 +124,7 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 	}
 	const address = listener.address() as net.AddressInfo;
 	const sweep = clock.setInterval(() => sweepSessions(hub), Math.max(50, Math.min(5000, Math.floor(Math.min(options.idleTimeoutMs, options.initTimeoutMs) / 4))));
-	log.info(`started (protocol v1${options.tlsCert ? ', TLS' : ''}${irc.port !== undefined ? `, IRC on ${irc.port}` : ''}${irc.tlsPort !== undefined ? `, IRC+TLS on ${irc.tlsPort}` : ''}, history ${options.memory ? 'in memory' : `in ${options.dataDir}`})`);
+	log.info(`started (protocol v1${options.tlsCert ? ', TLS' : ''}${irc.port !== undefined ? `, IRC on ${irc.port}` : ''}${irc.tlsPort !== undefined ? `, IRC+TLS on ${irc.tlsPort}` : ''}, history ${options.memory ? 'in memory' : options.database !== undefined ? `in PostgreSQL at ${describeDatabase(options.database)}` : `in ${options.dataDir}`})`);
 
 	let stopping: Promise<void> | undefined;
 	return {
