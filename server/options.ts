@@ -14,6 +14,8 @@ export interface ServerOptions {
 	dataDir: string;
 	/** Keep everything in memory only (lost on exit). */
 	memory: boolean;
+	/** A PostgreSQL URL: keep everything there instead of the data directory (several servers may share it). */
+	database?: string;
 	/** Most connected, initialized clients at once. 0 = no cap. */
 	maxClients: number;
 	/** Channels created at start (lower case, with '#'). */
@@ -83,6 +85,8 @@ interface Spec {
 	help: string;
 	/** What follows the flag in the usage text; undefined for a switch. */
 	arg?: 'VALUE' | 'A,B';
+	/** Its environment variable, when not PARLEY_ and the flag's name. */
+	env?: string;
 	apply(options: ServerOptions, flag: string, raw: string): void;
 }
 
@@ -131,6 +135,16 @@ const SPECS: Record<string, Spec> = {
 	port: int('port', 0, 65535, 'TCP port (default 7420; 0 picks a free one)'),
 	data: text('dataDir', 'directory for history (default ./.parley)'),
 	memory: flag('memory', 'keep everything (history, accounts, memberships) in memory only'),
+	database: {
+		help: 'keep everything in this PostgreSQL database instead of --data: postgres://user:password@host:port/db (prefer the variable)',
+		arg: 'VALUE',
+		apply: (options, name, raw) => {
+			if (!/^postgres(ql)?:\/\/./.test(raw)) {
+				throw new OptionsError(`--${name} takes a PostgreSQL URL such as postgres://parley:secret@127.0.0.1:5432/parley, not '${raw.replace(/:[^:@/]*@/, ':***@')}'.`);
+			}
+			options.database = raw;
+		},
+	},
 	'max-clients': int('maxClients', 0, 1_000_000, 'most connected clients (default 10000; 0 = no cap)'),
 	channels: {
 		help: 'channels to create at start, e.g. general,random',
@@ -176,6 +190,7 @@ const SPECS: Record<string, Spec> = {
 	'irc-tls-port': int('ircTlsPort', 0, 65535, 'also speak IRC over TLS on this port (needs --tls-cert and --tls-key)'),
 	'min-password-length': int('minPasswordLength', 1, 128, 'shortest account password (default 8)'),
 	redis: {
+		env: 'PARLEY_REDIS_URL',
 		help: 'Redis URL (redis://host:port); with --database this server joins a cluster (docs/cluster.md)',
 		arg: 'VALUE',
 		apply: (options, name, raw) => {
@@ -204,7 +219,7 @@ function envName(flagName: string): string {
 export function usage(): string {
 	const lines = Object.entries(SPECS).map(([name, spec]) => {
 		const arg = spec.arg ? ` ${spec.arg}` : '';
-		return `  --${(name + arg).padEnd(26)} ${spec.help} [${envName(name)}]`;
+		return `  --${(name + arg).padEnd(26)} ${spec.help} [${spec.env ?? envName(name)}]`;
 	});
 	return ['Usage: node server [options]', '', 'Options (also as environment variables):', ...lines, '  --help                     show this help'].join('\n');
 }
@@ -242,7 +257,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = {}): Serve
 	}
 	const options: ServerOptions = { ...DEFAULT_OPTIONS };
 	for (const [name, spec] of Object.entries(SPECS)) {
-		const fromEnv = env[envName(name)];
+		const fromEnv = env[spec.env ?? envName(name)];
 		if (fromEnv !== undefined) {
 			spec.apply(options, name, fromEnv);
 		}
@@ -253,11 +268,17 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = {}): Serve
 			spec.apply(options, name, String(value));
 		}
 	}
+	if (options.memory && options.database !== undefined) {
+		throw new OptionsError('--memory and --database cannot go together: choose where the history lives.');
+	}
 	if ((options.tlsCert === undefined) !== (options.tlsKey === undefined)) {
 		throw new OptionsError('TLS needs both --tls-cert and --tls-key (PEM files).');
 	}
 	if (options.nodeId !== undefined && options.redis === undefined) {
 		throw new OptionsError('--node-id names a cluster node: it needs --redis (and --database).');
+	}
+	if (options.redis !== undefined && options.database === undefined) {
+		throw new OptionsError('--redis makes this server a cluster node, which needs the database the nodes share: add --database postgres://...');
 	}
 	if (options.ircTlsPort !== undefined && options.tlsCert === undefined) {
 		throw new OptionsError('--irc-tls-port needs --tls-cert and --tls-key (PEM files).');

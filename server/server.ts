@@ -1,8 +1,9 @@
 /**
  * Starts a Parley server: a TCP listener whose connections become sessions, the
  * embedded state (presence, membership, delivery in memory; channels and history in
- * SQLite or memory) and the liveness sweep.
+ * SQLite, PostgreSQL or memory) and the liveness sweep.
  */
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
@@ -30,6 +31,7 @@ import { Session, type RpcHost } from './session';
 import { startIrcListeners, type IrcListeners } from './irc/listener';
 import { LocalDelivery } from './state/delivery';
 import { openState } from './state/open';
+import { describeDatabase } from './state/pg-schema';
 import { LocalPresence } from './state/presence';
 import { joinCluster, type ClusterNode } from './cluster/cluster';
 import type { LeaseTimings } from './cluster/lease';
@@ -65,7 +67,9 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 	const { logSink, linkQuietMs, clock = systemClock, lease, ...given } = start;
 	const options: ServerOptions = { ...DEFAULT_OPTIONS, ...given };
 	const log = createLogger(options.logLevel, 'server', logSink);
-	const stored = await openState(options);
+	// A cluster node's id names the guests it holds in the shared database: chosen before it opens.
+	const nodeId = options.redis === undefined ? options.nodeId : (options.nodeId ?? `node-${randomBytes(4).toString('hex')}`);
+	const stored = await openState({ ...options, nodeId, cluster: options.redis !== undefined, onDatabaseError: (error) => log.warn(`database connection lost: ${error.message} (the next query reconnects)`) });
 	const store = stored.store;
 	for (const channel of options.channels) {
 		await store.ensureChannel(channel);
@@ -76,7 +80,7 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 	let cluster: ClusterNode | undefined;
 	if (options.redis !== undefined) {
 		try {
-			cluster = await joinCluster({ redis: options.redis, nodeId: options.nodeId, lease }, store, log);
+			cluster = await joinCluster({ redis: options.redis, nodeId, lease }, stored, log);
 		} catch (error) {
 			await stored.close();
 			throw error;
@@ -143,7 +147,7 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 	}
 	const address = listener.address() as net.AddressInfo;
 	const sweep = clock.setInterval(() => sweepSessions(hub), Math.max(50, Math.min(5000, Math.floor(Math.min(options.idleTimeoutMs, options.initTimeoutMs) / 4))));
-	log.info(`started (protocol v1${options.tlsCert ? ', TLS' : ''}${irc.port !== undefined ? `, IRC on ${irc.port}` : ''}${irc.tlsPort !== undefined ? `, IRC+TLS on ${irc.tlsPort}` : ''}, history ${options.memory ? 'in memory' : `in ${options.dataDir}`})`);
+	log.info(`started (protocol v1${options.tlsCert ? ', TLS' : ''}${irc.port !== undefined ? `, IRC on ${irc.port}` : ''}${irc.tlsPort !== undefined ? `, IRC+TLS on ${irc.tlsPort}` : ''}, history ${options.memory ? 'in memory' : options.database !== undefined ? `in PostgreSQL at ${describeDatabase(options.database)}` : `in ${options.dataDir}`})`);
 
 	let stopping: Promise<void> | undefined;
 	return {

@@ -11,7 +11,7 @@ import type { ClusterLink, Hub } from '../hub';
 import type { Logger } from '../log';
 import { RedisDelivery } from '../state/redis-delivery';
 import { RedisPresence } from '../state/redis-presence';
-import type { Store } from '../state/store';
+import type { StoredState } from '../state/open';
 import { DEFAULT_LEASE, NodeLease, type LeaseTimings } from './lease';
 import { connectRedis, redactedUrl } from './redis';
 
@@ -35,7 +35,7 @@ export interface ClusterOptions {
 /** Why a node frees the nicks of another one: what the users' peers read. */
 const NODE_GONE = 'connection lost (server node stopped)';
 
-export async function joinCluster(options: ClusterOptions, store: Store, log: Logger): Promise<ClusterNode> {
+export async function joinCluster(options: ClusterOptions, stored: StoredState, log: Logger): Promise<ClusterNode> {
 	const nodeId = options.nodeId ?? `node-${randomBytes(4).toString('hex')}`;
 	const commands = await connectRedis(options.redis, `${nodeId}-commands`, log);
 	let sub: Redis;
@@ -47,7 +47,7 @@ export async function joinCluster(options: ClusterOptions, store: Store, log: Lo
 	}
 	const lease = new NodeLease(commands, nodeId, log, options.lease ?? DEFAULT_LEASE);
 	const presence = new RedisPresence(commands, lease);
-	const delivery = new RedisDelivery(commands, sub, store, nodeId, log);
+	const delivery = new RedisDelivery(commands, sub, stored.store, nodeId, log);
 	try {
 		await delivery.start();
 	} catch (error) {
@@ -66,6 +66,10 @@ export async function joinCluster(options: ClusterOptions, store: Store, log: Lo
 			} catch (error) {
 				log.error(`cluster: freeing ${nick} of node ${node} failed: ${String(error)}`);
 			}
+		}
+		// Guest memberships the dead node left in the database (its guests are gone with it).
+		for (const { channel, nick } of (await stored.removeGuestsOf?.(node)) ?? []) {
+			hub!.guestLeft(channel, nick, NODE_GONE);
 		}
 		if (node !== nodeId || offline.length > 0) {
 			log.info(`cluster: freed ${offline.length} nick${offline.length === 1 ? '' : 's'} of node ${node}`);

@@ -40,6 +40,24 @@ describe('server options', () => {
 		}
 	});
 
+	it('reads a cluster node\'s Redis URL and node id, which need a database', () => {
+		const options = parseOptions(['--database', 'postgres://p@127.0.0.1/parley', '--node-id', 'n1'], { PARLEY_REDIS_URL: 'redis://127.0.0.1:6379' });
+		assert.ok(options !== 'help');
+		assert.equal(options.redis, 'redis://127.0.0.1:6379');
+		assert.equal(options.nodeId, 'n1');
+		const cases: [string[], RegExp][] = [
+			[['--redis', 'redis://127.0.0.1:6379'], /needs the database the nodes share: add --database/],
+			[['--redis', '127.0.0.1:6379', '--database', 'postgres://p@h/db'], /--redis takes a URL such as redis:\/\/127.0.0.1:6379/],
+			[['--node-id', 'n1'], /--node-id names a cluster node: it needs --redis/],
+			[['--node-id', 'a b', '--redis', 'redis://h', '--database', 'postgres://p@h/db'], /--node-id takes 1 to 64 letters/],
+		];
+		for (const [argv, message] of cases) {
+			assert.throws(() => parseOptions(argv, {}), (e: unknown) => e instanceof OptionsError && message.test(e.message), argv.join(' '));
+		}
+		assert.match(usage(), /--redis VALUE.*\[PARLEY_REDIS_URL\]/);
+		assert.match(usage(), /--node-id VALUE.*PARLEY_NODE_ID\]/);
+	});
+
 	it('documents every option with its variable', () => {
 		assert.equal(parseOptions(['--help']), 'help');
 		const text = usage();
