@@ -360,7 +360,7 @@ export class RedisDelivery extends LocalDelivery {
 				}
 			});
 		});
-		return this.attachedNicks().includes(nickKey(nick));
+		return this.hasNick(nick);
 	}
 
 	override toAudience(channels: readonly string[], nicks: readonly string[], frame: Buffer, exceptNick: string, traffic: Traffic = 'chat'): void {
