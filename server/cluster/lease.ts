@@ -64,8 +64,15 @@ export class NodeLease implements LeaseHolder {
 		this.events = events;
 		await this.register(true);
 		this.renewTimer = setInterval(() => this.renew(), this.timings.renewMs);
+		let watching = false;
 		this.watchTimer = setInterval(() => {
-			this.watch().catch((error: unknown) => this.log.warn(`cluster: watching the other nodes failed: ${String(error)}`));
+			if (watching) {
+				return;
+			}
+			watching = true;
+			this.watch().catch((error: unknown) => this.log.warn(`cluster: watching the other nodes failed: ${String(error)}`)).finally(() => {
+				watching = false;
+			});
 		}, this.timings.watchMs);
 	}
 
@@ -92,12 +99,16 @@ export class NodeLease implements LeaseHolder {
 	}
 
 	private renew(): void {
-		if (this.closed || this.recovering || this.renewing) {
+		if (this.closed || this.recovering) {
 			return;
 		}
 		if (this.expired) {
-			// Checked before anything else runs after a pause: no request is served as the old lease.
+			// Checked before anything else runs after a pause, and while Redis does not answer:
+			// the others may have freed this node's nicks, so nothing is served as the old lease.
 			this.lost(`no renewal for ${Math.round(performance.now() - this.renewedAt)} ms`);
+			return;
+		}
+		if (this.renewing) {
 			return;
 		}
 		const token = this.token;
@@ -173,6 +184,8 @@ export class NodeLease implements LeaseHolder {
 			}
 			this.log.warn(`cluster: node ${node} lost its lease: freeing its nicks`);
 			await this.events!.reap(node);
+			// Reaping again is harmless (nothing is left): a node restarted under this id may die again.
+			await this.redis.del(reapingKey(node));
 		}
 	}
 
