@@ -170,7 +170,7 @@ export class PgStore implements Store {
 							} else {
 								entry.reject(new Error(`the message of ${entry.draft.from} with client id ${entry.draft.clientMsgId} was neither stored nor found`));
 							}
-						}, entry.reject);
+						}, (error: unknown) => entry.reject(error));
 					}
 				}
 			} catch (error) {
