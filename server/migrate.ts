@@ -177,7 +177,7 @@ export async function migrateSqliteToPostgres(from: string, to: string, say: (li
 		const counts: MigrateCount[] = [];
 		for (const copy of TABLES) {
 			const [inSqlite, inPostgres] = copy.count ?? [`SELECT count(*) FROM ${copy.table}`, `SELECT count(*) FROM ${copy.table}`];
-			const sqliteCount = Number((sqlite.prepare(inSqlite).pluck().get() as number | bigint));
+			const sqliteCount = Number((sqlite.prepare(inSqlite).pluck().get()));
 			const { rows } = await pool.query<{ count: string | number }>(inPostgres);
 			counts.push({ table: copy.table, sqlite: sqliteCount, postgres: Number(rows[0].count) });
 		}
