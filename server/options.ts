@@ -138,6 +138,7 @@ const SPECS: Record<string, Spec> = {
 	database: {
 		help: 'keep everything in this PostgreSQL database instead of --data: postgres://user:password@host:port/db (prefer the variable)',
 		arg: 'VALUE',
+		env: 'PARLEY_DATABASE_URL',
 		apply: (options, name, raw) => {
 			if (!/^postgres(ql)?:\/\/./.test(raw)) {
 				throw new OptionsError(`--${name} takes a PostgreSQL URL such as postgres://parley:secret@127.0.0.1:5432/parley, not '${raw.replace(/:[^:@/]*@/, ':***@')}'.`);
@@ -213,7 +214,7 @@ const SPECS: Record<string, Spec> = {
 };
 
 function envName(flagName: string): string {
-	return 'PARLEY_' + flagName.toUpperCase().replace(/-/g, '_');
+	return SPECS[flagName]?.env ?? 'PARLEY_' + flagName.toUpperCase().replace(/-/g, '_');
 }
 
 export function usage(): string {
@@ -221,7 +222,11 @@ export function usage(): string {
 		const arg = spec.arg ? ` ${spec.arg}` : '';
 		return `  --${(name + arg).padEnd(26)} ${spec.help} [${spec.env ?? envName(name)}]`;
 	});
-	return ['Usage: node server [options]', '', 'Options (also as environment variables):', ...lines, '  --help                     show this help'].join('\n');
+	return [
+		'Usage: node server [options]',
+		'       node server migrate --from ./.parley/parley.db --to postgres://...   (copy a SQLite data directory into PostgreSQL)',
+		'', 'Options (also as environment variables):', ...lines, '  --help                     show this help',
+	].join('\n');
 }
 
 const PARSE_CONFIG: ParseArgsConfig['options'] = {

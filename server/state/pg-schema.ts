@@ -9,7 +9,7 @@
  * messages with threads, edits and deletions, accounts, memberships, bans, invitations,
  * read markers, the DM index, reactions), plus: guest memberships and guest invitations
  * (with the node that holds the guest's connection, see pg-memberships.ts), per
- * conversation the newest id (the lock that orders a conversation's appends), and the
+ * conversation a row (the lock that orders a conversation's appends), and the
  * full-text index of a message as a tsvector of its search words (searchWords).
  */
 import pg from 'pg';
@@ -66,12 +66,45 @@ export class PgDb {
 		try {
 			return await this.pool.query<T>(sql, params);
 		} catch (error) {
-			if (unreachable(error)) {
-				throw new StorageUnavailableError(`PostgreSQL: ${(error as Error).message || String((error as { code?: unknown }).code)}`, { cause: error });
-			}
-			throw error;
+			throw storageError(error);
 		}
 	}
+
+	/** Runs `work` in one transaction on one connection: committed when it resolves, rolled back when it throws. */
+	async transaction<T>(work: (query: PgQuery) => Promise<T>): Promise<T> {
+		let client: pg.PoolClient;
+		try {
+			client = await this.pool.connect();
+		} catch (error) {
+			throw storageError(error);
+		}
+		let broken: Error | undefined;
+		try {
+			await client.query('BEGIN');
+			const result = await work((sql, params = []) => client.query(sql, params));
+			await client.query('COMMIT');
+			return result;
+		} catch (error) {
+			if (unreachable(error)) {
+				broken = error as Error;
+			} else {
+				await client.query('ROLLBACK').catch(() => undefined);
+			}
+			throw storageError(error);
+		} finally {
+			// A broken connection is closed, not given back to the pool.
+			client.release(broken);
+		}
+	}
+}
+
+export type PgQuery = <T extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]) => Promise<pg.QueryResult<T>>;
+
+function storageError(error: unknown): unknown {
+	if (unreachable(error)) {
+		return new StorageUnavailableError(`PostgreSQL: ${(error as Error).message || String((error as { code?: unknown }).code)}`, { cause: error });
+	}
+	return error;
 }
 
 export interface PgDatabaseOptions {
@@ -157,11 +190,10 @@ async function migrate(pool: pg.Pool): Promise<void> {
 
 const SCHEMA_1 = `
 	CREATE SEQUENCE message_ids;
-	-- One row per conversation: its newest id. An append updates it (taking the row lock)
-	-- in the transaction that takes the id, so a conversation's ids grow in commit order.
+	-- One row per conversation that has messages: the lock an append takes before it takes
+	-- ids (and holds until it commits), so a conversation's ids grow in commit order.
 	CREATE TABLE conversations (
-		name text PRIMARY KEY,
-		last_id bigint NOT NULL
+		name text PRIMARY KEY
 	);
 	CREATE TABLE messages (
 		id bigint PRIMARY KEY,

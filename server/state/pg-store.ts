@@ -2,10 +2,11 @@
  * Channels, history and accounts in PostgreSQL (the pool and schema in pg-schema.ts).
  * Several servers may append to one database at once, so nothing is cached and nothing is
  * decided by reading first:
- * - an append is one statement (one transaction, one round trip) that takes the
- *   conversation's row lock, then an id from the shared sequence, then inserts; it resolves
- *   once committed. Ids therefore grow within a conversation in commit order: a reader
- *   paging `after: X` never misses an id smaller than one it has seen committed.
+ * - appends are written in batches (those made while the previous batch is written), one
+ *   transaction each, that first lock the rows of their conversations, then take ids from
+ *   the shared sequence; each resolves once committed. Ids therefore grow within a
+ *   conversation in commit order: a reader paging `after: X` never misses an id smaller
+ *   than one it has seen committed, whichever server wrote it.
  * - a repeated (sender, clientMsgId) hits the unique index and answers the earlier message.
  * - search: each message's search words (`searchWords`, the rule of the SQLite index) are
  *   stored as a tsvector of those exact lexemes, and a query is a conjunction of quoted
@@ -78,33 +79,62 @@ function toOwnMessage(row: Row): Message {
 }
 
 /**
- * The append, in one statement. `ids` takes the conversation's row lock (inserting the row
- * for a new conversation) and, under it, the next id; `ins` inserts unless the client id
- * was used (then nothing else happens and the caller reads the earlier message); the
- * reply count of the root and the DM index follow only a real insert.
+ * Appends a batch in one statement (one transaction, one round trip):
+ * - `locked` locks the rows of the batch's conversations (inserting those of new ones), in
+ *   name order so that two batches never wait for each other in a cycle;
+ * - `input` takes an id per draft, in order, only once those locks are held (its filter
+ *   reads `locked` whole before the first row, hence before the first nextval; a CTE used
+ *   twice is evaluated once);
+ * - `ins` inserts unless the client id was used (by an earlier message, or one earlier in
+ *   the batch); the reply counts of the roots and the DM index follow what was inserted.
+ * Answers the id of each draft stored, by its position (`ord`, from 1).
  */
-const APPEND = `
-	WITH ids AS (
-		INSERT INTO conversations AS c (name, last_id) VALUES ($1, nextval('message_ids'))
-		ON CONFLICT (name) DO UPDATE SET last_id = nextval('message_ids')
-		RETURNING c.last_id AS id
+const APPEND_BATCH = `
+	WITH locked AS (
+		INSERT INTO conversations AS c (name)
+		SELECT name FROM (SELECT DISTINCT unnest($1::text[]) AS name) AS d ORDER BY name
+		ON CONFLICT (name) DO UPDATE SET name = excluded.name
+		RETURNING c.name
+	), input AS (
+		SELECT t.*, nextval('message_ids') AS id
+		FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::boolean[], $10::text[], $11::boolean[])
+			WITH ORDINALITY AS t (conversation, ts, sender, sender_key, recipient, text, client_msg_id, reply_to, also_to_channel, lexemes, dm, ord)
+		WHERE (SELECT count(*) FROM locked) > 0
 	), ins AS (
 		INSERT INTO messages (id, ts, conversation, sender, sender_key, recipient, text, client_msg_id, reply_to, also_to_channel, search)
-		SELECT ids.id, $2, $1, $3, $4, $5, $6, $7, $8, $9, array_to_tsvector($10::text[]) FROM ids
+		SELECT id, ts, conversation, sender, sender_key, recipient, text, client_msg_id, reply_to, also_to_channel, array_to_tsvector(string_to_array(lexemes, ' '))
+		FROM input ORDER BY ord
 		ON CONFLICT (sender_key, client_msg_id) WHERE client_msg_id IS NOT NULL DO NOTHING
 		RETURNING id
-	), root AS (
-		UPDATE messages SET reply_count = reply_count + 1, last_reply_ts = $2
-		WHERE $8::bigint IS NOT NULL AND id = $8 AND EXISTS (SELECT 1 FROM ins)
-	), dm AS (
+	), stored AS (
+		SELECT input.* FROM input JOIN ins USING (id)
+	), roots AS (
+		UPDATE messages AS m SET reply_count = m.reply_count + r.n, last_reply_ts = r.last_ts
+		FROM (SELECT reply_to, count(*)::int AS n, (array_agg(ts ORDER BY ord DESC))[1] AS last_ts FROM stored WHERE reply_to IS NOT NULL GROUP BY reply_to) AS r
+		WHERE m.id = r.reply_to
+	), dms AS (
 		INSERT INTO direct_conversations (nick_key, peer_key, peer, conversation)
-		SELECT k.nick_key, k.peer_key, k.peer, $1 FROM (VALUES ($4, lower($5), $5), (lower($5), $4, $3)) AS k (nick_key, peer_key, peer)
-		WHERE $11 AND EXISTS (SELECT 1 FROM ins)
+		SELECT DISTINCT ON (k.nick_key, k.peer_key) k.nick_key, k.peer_key, k.peer, s.conversation
+		FROM stored AS s CROSS JOIN LATERAL (VALUES (s.sender_key, lower(s.recipient), s.recipient), (lower(s.recipient), s.sender_key, s.sender)) AS k (nick_key, peer_key, peer)
+		WHERE s.dm ORDER BY k.nick_key, k.peer_key, s.ord
 		ON CONFLICT DO NOTHING
 	)
-	SELECT id FROM ins`;
+	SELECT ord, id FROM stored`;
+
+/** Most appends written in one statement. */
+const MAX_BATCH = 500;
+
+interface PendingAppend {
+	draft: MessageDraft;
+	resolve(result: AppendResult): void;
+	reject(error: unknown): void;
+}
 
 export class PgStore implements Store {
+	private pending: PendingAppend[] = [];
+	/** The batch being written (one at a time: appends wait in `pending` meanwhile). */
+	private flushing: Promise<void> | undefined;
+
 	/** The caller owns the pool (opened by openPgDatabase) and ends it after `close()`. */
 	constructor(private readonly pool: PgDb) {}
 
@@ -112,22 +142,56 @@ export class PgStore implements Store {
 		return (await this.pool.query<T>(sql, params)).rows;
 	}
 
-	async append(draft: MessageDraft): Promise<AppendResult> {
-		const senderKey = draft.from.toLowerCase();
-		const inserted = await this.rows<{ id: number }>(APPEND, [
-			draft.conversation, draft.ts, draft.from, senderKey, draft.to, draft.text, draft.clientMsgId ?? null,
-			draft.replyTo ?? null, draft.replyTo !== undefined && draft.alsoToChannel === true, searchLexemes(draft.text),
-			isDmConversation(draft.conversation),
+	/**
+	 * Appends are written in batches, one transaction each, as the SQLite store does: those
+	 * made while a batch is written form the next one. Each resolves once its batch commits.
+	 */
+	append(draft: MessageDraft): Promise<AppendResult> {
+		return new Promise((resolve, reject) => {
+			this.pending.push({ draft, resolve, reject });
+			this.flushing ??= new Promise<void>((started) => setImmediate(started)).then(() => this.flush());
+		});
+	}
+
+	private async flush(): Promise<void> {
+		while (this.pending.length > 0) {
+			const batch = this.pending.splice(0, MAX_BATCH);
+			try {
+				const ids = await this.writeBatch(batch.map((p) => p.draft));
+				for (const [i, entry] of batch.entries()) {
+					const id = ids.get(i + 1);
+					if (id !== undefined) {
+						entry.resolve({ message: newMessage(id, entry.draft), duplicate: false });
+					} else {
+						// Its client id was taken (the unique index waited for that append to commit).
+						this.findSent(entry.draft.from, entry.draft.clientMsgId!).then((earlier) => {
+							if (earlier) {
+								entry.resolve({ message: earlier, duplicate: true });
+							} else {
+								entry.reject(new Error(`the message of ${entry.draft.from} with client id ${entry.draft.clientMsgId} was neither stored nor found`));
+							}
+						}, (error: unknown) => entry.reject(error));
+					}
+				}
+			} catch (error) {
+				for (const entry of batch) {
+					entry.reject(error);
+				}
+			}
+		}
+		this.flushing = undefined;
+	}
+
+	/** Writes a batch; answers the id of each draft stored, by its position from 1. */
+	private async writeBatch(drafts: MessageDraft[]): Promise<Map<number, number>> {
+		const column = <T>(f: (d: MessageDraft) => T): T[] => drafts.map(f);
+		const { rows } = await this.pool.query<{ ord: number; id: number }>(APPEND_BATCH, [
+			column((d) => d.conversation), column((d) => d.ts), column((d) => d.from), column((d) => d.from.toLowerCase()), column((d) => d.to),
+			column((d) => d.text), column((d) => d.clientMsgId ?? null), column((d) => d.replyTo ?? null),
+			column((d) => d.replyTo !== undefined && d.alsoToChannel === true), column((d) => searchLexemes(d.text).join(' ')),
+			column((d) => isDmConversation(d.conversation)),
 		]);
-		if (inserted.length === 1) {
-			return { message: newMessage(inserted[0].id, draft), duplicate: false };
-		}
-		// The unique index waited for an earlier append with this client id to commit.
-		const earlier = await this.findSent(draft.from, draft.clientMsgId!);
-		if (!earlier) {
-			throw new Error(`the message of ${draft.from} with client id ${draft.clientMsgId} was neither stored nor found`);
-		}
-		return { message: earlier, duplicate: true };
+		return new Map(rows.map((r) => [r.ord, r.id]));
 	}
 
 	async getMessage(id: number): Promise<StoredMessage | undefined> {
@@ -255,8 +319,12 @@ export class PgStore implements Store {
 		await this.pool.query('UPDATE accounts SET nick = $2, updated_at = $3 WHERE nick_key = $1', [nick.toLowerCase(), nick, Date.now()]);
 	}
 
-	/** Every append has resolved once committed: nothing is pending. The pool's owner ends it. */
-	async close(): Promise<void> {}
+	/** Writes what is pending; the pool's owner ends it after. */
+	async close(): Promise<void> {
+		while (this.flushing) {
+			await this.flushing;
+		}
+	}
 }
 
 const CHANNEL_COLUMNS = 'name, topic, created_at, private, topic_protected';

@@ -34,6 +34,8 @@ describe('server options', () => {
 			[['--channels', 'ok,not ok'], {}, /'#not ok' is not a valid channel/],
 			[['--log-level', 'loud'], {}, /must be one of silent, error, warn, info, debug/],
 			[[], { PARLEY_MEMORY: 'maybe' }, /--memory takes true or false/],
+			[['--database', 'mysql://root:pw@db/x'], {}, /--database takes a PostgreSQL URL such as postgres:\/\/.* not 'mysql:\/\/root:\*\*\*@db\/x'/],
+			[['--memory'], { PARLEY_DATABASE_URL: 'postgres://db/x' }, /--memory and --database cannot go together/],
 		];
 		for (const [argv, env, message] of cases) {
 			assert.throws(() => parseOptions(argv, env), (e: unknown) => e instanceof OptionsError && message.test(e.message), argv.join(' '));
@@ -65,5 +67,16 @@ describe('server options', () => {
 			assert.ok(text.includes(flag), flag);
 		}
 		assert.match(text, /PARLEY_MAX_CLIENTS/);
+		assert.match(text, /--database VALUE .*PostgreSQL.* \[PARLEY_DATABASE_URL\]/);
+		assert.match(text, /node server migrate --from/);
+	});
+
+	it('reads --database from PARLEY_DATABASE_URL, the flag winning', () => {
+		const fromEnv = parseOptions([], { PARLEY_DATABASE_URL: 'postgres://parley@db:5432/chat' });
+		assert.ok(fromEnv !== 'help');
+		assert.equal(fromEnv.database, 'postgres://parley@db:5432/chat');
+		const fromFlag = parseOptions(['--database', 'postgresql://other/x'], { PARLEY_DATABASE_URL: 'postgres://parley@db:5432/chat' });
+		assert.ok(fromFlag !== 'help');
+		assert.equal(fromFlag.database, 'postgresql://other/x');
 	});
 });
