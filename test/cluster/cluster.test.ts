@@ -7,7 +7,9 @@
 import * as assert from 'node:assert/strict';
 import { RegisterRequest } from '../../protocol/account';
 import { AdminBroadcastRequest, AdminKickRequest } from '../../protocol/admin';
-import { ChannelMembersRequest, JoinChannelRequest, MemberLeftNotification } from '../../protocol/channels';
+import { ChannelMembersRequest, CreateChannelRequest, JoinChannelRequest, MemberLeftNotification, SetTopicRequest, TopicChangedNotification } from '../../protocol/channels';
+import { TypingNotification } from '../../protocol/conversations';
+import { ChannelKickRequest } from '../../protocol/moderation';
 import { KickedNotification, NoticeNotification, ShutdownNotification } from '../../protocol/lifecycle';
 import { HistoryRequest, MessageNewNotification, SendMessageRequest } from '../../protocol/messages';
 import type { Message } from '../../protocol/types';
@@ -172,6 +174,32 @@ describe('a cluster of three nodes', function () {
 		} finally {
 			irc.close();
 		}
+	});
+
+	it('typing, topics and a channel kick reach members on every node; the kicked one stops receiving', async () => {
+		const owner = await cluster.login(0, 'own');
+		const member = await cluster.login(1, 'mem');
+		const witness = await cluster.login(1, 'wit');
+		const observer = await cluster.login(2, 'obs');
+		await owner.connection.sendRequest(CreateChannelRequest.type, { channel: '#mod' });
+		for (const client of [member, witness, observer]) {
+			await client.connection.sendRequest(JoinChannelRequest.type, { channel: '#mod' });
+		}
+		await observer.connection.sendNotification(TypingNotification.type, { conversation: '#mod' });
+		await member.waitFor(TypingNotification.type, (p) => p.conversation === '#mod' && p.nick === 'obs');
+		await owner.connection.sendRequest(SetTopicRequest.type, { channel: '#mod', topic: 'release on friday' });
+		for (const client of [member, observer]) {
+			await client.waitFor(TopicChangedNotification.type, (p) => p.topic === 'release on friday');
+		}
+		await owner.connection.sendRequest(ChannelKickRequest.type, { channel: '#mod', nick: 'mem', reason: 'testing' });
+		for (const client of [member, observer]) {
+			await client.waitFor(MemberLeftNotification.type, (p) => p.nick === 'mem' && /kicked by own/.test(p.reason ?? ''));
+		}
+		await owner.connection.sendRequest(SendMessageRequest.type, { to: '#mod', text: 'after the kick' });
+		// Once its neighbour on the same node has it, the kicked member would have it too.
+		await witness.waitFor(MessageNewNotification.type, (p) => p.message.text === 'after the kick');
+		await member.sync();
+		assert.equal(received(member, '#mod').length, 0);
 	});
 
 	it('a guest nick raced through two nodes is won by exactly one', async () => {
