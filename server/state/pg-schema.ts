@@ -12,6 +12,7 @@
  * conversation a row (the lock that orders a conversation's appends), and the
  * full-text index of a message as a tsvector of its search words (searchWords).
  */
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { StorageUnavailableError } from './store';
 
@@ -62,9 +63,17 @@ function unreachable(error: unknown): boolean {
 export class PgDb {
 	constructor(readonly pool: pg.Pool) {}
 
+	/** Statement names by SQL text: each statement is prepared once per connection (they are constants). */
+	private readonly names = new Map<string, string>();
+
 	async query<T extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<T>> {
+		let name = this.names.get(sql);
+		if (name === undefined) {
+			name = 'parley_' + createHash('sha1').update(sql).digest('hex').slice(0, 20);
+			this.names.set(sql, name);
+		}
 		try {
-			return await this.pool.query<T>(sql, params);
+			return await this.pool.query<T>({ name, text: sql, values: params });
 		} catch (error) {
 			throw storageError(error);
 		}

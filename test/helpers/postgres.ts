@@ -42,6 +42,33 @@ async function freePort(): Promise<number> {
 
 let databases = 0;
 
+function kill(pid: number, signal: NodeJS.Signals): void {
+	try {
+		process.kill(pid, signal);
+	} catch {
+		// Gone already.
+	}
+}
+
+/** The pids whose parent is `pid` (the postmaster's backends and workers). */
+function childrenOf(pid: number): number[] {
+	const children: number[] = [];
+	for (const entry of fs.readdirSync('/proc')) {
+		if (/^\d+$/.test(entry)) {
+			try {
+				// Field 4 of /proc/PID/stat, after the command name in parentheses.
+				const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+				if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) {
+					children.push(Number(entry));
+				}
+			} catch {
+				// Exited meanwhile.
+			}
+		}
+	}
+	return children;
+}
+
 export class PostgresServer {
 	private child: ChildProcess | undefined;
 	private output = '';
@@ -170,22 +197,21 @@ export class PostgresServer {
 			return;
 		}
 		const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-		const pid = this.postmasterPid();
-		try {
-			process.kill(pid ?? child.pid!, signal);
-		} catch {
-			// Gone already.
-		}
-		let timer: NodeJS.Timeout | undefined;
-		await Promise.race([exited, new Promise<void>((resolve) => { timer = setTimeout(resolve, 15_000); })]);
-		clearTimeout(timer);
+		const waitExit = async (ms: number): Promise<void> => {
+			let timer: NodeJS.Timeout | undefined;
+			await Promise.race([exited, new Promise<void>((resolve) => { timer = setTimeout(resolve, ms); })]);
+			clearTimeout(timer);
+		};
+		const pid = this.postmasterPid() ?? child.pid!;
+		kill(pid, signal);
+		await waitExit(10_000);
 		if (this.running) {
-			try {
-				process.kill(pid ?? child.pid!, 'SIGKILL');
-			} catch {
-				// Gone already.
+			process.stderr.write(`test PostgreSQL (pid ${pid}) did not stop on ${signal} within 10 s: killing it and its processes\n`);
+			for (const p of [pid, ...childrenOf(pid)]) {
+				kill(p, 'SIGKILL');
 			}
-			await exited;
+			kill(child.pid!, 'SIGKILL');
+			await waitExit(5000);
 		}
 	}
 
@@ -200,11 +226,7 @@ export class PostgresServer {
 	stopNow(): void {
 		const pid = this.postmasterPid();
 		if (pid !== undefined && this.running) {
-			try {
-				process.kill(pid, 'SIGQUIT');
-			} catch {
-				// Gone already.
-			}
+			kill(pid, 'SIGQUIT');
 		}
 		fs.rmSync(this.dir, { recursive: true, force: true });
 	}
