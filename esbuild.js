@@ -21,8 +21,8 @@ const builds = [
 		platform: 'node',
 		target: 'node20',
 		format: 'cjs',
-		// Native addon: loaded from node_modules at run time.
-		external: ['better-sqlite3'],
+		// Native addons: loaded from node_modules at run time (pg-native: pg's optional one, never used).
+		external: ['better-sqlite3', 'pg-native'],
 	},
 	{
 		...common,

@@ -87,13 +87,13 @@ export class OperatorConsole {
 				}
 				const [nick, ...words] = rest.split(/\s+/);
 				const reason = words.join(' ') || 'by the operator';
-				return this.hub.kick(nick, reason) ? `Kicked ${nick}: ${reason}` : `No one named '${nick}' is online; /list shows who is.`;
+				return (await this.hub.kick(nick, reason)) ? `Kicked ${nick}: ${reason}` : `No one named '${nick}' is online; /list shows who is.`;
 			}
 			case '/broadcast': {
 				if (rest === '') {
 					return 'Usage: /broadcast TEXT';
 				}
-				const n = this.hub.broadcast(rest);
+				const n = await this.hub.broadcast(rest);
 				return `Notice sent to ${n} user${n === 1 ? '' : 's'}.`;
 			}
 			case '/shutdown':

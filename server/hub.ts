@@ -27,7 +27,18 @@ import type { Store } from './state/store';
 import type { ThreadMarkers } from './state/thread-markers';
 import { encodeNotification } from './transport/frames';
 
+/** What a hub in a cluster tells the other nodes (cluster/cluster.ts); absent on a single server. */
+export interface ClusterLink {
+	/** This node's id. */
+	readonly nodeId: string;
+	/** Asks the other nodes to kick the nick's connections. */
+	kickElsewhere(nick: string, reason: string): void;
+	/** Asks the other nodes to write the frame to every signed-in connection. */
+	broadcastElsewhere(frame: Buffer): void;
+}
+
 export interface HubState {
+	cluster?: ClusterLink;
 	presence: Presence;
 	delivery: Delivery;
 	store: Store;
@@ -55,6 +66,8 @@ export class Hub {
 	readonly loginThrottle: LoginThrottle;
 	/** Local initialized sessions by nick key (an account may have several). */
 	private readonly byNick = new Map<string, Set<Session>>();
+	/** Cleanups of closed sessions still running (see `settled`). */
+	private readonly detaching = new Set<Promise<void>>();
 
 	constructor(
 		readonly options: ServerOptions,
@@ -133,6 +146,24 @@ export class Hub {
 	 * why; an account's last connection makes it offline. Runs once per session.
 	 */
 	async detach(session: Session, reason: string): Promise<void> {
+		if (!this.sessions.has(session)) {
+			return;
+		}
+		const done = this.release(session, reason);
+		this.detaching.add(done);
+		try {
+			await done;
+		} finally {
+			this.detaching.delete(done);
+		}
+	}
+
+	/** Resolves once the cleanups of the sessions closed so far have run. */
+	async settled(): Promise<void> {
+		await Promise.allSettled([...this.detaching]);
+	}
+
+	private async release(session: Session, reason: string): Promise<void> {
 		if (!this.sessions.delete(session)) {
 			return;
 		}
@@ -154,14 +185,37 @@ export class Hub {
 				await this.announcePresence(nick, 'offline');
 			}
 		} else {
-			const channels = await this.memberships.removeGuest(nick);
-			await this.access.dropGuestInvites(nick);
-			await this.presence.release(nick);
-			for (const channel of channels) {
-				this.delivery.toChannel(channel, encodeNotification(MemberLeftNotification.type, { channel, nick, reason }), undefined, 'presence');
-			}
+			await this.guestGone(nick, reason, () => this.presence.release(nick));
 		}
 		this.log.info(`disconnect ${session.label}: ${reason}; ${this.sessions.size} connected`);
+	}
+
+	/** A guest's last connection ended: it leaves its channels, which are told why. */
+	private async guestGone(nick: string, reason: string, release: () => Promise<unknown>): Promise<void> {
+		const channels = await this.memberships.removeGuest(nick);
+		await this.access.dropGuestInvites(nick);
+		await release();
+		for (const channel of channels) {
+			this.guestLeft(channel, nick, reason);
+		}
+	}
+
+	/** Tells a channel a guest left it. */
+	guestLeft(channel: string, nick: string, reason: string): void {
+		this.delivery.toChannel(channel, encodeNotification(MemberLeftNotification.type, { channel, nick, reason }), undefined, 'presence');
+	}
+
+	/**
+	 * A nick went offline without a session of this node ending: its node died and this
+	 * node freed its presence (cluster). Its peers are told as if it had disconnected.
+	 */
+	async dropOffline(nick: string, account: boolean, reason: string): Promise<void> {
+		if (account) {
+			await this.announcePresence(nick, 'offline');
+		} else {
+			await this.guestGone(nick, reason, async () => undefined);
+		}
+		this.log.info(`${nick} is offline: ${reason}`);
 	}
 
 	/** Tells everyone who shares a channel or a DM with the account that it came online or went offline. */
@@ -192,8 +246,22 @@ export class Hub {
 		return details.sort((a, b) => a.nick.localeCompare(b.nick));
 	}
 
-	/** Tells every connection of the nick why, then closes it. False when the nick has none here. */
-	kick(nick: string, reason: string): boolean {
+	/**
+	 * Tells every connection of the nick why, then closes it, on every node of a cluster.
+	 * False when the nick is not online.
+	 */
+	async kick(nick: string, reason: string): Promise<boolean> {
+		const here = this.kickHere(nick, reason);
+		const cluster = this.state.cluster;
+		if (!cluster) {
+			return here;
+		}
+		cluster.kickElsewhere(nick, reason);
+		return here || (await this.presence.get(nick)) !== undefined;
+	}
+
+	/** Kicks the nick's connections of this node; false when it has none here. */
+	kickHere(nick: string, reason: string): boolean {
 		const sessions = this.holders(nick);
 		for (const session of sessions) {
 			session.notify(KickedNotification.type, { reason });
@@ -203,8 +271,18 @@ export class Hub {
 		return sessions.length > 0;
 	}
 
-	broadcast(text: string): number {
+	/** Sends a notice to every signed-in connection (of every node); resolves how many. */
+	async broadcast(text: string): Promise<number> {
 		const frame = encodeNotification(NoticeNotification.type, { text });
+		const here = this.broadcastHere(frame);
+		const cluster = this.state.cluster;
+		const n = cluster ? (cluster.broadcastElsewhere(frame), await this.presence.connections()) : here;
+		this.log.info(`broadcast to ${n}: ${text}`);
+		return n;
+	}
+
+	/** Writes the frame to every signed-in connection of this node; returns how many. */
+	broadcastHere(frame: Buffer): number {
 		let n = 0;
 		for (const session of this.sessions) {
 			if (session.nick !== undefined) {
@@ -212,7 +290,6 @@ export class Hub {
 				n++;
 			}
 		}
-		this.log.info(`broadcast to ${n}: ${text}`);
 		return n;
 	}
 

@@ -1,12 +1,19 @@
 /**
  * `node server`: parses options, starts the server, runs the operator console on a
  * terminal, and shuts down gracefully on SIGINT/SIGTERM or /shutdown.
+ * `node server migrate ...` copies a SQLite database into PostgreSQL (migrate.ts).
  */
 import { OperatorConsole } from './console';
+import { migrateCommand } from './migrate';
 import { OptionsError, parseOptions, usage } from './options';
 import { startServer } from './server';
 
 async function main(): Promise<void> {
+	if (process.argv[2] === 'migrate') {
+		const write = (stream: NodeJS.WriteStream) => (line: string) => stream.write(line + '\n');
+		process.exitCode = await migrateCommand(process.argv.slice(3), process.env, write(process.stdout), write(process.stderr));
+		return;
+	}
 	let options;
 	try {
 		options = parseOptions(process.argv.slice(2), process.env);

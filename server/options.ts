@@ -14,6 +14,8 @@ export interface ServerOptions {
 	dataDir: string;
 	/** Keep everything in memory only (lost on exit). */
 	memory: boolean;
+	/** A PostgreSQL URL: keep everything there instead of the data directory (several servers may share it). */
+	database?: string;
 	/** Most connected, initialized clients at once. 0 = no cap. */
 	maxClients: number;
 	/** Channels created at start (lower case, with '#'). */
@@ -51,6 +53,10 @@ export interface ServerOptions {
 	minPasswordLength: number;
 	/** Bench only (`--bench-no-search-index`): messages are not indexed, search finds nothing. */
 	noSearchIndex: boolean;
+	/** Redis URL: with a shared database, this server is one node of a cluster (docs/cluster.md). */
+	redis?: string;
+	/** This node's name in the cluster (default: generated at start). */
+	nodeId?: string;
 }
 
 export const DEFAULT_OPTIONS: ServerOptions = {
@@ -84,6 +90,8 @@ interface Spec {
 	arg?: 'VALUE' | 'A,B';
 	/** Left out of the usage text (options for the bench, not for operators). */
 	hidden?: boolean;
+	/** Its environment variable, when not PARLEY_ and the flag's name. */
+	env?: string;
 	apply(options: ServerOptions, flag: string, raw: string): void;
 }
 
@@ -132,6 +140,17 @@ const SPECS: Record<string, Spec> = {
 	port: int('port', 0, 65535, 'TCP port (default 7420; 0 picks a free one)'),
 	data: text('dataDir', 'directory for history (default ./.parley)'),
 	memory: flag('memory', 'keep everything (history, accounts, memberships) in memory only'),
+	database: {
+		help: 'keep everything in this PostgreSQL database instead of --data: postgres://user:password@host:port/db (prefer the variable)',
+		arg: 'VALUE',
+		env: 'PARLEY_DATABASE_URL',
+		apply: (options, name, raw) => {
+			if (!/^postgres(ql)?:\/\/./.test(raw)) {
+				throw new OptionsError(`--${name} takes a PostgreSQL URL such as postgres://parley:secret@127.0.0.1:5432/parley, not '${raw.replace(/:[^:@/]*@/, ':***@')}'.`);
+			}
+			options.database = raw;
+		},
+	},
 	'max-clients': int('maxClients', 0, 1_000_000, 'most connected clients (default 10000; 0 = no cap)'),
 	channels: {
 		help: 'channels to create at start, e.g. general,random',
@@ -178,18 +197,43 @@ const SPECS: Record<string, Spec> = {
 	'min-password-length': int('minPasswordLength', 1, 128, 'shortest account password (default 8)'),
 	// `npm run bench` measures message/send with and without the search index (docs/performance.md).
 	'bench-no-search-index': { ...flag('noSearchIndex', 'bench only: do not index messages (search finds nothing)'), hidden: true },
+	redis: {
+		env: 'PARLEY_REDIS_URL',
+		help: 'Redis URL (redis://host:port); with --database this server joins a cluster (docs/cluster.md)',
+		arg: 'VALUE',
+		apply: (options, name, raw) => {
+			if (!/^rediss?:\/\/[^\s]+$/.test(raw)) {
+				throw new OptionsError(`--${name} takes a URL such as redis://127.0.0.1:6379, not '${raw}'.`);
+			}
+			options.redis = raw;
+		},
+	},
+	'node-id': {
+		help: 'this node\'s name in a cluster (default: generated at start)',
+		arg: 'VALUE',
+		apply: (options, name, raw) => {
+			if (!/^[A-Za-z0-9_.-]{1,64}$/.test(raw)) {
+				throw new OptionsError(`--${name} takes 1 to 64 letters, digits, '.', '_' or '-', not '${raw}'.`);
+			}
+			options.nodeId = raw;
+		},
+	},
 };
 
 function envName(flagName: string): string {
-	return 'PARLEY_' + flagName.toUpperCase().replace(/-/g, '_');
+	return SPECS[flagName]?.env ?? 'PARLEY_' + flagName.toUpperCase().replace(/-/g, '_');
 }
 
 export function usage(): string {
 	const lines = Object.entries(SPECS).filter(([, spec]) => !spec.hidden).map(([name, spec]) => {
 		const arg = spec.arg ? ` ${spec.arg}` : '';
-		return `  --${(name + arg).padEnd(26)} ${spec.help} [${envName(name)}]`;
+		return `  --${(name + arg).padEnd(26)} ${spec.help} [${spec.env ?? envName(name)}]`;
 	});
-	return ['Usage: node server [options]', '', 'Options (also as environment variables):', ...lines, '  --help                     show this help'].join('\n');
+	return [
+		'Usage: node server [options]',
+		'       node server migrate --from ./.parley/parley.db --to postgres://...   (copy a SQLite data directory into PostgreSQL)',
+		'', 'Options (also as environment variables):', ...lines, '  --help                     show this help',
+	].join('\n');
 }
 
 const PARSE_CONFIG: ParseArgsConfig['options'] = {
@@ -225,7 +269,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = {}): Serve
 	}
 	const options: ServerOptions = { ...DEFAULT_OPTIONS };
 	for (const [name, spec] of Object.entries(SPECS)) {
-		const fromEnv = env[envName(name)];
+		const fromEnv = env[spec.env ?? envName(name)];
 		if (fromEnv !== undefined) {
 			spec.apply(options, name, fromEnv);
 		}
@@ -236,8 +280,17 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = {}): Serve
 			spec.apply(options, name, String(value));
 		}
 	}
+	if (options.memory && options.database !== undefined) {
+		throw new OptionsError('--memory and --database cannot go together: choose where the history lives.');
+	}
 	if ((options.tlsCert === undefined) !== (options.tlsKey === undefined)) {
 		throw new OptionsError('TLS needs both --tls-cert and --tls-key (PEM files).');
+	}
+	if (options.nodeId !== undefined && options.redis === undefined) {
+		throw new OptionsError('--node-id names a cluster node: it needs --redis (and --database).');
+	}
+	if (options.redis !== undefined && options.database === undefined) {
+		throw new OptionsError('--redis makes this server a cluster node, which needs the database the nodes share: add --database postgres://...');
 	}
 	if (options.ircTlsPort !== undefined && options.tlsCert === undefined) {
 		throw new OptionsError('--irc-tls-port needs --tls-cert and --tls-key (PEM files).');

@@ -1,8 +1,9 @@
 /**
  * Starts a Parley server: a TCP listener whose connections become sessions, the
  * embedded state (presence, membership, delivery in memory; channels and history in
- * SQLite or memory) and the liveness sweep.
+ * SQLite, PostgreSQL or memory) and the liveness sweep.
  */
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
@@ -30,7 +31,10 @@ import { Session, type RpcHost } from './session';
 import { startIrcListeners, type IrcListeners } from './irc/listener';
 import { LocalDelivery } from './state/delivery';
 import { openState } from './state/open';
+import { describeDatabase } from './state/pg-schema';
 import { LocalPresence } from './state/presence';
+import { joinCluster, type ClusterNode } from './cluster/cluster';
+import type { LeaseTimings } from './cluster/lease';
 
 export interface StartOptions extends Partial<ServerOptions> {
 	/** Where log lines go (default stderr). */
@@ -39,6 +43,8 @@ export interface StartOptions extends Partial<ServerOptions> {
 	linkQuietMs?: number;
 	/** The clock of the server's timeouts (default the system clock; tests pass one they advance). */
 	clock?: Clock;
+	/** A cluster node's lease timings (default cluster/lease.ts DEFAULT_LEASE). */
+	lease?: LeaseTimings;
 }
 
 export interface ParleyServer {
@@ -51,15 +57,19 @@ export interface ParleyServer {
 	readonly options: ServerOptions;
 	/** The vscode-jsonrpc connections held by active sessions, and the spares. */
 	readonly links: RpcLinks;
+	/** This server as a cluster node (`--redis`). */
+	readonly cluster?: ClusterNode;
 	/** Tells every client, closes every connection, commits history, stops listening. */
 	stop(reason?: string): Promise<void>;
 }
 
 export async function startServer(start: StartOptions = {}): Promise<ParleyServer> {
-	const { logSink, linkQuietMs, clock = systemClock, ...given } = start;
+	const { logSink, linkQuietMs, clock = systemClock, lease, ...given } = start;
 	const options: ServerOptions = { ...DEFAULT_OPTIONS, ...given };
 	const log = createLogger(options.logLevel, 'server', logSink);
-	const stored = await openState(options);
+	// A cluster node's id names the guests it holds in the shared database: chosen before it opens.
+	const nodeId = options.redis === undefined ? options.nodeId : (options.nodeId ?? `node-${randomBytes(4).toString('hex')}`);
+	const stored = await openState({ ...options, nodeId, cluster: options.redis !== undefined, onDatabaseError: (error) => log.warn(`database connection lost: ${error.message} (the next query reconnects)`) });
 	const store = stored.store;
 	for (const channel of options.channels) {
 		await store.ensureChannel(channel);
@@ -67,9 +77,19 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 	if (options.noCreate && (await store.listChannels()).length === 0) {
 		log.warn('--no-create is set but no channel exists: add some with --channels general,random');
 	}
+	let cluster: ClusterNode | undefined;
+	if (options.redis !== undefined) {
+		try {
+			cluster = await joinCluster({ redis: options.redis, nodeId, lease }, stored, log);
+		} catch (error) {
+			await stored.close();
+			throw error;
+		}
+	}
 	const hub = new Hub(options, {
-		presence: new LocalPresence(),
-		delivery: new LocalDelivery(),
+		cluster: cluster?.link,
+		presence: cluster?.presence ?? new LocalPresence(),
+		delivery: cluster?.delivery ?? new LocalDelivery(),
 		store,
 		memberships: stored.memberships,
 		access: stored.access,
@@ -78,6 +98,7 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 		reactions: stored.reactions,
 	}, log, clock);
 
+	await cluster?.attach(hub);
 	const router = new Router(hub, [activityRoutes, lifecycleRoutes, channelRoutes, moderationRoutes, messageRoutes, editRoutes, reactionRoutes, searchRoutes, threadRoutes, conversationRoutes, userRoutes, accountRoutes]);
 	const links = new RpcLinks(linkQuietMs, clock);
 	const rpc: RpcHost = {
@@ -90,6 +111,7 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 	try {
 		listener = createListener(options, (socket) => accept(hub, rpc, socket));
 	} catch (error) {
+		await cluster?.close();
 		await stored.close();
 		throw error;
 	}
@@ -103,6 +125,7 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 			});
 		});
 	} catch (error) {
+		await cluster?.close();
 		await stored.close();
 		const code = (error as NodeJS.ErrnoException).code;
 		if (code === 'EADDRINUSE') {
@@ -119,12 +142,13 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 		irc = await startIrcListeners(hub, router);
 	} catch (error) {
 		await new Promise<void>((resolve) => listener.close(() => resolve()));
+		await cluster?.close();
 		await stored.close();
 		throw error;
 	}
 	const address = listener.address() as net.AddressInfo;
 	const sweep = clock.setInterval(() => sweepSessions(hub), Math.max(50, Math.min(5000, Math.floor(Math.min(options.idleTimeoutMs, options.initTimeoutMs) / 4))));
-	log.info(`started (protocol v1${options.tlsCert ? ', TLS' : ''}${irc.port !== undefined ? `, IRC on ${irc.port}` : ''}${irc.tlsPort !== undefined ? `, IRC+TLS on ${irc.tlsPort}` : ''}, history ${options.memory ? 'in memory' : `in ${options.dataDir}`})`);
+	log.info(`started (protocol v1${options.tlsCert ? ', TLS' : ''}${irc.port !== undefined ? `, IRC on ${irc.port}` : ''}${irc.tlsPort !== undefined ? `, IRC+TLS on ${irc.tlsPort}` : ''}, history ${options.memory ? 'in memory' : options.database !== undefined ? `in PostgreSQL at ${describeDatabase(options.database)}` : `in ${options.dataDir}`})`);
 
 	let stopping: Promise<void> | undefined;
 	return {
@@ -135,6 +159,7 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 		hub,
 		options,
 		links,
+		cluster,
 		stop(reason = 'server shutting down') {
 			stopping ??= (async () => {
 				sweep.cancel();
@@ -147,6 +172,7 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 					new Promise<void>((resolve) => clock.setTimeout(resolve, 3000)),
 				]);
 				await closed;
+				await cluster?.close();
 				await stored.close();
 				log.info(`stopped: ${reason}`);
 			})();

@@ -29,19 +29,19 @@ export const accountRoutes: readonly Route[] = [
 		return { nick };
 	}),
 
-	route(AdminKickRequest, (params, session, hub) => {
+	route(AdminKickRequest, async (params, session, hub) => {
 		if (!session.operator) {
 			throw fail.forbidden(AdminKickRequest.method);
 		}
 		const reason = params.reason?.trim() || `by ${session.nick}`;
 		// Every connection of an account.
-		if (!hub.kick(params.nick, reason)) {
+		if (!(await hub.kick(params.nick, reason))) {
 			throw fail.notOnline(params.nick);
 		}
 		return null;
 	}),
 
-	route(AdminBroadcastRequest, (params, session, hub) => {
+	route(AdminBroadcastRequest, async (params, session, hub) => {
 		if (!session.operator) {
 			throw fail.forbidden(AdminBroadcastRequest.method);
 		}
@@ -51,6 +51,6 @@ export const accountRoutes: readonly Route[] = [
 		if (params.text.length > hub.options.maxMessageLength) {
 			throw fail.messageTooLong(params.text.length, hub.options.maxMessageLength);
 		}
-		return { recipients: hub.broadcast(params.text) };
+		return { recipients: await hub.broadcast(params.text) };
 	}),
 ];

@@ -13,6 +13,7 @@ import { checkShape, type Shape } from '../../protocol/shapes';
 import { fail } from '../errors';
 import type { Hub } from '../hub';
 import type { Session } from '../session';
+import { StorageUnavailableError } from '../state/store';
 
 export interface MethodDeclaration<P, R> {
 	method: string;
@@ -113,6 +114,10 @@ export class Router {
 		} catch (error) {
 			if (error instanceof ResponseError) {
 				throw error;
+			}
+			if (error instanceof StorageUnavailableError) {
+				this.hub.log.error(`${method} from ${session.label} failed: ${error.message}`);
+				throw fail.storageUnavailable(method);
 			}
 			this.hub.log.error(`${method} from ${session.label} failed: ${error instanceof Error ? error.stack : String(error)}`);
 			throw fail.internal(`handle '${method}'`);

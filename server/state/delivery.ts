@@ -118,6 +118,21 @@ export class LocalDelivery implements Delivery {
 		return this.channels.get(channel)?.has(sink) ?? false;
 	}
 
+	/** The channels with a subscribed connection here. */
+	subscribedChannels(): string[] {
+		return [...this.channels.keys()];
+	}
+
+	/** Whether the nick has a connection here. */
+	hasNick(nick: string): boolean {
+		return this.nicks.has(nickKey(nick));
+	}
+
+	/** The nick keys with a connection here. */
+	attachedNicks(): string[] {
+		return [...this.nicks.keys()];
+	}
+
 	toChannel(channel: string, frame: Buffer, exceptId?: number, traffic: Traffic = 'chat'): void {
 		const sinks = this.channels.get(channel);
 		if (!sinks) {

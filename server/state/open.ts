@@ -1,12 +1,21 @@
 /**
- * Opens the stored state behind its interfaces: in memory (`--memory`), or in the SQLite
- * database of the data directory, one connection shared by every SQLite implementation.
+ * Opens the stored state behind its interfaces: in memory (`--memory`), in a PostgreSQL
+ * database (`--database URL`, one pool shared by every PostgreSQL implementation, which
+ * several servers may share), or in the SQLite database of the data directory, one
+ * connection shared by every SQLite implementation.
  */
 import { MemoryAccessLists, type AccessLists } from './access';
 import { MemoryMemberships, type Memberships } from './memberships';
 import { MemoryStore } from './memory-store';
 import { MemoryReactions, type Reactions } from './reactions';
 import { MemoryReadMarkers, type ReadMarkers } from './read-markers';
+import { PgAccessLists } from './pg-access';
+import { PgMemberships, type GuestLeft } from './pg-memberships';
+import { PgReactions } from './pg-reactions';
+import { PgReadMarkers } from './pg-read-markers';
+import { PgThreadMarkers } from './pg-thread-markers';
+import { openPgDatabase, PgDb } from './pg-schema';
+import { PgStore } from './pg-store';
 import { SqliteAccessLists } from './sqlite-access';
 import { SqliteMemberships } from './sqlite-memberships';
 import { SqliteReactions } from './sqlite-reactions';
@@ -26,10 +35,35 @@ export interface StoredState {
 	reactions: Reactions;
 	/** Commits what is pending and releases the storage. */
 	close(): Promise<void>;
+	/**
+	 * A shared database only (PostgreSQL): drops the guest memberships and invitations held
+	 * by the node `nodeId` (dead, so its guests' connections are gone); returns the
+	 * memberships dropped. See pg-memberships.ts.
+	 */
+	removeGuestsOf?(nodeId: string): Promise<GuestLeft[]>;
+	/** A shared database only: answers once the database does (a round trip), throws when it does not. */
+	ping?(): Promise<void>;
 }
 
-/** `noSearchIndex`: bench only (`--bench-no-search-index`), SQLite only. */
-export async function openState(options: { memory: boolean; dataDir: string; noSearchIndex?: boolean }): Promise<StoredState> {
+export interface StateOptions {
+	memory: boolean;
+	dataDir: string;
+	/** A PostgreSQL URL: the state lives there instead of `dataDir` (`memory` wins). */
+	database?: string;
+	/** This server's node in a cluster sharing the database; the owner of the guests it adds (default 'main'). */
+	nodeId?: string;
+	/**
+	 * In a cluster other nodes' guests are connected while this one opens: only this node's
+	 * leftovers are dropped. Otherwise (a single server) every guest row left is dropped.
+	 */
+	cluster?: boolean;
+	/** Errors of idle database connections (the database restarted); the next query reconnects. */
+	onDatabaseError?: (error: Error) => void;
+	/** Bench only (`--bench-no-search-index`), SQLite only: messages are not indexed. */
+	noSearchIndex?: boolean;
+}
+
+export async function openState(options: StateOptions): Promise<StoredState> {
 	if (options.memory) {
 		const store = new MemoryStore();
 		return {
@@ -41,6 +75,9 @@ export async function openState(options: { memory: boolean; dataDir: string; noS
 			reactions: new MemoryReactions(),
 			close: () => store.close(),
 		};
+	}
+	if (options.database !== undefined) {
+		return openPgState(options.database, options);
 	}
 	const db = openDatabase(options.dataDir);
 	const store = new SqliteStore(db, options.noSearchIndex !== true);
@@ -54,6 +91,40 @@ export async function openState(options: { memory: boolean; dataDir: string; noS
 		async close() {
 			await store.close();
 			db.close();
+		},
+	};
+}
+
+async function openPgState(url: string, options: StateOptions): Promise<StoredState> {
+	const nodeId = options.nodeId ?? 'main';
+	const pool = await openPgDatabase(url, { onIdleError: options.onDatabaseError });
+	const db = new PgDb(pool);
+	const memberships = new PgMemberships(db, nodeId);
+	try {
+		if (options.cluster) {
+			await memberships.removeGuestsOf(nodeId);
+		} else {
+			await memberships.removeAllGuests();
+		}
+	} catch (error) {
+		await pool.end();
+		throw error;
+	}
+	const store = new PgStore(db);
+	return {
+		store,
+		memberships,
+		access: new PgAccessLists(db, nodeId),
+		readMarkers: new PgReadMarkers(db),
+		reactions: new PgReactions(db),
+		threadMarkers: new PgThreadMarkers(db),
+		removeGuestsOf: (id) => memberships.removeGuestsOf(id),
+		async ping() {
+			await db.query('SELECT 1');
+		},
+		async close() {
+			await store.close();
+			await pool.end();
 		},
 	};
 }

@@ -4,6 +4,12 @@
  */
 import type { Message } from '../../protocol/types';
 
+/**
+ * The storage could not be reached (a database server that went away): nothing was
+ * stored or changed, and the same call may succeed later. Callers answer "try again".
+ */
+export class StorageUnavailableError extends Error {}
+
 export interface ChannelRecord {
 	name: string;
 	topic?: string;

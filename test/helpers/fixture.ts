@@ -4,6 +4,12 @@
  * clients connected to them and the temporary directories of a test, all closed and
  * removed after it, whether it passed or not.
  *
+ * With PARLEY_TEST_DATABASE=postgres (`npm run test:postgres`) every server it starts
+ * keeps its state in PostgreSQL instead (test/helpers/postgres.ts): a fresh database per
+ * data directory, so a server restarted on the same `dataDir` finds its state again.
+ * Servers started with `memory` or their own `database`, and `node server` processes
+ * (`spawn`, which take their own flags), are left as they are.
+ *
  * `useServer()` installs it as mocha hooks around each test of a describe block;
  * `ServerFixture` is the same thing without hooks, for helpers that add their own
  * clients (test/client/harness.ts).
@@ -15,7 +21,21 @@ import { startServer, type ParleyServer, type StartOptions } from '../../server/
 import { TestClient } from './client';
 import { ManualClock } from './clock';
 import { ServerProcess } from './process';
+import { sharedPostgres, startedPostgres, testingPostgres } from './postgres';
 import { initializeFrame, RawPeer } from './raw';
+
+/** The PostgreSQL database of each data directory (PARLEY_TEST_DATABASE=postgres). */
+const databases = new Map<string, string>();
+
+async function databaseFor(dataDir: string): Promise<string> {
+	if (!databases.has(dataDir)) {
+		const url = await (await sharedPostgres()).createDatabase();
+		if (!databases.has(dataDir)) {
+			databases.set(dataDir, url);
+		}
+	}
+	return databases.get(dataDir)!;
+}
 
 export interface TestServer extends ParleyServer {
 	/** The data directory (a temporary one unless the test gave one). */
@@ -43,6 +63,8 @@ export class ServerFixture {
 		const logs: string[] = [];
 		let waiters: (() => void)[] = [];
 		const dataDir = options.dataDir ?? this.defaults.dataDir ?? this.tempDir();
+		const memory = options.memory ?? this.defaults.memory ?? false;
+		const database = options.database ?? this.defaults.database ?? (testingPostgres() && !memory ? await databaseFor(dataDir) : undefined);
 		const server = await startServer({
 			host: '127.0.0.1',
 			port: 0,
@@ -52,6 +74,7 @@ export class ServerFixture {
 			...this.defaults,
 			...options,
 			dataDir,
+			database,
 			logSink: (line) => {
 				logs.push(line);
 				const woken = waiters;
@@ -80,8 +103,21 @@ export class ServerFixture {
 		return Object.assign(server, { dataDir, logs, waitForLog });
 	}
 
-	/** Runs `node server ARGS` as a child process, killed after the test. */
+	/**
+	 * Runs `node server ARGS` as a child process, killed after the test. With
+	 * PARLEY_TEST_DATABASE=postgres, `--data DIR` (without --memory or --database) gets
+	 * `--database` of that directory's database, as `start` does.
+	 */
 	spawn(args: string[], env: NodeJS.ProcessEnv = {}): ServerProcess {
+		const data = args.indexOf('--data');
+		const pg = startedPostgres();
+		if (testingPostgres() && pg && data >= 0 && !args.includes('--memory') && !args.includes('--database')) {
+			const dataDir = args[data + 1];
+			if (!databases.has(dataDir)) {
+				databases.set(dataDir, pg.createDatabaseSync());
+			}
+			args = [...args, '--database', databases.get(dataDir)!];
+		}
 		const proc = ServerProcess.start(args, env);
 		this.processes.push(proc);
 		return proc;

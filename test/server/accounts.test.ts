@@ -10,6 +10,7 @@ import { KickedNotification, NoticeNotification } from '../../protocol/lifecycle
 import { SetNickRequest } from '../../protocol/users';
 import { eventually, rpcError, TestClient } from '../helpers/client';
 import { useServer } from '../helpers/fixture';
+import { tableText } from '../helpers/postgres';
 import { startServer } from '../../server/server';
 
 describe('accounts, private servers, operators, TLS', function () {
@@ -42,7 +43,10 @@ describe('accounts, private servers, operators, TLS', function () {
 		assert.equal(result.registered, true);
 		// The owner may change the password.
 		await owner.connection.sendRequest(RegisterRequest.type, { password: 'new password!' });
-		assert.ok(!fs.readFileSync(path.join(dataDir, 'parley.db')).includes('new password!'), 'no plain password on disk');
+		const database = fx.server.options.database;
+		const stored = database === undefined ? fs.readFileSync(path.join(dataDir, 'parley.db')).toString('latin1') : await tableText(database, 'accounts');
+		assert.ok(stored.includes('$') || stored.includes('Kim'), 'the account is stored');
+		assert.ok(!stored.includes('new password!'), 'no plain password on disk');
 	});
 
 	it('guards a registered nick against user/setNick too; the password signs the connection in to the account', async () => {

@@ -34,10 +34,30 @@ describe('server options', () => {
 			[['--channels', 'ok,not ok'], {}, /'#not ok' is not a valid channel/],
 			[['--log-level', 'loud'], {}, /must be one of silent, error, warn, info, debug/],
 			[[], { PARLEY_MEMORY: 'maybe' }, /--memory takes true or false/],
+			[['--database', 'mysql://root:pw@db/x'], {}, /--database takes a PostgreSQL URL such as postgres:\/\/.* not 'mysql:\/\/root:\*\*\*@db\/x'/],
+			[['--memory'], { PARLEY_DATABASE_URL: 'postgres://db/x' }, /--memory and --database cannot go together/],
 		];
 		for (const [argv, env, message] of cases) {
 			assert.throws(() => parseOptions(argv, env), (e: unknown) => e instanceof OptionsError && message.test(e.message), argv.join(' '));
 		}
+	});
+
+	it('reads a cluster node\'s Redis URL and node id, which need a database', () => {
+		const options = parseOptions(['--database', 'postgres://p@127.0.0.1/parley', '--node-id', 'n1'], { PARLEY_REDIS_URL: 'redis://127.0.0.1:6379' });
+		assert.ok(options !== 'help');
+		assert.equal(options.redis, 'redis://127.0.0.1:6379');
+		assert.equal(options.nodeId, 'n1');
+		const cases: [string[], RegExp][] = [
+			[['--redis', 'redis://127.0.0.1:6379'], /needs the database the nodes share: add --database/],
+			[['--redis', '127.0.0.1:6379', '--database', 'postgres://p@h/db'], /--redis takes a URL such as redis:\/\/127.0.0.1:6379/],
+			[['--node-id', 'n1'], /--node-id names a cluster node: it needs --redis/],
+			[['--node-id', 'a b', '--redis', 'redis://h', '--database', 'postgres://p@h/db'], /--node-id takes 1 to 64 letters/],
+		];
+		for (const [argv, message] of cases) {
+			assert.throws(() => parseOptions(argv, {}), (e: unknown) => e instanceof OptionsError && message.test(e.message), argv.join(' '));
+		}
+		assert.match(usage(), /--redis VALUE.*\[PARLEY_REDIS_URL\]/);
+		assert.match(usage(), /--node-id VALUE.*PARLEY_NODE_ID\]/);
 	});
 
 	it('documents every option with its variable', () => {
@@ -47,6 +67,17 @@ describe('server options', () => {
 			assert.ok(text.includes(flag), flag);
 		}
 		assert.match(text, /PARLEY_MAX_CLIENTS/);
+		assert.match(text, /--database VALUE .*PostgreSQL.* \[PARLEY_DATABASE_URL\]/);
+		assert.match(text, /node server migrate --from/);
+	});
+
+	it('reads --database from PARLEY_DATABASE_URL, the flag winning', () => {
+		const fromEnv = parseOptions([], { PARLEY_DATABASE_URL: 'postgres://parley@db:5432/chat' });
+		assert.ok(fromEnv !== 'help');
+		assert.equal(fromEnv.database, 'postgres://parley@db:5432/chat');
+		const fromFlag = parseOptions(['--database', 'postgresql://other/x'], { PARLEY_DATABASE_URL: 'postgres://parley@db:5432/chat' });
+		assert.ok(fromFlag !== 'help');
+		assert.equal(fromFlag.database, 'postgresql://other/x');
 	});
 
 	it('takes the bench-only --bench-no-search-index without showing it in --help', () => {

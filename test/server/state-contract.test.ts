@@ -1,11 +1,14 @@
 /**
  * The contract of each stored-state interface in server/state/, run against every
- * implementation (memory and SQLite): a PostgreSQL or Redis one joins the list below.
+ * implementation: memory and SQLite in `npm test`; PostgreSQL in `npm run test:postgres`
+ * (PARLEY_TEST_DATABASE=postgres: a real PostgreSQL, test/helpers/postgres.ts, a fresh
+ * database per test), which runs only that one so that no test is counted twice.
  */
 import * as assert from 'node:assert/strict';
 import { dmConversation, searchWords, type SearchQuery } from '../../server/state/store';
 import { openState, type StoredState } from '../../server/state/open';
 import { ServerFixture } from '../helpers/fixture';
+import { sharedPostgres, testingPostgres } from '../helpers/postgres';
 
 interface Implementation {
 	name: string;
@@ -24,10 +27,18 @@ function sqlite(): Implementation {
 	};
 }
 
-const implementations: Implementation[] = [
-	{ name: 'memory', open: () => openState({ memory: true, dataDir: '' }) },
-	sqlite(),
-];
+function postgres(): Implementation {
+	let url = '';
+	return {
+		name: 'postgres',
+		open: async () => openState({ memory: false, dataDir: '', database: (url = await (await sharedPostgres()).createDatabase()) }),
+		reopen: () => openState({ memory: false, dataDir: '', database: url }),
+	};
+}
+
+const implementations: Implementation[] = testingPostgres()
+	? [postgres()]
+	: [{ name: 'memory', open: () => openState({ memory: true, dataDir: '' }) }, sqlite()];
 
 /** Opens a state per test and closes it after. */
 function useState(impl: Implementation): { readonly state: StoredState; restart(): Promise<StoredState> } {

@@ -1,0 +1,133 @@
+/**
+ * This server as one node of a cluster (`--redis` with `--database`): presence in Redis,
+ * delivery over the Redis bus, the node's lease and the watch on the other nodes'.
+ * Everything stored (channels, history, accounts, memberships) is in the shared database.
+ * See docs/cluster.md.
+ */
+import { randomBytes } from 'node:crypto';
+import type Redis from 'ioredis';
+import { NoticeNotification } from '../../protocol/lifecycle';
+import type { ClusterLink, Hub } from '../hub';
+import type { Logger } from '../log';
+import { RedisDelivery } from '../state/redis-delivery';
+import { RedisPresence } from '../state/redis-presence';
+import type { StoredState } from '../state/open';
+import { DEFAULT_LEASE, NodeLease, type LeaseTimings } from './lease';
+import { connectRedis, redactedUrl } from './redis';
+
+export interface ClusterNode {
+	readonly nodeId: string;
+	readonly presence: RedisPresence;
+	readonly delivery: RedisDelivery;
+	readonly link: ClusterLink;
+	/** Starts the lease and the watch, with the hub that answers for this node. */
+	attach(hub: Hub): Promise<void>;
+	/** Frees this node's presence, gives its lease back and closes the Redis connections. */
+	close(): Promise<void>;
+}
+
+export interface ClusterOptions {
+	redis: string;
+	nodeId?: string;
+	lease?: LeaseTimings;
+}
+
+/** Why a node frees the nicks of another one: what the users' peers read. */
+const NODE_GONE = 'connection lost (server node stopped)';
+
+export async function joinCluster(options: ClusterOptions, stored: StoredState, log: Logger): Promise<ClusterNode> {
+	const nodeId = options.nodeId ?? `node-${randomBytes(4).toString('hex')}`;
+	const commands = await connectRedis(options.redis, `${nodeId}-commands`, log);
+	let sub: Redis;
+	try {
+		sub = await connectRedis(options.redis, `${nodeId}-bus`, log);
+	} catch (error) {
+		commands.disconnect();
+		throw error;
+	}
+	const lease = new NodeLease(commands, nodeId, log, options.lease ?? DEFAULT_LEASE);
+	const presence = new RedisPresence(commands, lease);
+	const delivery = new RedisDelivery(commands, sub, stored.store, nodeId, log);
+	try {
+		await delivery.start();
+	} catch (error) {
+		commands.disconnect();
+		sub.disconnect();
+		throw error;
+	}
+	log.info(`cluster: node ${nodeId} joined through Redis at ${redactedUrl(options.redis)}`);
+	let hub: Hub | undefined;
+
+	const reap = async (node: string): Promise<void> => {
+		const offline = await presence.reap(node);
+		for (const { nick, account } of offline) {
+			try {
+				await hub!.dropOffline(nick, account, NODE_GONE);
+			} catch (error) {
+				log.error(`cluster: freeing ${nick} of node ${node} failed: ${String(error)}`);
+			}
+		}
+		// Guest memberships the dead node left in the database (its guests are gone with it).
+		for (const { channel, nick } of (await stored.removeGuestsOf?.(node)) ?? []) {
+			hub!.guestLeft(channel, nick, NODE_GONE);
+		}
+		if (node !== nodeId || offline.length > 0) {
+			log.info(`cluster: freed ${offline.length} nick${offline.length === 1 ? '' : 's'} of node ${node}`);
+		}
+	};
+
+	return {
+		nodeId,
+		presence,
+		delivery,
+		link: {
+			nodeId,
+			kickElsewhere: (nick, reason) => delivery.kickElsewhere(nick, reason),
+			broadcastElsewhere: (frame) => delivery.broadcastElsewhere(frame),
+		},
+		async attach(h) {
+			hub = h;
+			delivery.commands = {
+				kick: (nick, reason) => h.kickHere(nick, reason),
+				broadcast: (frame) => h.broadcastHere(frame),
+			};
+			await lease.start({
+				reap,
+				rebuild: async () => {
+					for (const session of [...h.sessions]) {
+						if (session.nick === undefined || !session.isOpen) {
+							continue;
+						}
+						const claim = await presence.claim({ nick: session.nick, address: session.address, since: session.connectedAt }, session.registered);
+						if (claim === 'taken') {
+							await h.evict(session, 'nick taken while the cluster recovered');
+						}
+					}
+				},
+				onLost: async () => {
+					// Synchronously first: nothing more is served as the nicks this node no longer holds.
+					const open = [...h.sessions];
+					await Promise.all(open.map((session) => {
+						if (session.nick !== undefined) {
+							session.notify(NoticeNotification.type, { text: 'This server lost contact with the rest of the chat; reconnecting will take you to a server that has it.' });
+						}
+						return h.evict(session, 'server lost its cluster lease');
+					}));
+				},
+			});
+		},
+		async close() {
+			delivery.close();
+			await hub?.settled();
+			try {
+				await lease.stop(false);
+				// Whatever a cleanup did not release (it was cut short) is freed, and announced, now.
+				await reap(nodeId);
+				await lease.stop(true);
+			} catch (error) {
+				log.warn(`cluster: leaving the cluster cleanly failed: ${String(error)}`);
+			}
+			await Promise.allSettled([commands.quit(), sub.quit()]);
+		},
+	};
+}

@@ -1,0 +1,202 @@
+/**
+ * A node's lease in Redis and the watch on the others'. The node renews its lease every
+ * `renewMs`; Redis expires it `ttlMs` after the last renewal, by Redis's own clock (node
+ * clocks never decide). Every node checks the registered nodes every `watchMs`: the first
+ * to see a lease gone takes the node's reaping lock and frees what it held.
+ *
+ * A node that finds its own lease gone (it was paused, or cut off from Redis, for longer
+ * than the TTL) stops serving as if it held its users' nicks: `onLost` drops its
+ * connections (the clients reconnect), then it registers again with a new token.
+ */
+import { randomBytes } from 'node:crypto';
+import type Redis from 'ioredis';
+import type { Logger } from '../log';
+import type { LeaseHolder } from '../state/redis-presence';
+import { NODES, leaseKey, reapingKey } from './keys';
+
+export interface LeaseTimings {
+	/** Lease time to live (ms). */
+	ttlMs: number;
+	/** How often the lease is renewed (ms). */
+	renewMs: number;
+	/** How often the other nodes' leases are checked (ms). */
+	watchMs: number;
+}
+
+export const DEFAULT_LEASE: LeaseTimings = { ttlMs: 6000, renewMs: 2000, watchMs: 1000 };
+
+const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end return 0`;
+
+export interface LeaseEvents {
+	/** The lease was lost: drop every local connection. Resolves once done. */
+	onLost(): Promise<void>;
+	/**
+	 * Redis restarted empty (a new run id) while this node kept its connections: claim
+	 * their nicks again. Resolves once done.
+	 */
+	rebuild(): Promise<void>;
+	/** `node` is dead (or is this node, registering again): free what it held. */
+	reap(node: string): Promise<void>;
+}
+
+export class NodeLease implements LeaseHolder {
+	token = '';
+	/** Local clock time of the last confirmed renewal. */
+	private renewedAt = 0;
+	private renewTimer: NodeJS.Timeout | undefined;
+	private watchTimer: NodeJS.Timeout | undefined;
+	private recovering: Promise<void> | undefined;
+	private closed = false;
+	private renewing = false;
+	private events: LeaseEvents | undefined;
+	/** The Redis process the lease was taken in (`INFO server` run_id). */
+	private runId = '';
+
+	constructor(
+		private readonly redis: Redis,
+		readonly nodeId: string,
+		private readonly log: Logger,
+		private readonly timings: LeaseTimings = DEFAULT_LEASE,
+	) {}
+
+	/** Takes the lease (freeing what an earlier run under this node id left), then renews and watches. */
+	async start(events: LeaseEvents): Promise<void> {
+		this.events = events;
+		await this.register(true);
+		this.renewTimer = setInterval(() => this.renew(), this.timings.renewMs);
+		let watching = false;
+		this.watchTimer = setInterval(() => {
+			if (watching) {
+				return;
+			}
+			watching = true;
+			this.watch().catch((error: unknown) => this.log.warn(`cluster: watching the other nodes failed: ${String(error)}`)).finally(() => {
+				watching = false;
+			});
+		}, this.timings.watchMs);
+	}
+
+	/** Takes a new lease; `reapFirst` frees what this node id held before (nothing of it is connected any more). */
+	private async register(reapFirst: boolean): Promise<void> {
+		if (reapFirst) {
+			await this.events!.reap(this.nodeId);
+		}
+		this.token = randomBytes(12).toString('hex');
+		const sentAt = performance.now();
+		await this.redis.multi().set(leaseKey(this.nodeId), this.token, 'PX', this.timings.ttlMs).sadd(NODES, this.nodeId).exec();
+		this.renewedAt = sentAt;
+		this.runId = await this.currentRunId();
+		this.log.info(`cluster: node ${this.nodeId} holds its lease (${this.timings.ttlMs} ms, renewed every ${this.timings.renewMs} ms)`);
+	}
+
+	/** The lease may have run out: no renewal confirmed within the TTL (e.g. the process was stopped). */
+	get expired(): boolean {
+		return performance.now() - this.renewedAt >= this.timings.ttlMs;
+	}
+
+	private async currentRunId(): Promise<string> {
+		return /run_id:(\w+)/.exec(await this.redis.info('server'))?.[1] ?? '';
+	}
+
+	private renew(): void {
+		if (this.closed || this.recovering) {
+			return;
+		}
+		if (this.expired) {
+			// Checked before anything else runs after a pause, and while Redis does not answer:
+			// the others may have freed this node's nicks, so nothing is served as the old lease.
+			this.lost(`no renewal for ${Math.round(performance.now() - this.renewedAt)} ms`);
+			return;
+		}
+		if (this.renewing) {
+			return;
+		}
+		const token = this.token;
+		const sentAt = performance.now();
+		this.renewing = true;
+		this.redis.eval(RENEW, 1, leaseKey(this.nodeId), token, String(this.timings.ttlMs)).then(async (ok) => {
+			if (this.closed || token !== this.token || this.recovering) {
+				return;
+			}
+			if (ok === 1) {
+				this.renewedAt = sentAt;
+			} else if (!this.expired && (await this.currentRunId()) !== this.runId) {
+				this.rejoin();
+			} else {
+				this.lost('Redis no longer holds it');
+			}
+		}).catch((error: unknown) => this.log.warn(`cluster: renewing the lease failed: ${String(error)}`)).finally(() => {
+			this.renewing = false;
+		});
+	}
+
+	/** Redis restarted empty within the lease: take the lease again and claim what this node holds. */
+	private rejoin(): void {
+		this.log.warn(`cluster: Redis restarted empty; node ${this.nodeId} takes its lease and its users' nicks again`);
+		this.recovering = (async () => {
+			try {
+				// Its connections are still here: what they hold in the database stays.
+				await this.register(false);
+				await this.events!.rebuild();
+			} catch (error) {
+				this.log.error(`cluster: joining again failed: ${String(error)}`);
+			} finally {
+				this.recovering = undefined;
+			}
+		})();
+	}
+
+	/** Called by presence when a script found the lease gone. */
+	lost(why = 'Redis no longer holds it'): void {
+		if (this.closed || this.recovering) {
+			return;
+		}
+		this.log.warn(`cluster: node ${this.nodeId} lost its lease (${why}): dropping its connections, then joining again`);
+		this.recovering = (async () => {
+			try {
+				await this.events!.onLost();
+				await this.register(true);
+			} catch (error) {
+				this.log.error(`cluster: joining again failed: ${String(error)}`);
+			} finally {
+				this.recovering = undefined;
+			}
+		})();
+	}
+
+	private async watch(): Promise<void> {
+		if (this.closed) {
+			return;
+		}
+		const nodes = (await this.redis.smembers(NODES)).filter((n) => n !== this.nodeId);
+		if (nodes.length === 0) {
+			return;
+		}
+		const alive = await this.redis.mget(...nodes.map(leaseKey));
+		for (let i = 0; i < nodes.length; i++) {
+			if (alive[i] !== null || this.closed) {
+				continue;
+			}
+			const node = nodes[i];
+			// One node reaps; the lock outlives the reaping so that no second one starts.
+			if ((await this.redis.set(reapingKey(node), this.nodeId, 'PX', 30_000, 'NX')) !== 'OK') {
+				continue;
+			}
+			this.log.warn(`cluster: node ${node} lost its lease: freeing its nicks`);
+			await this.events!.reap(node);
+			// Reaping again is harmless (nothing is left): a node restarted under this id may die again.
+			await this.redis.del(reapingKey(node));
+		}
+	}
+
+	/** Stops renewing; `release` also gives the lease back (a clean shutdown). */
+	async stop(release: boolean): Promise<void> {
+		this.closed = true;
+		clearInterval(this.renewTimer);
+		clearInterval(this.watchTimer);
+		await this.recovering;
+		if (release) {
+			await this.redis.multi().del(leaseKey(this.nodeId)).srem(NODES, this.nodeId).exec();
+		}
+	}
+}

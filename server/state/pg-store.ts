@@ -1,0 +1,350 @@
+/**
+ * Channels, history and accounts in PostgreSQL (the pool and schema in pg-schema.ts).
+ * Several servers may append to one database at once, so nothing is cached and nothing is
+ * decided by reading first:
+ * - appends are written in batches (those made while the previous batch is written), one
+ *   transaction each, that first lock the rows of their conversations, then take ids from
+ *   the shared sequence; each resolves once committed. Ids therefore grow within a
+ *   conversation in commit order: a reader paging `after: X` never misses an id smaller
+ *   than one it has seen committed, whichever server wrote it.
+ * - a repeated (sender, clientMsgId) hits the unique index and answers the earlier message.
+ * - search: each message's search words (`searchWords`, the rule of the SQLite index) are
+ *   stored as a tsvector of those exact lexemes, and a query is a conjunction of quoted
+ *   prefix lexemes: no user text is ever parsed as query syntax.
+ */
+import type pg from 'pg';
+import type { PgDb } from './pg-schema';
+import type { Message } from '../../protocol/types';
+import {
+	isDmConversation, newMessage, searchWords,
+	type AppendResult, type ChannelRecord, type DirectConversation, type MessageDraft, type NewChannel, type Page, type PageQuery,
+	type SearchQuery, type Store, type StoredMessage, type UnreadSummary,
+} from './store';
+
+interface Row {
+	id: number;
+	ts: number;
+	sender: string;
+	recipient: string;
+	text: string;
+	client_msg_id: string | null;
+	edited_ts: number | null;
+	deleted: boolean;
+	reply_to: number | null;
+	also_to_channel: boolean;
+	reply_count: number;
+	last_reply_ts: number | null;
+	notice: boolean;
+}
+
+const COLUMNS = 'id, ts, sender, recipient, text, client_msg_id, edited_ts, deleted, reply_to, also_to_channel, reply_count, last_reply_ts, notice';
+/** The conversation's history leaves out replies that stay in their thread. */
+const MAIN_LINE = '(reply_to IS NULL OR also_to_channel)';
+
+/** A tsvector lexeme holds at most 2047 bytes: longer words are indexed (and searched) by their start. */
+const MAX_LEXEME_CHARS = 500;
+
+/** The lexemes of a text: its search words, each once. */
+export function searchLexemes(text: string): string[] {
+	return [...new Set(searchWords(text).map((w) => w.slice(0, MAX_LEXEME_CHARS)))];
+}
+
+/** A tsquery: every word as a quoted prefix lexeme (quotes and backslashes escaped). */
+function prefixQuery(words: readonly string[]): string {
+	return words.map((w) => `'${w.slice(0, MAX_LEXEME_CHARS).replace(/['\\]/g, (c) => '\\' + c)}':*`).join(' & ');
+}
+
+function toMessage(row: Row): Message {
+	const message: Message = { id: row.id, ts: row.ts, from: row.sender, to: row.recipient, text: row.text };
+	if (row.deleted) {
+		message.deleted = true;
+	} else if (row.edited_ts !== null) {
+		message.editedTs = row.edited_ts;
+	}
+	if (row.reply_to !== null) {
+		message.replyTo = row.reply_to;
+		if (row.also_to_channel) {
+			message.alsoToChannel = true;
+		}
+	}
+	if (row.reply_count > 0) {
+		message.replyCount = row.reply_count;
+		message.lastReplyTs = row.last_reply_ts!;
+	}
+	if (row.notice && !row.deleted) {
+		message.notice = true;
+	}
+	return message;
+}
+
+/** With the sender's client id: only for answers to that sender. */
+function toOwnMessage(row: Row): Message {
+	return row.client_msg_id === null ? toMessage(row) : { ...toMessage(row), clientMsgId: row.client_msg_id };
+}
+
+/**
+ * Appends a batch in one statement (one transaction, one round trip):
+ * - `locked` locks the rows of the batch's conversations (inserting those of new ones), in
+ *   name order so that two batches never wait for each other in a cycle;
+ * - `input` takes an id per draft, in order, only once those locks are held (its filter
+ *   reads `locked` whole before the first row, hence before the first nextval; a CTE used
+ *   twice is evaluated once);
+ * - `ins` inserts unless the client id was used (by an earlier message, or one earlier in
+ *   the batch); the reply counts of the roots and the DM index follow what was inserted.
+ * Answers the id of each draft stored, by its position (`ord`, from 1).
+ */
+const APPEND_BATCH = `
+	WITH locked AS (
+		INSERT INTO conversations AS c (name)
+		SELECT name FROM (SELECT DISTINCT unnest($1::text[]) AS name) AS d ORDER BY name
+		ON CONFLICT (name) DO UPDATE SET name = excluded.name
+		RETURNING c.name
+	), input AS (
+		SELECT t.*, nextval('message_ids') AS id
+		FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::boolean[], $10::text[], $11::boolean[], $12::boolean[])
+			WITH ORDINALITY AS t (conversation, ts, sender, sender_key, recipient, text, client_msg_id, reply_to, also_to_channel, lexemes, dm, notice, ord)
+		WHERE (SELECT count(*) FROM locked) > 0
+	), ins AS (
+		INSERT INTO messages (id, ts, conversation, sender, sender_key, recipient, text, client_msg_id, reply_to, also_to_channel, notice, search)
+		SELECT id, ts, conversation, sender, sender_key, recipient, text, client_msg_id, reply_to, also_to_channel, notice, array_to_tsvector(string_to_array(lexemes, ' '))
+		FROM input ORDER BY ord
+		ON CONFLICT (sender_key, client_msg_id) WHERE client_msg_id IS NOT NULL DO NOTHING
+		RETURNING id
+	), stored AS (
+		SELECT input.* FROM input JOIN ins USING (id)
+	), roots AS (
+		UPDATE messages AS m SET reply_count = m.reply_count + r.n, last_reply_ts = r.last_ts
+		FROM (SELECT reply_to, count(*)::int AS n, (array_agg(ts ORDER BY ord DESC))[1] AS last_ts FROM stored WHERE reply_to IS NOT NULL GROUP BY reply_to) AS r
+		WHERE m.id = r.reply_to
+	), dms AS (
+		INSERT INTO direct_conversations (nick_key, peer_key, peer, conversation)
+		SELECT DISTINCT ON (k.nick_key, k.peer_key) k.nick_key, k.peer_key, k.peer, s.conversation
+		FROM stored AS s CROSS JOIN LATERAL (VALUES (s.sender_key, lower(s.recipient), s.recipient), (lower(s.recipient), s.sender_key, s.sender)) AS k (nick_key, peer_key, peer)
+		WHERE s.dm ORDER BY k.nick_key, k.peer_key, s.ord
+		ON CONFLICT DO NOTHING
+	)
+	SELECT ord, id FROM stored`;
+
+/** Most appends written in one statement. */
+const MAX_BATCH = 500;
+
+interface PendingAppend {
+	draft: MessageDraft;
+	resolve(result: AppendResult): void;
+	reject(error: unknown): void;
+}
+
+export class PgStore implements Store {
+	private pending: PendingAppend[] = [];
+	/** The batch being written (one at a time: appends wait in `pending` meanwhile). */
+	private flushing: Promise<void> | undefined;
+
+	/** The caller owns the pool (opened by openPgDatabase) and ends it after `close()`. */
+	constructor(private readonly pool: PgDb) {}
+
+	private async rows<T extends pg.QueryResultRow = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
+		return (await this.pool.query<T>(sql, params)).rows;
+	}
+
+	/**
+	 * Appends are written in batches, one transaction each, as the SQLite store does: those
+	 * made while a batch is written form the next one. Each resolves once its batch commits.
+	 */
+	append(draft: MessageDraft): Promise<AppendResult> {
+		return new Promise((resolve, reject) => {
+			this.pending.push({ draft, resolve, reject });
+			this.flushing ??= new Promise<void>((started) => setImmediate(started)).then(() => this.flush());
+		});
+	}
+
+	private async flush(): Promise<void> {
+		while (this.pending.length > 0) {
+			const batch = this.pending.splice(0, MAX_BATCH);
+			try {
+				const ids = await this.writeBatch(batch.map((p) => p.draft));
+				for (const [i, entry] of batch.entries()) {
+					const id = ids.get(i + 1);
+					if (id !== undefined) {
+						entry.resolve({ message: newMessage(id, entry.draft), duplicate: false });
+					} else {
+						// Its client id was taken (the unique index waited for that append to commit).
+						this.findSent(entry.draft.from, entry.draft.clientMsgId!).then((earlier) => {
+							if (earlier) {
+								entry.resolve({ message: earlier, duplicate: true });
+							} else {
+								entry.reject(new Error(`the message of ${entry.draft.from} with client id ${entry.draft.clientMsgId} was neither stored nor found`));
+							}
+						}, (error: unknown) => entry.reject(error));
+					}
+				}
+			} catch (error) {
+				for (const entry of batch) {
+					entry.reject(error);
+				}
+			}
+		}
+		this.flushing = undefined;
+	}
+
+	/** Writes a batch; answers the id of each draft stored, by its position from 1. */
+	private async writeBatch(drafts: MessageDraft[]): Promise<Map<number, number>> {
+		const column = <T>(f: (d: MessageDraft) => T): T[] => drafts.map(f);
+		const { rows } = await this.pool.query<{ ord: number; id: number }>(APPEND_BATCH, [
+			column((d) => d.conversation), column((d) => d.ts), column((d) => d.from), column((d) => d.from.toLowerCase()), column((d) => d.to),
+			column((d) => d.text), column((d) => d.clientMsgId ?? null), column((d) => d.replyTo ?? null),
+			column((d) => d.replyTo !== undefined && d.alsoToChannel === true), column((d) => searchLexemes(d.text).join(' ')),
+			column((d) => isDmConversation(d.conversation)), column((d) => d.notice === true),
+		]);
+		return new Map(rows.map((r) => [r.ord, r.id]));
+	}
+
+	async getMessage(id: number): Promise<StoredMessage | undefined> {
+		const [row] = await this.rows<Row & { conversation: string }>(`SELECT ${COLUMNS}, conversation FROM messages WHERE id = $1`, [id]);
+		return row && { message: toOwnMessage(row), conversation: row.conversation };
+	}
+
+	async edit(id: number, text: string, editedTs: number): Promise<void> {
+		await this.pool.query('UPDATE messages SET text = $2, edited_ts = $3, search = array_to_tsvector($4::text[]) WHERE id = $1 AND NOT deleted', [id, text, editedTs, searchLexemes(text)]);
+	}
+
+	async remove(id: number): Promise<void> {
+		await this.pool.query(`UPDATE messages SET text = '', edited_ts = NULL, deleted = true, search = NULL WHERE id = $1`, [id]);
+	}
+
+	async page(conversation: string, query: PageQuery): Promise<Page> {
+		return this.pageOf(`conversation = $1 AND ${MAIN_LINE}`, conversation, query);
+	}
+
+	async thread(rootId: number, query: PageQuery): Promise<Page> {
+		return this.pageOf('reply_to = $1', rootId, query);
+	}
+
+	/** A page of the rows `where` selects (with the key as $1), as MessageStore.page describes. */
+	private async pageOf(where: string, key: string | number, query: PageQuery): Promise<Page> {
+		const take = query.limit + 1;
+		if (query.before !== undefined) {
+			const rows = (await this.rows(`SELECT ${COLUMNS} FROM messages WHERE ${where} AND id < $2 AND id > $3 ORDER BY id DESC LIMIT $4`, [key, query.before, query.after ?? 0, take])).reverse();
+			return { messages: rows.slice(rows.length - Math.min(rows.length, query.limit)).map(toOwnMessage), hasMore: rows.length > query.limit };
+		}
+		if (query.after !== undefined) {
+			const rows = await this.rows(`SELECT ${COLUMNS} FROM messages WHERE ${where} AND id > $2 ORDER BY id ASC LIMIT $3`, [key, query.after, take]);
+			return { messages: rows.slice(0, query.limit).map(toOwnMessage), hasMore: rows.length > query.limit };
+		}
+		const rows = (await this.rows(`SELECT ${COLUMNS} FROM messages WHERE ${where} ORDER BY id DESC LIMIT $2`, [key, take])).reverse();
+		return { messages: rows.slice(rows.length - Math.min(rows.length, query.limit)).map(toOwnMessage), hasMore: rows.length > query.limit };
+	}
+
+	async findSent(from: string, clientMsgId: string): Promise<Message | undefined> {
+		const [row] = await this.rows(`SELECT ${COLUMNS} FROM messages WHERE sender_key = $1 AND client_msg_id = $2`, [from.toLowerCase(), clientMsgId]);
+		return row ? toMessage(row) : undefined;
+	}
+
+	async latestId(conversation: string): Promise<number> {
+		const [row] = await this.rows<{ max: number | null }>(`SELECT max(id) AS max FROM messages WHERE conversation = $1 AND ${MAIN_LINE}`, [conversation]);
+		return row.max ?? 0;
+	}
+
+	async unread(conversation: string, afterId: number, readerKey: string, needle: string | undefined, cap: number): Promise<UnreadSummary> {
+		const from = `FROM messages WHERE conversation = $1 AND id > $2 AND sender_key <> $3 AND ${MAIN_LINE} ORDER BY id LIMIT $4`;
+		if (needle === undefined) {
+			const [row] = await this.rows<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT id ${from}) AS u`, [conversation, afterId, readerKey, cap]);
+			return { count: row.n, candidates: [] };
+		}
+		// ILIKE ignores case beyond ASCII too: a few more candidates for the exact mention rule.
+		const pattern = `%${needle.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+		const rows = await this.rows<{ t: string | null }>(`SELECT CASE WHEN text ILIKE $5 ESCAPE '\\' THEN text END AS t ${from}`, [conversation, afterId, readerKey, cap, pattern]);
+		return { count: rows.length, candidates: rows.flatMap((r) => (r.t === null ? [] : [r.t])) };
+	}
+
+	async search(query: SearchQuery): Promise<Page> {
+		const rows = await this.rows(
+			`SELECT ${COLUMNS} FROM messages WHERE search @@ $1::tsquery AND id < $2 AND conversation = ANY($3::text[]) AND ($4::text IS NULL OR sender_key = $4) AND NOT deleted
+			ORDER BY id DESC LIMIT $5`,
+			[prefixQuery(query.words), query.before ?? Number.MAX_SAFE_INTEGER, query.conversations, query.fromKey ?? null, query.limit + 1],
+		);
+		return { messages: rows.slice(0, query.limit).map(toOwnMessage), hasMore: rows.length > query.limit };
+	}
+
+	async directConversations(nick: string): Promise<DirectConversation[]> {
+		return this.rows<DirectConversation>('SELECT peer, conversation FROM direct_conversations WHERE nick_key = $1 ORDER BY peer_key', [nick.toLowerCase()]);
+	}
+
+	async listChannels(): Promise<ChannelRecord[]> {
+		return (await this.rows<ChannelRow>(`SELECT ${CHANNEL_COLUMNS} FROM channels ORDER BY name`)).map(toChannel);
+	}
+
+	/** Read from the database every time (as the SQLite store: no cache, no timing difference). */
+	async getChannel(name: string): Promise<ChannelRecord | undefined> {
+		const [row] = await this.rows<ChannelRow>(`SELECT ${CHANNEL_COLUMNS} FROM channels WHERE name = $1`, [name]);
+		return row && toChannel(row);
+	}
+
+	async ensureChannel(name: string): Promise<ChannelRecord> {
+		await this.pool.query('INSERT INTO channels (name, topic, created_at) VALUES ($1, NULL, $2) ON CONFLICT (name) DO NOTHING', [name, Date.now()]);
+		return (await this.getChannel(name))!;
+	}
+
+	async createChannel(channel: NewChannel): Promise<ChannelRecord | undefined> {
+		const topic = channel.topic === undefined || channel.topic === '' ? null : channel.topic;
+		const [row] = await this.rows<ChannelRow>(
+			`INSERT INTO channels (name, topic, created_at, private, topic_protected) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (name) DO NOTHING RETURNING ${CHANNEL_COLUMNS}`,
+			[channel.name, topic, Date.now(), channel.private, channel.topicProtected],
+		);
+		return row && toChannel(row);
+	}
+
+	async setTopic(name: string, topic: string): Promise<void> {
+		await this.pool.query('UPDATE channels SET topic = $2 WHERE name = $1', [name, topic === '' ? null : topic]);
+	}
+
+	async setTopicProtected(name: string, on: boolean): Promise<void> {
+		await this.pool.query('UPDATE channels SET topic_protected = $2 WHERE name = $1', [name, on]);
+	}
+
+	async getPasswordHash(nick: string): Promise<string | undefined> {
+		const [row] = await this.rows<{ password_hash: string }>('SELECT password_hash FROM accounts WHERE nick_key = $1', [nick.toLowerCase()]);
+		return row?.password_hash;
+	}
+
+	async setPasswordHash(nick: string, hash: string): Promise<void> {
+		await this.pool.query(
+			`INSERT INTO accounts (nick_key, nick, password_hash, updated_at) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (nick_key) DO UPDATE SET nick = excluded.nick, password_hash = excluded.password_hash, updated_at = excluded.updated_at`,
+			[nick.toLowerCase(), nick, hash, Date.now()],
+		);
+	}
+
+	async accountNick(nick: string): Promise<string | undefined> {
+		const [row] = await this.rows<{ nick: string }>('SELECT nick FROM accounts WHERE nick_key = $1', [nick.toLowerCase()]);
+		return row?.nick;
+	}
+
+	async setAccountNick(nick: string): Promise<void> {
+		await this.pool.query('UPDATE accounts SET nick = $2, updated_at = $3 WHERE nick_key = $1', [nick.toLowerCase(), nick, Date.now()]);
+	}
+
+	/** Writes what is pending; the pool's owner ends it after. */
+	async close(): Promise<void> {
+		while (this.flushing) {
+			await this.flushing;
+		}
+	}
+}
+
+const CHANNEL_COLUMNS = 'name, topic, created_at, private, topic_protected';
+
+interface ChannelRow {
+	name: string;
+	topic: string | null;
+	created_at: number;
+	private: boolean;
+	topic_protected: boolean;
+}
+
+function toChannel(row: ChannelRow): ChannelRecord {
+	const record: ChannelRecord = { name: row.name, createdAt: row.created_at, private: row.private, topicProtected: row.topic_protected };
+	if (row.topic !== null) {
+		record.topic = row.topic;
+	}
+	return record;
+}

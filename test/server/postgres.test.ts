@@ -1,0 +1,187 @@
+/**
+ * PostgreSQL as a shared database (`--database`): what the state contract cannot show with
+ * one process. Several "nodes" (states opened on one database) append, create and join
+ * at once; a server whose database goes away answers errors, never acknowledgements, and
+ * recovers by itself; a server that cannot reach its database at start says which one.
+ * The tests that need a running PostgreSQL run in `npm run test:postgres`.
+ */
+import * as assert from 'node:assert/strict';
+import * as net from 'node:net';
+import { JoinChannelRequest } from '../../protocol/channels';
+import { HistoryRequest, SendMessageRequest } from '../../protocol/messages';
+import { openState, type StoredState } from '../../server/state/open';
+import { TestClient, rpcError } from '../helpers/client';
+import { useServer } from '../helpers/fixture';
+import { PostgresServer, sharedPostgres, testingPostgres } from '../helpers/postgres';
+
+describe('PostgreSQL: a server that cannot reach its database', () => {
+	const fx = useServer({}, { start: false });
+
+	it('exits at start naming PostgreSQL and host:port/database, never the password', async () => {
+		const closed = await new Promise<number>((resolve) => {
+			// A port nothing listens on: one the OS just gave and took back.
+			const server = net.createServer();
+			server.listen(0, '127.0.0.1', () => {
+				const { port } = server.address() as net.AddressInfo;
+				server.close(() => resolve(port));
+			});
+		});
+		const proc = fx.spawn(['--port', '0', '--database', `postgres://parley:hunter2-secret@127.0.0.1:${closed}/chat`]);
+		const { code } = await proc.exited;
+		assert.notEqual(code, 0);
+		assert.match(proc.stderr, new RegExp(`Cannot reach the PostgreSQL database at 127\\.0\\.0\\.1:${closed}/chat`));
+		assert.ok(!proc.stderr.includes('hunter2'), `the password stays out of the message: ${proc.stderr}`);
+		assert.equal(proc.stdout, '', 'it never said it was listening');
+	});
+
+	it('refuses a --database that is not a PostgreSQL URL, hiding its password', async () => {
+		const proc = fx.spawn(['--port', '0', '--database', 'mysql://root:hunter2@db/chat']);
+		const { code } = await proc.exited;
+		assert.equal(code, 2);
+		assert.match(proc.stderr, /--database takes a PostgreSQL URL/);
+		assert.ok(!proc.stderr.includes('hunter2'));
+	});
+});
+
+if (testingPostgres()) {
+	describe('PostgreSQL: several nodes sharing one database', () => {
+		let url = '';
+		const open: StoredState[] = [];
+		const node = async (nodeId: string, cluster = true): Promise<StoredState> => {
+			const state = await openState({ memory: false, dataDir: '', database: url, nodeId, cluster });
+			open.push(state);
+			return state;
+		};
+		beforeEach(async () => {
+			url = await (await sharedPostgres()).createDatabase();
+		});
+		afterEach(async () => {
+			await Promise.all(open.splice(0).map((s) => s.close()));
+		});
+
+		it('orders one conversation: a reader paging after its last id misses nothing that commits later', async () => {
+			const [a, b, reader] = [await node('a'), await node('b'), await node('r')];
+			const sent: number[] = [];
+			const seen: number[] = [];
+			let writing = true;
+			const read = (async () => {
+				let last = 0;
+				while (writing || last < Math.max(...sent)) {
+					const page = await reader.store.page('#busy', { after: last, limit: 50 });
+					for (const m of page.messages) {
+						seen.push(m.id);
+						last = m.id;
+					}
+				}
+			})();
+			const writes: Promise<void>[] = [];
+			for (let i = 0; i < 200; i++) {
+				const store = (i % 2 === 0 ? a : b).store;
+				writes.push(store.append({ ts: i, from: `u${i % 7}`, to: '#busy', conversation: '#busy', text: `m${i}` }).then((r) => { sent.push(r.message.id); }));
+				if (i % 3 === 0) {
+					// Some appends to another conversation take ids in between.
+					writes.push(store.append({ ts: i, from: 'x', to: '#other', conversation: '#other', text: 'elsewhere' }).then(() => undefined));
+				}
+			}
+			await Promise.all(writes);
+			writing = false;
+			await read;
+			assert.equal(new Set(sent).size, 200, 'every append has its own id');
+			assert.deepEqual(seen, [...sent].sort((x, y) => x - y), 'the reader saw every message, in id order, each once');
+		});
+
+		it('stores a (sender, client id) once when two nodes get it at the same time', async () => {
+			const [a, b] = [await node('a'), await node('b')];
+			const draft = { ts: 1, from: 'Ana', to: '#a', conversation: '#a', text: 'once', clientMsgId: 'c-1' };
+			const results = await Promise.all([a.store.append(draft), b.store.append({ ...draft, from: 'ana' }), a.store.append(draft)]);
+			assert.equal(new Set(results.map((r) => r.message.id)).size, 1, 'one id for all');
+			assert.equal(results.filter((r) => !r.duplicate).length, 1, 'one of them stored it');
+			assert.equal((await b.store.page('#a', { limit: 10 })).messages.length, 1);
+		});
+
+		it('creates a channel and adds a member once when nodes race', async () => {
+			const [a, b] = [await node('a'), await node('b')];
+			const created = await Promise.all([a, b, a, b].map((s) => s.store.createChannel({ name: '#race', private: false, topicProtected: false })));
+			assert.equal(created.filter((c) => c !== undefined).length, 1);
+			const added = await Promise.all([a, b, a, b].map((s, i) => s.memberships.add('#race', { nick: i % 2 ? 'KIM' : 'kim', role: 'member', guest: false })));
+			assert.equal(added.filter(Boolean).length, 1);
+			assert.deepEqual((await a.memberships.members('#race')).length, 1);
+		});
+
+		it('drops only the guests of the node that left (removeGuestsOf), and a node\'s own leftovers when it opens again', async () => {
+			const [a, b] = [await node('a'), await node('b')];
+			await a.memberships.add('#x', { nick: 'ga', role: 'member', guest: true });
+			await a.access.invite('#p', 'ga', true);
+			await b.memberships.add('#x', { nick: 'gb', role: 'member', guest: true });
+			await b.access.invite('#p', 'gb', true);
+			await b.memberships.add('#x', { nick: 'acct', role: 'owner', guest: false });
+			await b.memberships.add('#y', { nick: 'gb2', role: 'member', guest: true });
+			assert.deepEqual((await a.memberships.members('#x')).map((m) => m.nick), ['ga', 'gb', 'acct'], 'each node sees the other\'s guests');
+
+			// Node b restarts: its own leftovers go, a's guests stay.
+			await b.close();
+			open.splice(open.indexOf(b), 1);
+			const b2 = await node('b');
+			assert.deepEqual((await b2.memberships.members('#x')).map((m) => m.nick), ['ga', 'acct']);
+			assert.equal(await b2.access.isInvited('#p', 'gb'), false);
+			assert.equal(await b2.access.isInvited('#p', 'ga'), true);
+
+			// Node a dies: the cluster drops its guests.
+			assert.deepEqual(await b2.removeGuestsOf!('a'), [{ channel: '#x', nick: 'ga' }]);
+			assert.deepEqual((await b2.memberships.members('#x')).map((m) => m.nick), ['acct']);
+			assert.equal(await b2.access.isInvited('#p', 'ga'), false);
+
+			// A single server (no cluster) opening drops every guest left.
+			await b2.memberships.add('#z', { nick: 'gc', role: 'member', guest: true });
+			const single = await node('other', false);
+			assert.deepEqual(await single.memberships.members('#z'), []);
+		});
+	});
+
+	describe('PostgreSQL: the database goes away under a running server', () => {
+		const fx = useServer({}, { start: false });
+		let pg: PostgresServer | undefined;
+		afterEach(async () => {
+			await pg?.stop();
+			pg = undefined;
+		});
+
+		it('answers message/send with an error (no acknowledgement), keeps running, and resumes by itself', async () => {
+			pg = await PostgresServer.start();
+			const server = await fx.start({ database: await pg.createDatabase() });
+			const ana = await fx.login('ana');
+			await ana.connection.sendRequest(JoinChannelRequest.type, { channel: '#general' });
+			const first = await ana.connection.sendRequest(SendMessageRequest.type, { to: '#general', text: 'before' });
+
+			await pg.pause();
+			const error = await rpcError(ana.connection.sendRequest(SendMessageRequest.type, { to: '#general', text: 'lost', clientMsgId: 'while-down' }));
+			assert.match(error.message, /database/i);
+			await server.waitForLog(/message\/send from .* failed/);
+			await ana.sync();
+
+			await pg.resume();
+			let again: Awaited<ReturnType<typeof sendAgain>> | undefined;
+			const sendAgain = () => ana.connection.sendRequest(SendMessageRequest.type, { to: '#general', text: 'after' });
+			const deadline = Date.now() + 20_000;
+			while (again === undefined) {
+				try {
+					again = await sendAgain();
+				} catch (e) {
+					if (Date.now() > deadline) {
+						throw e;
+					}
+					await new Promise((r) => setTimeout(r, 100));
+				}
+			}
+			assert.ok(again.message.id > first.message.id);
+			const bob = await TestClient.login(server.port, 'bob');
+			fx.closeLater(bob, (c) => c.close());
+			const joined = await bob.connection.sendRequest(JoinChannelRequest.type, { channel: '#general' });
+			assert.deepEqual(joined.history.map((m) => m.text), ['before', 'after'], 'what failed was not stored');
+			const retried = await ana.connection.sendRequest(SendMessageRequest.type, { to: '#general', text: 'lost', clientMsgId: 'while-down' });
+			assert.equal(retried.message.text, 'lost', 'the retry of what failed is stored now');
+			const history = await bob.connection.sendRequest(HistoryRequest.type, { conversation: '#general', limit: 10 });
+			assert.deepEqual(history.messages.map((m) => m.text), ['before', 'after', 'lost']);
+		});
+	});
+}
