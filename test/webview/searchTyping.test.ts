@@ -12,11 +12,14 @@ function hit(id: number, conversation: string, from: string, text: string, ts: n
 	return { message: { id, ts, from, to, text }, conversation, name: conversation };
 }
 
-const RESULTS: SearchHitView[] = [
-	hit(812, '#release', 'alice', 'The deploy of v2.3 to staging is green; production deploy at 4pm.', todayAt(11, 40)),
-	hit(640, 'bob', 'bob', 'Can you review the deployment checklist before Friday?', todayAt(9, 5) - 86_400_000),
-	hit(17, '#general', 'carol', 'Déployé! Café is on me after the DEPLOYMENT retro.', todayAt(16, 20) - 3 * 86_400_000),
-];
+/** Made when a test runs, not when the file loads: "today" is the test's own day (runs cross midnight). */
+function results(): SearchHitView[] {
+	return [
+		hit(812, '#release', 'alice', 'The deploy of v2.3 to staging is green; production deploy at 4pm.', todayAt(11, 40)),
+		hit(640, 'bob', 'bob', 'Can you review the deployment checklist before Friday?', todayAt(9, 5) - 86_400_000),
+		hit(17, '#general', 'carol', 'Déployé! Café is on me after the DEPLOYMENT retro.', todayAt(16, 20) - 3 * 86_400_000),
+	];
+}
 
 async function screenshot(panel: Panel, name: string): Promise<string> {
 	await panel.page.locator('html').evaluate((html) => html.ownerDocument.fonts.ready.then(() => undefined));
@@ -60,7 +63,7 @@ describe('webview: search, opening a result, typing indicator, away', function (
 		const sent = await panel.waitForPosted({ type: 'search' }) as Extract<WebviewMessage, { type: 'search' }>;
 		assert.equal(sent.query, 'deploy in:#release');
 		assert.equal((await searches()).length, 1, 'one search for the whole typing burst');
-		await panel.send({ type: 'searchResults', request: sent.request, hits: RESULTS, words: ['deploy'], hasMore: true } satisfies HostMessage);
+		await panel.send({ type: 'searchResults', request: sent.request, hits: results(), words: ['deploy'], hasMore: true } satisfies HostMessage);
 
 		const options = page.getByRole('listbox', { name: 'Results' }).getByRole('option');
 		await options.first().waitFor();
@@ -79,7 +82,7 @@ describe('webview: search, opening a result, typing indicator, away', function (
 		assert.equal(more.before, 17, 'the next page starts below the last result');
 		assert.ok(more.request > sent.request);
 		// An answer to an older request is dropped.
-		await panel.send({ type: 'searchResults', request: sent.request, hits: [RESULTS[0]], words: ['deploy'], hasMore: false });
+		await panel.send({ type: 'searchResults', request: sent.request, hits: [results()[0]], words: ['deploy'], hasMore: false });
 		await panel.send({ type: 'searchResults', request: more.request, hits: [hit(3, '#general', 'dave', 'first deploy ever', todayAt(8, 0) - 30 * 86_400_000)], words: ['deploy'], hasMore: false });
 		await options.nth(3).waitFor();
 		assert.equal(await options.count(), 4);
@@ -194,7 +197,7 @@ describe('webview: search, opening a result, typing indicator, away', function (
 		await panel.page.setViewportSize({ width: 360, height: 640 });
 		await panel.send({ type: 'openSearch', query: 'deploy' });
 		const sent = await panel.waitForPosted({ type: 'search', query: 'deploy' }) as Extract<WebviewMessage, { type: 'search' }>;
-		await panel.send({ type: 'searchResults', request: sent.request, hits: RESULTS, words: ['deploy'], hasMore: false });
+		await panel.send({ type: 'searchResults', request: sent.request, hits: results(), words: ['deploy'], hasMore: false });
 		const dialog = panel.page.getByRole('dialog', { name: 'Search messages' });
 		await dialog.getByRole('listbox', { name: 'Results' }).getByRole('option').first().waitFor();
 		const box = await dialog.boundingBox();
