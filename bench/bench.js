@@ -7,7 +7,7 @@
  * (bench/loadgen.js) is another process pinned to CPU 1; this orchestrator only
  * starts processes and reads /proc between runs. Everything is on 127.0.0.1.
  *
- * Usage: node bench/bench.js [--quick] [--scenarios fanout,idle,rtt,history]
+ * Usage: node bench/bench.js [--quick] [--scenarios fanout,idle,rtt,history,search]
  *        [--servers parley,baseline,ngircd] [--clients 1000] [--senders 10]
  *        [--rates 10,20,40,80,...] [--step-seconds 5] [--idle-clients 10000]
  *        [--room-size 100] [--history-messages 1000000] [--profile] [--no-pin]
@@ -17,7 +17,10 @@
  * --noisy-retries N: measure a failing fan-out step, or the joins, again (up to N more
  * times) when other processes (or the hypervisor) used more than --noisy-pct (50) % of
  * a core during it.
- * `fanout` includes the join timing (scenario `joins` runs only that).
+ * `fanout` includes the join timing (scenario `joins` runs only that). `fanout-irc`
+ * (Parley only) is the same fan-out with half the members on IRC (bench/irc-loadgen.js).
+ * `search` (bench/search.js) searches the history of `history` and times message/send
+ * with and without the search index.
  */
 const { spawn, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -25,6 +28,7 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const profileSummary = require('./profile-summary');
+const search = require('./search');
 
 const ROOT = path.resolve(__dirname, '..');
 const RESULTS = path.join(__dirname, 'results');
@@ -42,7 +46,7 @@ function parseArgs(argv) {
 	const quick = argv.includes('--quick');
 	const o = {
 		quick,
-		scenarios: ['fanout', 'idle', 'rtt', 'history'],
+		scenarios: ['fanout', 'fanout-irc', 'idle', 'rtt', 'history', 'search'],
 		servers: ['parley', 'baseline', 'ngircd'],
 		clients: 1000,
 		senders: 10,
@@ -103,7 +107,7 @@ function parseArgs(argv) {
 		}
 	}
 	for (const s of o.scenarios) {
-		if (!['fanout', 'joins', 'idle', 'rtt', 'history'].includes(s)) {
+		if (!['fanout', 'fanout-irc', 'joins', 'idle', 'rtt', 'history', 'search'].includes(s)) {
 			throw new Error(`unknown scenario ${s}`);
 		}
 	}
@@ -230,12 +234,18 @@ async function startServer(kind, o, extra = {}) {
 	const logFd = fs.openSync(logFile, 'a');
 	let child;
 	let port;
+	let ircPort;
 	if (kind === 'parley') {
 		const nodeArgs = extra.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${extra.profileDir}`] : [];
 		const args = [...nodeArgs, serverBundle, '--port', '0', '--data', dir, '--flood-rate', '0', '--max-per-ip', '0',
-			'--max-clients', String(Math.max(o.clients, o.idleClients) + 1000), '--log-level', 'warn'];
+			'--max-clients', String(Math.max(o.clients, o.idleClients) + 1000), '--log-level', 'warn', ...(extra.extraArgs ?? [])];
+		if (extra.irc) {
+			args.push('--irc-port', '0');
+		}
 		child = spawnLimited(0, process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', logFd] }, o.pin);
-		port = await listenLine(child, /listening on .*:(\d+)/, logFile);
+		port = await listenLine(child, extra.irc ? /listening on .*:(\d+), IRC on (\d+)/ : /listening on .*:(\d+)/, logFile, (m) => {
+			ircPort = extra.irc ? Number(m[2]) : undefined;
+		});
 	} else if (kind === 'baseline') {
 		const nodeArgs = extra.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${extra.profileDir}`] : [];
 		child = spawnLimited(0, process.execPath, [...nodeArgs, path.join(__dirname, 'baseline-server.js'), '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', logFd] }, o.pin);
@@ -275,7 +285,7 @@ async function startServer(kind, o, extra = {}) {
 	fs.closeSync(logFd);
 	const pid = child.pid;
 	return {
-		kind, pid, port, dir, logFile,
+		kind, pid, port, ircPort, dir, logFile,
 		openFiles: openFilesOf(pid),
 		async stop() {
 			if (child.exitCode !== null || child.signalCode !== null) {
@@ -290,7 +300,7 @@ async function startServer(kind, o, extra = {}) {
 	};
 }
 
-function listenLine(child, re, logFile) {
+function listenLine(child, re, logFile, onMatch) {
 	return new Promise((resolve, reject) => {
 		let out = '';
 		const timer = setTimeout(() => reject(new Error(`server did not start within 20 s; see ${logFile}`)), 20_000);
@@ -299,6 +309,7 @@ function listenLine(child, re, logFile) {
 			const m = re.exec(out);
 			if (m) {
 				clearTimeout(timer);
+				onMatch?.(m);
 				resolve(Number(m[1]));
 			}
 		});
@@ -311,12 +322,12 @@ function listenLine(child, re, logFile) {
 
 // ---------------------------------------------------------------- load generator
 
-async function runLoadgen(spec, o) {
+async function runLoadgen(spec, o, script = path.join(__dirname, 'loadgen.js')) {
 	const dir = tmpDir('parley-bench-lg-');
 	const specFile = path.join(dir, 'spec.json');
 	const resultFile = path.join(dir, 'result.json');
 	fs.writeFileSync(specFile, JSON.stringify(spec));
-	const child = spawnLimited(1, process.execPath, [path.join(__dirname, 'loadgen.js'), specFile, resultFile], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] }, o.pin);
+	const child = spawnLimited(1, process.execPath, [script, specFile, resultFile], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] }, o.pin);
 	const code = await new Promise((resolve) => child.once('exit', (c) => resolve(c)));
 	let result;
 	try {
@@ -345,11 +356,11 @@ async function prefillHistory(o, profileDir) {
 	await first.stop();
 	const Database = require('better-sqlite3');
 	const db = new Database(path.join(dir, 'parley.db'));
-	const columns = db.prepare('PRAGMA table_info(messages)').all().map((c) => c.name).sort().join(',');
-	const expected = 'client_msg_id,conversation,id,recipient,sender,sender_key,text,ts';
+	const columns = db.prepare('PRAGMA table_info(messages)').all().filter((c) => c.notnull && c.dflt_value === null && !c.pk).map((c) => c.name).sort().join(',');
+	const expected = 'conversation,recipient,sender,sender_key,text,ts';
 	if (columns !== expected) {
 		db.close();
-		throw new Error(`the server's messages table has columns ${columns}; bench/bench.js pre-fills ${expected}: update prefillHistory`);
+		throw new Error(`the server's messages table requires columns ${columns}; bench/bench.js pre-fills ${expected}: update prefillHistory`);
 	}
 	const channel = '#history';
 	const t0 = Date.now();
@@ -358,12 +369,13 @@ async function prefillHistory(o, profileDir) {
 	const batch = db.transaction((from, to) => {
 		for (let id = from; id < to; id++) {
 			const sender = `User${id % 97}`;
-			insert.run(id, base + id * 1000, channel, sender, sender.toLowerCase(), channel, `history message ${id}: the quick brown fox jumps over the lazy dog`);
+			insert.run(id, base + id * 1000, channel, sender, sender.toLowerCase(), channel, search.historyText(id));
 		}
 	});
 	for (let from = 1; from <= o.historyMessages; from += 100_000) {
 		batch(from, Math.min(o.historyMessages + 1, from + 100_000));
 	}
+	search.indexHistory(db, o.historyMessages);
 	db.prepare('INSERT OR IGNORE INTO channels (name, topic, created_at) VALUES (?, NULL, ?)').run(channel, base);
 	db.pragma('wal_checkpoint(TRUNCATE)');
 	db.close();
@@ -374,6 +386,10 @@ async function prefillHistory(o, profileDir) {
 // ---------------------------------------------------------------- scenarios
 
 async function runScenario(kind, scenario, o, profileDir) {
+	if (scenario === 'search') {
+		const spawnClient = (script, spec) => runLoadgen(spec, o, script);
+		return kind === 'parley' ? search.runScenario({ prefillHistory: (opts) => prefillHistory(opts, profileDir), startServer, spawnClient, baseSpec, say }, o) : null;
+	}
 	if (scenario === 'history') {
 		if (kind !== 'parley') {
 			return null;
@@ -386,17 +402,17 @@ async function runScenario(kind, scenario, o, profileDir) {
 			fs.rmSync(server.dir, { recursive: true, force: true });
 		}
 	}
-	const server = await startServer(kind, o, { profileDir });
+	const server = await startServer(kind, o, { profileDir, irc: scenario === 'fanout-irc' });
 	try {
 		const rss0 = rssKb(server.pid);
 		let result;
-		if (scenario === 'fanout' || scenario === 'joins') {
+		if (scenario === 'fanout' || scenario === 'joins' || scenario === 'fanout-irc') {
 			result = await runLoadgen({
 				...baseSpec(server, o, scenario, 900_000),
 				clients: o.clients, senders: o.senders, samples: o.samples, rates: o.rates, stepSeconds: o.stepSeconds,
 				textLength: o.textLength, concurrency: o.concurrency, channel: '#bench', p99LimitMs: o.p99LimitMs,
-				joinLimitMs: 300_000, joinsOnly: scenario === 'joins',
-			}, o);
+				joinLimitMs: 300_000, joinsOnly: scenario === 'joins', ircPort: server.ircPort,
+			}, o, path.join(__dirname, scenario === 'fanout-irc' ? 'irc-loadgen.js' : 'loadgen.js'));
 		} else if (scenario === 'idle') {
 			const need = o.idleClients + 200;
 			const lim = Number(server.openFiles?.soft);
@@ -470,6 +486,13 @@ function rows(results, o) {
 	add(`fan-out knee: msgs/s per sender (p99 <= ${o.p99LimitMs} ms)`, (x) => x.fanout.knee?.ratePerSender ?? 0);
 	add('fan-out knee: delivered/s', (x) => x.fanout.knee?.deliveredPerSec ?? 0);
 	add('fan-out best delivered/s (any step)', (x) => Math.max(...x.fanout.steps.map((s) => s.deliveredPerSec)));
+	const mixed = (x) => stepAt(x['fanout-irc'], target);
+	add(`fan-out half IRC @${target}/s x ${o.senders}: delivered/s`, (x) => mixed(x).deliveredPerSec);
+	add(`fan-out half IRC @${target}/s: lost`, (x) => mixed(x).lost, true);
+	add(`fan-out half IRC @${target}/s: p50 / p99 latency (ms)`, (x) => `${fmt(mixed(x).latencyMs.p50)} / ${fmt(mixed(x).latencyMs.p99)}`);
+	add(`fan-out half IRC @${target}/s: p99 IRC / JSON-RPC receivers (ms)`, (x) => `${fmt(mixed(x).byProtocol.irc.latencyMs.p99)} / ${fmt(mixed(x).byProtocol.jsonrpc.latencyMs.p99)}`);
+	add(`fan-out half IRC @${target}/s: server CPU us per delivery`, (x) => mixed(x).serverCpuUsPerDelivery, true);
+	add(`fan-out half IRC knee: msgs/s per sender`, (x) => x['fanout-irc'].knee?.ratePerSender ?? 0);
 	add(`idle: ${o.idleClients} joined clients, KB per connection`, (x) => x.idle.kbPerConnection, true);
 	add('idle: server RSS after (MB)', (x) => x.idle.rssAfterKb / 1024, true);
 	add('round trip one at a time p50 (ms)', (x) => x.rtt.oneAtATime.p50, true);
@@ -481,6 +504,7 @@ function rows(results, o) {
 	add('history: random before=, 50 p50/p99 (ms)', (x) => `${fmt(x.history.before50.p50)} / ${fmt(x.history.before50.p99)}`);
 	add('history: random after=, 50 p50/p99 (ms)', (x) => `${fmt(x.history.after50.p50)} / ${fmt(x.history.after50.p99)}`);
 	add('history: latest 500 p50/p99 (ms)', (x) => `${fmt(x.history.latest500.p50)} / ${fmt(x.history.latest500.p99)}`);
+	search.addRows(add, o);
 	return lines;
 }
 
@@ -518,12 +542,21 @@ function targets(results, o) {
 			at80 && irc80 ? `${at80.deliveredPerSec} vs ngircd ${irc80.deliveredPerSec}` : 'no ngircd result'));
 		list.push(check(`joins: ${o.clients} clients < 2 s`, p.fanout.joins.joined === o.clients && p.fanout.joins.totalMs < 2000, `${fmt(p.fanout.joins.totalMs / 1000)} s`));
 	}
+	const mixed80 = stepAt(p['fanout-irc'], 80);
+	if (p['fanout-irc']) {
+		list.push(check('fan-out half IRC @80/s x 10, 1,000 members: nothing lost', mixed80 ? mixed80.lost === 0 && mixed80.disconnected === 0 : false,
+			mixed80 ? `${mixed80.lost} lost, ${mixed80.disconnected} disconnected` : 'step not reached'));
+		list.push(check('fan-out half IRC @80/s: p99 <= 100 ms', mixed80 ? mixed80.latencyMs.p99 <= 100 : false, mixed80 ? `p99 ${mixed80.latencyMs.p99} ms` : 'step not reached'));
+		list.push(check('fan-out half IRC @80/s: delivered/s >= ngircd', mixed80 && irc80 ? mixed80.deliveredPerSec >= irc80.deliveredPerSec : null,
+			mixed80 && irc80 ? `${mixed80.deliveredPerSec} vs ngircd ${irc80.deliveredPerSec}` : 'no ngircd result'));
+	}
 	if (p.idle) {
 		list.push(check(`idle: ${o.idleClients} joined clients <= 16 KB each`, p.idle.aliveAtEnd === o.idleClients && p.idle.kbPerConnection <= 16, `${p.idle.kbPerConnection} KB, ${p.idle.aliveAtEnd} alive`));
 	}
 	if (p.rtt) {
 		list.push(check('message/send round trip one at a time: p50 < 1 ms (persistence on)', p.rtt.oneAtATime.p50 < 1, `p50 ${p.rtt.oneAtATime.p50} ms`));
 	}
+	search.addTargets(list, check, p);
 	return list;
 }
 
@@ -590,7 +623,7 @@ async function main() {
 	const t0 = Date.now();
 	for (const scenario of o.scenarios) {
 		for (const kind of o.servers) {
-			if (scenario === 'history' && kind !== 'parley') {
+			if ((scenario === 'history' || scenario === 'search' || scenario === 'fanout-irc') && kind !== 'parley') {
 				continue;
 			}
 			say(`\n== ${scenario} on ${kind}`);

@@ -153,9 +153,23 @@ function onMarkedText(client, text) {
 	delivered++;
 	client.received++;
 	if (recording) {
-		latencies.push(now() - Number(parts[2]));
+		const ms = now() - Number(parts[2]);
+		latencies.push(ms);
+		hooks.latency?.(client, ms);
 	}
 }
+
+/**
+ * What bench/irc-loadgen.js (which requires this file) changes: how client i is made
+ * (its protocol and port: `client.port` overrides spec.port), a tap on every recorded
+ * latency, and calls as each fan-out step starts and ends (with the step's record).
+ */
+const hooks = {
+	makeClient: (i) => new Client(spec.proto, i),
+	latency: undefined,
+	stepStart: undefined,
+	stepEnd: undefined,
+};
 
 class Client {
 	constructor(proto, index) {
@@ -487,9 +501,9 @@ async function connectMany(n, channelOf, keepParse, concurrency, limitMs) {
 			// A client whose connection is refused or reset before it joined tries again
 			// (up to 3 times), as a real client would; every retry is counted.
 			for (let attempt = 1; ; attempt++) {
-				const c = new Client(spec.proto, i);
+				const c = hooks.makeClient(i);
 				try {
-					await withTimeout(c.connect(spec.host, spec.port), 120_000, 'connect');
+					await withTimeout(c.connect(spec.host, c.port ?? spec.port), 120_000, 'connect');
 					await withTimeout(c.login(), 120_000, 'login');
 					await withTimeout(c.join(channelOf(i)), 120_000, 'join');
 					times.push(now() - ts);
@@ -611,6 +625,7 @@ async function fanout() {
 		const selfCpu0 = cpuSeconds(process.pid);
 		const busy0 = machineBusySeconds();
 		const steal0 = stealSeconds();
+		hooks.stepStart?.();
 		eld.reset();
 		eld.enable();
 		const durationMs = spec.stepSeconds * 1000;
@@ -702,6 +717,7 @@ async function fanout() {
 			stealCpuPct: round((100 * (stealSeconds() - steal0)) / elapsed, 0),
 			loadgenLoopDelayP99Ms: round(eld.percentile(99) / 1e6),
 		};
+		hooks.stepEnd?.(step);
 		result.steps.push(step);
 		const pass = step.lost === 0 && step.disconnected === 0 && lat.p99 !== null && lat.p99 <= spec.p99LimitMs;
 		say(`rate ${rate}/s x ${senders}: offered ${step.offeredPerSec}/s delivered ${step.deliveredPerSec}/s lost ${step.lost} (${step.messagesPerRead} msgs/read) ` +
@@ -857,8 +873,8 @@ function limits() {
 	return m ? { soft: m[1], hard: m[2] } : null;
 }
 
-async function main() {
-	const run = { fanout, joins: fanout, idle, rtt, history }[spec.scenario];
+async function main(chosen) {
+	const run = chosen ?? { fanout, joins: fanout, idle, rtt, history }[spec.scenario];
 	if (!run) {
 		throw new Error(`unknown scenario ${spec.scenario}`);
 	}
@@ -873,8 +889,16 @@ async function main() {
 	process.exit(0);
 }
 
-main().catch((error) => {
-	process.stderr.write(`loadgen: ${error.stack ?? error}\n`);
-	fs.writeFileSync(resultPath, JSON.stringify({ error: String(error.message ?? error) }));
-	process.exit(1);
-});
+function runMain(run) {
+	main(run).catch((error) => {
+		process.stderr.write(`loadgen: ${error.stack ?? error}\n`);
+		fs.writeFileSync(resultPath, JSON.stringify({ error: String(error.message ?? error) }));
+		process.exit(1);
+	});
+}
+
+if (require.main === module) {
+	runMain();
+} else {
+	module.exports = { Client, hooks, fanout, runMain, summary, round };
+}

@@ -5,7 +5,7 @@
  * or the log.
  */
 import * as vscode from 'vscode';
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../protocol/account';
+import { MAX_PASSWORD_LENGTH } from '../protocol/account';
 import type { ChatClient } from './client/chatClient';
 import type { LoginSecrets, MissingSecret, PasswordVault } from './client/credentials';
 import { errorMessage } from './client/log';
@@ -18,9 +18,9 @@ export interface AuthDeps {
 	log: Logger;
 }
 
-function passwordProblem(text: string): string | undefined {
-	if (text.length < MIN_PASSWORD_LENGTH) {
-		return `At least ${MIN_PASSWORD_LENGTH} characters.`;
+function passwordProblem(text: string, min: number): string | undefined {
+	if (text.length < min) {
+		return `At least ${min} characters.`;
 	}
 	return text.length > MAX_PASSWORD_LENGTH ? `At most ${MAX_PASSWORD_LENGTH} characters.` : undefined;
 }
@@ -93,10 +93,10 @@ export async function registerNickname(deps: AuthDeps): Promise<void> {
 	const title = client.isRegistered ? `Parley: New Password for ${nick}` : `Parley: Register ${nick}`;
 	const first = await vscode.window.showInputBox({
 		title,
-		prompt: `Choose a password for "${nick}" on ${server} (${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters). From then on, only a login with this password can use the nickname. Parley keeps it in VS Code's secret storage.`,
+		prompt: `Choose a password for "${nick}" on ${server} (${client.minPasswordLength} to ${MAX_PASSWORD_LENGTH} characters). From then on, only a login with this password can use the nickname. Parley keeps it in VS Code's secret storage.`,
 		password: true,
 		ignoreFocusOut: true,
-		validateInput: passwordProblem,
+		validateInput: (text) => passwordProblem(text, client.minPasswordLength),
 	});
 	if (!first) {
 		return;

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { checkShape } from '../protocol/shapes';
-import { webviewMessageShape, type HostMessage, type WebviewMessage, type WebviewRequest } from '../protocol/webview';
+import type { HostMessage } from '../protocol/webview';
+import { checkWebviewMessage, type ChatSurface, type ChatSurfaceHost } from './chatSurface';
 import { Disposable } from './client/disposable';
 import { VIEW_TYPE } from './constants';
 import type { Logger } from './logger';
@@ -9,19 +9,13 @@ import { createNonce, renderChatHtml, webviewOptions } from './webviewHtml';
 const TITLE = 'Parley Chat';
 
 /** What the panel needs from the rest of the extension. */
-export interface ChatPanelHost {
-	/** The webview (re)loaded and asked for state: send it everything. */
-	onReady(panel: ChatPanel): void;
-	/** A validated message from the webview other than `ready`. */
-	onMessage(message: WebviewRequest): void;
-	onVisibilityChanged(visible: boolean): void;
-}
+export type ChatPanelHost = ChatSurfaceHost;
 
 /**
- * The chat webview panel; there is at most one. It owns the webview, checks every
- * message from it, and posts host messages only after the page said it is ready.
+ * The chat webview panel in the editor area; there is at most one. It owns the webview,
+ * checks every message from it, and posts host messages only after the page said it is ready.
  */
-export class ChatPanel extends Disposable {
+export class ChatPanel extends Disposable implements ChatSurface {
 	private static current: ChatPanel | undefined;
 	private ready = false;
 
@@ -56,10 +50,10 @@ export class ChatPanel extends Disposable {
 			if (!panel.visible) {
 				this.ready = false;
 			}
-			host.onVisibilityChanged(panel.visible);
+			host.onVisibilityChanged();
 		}));
 		this._register(panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message)));
-		host.onVisibilityChanged(panel.visible);
+		host.onVisibilityChanged();
 	}
 
 	get visible(): boolean {
@@ -99,21 +93,16 @@ export class ChatPanel extends Disposable {
 		}
 		super.dispose();
 		this.panel.dispose();
-		this.host.onVisibilityChanged(false);
+		this.host.onVisibilityChanged();
 	}
 
 	private receive(message: unknown): void {
-		const problem = checkShape(message, webviewMessageShape);
-		if (problem) {
-			this.log.warn(`dropped a malformed message from the webview (${problem.message}): ${JSON.stringify(message)?.slice(0, 200)}`);
-			return;
-		}
-		const checked = message as WebviewMessage;
-		if (checked.type === 'ready') {
+		const checked = checkWebviewMessage(message, this.log);
+		if (checked?.type === 'ready') {
 			this.ready = true;
 			this.host.onReady(this);
-			return;
+		} else if (checked) {
+			this.host.onMessage(checked, this);
 		}
-		this.host.onMessage(checked);
 	}
 }

@@ -21,6 +21,8 @@ export const Commands = {
 	ban: 'parley.banMember',
 	unban: 'parley.unbanMember',
 	setRole: 'parley.setMemberRole',
+	searchMessages: 'parley.searchMessages',
+	setStatus: 'parley.setStatus',
 } as const;
 
 /** globalState keys. */

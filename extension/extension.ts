@@ -7,6 +7,9 @@ import { ChatClient } from './client/chatClient';
 import { PasswordVault } from './client/credentials';
 import { formatEndpoint } from './client/transport';
 import { ChatController } from './chatController';
+import { CHAT_VIEW_ID } from './chatView';
+import { PresenceStatus } from './presenceStatus';
+import { registerSearchPalette } from './searchPalette';
 import { registerCommands } from './paletteCommands';
 import { connectAutomatically, knownNick, type ConnectDeps } from './connectFlow';
 import { CONFIG_SECTION, StateKeys, VIEW_TYPE } from './constants';
@@ -60,6 +63,9 @@ export function activate(context: vscode.ExtensionContext): void {
 		offlineState,
 		controller,
 		new StatusBar(client),
+		vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, controller.view),
+		new PresenceStatus(client, controller.onDidInteract, log.child('presence')),
+		registerSearchPalette(client, controller, log.child('search')),
 		new Notifier(client, () => settings, () => controller.panelVisible, (conversation) => controller.show(conversation), async (invitedTo) => controller.show(await client.join(invitedTo))),
 		vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
 			deserializeWebviewPanel: (panel, state: unknown) => {

@@ -87,7 +87,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
 			}
 		}),
 		// Ctrl+K / Cmd+K while the panel has focus (package.json): a keybinding, so no VS Code chord starts.
-		register(Commands.switchConversation, async () => controller.openSwitcher()),
+		register(Commands.switchConversation, async (where) => controller.openSwitcher(where === 'view' ? 'view' : undefined)),
 		register(Commands.showLog, async () => deps.channel.show()),
 		register(Commands.registerNickname, async () => {
 			if (await ensureConnected(client, deps)) {

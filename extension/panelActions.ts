@@ -4,10 +4,11 @@
  * ChatPanel); what it may name (channels, nicks) is checked again before it is sent.
  */
 import * as vscode from 'vscode';
-import { isSafeLink, type PanelCommand, type WebviewRequest } from '../protocol/webview';
+import { isSafeLink, type HostMessage, type PanelCommand, type WebviewRequest } from '../protocol/webview';
 import type { ChatClient } from './client/chatClient';
 import { Commands } from './constants';
 import { openSnippet } from './snippetLinks';
+import { carryOutMessageAction, isMessageRequest } from './messagePanelActions';
 import type { Logger } from './logger';
 
 export interface PanelActionDeps {
@@ -22,6 +23,8 @@ export interface PanelActionDeps {
 	notice(text: string, level: 'info' | 'error'): void;
 	/** The user is done with a message the server refused. */
 	discardFailed(id: string): void;
+	/** Posts to the panel (message actions answer with `thread` and `jumpTo`). */
+	post(message: HostMessage): void;
 }
 
 /** The palette command behind each panel button and menu item. */
@@ -38,6 +41,9 @@ const PANEL_COMMANDS: Record<PanelCommand, string> = {
 
 export async function carryOut(message: WebviewRequest, deps: PanelActionDeps): Promise<void> {
 	const { client } = deps;
+	if (isMessageRequest(message)) {
+		return carryOutMessageAction(message, deps);
+	}
 	switch (message.type) {
 		case 'select':
 			await client.select(message.conversation);

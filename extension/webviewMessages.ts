@@ -30,5 +30,9 @@ export function storeChangeMessage(change: StoreChange): HostMessage {
 			return { type: 'acknowledged', conversation: change.conversation, clientMsgId: change.clientMsgId, message: change.message };
 		case 'members':
 			return { type: 'members', conversation: change.conversation, members: change.members };
+		case 'messageUpdated':
+			return { type: 'messageUpdated', conversation: change.conversation, message: change.message };
+		case 'thread':
+			return { type: 'thread', conversation: change.conversation, root: change.root, replies: change.replies, hasMoreBefore: change.hasMoreBefore };
 	}
 }

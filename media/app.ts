@@ -16,8 +16,11 @@ import type { ConversationView, HostMessage, WebviewMessage } from '../protocol/
 import { Sidebar } from './sidebar';
 import { Store, type NoticeItem } from './state';
 import { Switcher } from './switcher';
+import { installSearchKey, SearchBox } from './search';
+import { TypingIndicator, TypingSender } from './typing';
 import { TimelineView, type ShowAnchor } from './timeline';
 import { loadState, post, saveState, type PersistedState } from './vscodeApi';
+import { MessageFeatures, isMessageHostMessage } from './messageFeatures';
 import { welcome } from './welcome';
 
 /** Key for notices shown while no conversation is open. */
@@ -52,6 +55,13 @@ export class App {
 	/** The composer's lines waiting for the host's answer: where they were typed, and what. */
 	private readonly lines = new Map<number, { conversation: string; text: string }>();
 	private readonly failed: FailedMessages;
+	/** Message actions and the thread panel (messageFeatures.ts). */
+	private readonly messages: MessageFeatures;
+	private readonly search: SearchBox;
+	private readonly typing = new TypingIndicator();
+	private readonly typingSender = new TypingSender(post);
+	/** A search result to show once its conversation's timeline holds it. */
+	private pendingReveal: { conversation: string; id: number } | undefined;
 
 	constructor(root: HTMLElement) {
 		this.root = root;
@@ -72,6 +82,7 @@ export class App {
 				}
 			},
 			channelActions: (anchor) => this.channelActions(anchor),
+			search: () => this.search.open(),
 		});
 		this.banner = new Banner(() => post({ type: 'command', command: 'connect' }));
 		this.timeline = new TimelineView({
@@ -83,14 +94,31 @@ export class App {
 			welcome: () => welcome(),
 			connected: () => this.store.connection.state === 'connected',
 			seen: (id, following) => this.seen(id, following),
+			editorFor: (id) => this.messages.editorFor(id),
 		});
 		this.composer = new Composer({
 			submit: (text) => this.submit(text),
 			measure: (text) => measure(text, this.store.active),
-			draftChanged: (text) => this.saveDraft(text),
+			draftChanged: (text) => {
+				this.saveDraft(text);
+				this.typingSender.typed(this.store.active, text);
+			},
 			page: (direction) => this.timeline.page(direction),
 			nicks: () => this.store.knownNicks(),
 			channels: () => this.store.conversations.filter((c) => c.kind === 'channel').map((c) => c.name),
+			editLast: () => this.messages.editLast(),
+		});
+		this.messages = new MessageFeatures({
+			store: this.store,
+			root,
+			timeline: this.timeline,
+			rowContext: { isSelf: (nick) => this.store.isSelf(nick), mentionsSelf: (text) => this.store.mentionsSelf(text), failedAction: (id, action) => this.failed.action(id, action) },
+			postWithSeq: (message) => this.postWithSeq(message),
+			shown: () => this.shown,
+			showsLoaded: (id) => this.showsLoaded(id),
+			open: (id) => this.open(id, { notify: true, focus: false }),
+			notice: (text, level) => this.notice(text, level),
+			focusComposer: () => this.composer.focus(),
 		});
 		this.members = new MemberList({
 			openDirectMessage: (nick) => post({ type: 'directMessage', nick }),
@@ -118,6 +146,12 @@ export class App {
 				}
 			},
 		});
+		this.search = new SearchBox({
+			post,
+			conversations: () => this.store.ordered(),
+			nicks: () => this.store.knownNicks(),
+			cancelled: () => this.composer.focus(),
+		});
 		this.switcher = new Switcher({
 			conversations: () => this.store.ordered(),
 			select: (id) => this.open(id, { notify: true, focus: true }),
@@ -135,8 +169,13 @@ export class App {
 		const scrim = el('div', 'sidebar-scrim', { 'aria-hidden': 'true' });
 		scrim.addEventListener('click', () => this.root.classList.remove('sidebar-open'));
 		root.classList.add('parley');
-		root.replaceChildren(this.sidebar.element, main, this.members.element, scrim, this.switcher.element, this.menu.element);
+		root.replaceChildren(this.sidebar.element, main, this.members.element, scrim, this.switcher.element, this.search.element, this.menu.element, ...this.messages.elements);
+		this.typing.attachTo(this.composer.element);
+		installSearchKey(() => this.search.open());
+		window.addEventListener('focus', () => post({ type: 'hasFocus', focused: true }));
+		window.addEventListener('blur', () => post({ type: 'hasFocus', focused: false }));
 		installLinkHandling(this.timeline.element);
+		installLinkHandling(this.messages.thread.surface.element);
 		installKeyboard({
 			root,
 			switcher: this.switcher,
@@ -176,6 +215,10 @@ export class App {
 
 	handle(msg: HostMessage): void {
 		const store = this.store;
+		if (isMessageHostMessage(msg)) {
+			this.messages.handle(msg);
+			return;
+		}
 		switch (msg.type) {
 			case 'connection': {
 				const nickChanged = store.connection.nick !== msg.nick;
@@ -200,6 +243,7 @@ export class App {
 					this.timeline.show(store.conversation(msg.conversation), timeline, anchor, this.unreadAfter.get(msg.conversation));
 					this.shown = msg.conversation;
 				}
+				this.revealPending();
 				break;
 			}
 			case 'append': {
@@ -215,6 +259,7 @@ export class App {
 				if (this.showsLoaded(msg.conversation)) {
 					this.timeline.prepended(added);
 				}
+				this.revealPending();
 				break;
 			}
 			case 'acknowledged': {
@@ -250,7 +295,7 @@ export class App {
 			case 'result': {
 				const line = this.lines.get(msg.seq);
 				this.lines.delete(msg.seq);
-				if (!this.failed.answered(msg.seq, msg.error === undefined)) {
+				if (!this.failed.answered(msg.seq, msg.error === undefined) && !this.messages.answered(msg.seq, msg.error)) {
 					this.composer.answered(msg.seq, msg.error === undefined);
 				}
 				// Taken while another conversation is shown (/join, /create and /msg open one): the
@@ -265,8 +310,32 @@ export class App {
 				this.failed.add(msg);
 				break;
 			case 'openSwitcher':
+				this.search.close();
 				this.switcher.open();
 				break;
+			case 'openSearch':
+				this.switcher.close();
+				this.search.open(msg.query);
+				break;
+			case 'searchResults':
+				this.search.received(msg);
+				break;
+			case 'reveal':
+				this.pendingReveal = { conversation: msg.conversation, id: msg.id };
+				this.open(msg.conversation, { notify: false, focus: false });
+				this.revealPending();
+				break;
+			case 'typing':
+				this.typing.set(msg.conversation, msg.nicks);
+				break;
+		}
+	}
+
+	/** Shows the search result asked for, once the open conversation's timeline has it. */
+	private revealPending(): void {
+		const wanted = this.pendingReveal;
+		if (wanted && wanted.conversation === this.store.active && this.showsLoaded(wanted.conversation) && this.timeline.reveal(`m:${wanted.id}`)) {
+			this.pendingReveal = undefined;
 		}
 	}
 
@@ -334,6 +403,7 @@ export class App {
 		this.rememberPosition();
 		store.active = id;
 		this.state.active = id;
+		this.messages.conversationOpened(id);
 		const c = store.conversation(id);
 		if (c && id !== undefined) {
 			// Opened with unread messages: a "New messages" line above the first, and the view opens there.
@@ -473,6 +543,7 @@ export class App {
 			case 'none':
 				return { kind: 'kept' };
 			case 'send':
+				this.typingSender.sent(this.store.active!);
 				return { kind: 'posted', seq: this.postWithSeq({ type: 'send', conversation: this.store.active!, text: result.text }) };
 			case 'post':
 				if (isAnswered(result.message)) {
@@ -545,6 +616,7 @@ export class App {
 		const key = id ?? NOWHERE;
 		this.timeline.show(this.store.conversation(id), this.store.timelines.get(key), id === undefined ? 'bottom' : this.openingAnchor(id), id === undefined ? undefined : this.unreadAfter.get(id));
 		this.shown = id;
+		this.typing.show(id);
 		this.root.classList.toggle('no-conversation', id === undefined);
 	}
 
@@ -575,7 +647,7 @@ export class App {
 
 /** Messages the host answers with a `result` when they carry a `seq`. */
 function isAnswered(message: WebviewMessage): message is Extract<WebviewMessage, { seq?: number }> {
-	return ['send', 'join', 'leave', 'directMessage', 'nick', 'quit', 'createChannel', 'invite', 'kick', 'ban', 'unban', 'setRole', 'setTopic', 'setTopicProtected'].includes(message.type);
+	return ['send', 'join', 'leave', 'directMessage', 'nick', 'quit', 'createChannel', 'invite', 'kick', 'ban', 'unban', 'setRole', 'setTopic', 'setTopicProtected', 'edit', 'delete', 'react', 'reply'].includes(message.type);
 }
 
 /** Characters a composer line would send as a message (its text part), or undefined. */

@@ -23,6 +23,8 @@ export interface ComposerHost extends CompletionSource {
 	measure(text: string): number | undefined;
 	draftChanged(text: string): void;
 	page(direction: -1 | 1): void;
+	/** Up in the empty box: edit the user's last message; false when there is none. */
+	editLast?(): boolean;
 }
 
 const MAX_HEIGHT_PX = 200;
@@ -218,6 +220,10 @@ export class Composer {
 			} else {
 				this.submit();
 			}
+			return;
+		}
+		if (e.key === 'ArrowUp' && !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey && this.textarea.value === '' && this.host.editLast?.()) {
+			e.preventDefault();
 			return;
 		}
 		if ((e.key === 'PageUp' || e.key === 'PageDown') && !e.shiftKey) {

@@ -8,6 +8,8 @@ export interface HeaderHost {
 	leave(): void;
 	/** The channel's actions button (invite, topic, bans, ...) was pressed. */
 	channelActions(anchor: HTMLElement): void;
+	/** The search button (Ctrl+F) was pressed. */
+	search(): void;
 }
 
 export class Header {
@@ -40,13 +42,15 @@ export class Header {
 		this.actionsButton.setAttribute('aria-haspopup', 'menu');
 		this.actionsButton.setAttribute('aria-expanded', 'false');
 		this.actionsButton.addEventListener('click', () => host.channelActions(this.actionsButton));
+		const searchButton = iconButton('search', 'Search messages (Ctrl+F)', 'search-button');
+		searchButton.addEventListener('click', () => host.search());
 		this.element = el(
 			'header',
 			'conversation-header',
 			undefined,
 			sidebarToggle,
 			el('div', 'header-text', undefined, this.title, this.topic),
-			el('div', 'toolbar', undefined, this.membersButton, this.actionsButton, this.leaveButton),
+			el('div', 'toolbar', undefined, searchButton, this.membersButton, this.actionsButton, this.leaveButton),
 		);
 	}
 
@@ -70,7 +74,7 @@ export class Header {
 		this.actionsButton.setAttribute('aria-label', `Actions for ${c.name}`);
 		this.actionsButton.title = `Actions for ${c.name}`;
 		const removed = !isDm && c.joined === false;
-		const presence = isDm && c.online !== undefined ? ` · ${!c.online ? 'offline' : c.away ? 'away' : 'online'}` : '';
+		const presence = isDm && c.online !== undefined ? ` · ${!c.online ? 'offline' : c.away ? 'away' : 'online'}${c.online && c.statusText ? `: ${c.statusText}` : ''}` : '';
 		const topic = isDm ? `Direct message${presence}` : removed ? 'You are no longer in this channel' : c.topic || 'No topic set';
 		this.topic.textContent = topic;
 		this.topic.title = topic;

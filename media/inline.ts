@@ -5,6 +5,7 @@
  * (emphasis.ts); everything is linear in the text's length.
  */
 import { isSafeLink, isSnippetLink } from '../protocol/webview';
+import { isMessageLink } from '../protocol/messageLinks';
 import { InlineList } from './emphasis';
 
 export type Inline =
@@ -13,7 +14,9 @@ export type Inline =
 	| { type: 'strong' | 'em' | 'del'; children: Inline[] }
 	| { type: 'link'; url: string; children: Inline[] }
 	/** A `parley-snippet:` link: opens a file of the reader's workspace, through the host. */
-	| { type: 'snippet'; url: string; children: Inline[] };
+	| { type: 'snippet'; url: string; children: Inline[] }
+	/** A `parley-message:` link: opens that message's conversation at it, through the host. */
+	| { type: 'messageLink'; url: string; children: Inline[] };
 
 const MAX_LABEL = 500;
 const MAX_URL = 2048;
@@ -22,6 +25,7 @@ const MAX_PARENS = 4;
 /** A link's text is parsed again for emphasis; links inside it stay text. */
 const ESCAPABLE = /[!-/:-@[-`{-~]/;
 const URL_AT = /https?:\/\/[^\s<>"'`]+/iy;
+const MESSAGE_LINK_AT = /parley-message:[^\s/]{1,200}\/[0-9]{1,16}/y;
 const PUNCTUATION = /[\p{P}\p{S}]/u;
 const SPACE = /\s/u;
 
@@ -190,10 +194,10 @@ class InlineParser {
 			}
 			if (this.allowLinks && ch === '[') {
 				const link = linkAt(text, i);
-				const safe = link && (isSafeLink(link.url) || isSnippetLink(link.url));
+				const safe = link && (isSafeLink(link.url) || isSnippetLink(link.url) || isMessageLink(link.url));
 				if (link && safe) {
 					const children = new InlineParser(text.slice(i + 1, link.labelEnd), false).parse();
-					this.add({ type: isSafeLink(link.url) ? 'link' : 'snippet', url: link.url, children });
+					this.add({ type: isSafeLink(link.url) ? 'link' : isMessageLink(link.url) ? 'messageLink' : 'snippet', url: link.url, children });
 					i = link.end;
 					continue;
 				}
@@ -204,6 +208,15 @@ class InlineParser {
 				const url = m ? trimUrl(m[0]) : '';
 				if (url && isSafeLink(url)) {
 					this.add({ type: 'link', url, children: [{ type: 'text', text: url }] });
+					i += url.length;
+					continue;
+				}
+			}
+			if (this.allowLinks && ch === 'p' && !/[\w/:]/.test(text[i - 1] ?? ' ')) {
+				MESSAGE_LINK_AT.lastIndex = i;
+				const url = MESSAGE_LINK_AT.exec(text)?.[0];
+				if (url && isMessageLink(url)) {
+					this.add({ type: 'messageLink', url, children: [{ type: 'text', text: url }] });
 					i += url.length;
 					continue;
 				}

@@ -4,6 +4,7 @@
  * open that file of the workspace.
  */
 import { isSafeLink, isSnippetLink } from '../protocol/webview';
+import { isMessageLink } from '../protocol/messageLinks';
 import { post } from './vscodeApi';
 
 function open(event: MouseEvent): void {
@@ -15,10 +16,13 @@ function open(event: MouseEvent): void {
 	event.preventDefault();
 	const url = target.getAttribute('data-url');
 	const snippet = target.getAttribute('data-snippet');
+	const messageLink = target.getAttribute('data-message');
 	if (url !== null && isSafeLink(url)) {
 		post({ type: 'openLink', url });
 	} else if (snippet !== null && isSnippetLink(snippet)) {
 		post({ type: 'openSnippet', url: snippet });
+	} else if (messageLink !== null && isMessageLink(messageLink)) {
+		post({ type: 'openMessageLink', url: messageLink });
 	}
 }
 

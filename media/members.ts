@@ -62,6 +62,7 @@ export class MemberList {
 			const { nick } = member;
 			const self = this.host.isSelf(nick);
 			const status = !member.online ? 'offline' : member.away ? 'away' : 'online';
+			const said = member.online && member.statusText ? `: ${member.statusText}` : '';
 			const role = member.role === 'member' ? '' : `, ${member.role}`;
 			const button = el(
 				'button',
@@ -69,8 +70,8 @@ export class MemberList {
 				{
 					type: 'button',
 					'data-nick': nick,
-					'aria-label': self ? `${nick} (you${role})` : `${nick}, ${status}${role}, send a direct message`,
-					title: self ? 'You' : `Message ${nick} (${status})`,
+					'aria-label': self ? `${nick} (you${role})` : `${nick}, ${status}${said}${role}, send a direct message`,
+					title: self ? `You (${status}${said})` : `Message ${nick} (${status}${said})`,
 					'aria-disabled': self ? 'true' : undefined,
 				},
 				el('span', `avatar small ${nickColour(nick)}`, { 'aria-hidden': 'true' }, initial(nick), el('span', `presence presence-${status}`)),

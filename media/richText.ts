@@ -33,6 +33,12 @@ function renderInlines(parent: HTMLElement, inlines: Inline[]): void {
 			case 'snippet':
 				parent.appendChild(snippetLink(inline));
 				break;
+			case 'messageLink': {
+				const node = el('a', 'link message-link', { href: '#', title: 'Open the message', 'data-message': inline.url }, icon('comment'));
+				renderInlines(node, inline.children);
+				parent.appendChild(node);
+				break;
+			}
 		}
 	}
 }

@@ -7,6 +7,7 @@ import { dayKey, formatDay, formatFull, formatTime, initial, nickColour } from '
 import { renderText } from './richText';
 import type { FailedItem, NoticeItem, ViewItem } from './state';
 import { nickKey } from '../protocol/names';
+import { deletedText, editedMark, reactionChips, threadContext, threadSummary } from './reactions';
 
 /** Consecutive messages from one sender within this long share a header. */
 const GROUP_MS = 5 * 60 * 1000;
@@ -20,6 +21,10 @@ export interface RowContext {
 	isFirstUnread(item: ViewItem): boolean;
 	/** The user chose what to do with a message the server refused. */
 	failedAction(id: string, action: FailedAction): void;
+	/** The inline editor when the user is editing message `id` (messageActions.ts). */
+	editorFor?(id: number): HTMLElement | undefined;
+	/** Thread views leave out the "N replies" line and the thread links. */
+	inThread?: boolean;
 }
 
 function timeEl(ts: number, className = 'time'): HTMLElement {
@@ -88,13 +93,38 @@ function messageRow(item: Extract<ViewItem, { kind: 'message' }>, continued: boo
 	} else {
 		body.appendChild(el('div', 'meta', undefined, el('span', `nick ${nickColour(m.from)}`, undefined, m.from), timeEl(m.ts)));
 	}
-	const text = el('div', 'text');
-	renderText(text, m.text);
-	body.appendChild(text);
+	const editor = item.pending ? undefined : ctx.editorFor?.(m.id);
+	if (m.deleted) {
+		classes.push('deleted');
+		body.appendChild(deletedText());
+	} else if (editor) {
+		body.appendChild(editor);
+	} else {
+		const text = el('div', 'text');
+		renderText(text, m.text);
+		const edited = editedMark(m);
+		if (edited) {
+			(text.lastElementChild?.tagName === 'P' ? text.lastElementChild : text).append(' ', edited);
+		}
+		body.appendChild(text);
+	}
+	if (!ctx.inThread && m.replyTo !== undefined) {
+		body.appendChild(threadContext(m)!);
+	}
+	const reactions = item.pending ? undefined : reactionChips(m, (nick) => ctx.isSelf(nick));
+	if (reactions) {
+		body.appendChild(reactions);
+	}
+	const summary = ctx.inThread ? undefined : threadSummary(m);
+	if (summary) {
+		body.appendChild(summary);
+	}
 	if (item.pending) {
 		body.appendChild(el('div', 'pending-note', undefined, icon('clock'), 'Sending…'));
 	}
-	return el('div', classes.join(' '), undefined, gutter, body);
+	// Stored messages take focus (arrow keys move between them) and have actions.
+	const attrs = item.pending || m.id <= 0 ? undefined : { 'data-id': m.id, tabindex: -1 };
+	return el('div', classes.join(' '), attrs, gutter, body);
 }
 
 function eventRow(text: string, ts: number): HTMLElement {

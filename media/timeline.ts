@@ -65,6 +65,8 @@ export class TimelineView {
 	/** The item the "New messages" line goes above. */
 	private unreadKey: string | undefined;
 	private readonly rowContext: RowContext;
+	/** The item opened from a search: highlighted while its conversation is shown. */
+	private revealedKey: string | undefined;
 
 	constructor(private readonly host: TimelineHost) {
 		this.rowContext = {
@@ -72,6 +74,7 @@ export class TimelineView {
 			mentionsSelf: (text) => host.mentionsSelf(text),
 			isFirstUnread: (item) => this.unreadKey !== undefined && itemKey(item) === this.unreadKey,
 			failedAction: (id, action) => host.failedAction(id, action),
+			editorFor: (id) => host.editorFor?.(id),
 		};
 		this.intro = el('div', 'timeline-intro');
 		this.list = el('div', 'timeline-rows');
@@ -104,6 +107,9 @@ export class TimelineView {
 	 * the first one after `unreadAfter` (with a "New messages" line above it).
 	 */
 	show(conversation: ConversationView | undefined, timeline: Timeline | undefined, showAnchor: ShowAnchor, unreadAfter?: number): void {
+		if (conversation?.id !== this.conversation?.id) {
+			this.revealedKey = undefined;
+		}
 		this.conversation = conversation;
 		this.timeline = timeline;
 		this.unreadAfter = unreadAfter;
@@ -227,6 +233,16 @@ export class TimelineView {
 		this.settle();
 	}
 
+	/** Shows message `id` (a message link) as `reveal` does, and gives it keyboard focus. */
+	revealMessage(id: number): boolean {
+		if (!this.reveal(`m:${id}`)) {
+			return false;
+		}
+		const row = this.list.querySelector<HTMLElement>(`.msg[data-id="${id}"]`);
+		row?.focus({ preventScroll: true });
+		return row !== null;
+	}
+
 	/** Item `index` was replaced (a pending message acknowledged). */
 	changed(index: number): void {
 		const pin = this.pin();
@@ -286,6 +302,20 @@ export class TimelineView {
 		this.reportSeen();
 	}
 
+	/**
+	 * Shows item `key` a third of the way down the view, highlighted (a search result opened
+	 * here). False when the timeline does not hold it.
+	 */
+	reveal(key: string): boolean {
+		if (!this.items.some((item) => itemKey(item) === key)) {
+			return false;
+		}
+		this.revealedKey = key;
+		this.show(this.conversation, this.timeline, { key, offset: Math.round(this.element.clientHeight / 3) }, this.unreadAfter);
+		this.updateJump();
+		return true;
+	}
+
 	/** Scrolls by pages (PageUp/PageDown typed in the composer). */
 	page(direction: -1 | 1): void {
 		this.element.scrollBy({ top: direction * Math.max(40, this.element.clientHeight * 0.85) });
@@ -311,7 +341,7 @@ export class TimelineView {
 		const fragment = document.createDocumentFragment();
 		const built: HTMLElement[] = [];
 		for (let i = from; i < to; i++) {
-			const row = renderRow(this.items, i, this.rowContext);
+			const row = this.renderItem(i);
 			built.push(row);
 			fragment.appendChild(row);
 		}
@@ -329,9 +359,17 @@ export class TimelineView {
 		if (index < this.start || index >= this.end) {
 			return;
 		}
-		const fresh = renderRow(this.items, index, this.rowContext);
+		const fresh = this.renderItem(index);
 		this.rows[index - this.start].replaceWith(fresh);
 		this.rows[index - this.start] = fresh;
+	}
+
+	private renderItem(index: number): HTMLElement {
+		const row = renderRow(this.items, index, this.rowContext);
+		if (this.revealedKey !== undefined && itemKey(this.items[index]) === this.revealedKey) {
+			row.classList.add('revealed');
+		}
+		return row;
 	}
 
 	private updateIntro(): void {

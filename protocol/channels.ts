@@ -82,11 +82,22 @@ export namespace CreateChannelRequest {
 	export const result = joinResult;
 }
 
+/** Longest leave reason kept (`channel/leave`), in characters: longer ones are cut. */
+export const MAX_LEAVE_REASON_LENGTH = 200;
+
+export interface LeaveChannelParams extends ChannelParams {
+	/**
+	 * Optional words shown to the remaining members with the leave (an IRC client's PART
+	 * reason); trimmed and cut to 200 characters, stored nowhere. Absent or blank: none.
+	 */
+	reason?: string;
+}
+
 /** Client -> server. Fails with NotInChannel when the caller is not a member. */
 export namespace LeaveChannelRequest {
 	export const method = 'channel/leave';
-	export const type = new RequestType<ChannelParams, null, void>(method);
-	export const params = channelParams;
+	export const type = new RequestType<LeaveChannelParams, null, void>(method);
+	export const params = s.object<LeaveChannelParams>({ channel: s.string(), reason: s.optional(s.string()) });
 	export const result = s.nothing;
 }
 
@@ -155,14 +166,20 @@ export interface MemberLeftParams {
 	 * <reason>", "kicked: <reason>" (by a server operator). For guests, whose membership
 	 * ends with their connection, also "quit", "quit: <reason>", "connection lost",
 	 * "connection lost (no answer to ping)", "send queue exceeded", "protocol violation".
-	 * An account's disconnect is presence (`user/presence`), not a leave.
+	 * An account's disconnect is presence (`user/presence`), not a leave. For a plain leave
+	 * with a reason (`channel/leave` with `reason`), the member's own words, and `voluntary`.
 	 */
 	reason?: string;
+	/**
+	 * True exactly when `reason` is the leaving member's own words (`channel/leave`), not
+	 * one of the server's forms above: show it as said by them, never parse it.
+	 */
+	voluntary?: boolean;
 }
 
 /** Server -> the remaining members of a channel when someone leaves, quits or is kicked. */
 export namespace MemberLeftNotification {
 	export const method = 'channel/memberLeft';
 	export const type = new NotificationType<MemberLeftParams>(method);
-	export const params = s.object<MemberLeftParams>({ channel: s.string(), nick: s.string(), reason: s.optional(s.string()) });
+	export const params = s.object<MemberLeftParams>({ channel: s.string(), nick: s.string(), reason: s.optional(s.string()), voluntary: s.optional(s.boolean) });
 }

@@ -8,8 +8,14 @@ import * as s from './shapes';
 export interface MarkReadParams {
 	/** `#channel`, or the other party's nick for a DM. */
 	conversation: string;
-	/** The newest message the user has seen in it. */
+	/** The newest message the user has seen in it (with `thread`: the newest reply). */
 	id: number;
+	/**
+	 * A thread's root (a message of `conversation`): moves the account's marker of that
+	 * thread instead of the conversation's. Changes nothing when the account takes no part
+	 * in the thread.
+	 */
+	thread?: number;
 }
 
 /**
@@ -20,7 +26,7 @@ export interface MarkReadParams {
 export namespace MarkReadRequest {
 	export const method = 'conversation/markRead';
 	export const type = new RequestType<MarkReadParams, null, void>(method);
-	export const params = s.object<MarkReadParams>({ conversation: s.string(), id: s.integer });
+	export const params = s.object<MarkReadParams>({ conversation: s.string(), id: s.integer, thread: s.optional(s.integer) });
 	export const result = s.nothing;
 }
 
@@ -35,6 +41,27 @@ export namespace ReadNotification {
 	export const method = 'conversation/read';
 	export const type = new NotificationType<ReadParams>(method);
 	export const params = s.object<ReadParams>({ conversation: s.string(), id: s.integer });
+}
+
+export interface ThreadReadParams {
+	/** The thread's conversation, as `conversation/read` names it. */
+	conversation: string;
+	/** The thread's root. */
+	thread: number;
+	/** The account's marker of the thread now: the newest reply it has read. */
+	id: number;
+}
+
+/**
+ * Server -> the account's other connections when one of them moved its marker of a thread
+ * it takes part in (`conversation/markRead` with `thread`, or reading the thread with
+ * `message/thread`). A notification of its own, so that clients that do not know threads'
+ * markers never take it for the conversation's.
+ */
+export namespace ThreadReadNotification {
+	export const method = 'conversation/threadRead';
+	export const type = new NotificationType<ThreadReadParams>(method);
+	export const params = s.object<ThreadReadParams>({ conversation: s.string(), thread: s.integer, id: s.integer });
 }
 
 /** Typing notifications a connection may send per conversation: one per this many ms (extras are dropped). */

@@ -25,6 +25,11 @@ export interface SendMessageParams {
 	replyTo?: number;
 	/** A reply that also goes into the conversation's history. */
 	alsoToChannel?: boolean;
+	/**
+	 * A notice (IRC `NOTICE`): an automatic or informational message that no program may
+	 * answer automatically. Stored and shown like a message, marked `notice: true`.
+	 */
+	notice?: boolean;
 }
 
 export interface SendMessageResult {
@@ -44,6 +49,7 @@ export namespace SendMessageRequest {
 		clientMsgId: s.optional(s.string()),
 		replyTo: s.optional(s.integer),
 		alsoToChannel: s.optional(s.boolean),
+		notice: s.optional(s.boolean),
 	});
 	export const result = s.object<SendMessageResult>({ message: messageShape });
 }

@@ -1,7 +1,9 @@
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import { noParams, type Empty } from './channels';
 import * as s from './shapes';
-import { userSummaryShape, type UserSummary } from './types';
+import { presenceStatusShape, userSummaryShape, type PresenceStatus, type UserSummary } from './types';
+
+export type { PresenceStatus } from './types';
 
 export interface UserListResult {
 	users: UserSummary[];
@@ -54,7 +56,6 @@ export namespace NickChangedNotification {
 	export const params = s.object<NickChangedParams>({ oldNick: s.string(), newNick: s.string() });
 }
 
-export type PresenceStatus = 'online' | 'offline' | 'away';
 
 /** Longest status text (`user/setStatus`), in characters. */
 export const MAX_STATUS_TEXT_LENGTH = 100;
@@ -78,7 +79,7 @@ export interface PresenceParams {
 export namespace PresenceNotification {
 	export const method = 'user/presence';
 	export const type = new NotificationType<PresenceParams>(method);
-	export const params = s.object<PresenceParams>({ nick: s.string(), status: s.literal('online', 'offline', 'away'), text: s.optional(s.string()) });
+	export const params = s.object<PresenceParams>({ nick: s.string(), status: presenceStatusShape, text: s.optional(s.string()) });
 }
 
 export interface SetStatusParams {
@@ -98,4 +99,22 @@ export namespace SetStatusRequest {
 	export const type = new RequestType<SetStatusParams, null, void>(method);
 	export const params = s.object<SetStatusParams>({ status: s.literal('online', 'away'), text: s.optional(s.string()) });
 	export const result = s.nothing;
+}
+
+export interface AccountParams {
+	/** The user's nick, which is also the name of its account. */
+	nick: string;
+}
+
+/**
+ * Server -> everyone who shares a channel or a DM conversation with the user, and the
+ * user's other connections: a guest became a signed-in account, by registering its nick
+ * (`account/register`) or by changing nick to an account with its password
+ * (`user/setNick`, after `user/nickChanged`). From now on its channels last when it
+ * disconnects. (IRC clients see `ACCOUNT`, with account-notify.)
+ */
+export namespace AccountNotification {
+	export const method = 'user/account';
+	export const type = new NotificationType<AccountParams>(method);
+	export const params = s.object<AccountParams>({ nick: s.string() });
 }

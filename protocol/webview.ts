@@ -6,7 +6,7 @@
  * host posts against `hostMessageShape`.
  */
 import * as s from './shapes';
-import { channelRoleShape, messageShape, type ChannelRole, type MemberDetail, type Message } from './types';
+import { channelRoleShape, messageShape, presenceStatusShape, type ChannelRole, type MemberDetail, type Message } from './types';
 
 export type ConnectionState = 'offline' | 'connecting' | 'connected' | 'reconnecting';
 
@@ -35,12 +35,26 @@ export interface ConversationView {
 	online?: boolean;
 	/** DMs: the other party is online but away. */
 	away?: boolean;
+	/** DMs: the status text the other party set ("at lunch"). */
+	statusText?: string;
 }
 
-/** A channel member as the member list shows them: `away` when online but set away. */
-export type MemberView = MemberDetail & { away?: boolean };
+/** A channel member as the member list shows them: `away` when online but set away, with the text they set. */
+export type MemberView = MemberDetail & { away?: boolean; statusText?: string };
 
-const memberViewShape = s.object<MemberView>({ nick: s.string(), online: s.boolean, role: channelRoleShape, away: s.optional(s.boolean) });
+const memberViewShape = s.object<MemberView>({
+	nick: s.string(), online: s.boolean, role: channelRoleShape, away: s.optional(s.boolean),
+	status: s.optional(presenceStatusShape), statusText: s.optional(s.string()),
+});
+
+/** One search result: the message and the conversation it is in (its id and display name). */
+export interface SearchHitView {
+	message: Message;
+	conversation: string;
+	name: string;
+}
+
+const searchHitShape = s.object<SearchHitView>({ message: messageShape, conversation: s.string(), name: s.string() });
 
 /** One line in a conversation: a chat message or a join/leave/system line. */
 export type TimelineItem =
@@ -74,7 +88,26 @@ export type HostMessage =
 	/** A message the server refused after it was queued: shown with its text until discarded. */
 	| { type: 'failed'; conversation: string; id: string; text: string; reason: string; ts: number }
 	/** Open the quick switcher (its key is a VS Code keybinding, so no chord starts too). */
-	| { type: 'openSwitcher' };
+	| { type: 'openSwitcher' }
+	/** A message shown changed in place: edited, deleted, reacted to, or its thread's counts. */
+	| { type: 'messageUpdated'; conversation: string; message: Message }
+	/** A thread the user opened: its root and loaded replies, oldest first (sent whole on every change). */
+	| { type: 'thread'; conversation: string; root: Message; replies: Message[]; hasMoreBefore: boolean }
+	/** Show message `id` (a message link): scrolled to and highlighted; a reply opens its thread. */
+	| { type: 'jumpTo'; conversation: string; id: number; threadRoot?: number }
+	/** Whether the user is a server operator (who may delete any message). */
+	| { type: 'serverRole'; operator: boolean }
+	/** Open the search box (Ctrl+F, a VS Code keybinding while the chat has focus), with `query` if given. */
+	| { type: 'openSearch'; query?: string }
+	/**
+	 * The answer to the `search` with the same `request` number: results newest first, `words`
+	 * the words searched for (to highlight), `hasMore` when older matches exist; or `error` in words.
+	 */
+	| { type: 'searchResults'; request: number; hits: SearchHitView[]; words: string[]; hasMore: boolean; error?: string }
+	/** Show message `id` of `conversation` (loaded with what was said around it), highlighted. */
+	| { type: 'reveal'; conversation: string; id: number }
+	/** Who is typing in `conversation` now (empty: nobody). */
+	| { type: 'typing'; conversation: string; nicks: string[] };
 
 // ---- webview -> host ------------------------------------------------------------
 
@@ -104,7 +137,30 @@ export type WebviewMessage =
 	| { type: 'unban'; channel: string; nick: string; seq?: number }
 	| { type: 'setRole'; channel: string; nick: string; role: 'op' | 'member'; seq?: number }
 	| { type: 'setTopic'; channel: string; topic: string; seq?: number }
-	| { type: 'setTopicProtected'; channel: string; topicProtected: boolean; seq?: number };
+	| { type: 'setTopicProtected'; channel: string; topicProtected: boolean; seq?: number }
+	/** Message actions (media/messageActions.ts): each answered with a `result` when it carries `seq`. */
+	| { type: 'edit'; conversation: string; id: number; text: string; seq?: number }
+	| { type: 'delete'; conversation: string; id: number; seq?: number }
+	| { type: 'react'; conversation: string; id: number; emoji: string; add: boolean; seq?: number }
+	/** A reply in the thread of `root`; `alsoToChannel`: into the conversation too. */
+	| { type: 'reply'; conversation: string; root: number; text: string; alsoToChannel: boolean; seq?: number }
+	/** Load the thread of message `id` (the host answers with `thread`). */
+	| { type: 'openThread'; conversation: string; id: number }
+	| { type: 'loadOlderReplies'; conversation: string; root: number }
+	/** A `parley-message:` link was clicked: the host finds the message and answers with `jumpTo`. */
+	| { type: 'openMessageLink'; url: string }
+	/**
+	 * Search messages: `query` may hold `in:#channel`, `in:nick` and `from:nick`; the
+	 * `conversation` and `from` fields are the filters chosen in the search box. `before`: the
+	 * next page. Answered by `searchResults` with the same `request` number.
+	 */
+	| { type: 'search'; request: number; query: string; conversation?: string; from?: string; before?: number }
+	/** Open a search result: its conversation at message `id`. */
+	| { type: 'openResult'; conversation: string; id: number }
+	/** The user is typing in `conversation` (the host passes it on at most every 3 s). */
+	| { type: 'typing'; conversation: string }
+	/** The page gained or lost keyboard focus (Ctrl+F is the chat's search only while it has it). */
+	| { type: 'hasFocus'; focused: boolean };
 
 /**
  * Palette commands the panel's buttons and menus run (they ask with VS Code's own inputs);
@@ -119,6 +175,8 @@ export type WebviewRequest = Exclude<WebviewMessage, { type: 'ready' }>;
 const MAX_TEXT = 100_000;
 /** Longest conversation id, channel or nick the webview may post. */
 const MAX_NAME = 64;
+/** Longest search line the webview may post (the server takes 200 characters of words). */
+const MAX_SEARCH_TEXT = 1000;
 
 const connectionState = s.literal<ConnectionState>('offline', 'connecting', 'connected', 'reconnecting');
 
@@ -137,6 +195,7 @@ export const conversationViewShape = s.object<ConversationView>({
 	joined: s.optional(s.boolean),
 	online: s.optional(s.boolean),
 	away: s.optional(s.boolean),
+	statusText: s.optional(s.string()),
 });
 
 const timelineItems = s.array(s.tagged<TimelineItem, 'kind'>('kind', {
@@ -158,6 +217,14 @@ export const hostMessageShape = s.tagged<HostMessage, 'type'>('type', {
 	result: { seq: s.integer, error: s.optional(s.string()) },
 	failed: { conversation: s.string(), id: s.string(), text: s.string(), reason: s.string(), ts: s.number },
 	openSwitcher: {},
+	messageUpdated: { conversation: s.string(), message: messageShape },
+	thread: { conversation: s.string(), root: messageShape, replies: s.array(messageShape), hasMoreBefore: s.boolean },
+	jumpTo: { conversation: s.string(), id: s.integer, threadRoot: s.optional(s.integer) },
+	serverRole: { operator: s.boolean },
+	openSearch: { query: s.optional(s.string()) },
+	searchResults: { request: s.integer, hits: s.array(searchHitShape), words: s.array(s.string()), hasMore: s.boolean, error: s.optional(s.string()) },
+	reveal: { conversation: s.string(), id: s.integer },
+	typing: { conversation: s.string(), nicks: s.array(s.string()) },
 });
 
 const seq = s.optional(s.integer);
@@ -189,6 +256,17 @@ export const webviewMessageShape = s.tagged<WebviewMessage, 'type'>('type', {
 	setRole: { channel: s.string(MAX_NAME), nick: s.string(MAX_NAME), role: s.literal('op', 'member'), seq },
 	setTopic: { channel: s.string(MAX_NAME), topic: s.string(MAX_TEXT), seq },
 	setTopicProtected: { channel: s.string(MAX_NAME), topicProtected: s.boolean, seq },
+	edit: { conversation: s.string(MAX_NAME), id: s.integer, text: s.string(MAX_TEXT), seq },
+	delete: { conversation: s.string(MAX_NAME), id: s.integer, seq },
+	react: { conversation: s.string(MAX_NAME), id: s.integer, emoji: s.string(64), add: s.boolean, seq },
+	reply: { conversation: s.string(MAX_NAME), root: s.integer, text: s.string(MAX_TEXT), alsoToChannel: s.boolean, seq },
+	openThread: { conversation: s.string(MAX_NAME), id: s.integer },
+	loadOlderReplies: { conversation: s.string(MAX_NAME), root: s.integer },
+	openMessageLink: { url: s.string(4096) },
+	search: { request: s.integer, query: s.string(MAX_SEARCH_TEXT), conversation: s.optional(s.string(MAX_NAME)), from: s.optional(s.string(MAX_NAME)), before: s.optional(s.integer) },
+	openResult: { conversation: s.string(MAX_NAME), id: s.integer },
+	typing: { conversation: s.string(MAX_NAME) },
+	hasFocus: { focused: s.boolean },
 });
 
 /**

@@ -11,7 +11,7 @@
 import { MemberLeftNotification } from '../protocol/channels';
 import { nickKey } from '../protocol/names';
 import { KickedNotification, NoticeNotification, ShutdownNotification } from '../protocol/lifecycle';
-import { PresenceNotification, type PresenceStatus } from '../protocol/users';
+import { AccountNotification, PresenceNotification, type PresenceStatus } from '../protocol/users';
 import { LoginThrottle } from './auth';
 import { systemClock, type Clock } from './clock';
 import type { Logger } from './log';
@@ -20,10 +20,11 @@ import type { Session } from './session';
 import type { AccessLists } from './state/access';
 import type { Delivery } from './state/delivery';
 import type { Memberships } from './state/memberships';
-import type { Presence } from './state/presence';
+import { statusOf, type Presence, type UserStatus } from './state/presence';
 import type { Reactions } from './state/reactions';
 import type { ReadMarkers } from './state/read-markers';
 import type { Store } from './state/store';
+import type { ThreadMarkers } from './state/thread-markers';
 import { encodeNotification } from './transport/frames';
 
 export interface HubState {
@@ -33,6 +34,7 @@ export interface HubState {
 	memberships: Memberships;
 	access: AccessLists;
 	readMarkers: ReadMarkers;
+	threadMarkers: ThreadMarkers;
 	reactions: Reactions;
 }
 
@@ -42,6 +44,7 @@ export interface UserDetails {
 	since: number;
 	connections: number;
 	channels: string[];
+	status: UserStatus;
 }
 
 export class Hub {
@@ -69,6 +72,7 @@ export class Hub {
 	get memberships(): Memberships { return this.state.memberships; }
 	get access(): AccessLists { return this.state.access; }
 	get readMarkers(): ReadMarkers { return this.state.readMarkers; }
+	get threadMarkers(): ThreadMarkers { return this.state.threadMarkers; }
 	get reactions(): Reactions { return this.state.reactions; }
 
 	connectionsFrom(ip: string): number {
@@ -167,11 +171,22 @@ export class Hub {
 		this.delivery.toAudience(channels.map((c) => c.channel), directs.map((d) => d.peer), frame, nick, 'presence');
 	}
 
+	/**
+	 * Tells everyone who shares a channel or a DM with the nick, and the nick's own
+	 * connections, that a guest became a signed-in account (`user/account`).
+	 */
+	async announceAccount(nick: string): Promise<void> {
+		const [channels, directs] = await Promise.all([this.memberships.channelsOf(nick), this.store.directConversations(nick)]);
+		const frame = encodeNotification(AccountNotification.type, { nick });
+		this.delivery.toAudience(channels.map((c) => c.channel), directs.map((d) => d.peer), frame, nick, 'presence');
+		this.delivery.toNick(nick, frame, undefined, 'presence');
+	}
+
 	/** Everyone online, by nick, with all their channels (callers hide what a viewer may not see). */
 	async users(): Promise<UserDetails[]> {
 		const online = await this.presence.list();
 		const details = await Promise.all(online.map(async (u) => ({
-			nick: u.nick, address: u.address, since: u.since, connections: u.connections,
+			nick: u.nick, address: u.address, since: u.since, connections: u.connections, status: statusOf(u),
 			channels: (await this.memberships.channelsOf(u.nick)).map((c) => c.channel),
 		})));
 		return details.sort((a, b) => a.nick.localeCompare(b.nick));

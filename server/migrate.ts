@@ -3,7 +3,7 @@
  * SQLite data directory holds into an empty PostgreSQL database (docs/postgres.md):
  * channels, history (ids kept, the id sequence advanced past them, edits, deletions,
  * threads), the search index, accounts, memberships with their roles, bans, invitations,
- * read markers, the DM index and reactions. All in one transaction; then the rows of each
+ * read markers, thread markers, the DM index and reactions. All in one transaction; then the rows of each
  * table are counted on both sides, printed, and any difference fails the command.
  * The SQLite file is only read (an older schema is upgraded first, as the server would).
  */
@@ -50,15 +50,15 @@ const TABLES: TableCopy[] = [
 	},
 	{
 		table: 'messages',
-		select: `SELECT id, ts, conversation, sender, sender_key, recipient, text, client_msg_id, edited_ts, deleted, reply_to, also_to_channel, reply_count, last_reply_ts
+		select: `SELECT id, ts, conversation, sender, sender_key, recipient, text, client_msg_id, edited_ts, deleted, reply_to, also_to_channel, reply_count, last_reply_ts, notice
 			FROM messages ORDER BY id`,
 		columns: [
 			['id', 'bigint'], ['ts', 'bigint'], ['conversation', 'text'], ['sender', 'text'], ['sender_key', 'text'], ['recipient', 'text'], ['text', 'text'],
 			['client_msg_id', 'text'], ['edited_ts', 'bigint'], ['deleted', 'boolean'], ['reply_to', 'bigint'], ['also_to_channel', 'boolean'],
-			['reply_count', 'integer'], ['last_reply_ts', 'bigint'], ['search', 'tsvector'],
+			['reply_count', 'integer'], ['last_reply_ts', 'bigint'], ['notice', 'boolean'], ['search', 'tsvector'],
 		],
 		// The search index: the words of each message not deleted.
-		convert: (r) => [...r.slice(0, 9), bool(r[9]), r[10], bool(r[11]), r[12], r[13], bool(r[9]) ? null : searchLexemes(r[6] as string).join(' ')],
+		convert: (r) => [...r.slice(0, 9), bool(r[9]), r[10], bool(r[11]), r[12], r[13], bool(r[14]), bool(r[9]) ? null : searchLexemes(r[6] as string).join(' ')],
 	},
 	{
 		// The messages indexed for search: every one not deleted.
@@ -93,6 +93,11 @@ const TABLES: TableCopy[] = [
 		table: 'read_markers',
 		select: 'SELECT account_key, conversation, last_read_id FROM read_markers ORDER BY account_key, conversation',
 		columns: [['account_key', 'text'], ['conversation', 'text'], ['last_read_id', 'bigint']],
+	},
+	{
+		table: 'thread_markers',
+		select: 'SELECT account_key, root_id, conversation, last_read_id FROM thread_markers ORDER BY account_key, root_id',
+		columns: [['account_key', 'text'], ['root_id', 'bigint'], ['conversation', 'text'], ['last_read_id', 'bigint']],
 	},
 	{
 		table: 'direct_conversations',

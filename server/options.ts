@@ -51,6 +51,8 @@ export interface ServerOptions {
 	ircTlsPort?: number;
 	/** Shortest account password (account/register and its IRC equivalent). */
 	minPasswordLength: number;
+	/** Bench only (`--bench-no-search-index`): messages are not indexed, search finds nothing. */
+	noSearchIndex: boolean;
 }
 
 export const DEFAULT_OPTIONS: ServerOptions = {
@@ -72,6 +74,7 @@ export const DEFAULT_OPTIONS: ServerOptions = {
 	idleTimeoutMs: 25_000,
 	console: false,
 	minPasswordLength: 8,
+	noSearchIndex: false,
 };
 
 export class OptionsError extends Error {}
@@ -83,6 +86,8 @@ interface Spec {
 	arg?: 'VALUE' | 'A,B';
 	/** Its environment variable, when not PARLEY_ and the flag's name. */
 	env?: string;
+	/** Left out of the usage text (options for the bench, not for operators). */
+	hidden?: boolean;
 	apply(options: ServerOptions, flag: string, raw: string): void;
 }
 
@@ -186,6 +191,8 @@ const SPECS: Record<string, Spec> = {
 	'irc-port': int('ircPort', 0, 65535, 'also speak IRC on this TCP port (off unless given; 0 picks a free one)'),
 	'irc-tls-port': int('ircTlsPort', 0, 65535, 'also speak IRC over TLS on this port (needs --tls-cert and --tls-key)'),
 	'min-password-length': int('minPasswordLength', 1, 128, 'shortest account password (default 8)'),
+	// `npm run bench` measures message/send with and without the search index (docs/performance.md).
+	'bench-no-search-index': { ...flag('noSearchIndex', 'bench only: do not index messages (search finds nothing)'), hidden: true },
 };
 
 function envName(flagName: string): string {
@@ -193,7 +200,7 @@ function envName(flagName: string): string {
 }
 
 export function usage(): string {
-	const lines = Object.entries(SPECS).map(([name, spec]) => {
+	const lines = Object.entries(SPECS).filter(([, spec]) => !spec.hidden).map(([name, spec]) => {
 		const arg = spec.arg ? ` ${spec.arg}` : '';
 		return `  --${(name + arg).padEnd(26)} ${spec.help} [${envName(name)}]`;
 	});

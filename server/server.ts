@@ -75,6 +75,7 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 		memberships: stored.memberships,
 		access: stored.access,
 		readMarkers: stored.readMarkers,
+		threadMarkers: stored.threadMarkers,
 		reactions: stored.reactions,
 	}, log, clock);
 

@@ -17,6 +17,7 @@ import { Disposable, toDisposable } from './disposable';
 import { ProtocolViolation, request } from './checkedRpc';
 import { errorMessage, nullLog, type ClientLog } from './log';
 import { LoginMemory } from './login';
+import { MessageActions } from './messageActions';
 import { mentionsNick } from '../../protocol/mentions';
 import { Outbox, type OutboxEntry } from './outbox';
 import { OutboxSender, sendEntry, type SendFailure } from './outboxSender';
@@ -27,6 +28,11 @@ import { resync } from './resync';
 import { isServerError } from './rpcErrors';
 import { RpcSession, type ServerPushHandlers, type TraceSetting } from './rpcSession';
 import { ConnectError, formatEndpoint, type Endpoint } from './transport';
+import { systemClientClock } from './clientClock';
+import { loadAround } from './messageContext';
+import { OwnStatus } from './ownStatus';
+import { MessageSearch } from './search';
+import { TypingIndicators } from './typing';
 
 export type { ChatClientOptions, ConnectionStatus, IncomingMessage, ServerEvent } from './clientTypes';
 export type { SendFailure } from './outboxSender';
@@ -45,6 +51,14 @@ export class ChatClient extends Disposable {
 	readonly outbox = new Outbox();
 	/** Creating and moderating channels (the live session's). */
 	readonly admin: ChannelAdmin;
+	/** Editing, deleting, reacting to and replying to messages; threads (messageActions.ts). */
+	readonly messages: MessageActions;
+	/** message/search. */
+	readonly search: MessageSearch;
+	/** Who is typing where, and telling others the user is. */
+	readonly typing: TypingIndicators;
+	/** The user's own status: online or away. */
+	readonly ownStatus: OwnStatus;
 	private readonly log: ClientLog;
 	private readonly reconnectTimer: ReconnectTimer;
 	private readonly sender: OutboxSender;
@@ -91,6 +105,13 @@ export class ChatClient extends Disposable {
 		this.sender = new OutboxSender(this.outbox, this.store, () => (this.live && this.synced ? this.live.connection : undefined), (failure) => { this.sendFailureEmitter.fire(failure); }, this.log);
 		this.login = new LoginMemory(options.passwords, this.log);
 		this.admin = new ChannelAdmin(() => this.requireLive(), this.store);
+		this.messages = new MessageActions({ store: this.store, connection: () => (this.live && this.synced ? this.live.connection : undefined), limits: () => this._limits, log: this.log });
+		const synced = () => (this.live && this.synced ? this.live.connection : undefined);
+		this.search = new MessageSearch(() => this.requireLive(), this.store);
+		this.typing = this._register(new TypingIndicators(synced, this.store, options.clock ?? systemClientClock));
+		this.ownStatus = this._register(new OwnStatus(synced, () => this._nick, this.log));
+		this._register(this.onDidSynchronize(() => this.ownStatus.resynchronized()));
+		this._register(this.onDidChangeStatus((status) => status.state !== 'connected' && this.typing.clearAll()));
 		this.readMarkers = this._register(new ReadMarkerSender(this.store, () => (this.live && this.synced && this.registered ? this.live.connection : undefined), this.log));
 		// History after a reconnect showed that a message whose answer was lost is stored.
 		this._register(this.store.onDidSettlePending(({ clientMsgId }) => this.outbox.remove(clientMsgId)));
@@ -111,6 +132,11 @@ export class ChatClient extends Disposable {
 		return this._limits;
 	}
 
+	/** The shortest password this server accepts (its own setting when it says). */
+	get minPasswordLength(): number {
+		return this._limits?.minPasswordLength ?? MIN_PASSWORD_LENGTH;
+	}
+
 	get serverInfo(): InitializeResult | undefined {
 		return this._serverInfo;
 	}
@@ -128,6 +154,11 @@ export class ChatClient extends Disposable {
 	/** Increases with every socket opened; tells tests and logs whether a socket was reused. */
 	get socketCount(): number {
 		return this.sessionCount;
+	}
+
+	/** Whether the session signed in as a server operator (who may delete any message). */
+	get isOperator(): boolean {
+		return this._serverInfo?.operator === true;
 	}
 
 	get isConnected(): boolean {
@@ -331,6 +362,15 @@ export class ChatClient extends Disposable {
 		return sendEntry(this.requireLive(), entry);
 	}
 
+	/** Makes a conversation active at message `id`, loaded with what was said around it (a search result). */
+	async openAt(conversationId: string, id: number): Promise<void> {
+		if (!this.store.get(conversationId) && !isChannelTarget(conversationId)) {
+			await this.openDirect(conversationId);
+		}
+		await this.select(conversationId);
+		await loadAround(this.requireLive(), this.store, conversationId, id);
+	}
+
 	/** Pages back: the messages before the oldest one shown (or before `before`). */
 	loadOlder(conversationId: string, before?: number): Promise<void> {
 		return loadOlder(this.requireLive(), this.store, conversationId, before);
@@ -375,8 +415,9 @@ export class ChatClient extends Disposable {
 	 * it for reconnects, and saves it with the passwords when a vault is configured.
 	 */
 	async register(password: string): Promise<{ nick: string; saved: boolean }> {
-		if (password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH) {
-			throw new Error(`A password must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters long.`);
+		const min = this.minPasswordLength;
+		if (password.length < min || password.length > MAX_PASSWORD_LENGTH) {
+			throw new Error(`A password must be ${min} to ${MAX_PASSWORD_LENGTH} characters long.`);
 		}
 		const connection = this.requireLive();
 		const endpoint = this.live!.endpoint;
@@ -480,7 +521,9 @@ export class ChatClient extends Disposable {
 		}
 		this.setStatus('connected');
 		this.log.info(`signed in as ${result.nick} on ${result.serverInfo?.name ?? 'server'} ${result.serverInfo?.version ?? ''}`);
+		const refresh = this.messages.prepareRefresh();
 		await resync(session.connection, this.store, { pageSize: this.options.historyPageSize ?? MAX_HISTORY_LIMIT, maxCatchUp: this.options.maxCatchUp ?? 5000 }, this.log);
+		await refresh(session.connection);
 		if (this.live === session) {
 			this.synced = true;
 			this.readMarkers.resume();
@@ -563,12 +606,23 @@ export class ChatClient extends Disposable {
 				if (!current() || (isChannelTarget(message.to) && !this.store.get(message.to)?.joined)) {
 					return;
 				}
+				// A reply goes to its thread; only one sent "also to the channel" is in the timeline too.
+				if (message.replyTo !== undefined) {
+					const notify = this.messages.replyArrived(message);
+					if (notify) {
+						this.messageEmitter.fire(notify);
+					}
+					if (!message.alsoToChannel) {
+						return;
+					}
+				}
 				for (const added of this.store.addMessages([message], true)) {
 					// The account's own messages, sent from another window, notify nobody.
 					if (nickKey(added.from) === nickKey(this._nick ?? '')) {
 						continue;
 					}
 					const conversation = this.store.conversationOf(added);
+					this.typing.messageArrived(conversation.id, added.from);
 					const direct = conversation.kind === 'dm';
 					const mention = !direct && mentionsNick(added.text, this._nick ?? '');
 					this.messageEmitter.fire({ message: added, conversation: conversation.id, direct, mention });
@@ -595,7 +649,13 @@ export class ChatClient extends Disposable {
 				}
 			},
 			read: (conversation, id) => current() && this.store.applyRead(conversation, id),
-			presence: (nick, status) => current() && this.store.presenceChanged(nick, status),
+			presence: (nick, status, text) => {
+				if (current()) {
+					this.store.presenceChanged(nick, status, text);
+					this.ownStatus.presence(nick, status, text);
+				}
+			},
+			typing: (conversation, nick) => current() && this.typing.received(conversation, nick),
 			invited: (channel, by) => {
 				if (current()) {
 					this.serverEventEmitter.fire({ kind: 'invited', text: `${by} invited you to ${channel}.`, channel });
@@ -622,6 +682,7 @@ export class ChatClient extends Disposable {
 				this.serverEventEmitter.fire({ kind: 'shutdown', text: reason });
 			},
 			notice: (text) => { this.serverEventEmitter.fire({ kind: 'notice', text }); },
+			...this.messages.handlers(current),
 		};
 	}
 

@@ -2,6 +2,7 @@
 import type { ConnectionState } from './storeChanges';
 import type { ClientInfo, Message } from '../../protocol/types';
 import type { BackoffOptions } from './backoff';
+import type { ClientClock } from './clientClock';
 import type { ConversationStore } from './conversationStore';
 import type { PasswordVault } from './credentials';
 import type { ClientLog } from './log';
@@ -21,6 +22,8 @@ export interface ChatClientOptions {
 	store?: ConversationStore;
 	/** Saved passwords, sent in `initialize` for their server and nick. */
 	passwords?: PasswordVault;
+	/** What typing indicators time and throttle on; default the system's. */
+	clock?: ClientClock;
 }
 
 export interface ConnectionStatus {

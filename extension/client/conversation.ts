@@ -28,6 +28,8 @@ export class Conversation {
 	peerOnline: boolean | undefined;
 	/** DMs: the other party is online but away. */
 	peerAway = false;
+	/** DMs: the status text the other party set. */
+	peerStatusText: string | undefined;
 	/** Channels: the user is a member, so the channel is rejoined after a reconnect. */
 	joined = false;
 	/** History was loaded once, so anything after lastSeenId is "missed" after a reconnect. */
@@ -88,6 +90,7 @@ export class Conversation {
 			...(this.kind === 'channel' ? { joined: this.joined } : {}),
 			...(this.peerOnline !== undefined ? { online: this.peerOnline } : {}),
 			...(this.peerAway ? { away: true } : {}),
+			...(this.peerStatusText ? { statusText: this.peerStatusText } : {}),
 		};
 	}
 
@@ -168,6 +171,18 @@ export class Conversation {
 	get firstPending(): string | undefined {
 		const first = this.pending[0];
 		return first?.kind === 'message' ? first.message.clientMsgId : undefined;
+	}
+
+	/** Replaces stored message `id` by `update(message)`; returns the new one, or undefined when not stored. */
+	replaceMessage(id: number, update: (message: Message) => Message): Message | undefined {
+		const index = this.ids.has(id) ? this.items.findIndex((i) => i.kind === 'message' && i.message.id === id) : -1;
+		const item = this.items[index];
+		if (item?.kind !== 'message') {
+			return undefined;
+		}
+		const message = update(item.message);
+		this.items[index] = { kind: 'message', message };
+		return message;
 	}
 
 	/** The stored messages, oldest first (for the offline cache). */

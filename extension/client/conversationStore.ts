@@ -4,7 +4,7 @@ import { isChannelTarget, nickKey, normalizeChannel } from '../../protocol/names
 import { Conversation } from './conversation';
 import type { ConversationState } from '../../protocol/types';
 import { countInserted, countMissed, moveMarker } from './readState';
-import { describeRole, findMember, toDetails, updated, withJoined, without } from './memberList';
+import { describeRole, findMember, toDetails, updated, withJoined, without, withPresence } from './memberList';
 import type { ConversationSummary, StoreChange } from './storeChanges';
 
 export type { StoreChange } from './storeChanges';
@@ -448,12 +448,13 @@ export class ConversationStore {
 	}
 
 	/** user/presence: a member comes online, goes away or offline (an account's disconnect is not a leave). */
-	presenceChanged(nick: string, status: 'online' | 'away' | 'offline'): void {
+	presenceChanged(nick: string, status: 'online' | 'away' | 'offline', text?: string): void {
 		const online = status !== 'offline';
 		const away = status === 'away';
-		this.notePresence(nick, online, away);
+		const statusText = online && text ? text : undefined;
+		this.notePresence(nick, online, away, statusText);
 		for (const conversation of this.conversations.values()) {
-			const list = updated(conversation.members, nick, { online, away });
+			const list = withPresence(conversation.members, nick, online, away, statusText);
 			if (list) {
 				conversation.members = list;
 				this.fireMembers(conversation);
@@ -538,6 +539,25 @@ export class ConversationStore {
 			this.activeId = this.list()[0]?.id;
 		}
 		this.emitConversations();
+	}
+
+	/**
+	 * Replaces stored message `id` of conversation `target` by `update(message)` (an edit, a
+	 * deletion, reactions, thread counts): reported as `messageUpdated`. False when not stored.
+	 */
+	updateMessage(target: string, id: number, update: (message: Message) => Message): boolean {
+		const conversation = this.get(target);
+		const message = conversation?.replaceMessage(id, update);
+		if (!conversation || !message) {
+			return false;
+		}
+		this.fire({ kind: 'messageUpdated', conversation: conversation.id, message });
+		return true;
+	}
+
+	/** Reports a change kept elsewhere (threads.ts) to whoever listens to this store. */
+	publish(change: StoreChange): void {
+		this.fire(change);
 	}
 
 	/** Re-sends every timeline (a webview that just became ready). */
@@ -635,12 +655,13 @@ export class ConversationStore {
 		conversation.topicProtected = channel.topicProtected === true;
 	}
 
-	private notePresence(nick: string, online: boolean, away = false): void {
+	private notePresence(nick: string, online: boolean, away = false, statusText?: string): void {
 		this.presence.set(nickKey(nick), online);
 		const dm = this.conversations.get(nickKey(nick));
 		if (dm?.kind === 'dm') {
 			dm.peerOnline = online;
 			dm.peerAway = away;
+			dm.peerStatusText = statusText;
 		}
 	}
 

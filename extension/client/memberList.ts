@@ -35,6 +35,24 @@ export function updated(list: readonly MemberState[] | undefined, nick: string, 
 	return list.map((m) => (m === known ? { ...m, ...change } : m));
 }
 
+/**
+ * The list with `nick`'s presence set, with a status text only while they have one, or
+ * undefined when `nick` is not in it or nothing changed.
+ */
+export function withPresence(list: readonly MemberState[] | undefined, nick: string, online: boolean, away: boolean, statusText: string | undefined): MemberState[] | undefined {
+	const known = findMember(list, nick);
+	if (!list || !known || (known.online === online && known.away === away && known.statusText === statusText)) {
+		return undefined;
+	}
+	return list.map((m) => {
+		if (m !== known) {
+			return m;
+		}
+		const { statusText: _old, ...rest } = m;
+		return { ...rest, online, away, ...(statusText !== undefined ? { statusText } : {}) };
+	});
+}
+
 /** How a role change reads in the channel: "bob made kim an op". */
 export function describeRole(role: ChannelRole): string {
 	return role === 'op' ? 'an op' : role === 'owner' ? 'the owner' : 'a plain member';

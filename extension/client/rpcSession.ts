@@ -6,18 +6,22 @@ import {
 import { KickedNotification, NoticeNotification, PingRequest, ShutdownNotification } from '../../protocol/lifecycle';
 import { MemberJoinedNotification, MemberLeftNotification, TopicChangedNotification } from '../../protocol/channels';
 import { NickChangedNotification, PresenceNotification, type PresenceStatus } from '../../protocol/users';
-import { ReadNotification } from '../../protocol/conversations';
+import { ReadNotification, TypingNotification } from '../../protocol/conversations';
 import { ChannelUpdatedNotification, InvitedNotification, RoleChangedNotification } from '../../protocol/moderation';
 import { MessageNewNotification } from '../../protocol/messages';
+import { MessageDeletedNotification, MessageEditedNotification } from '../../protocol/edits';
+import { ReactionsNotification } from '../../protocol/reactions';
+import { ThreadUpdatedNotification } from '../../protocol/threads';
 import { isShape, type ShapeProblem } from '../../protocol/shapes';
 import type { ChannelInfo, ChannelRole, Message } from '../../protocol/types';
 import { Disposable, toDisposable } from './disposable';
 import { onNotification } from './checkedRpc';
 import type { ClientLog } from './log';
+import type { MessageChangeHandlers } from './messageActions';
 import { openSocket, type Endpoint } from './transport';
 
 /** What the server pushes; every field already checked. */
-export interface ServerPushHandlers {
+export interface ServerPushHandlers extends MessageChangeHandlers {
 	message(message: Message): void;
 	memberJoined(channel: string, nick: string): void;
 	memberLeft(channel: string, nick: string, reason: string | undefined): void;
@@ -25,7 +29,9 @@ export interface ServerPushHandlers {
 	nickChanged(oldNick: string, newNick: string): void;
 	/** Another connection of the account moved a read marker. */
 	read(conversation: string, id: number): void;
-	presence(nick: string, status: PresenceStatus): void;
+	presence(nick: string, status: PresenceStatus, text: string | undefined): void;
+	/** Someone else is typing in `conversation` (as this user names it). */
+	typing(conversation: string, nick: string): void;
 	invited(channel: string, by: string): void;
 	roleChanged(channel: string, nick: string, role: ChannelRole, by: string): void;
 	channelUpdated(channel: ChannelInfo, by: string): void;
@@ -102,12 +108,17 @@ export class RpcSession extends Disposable {
 		onNotification(c, TopicChangedNotification, (p) => handlers.topicChanged(p.channel, p.topic, p.by), drop);
 		onNotification(c, NickChangedNotification, (p) => handlers.nickChanged(p.oldNick, p.newNick), drop);
 		onNotification(c, ReadNotification, (p) => handlers.read(p.conversation, p.id), drop);
-		onNotification(c, PresenceNotification, (p) => handlers.presence(p.nick, p.status), drop);
+		onNotification(c, PresenceNotification, (p) => handlers.presence(p.nick, p.status, p.text), drop);
+		onNotification(c, TypingNotification, (p) => p.nick !== undefined && handlers.typing(p.conversation, p.nick), drop);
 		onNotification(c, InvitedNotification, (p) => handlers.invited(p.channel, p.by), drop);
 		onNotification(c, RoleChangedNotification, (p) => handlers.roleChanged(p.channel, p.nick, p.role, p.by), drop);
 		onNotification(c, ChannelUpdatedNotification, (p) => handlers.channelUpdated(p.channel, p.by), drop);
 		onNotification(c, KickedNotification, (p) => handlers.kicked(p.reason), drop);
 		onNotification(c, ShutdownNotification, (p) => handlers.shutdown(p.reason), drop);
 		onNotification(c, NoticeNotification, (p) => handlers.notice(p.text), drop);
+		onNotification(c, MessageEditedNotification, (p) => handlers.edited(p.message), drop);
+		onNotification(c, MessageDeletedNotification, (p) => handlers.deleted(p.conversation, p.id), drop);
+		onNotification(c, ReactionsNotification, (p) => handlers.reactions(p.conversation, p.id, p.reactions), drop);
+		onNotification(c, ThreadUpdatedNotification, (p) => handlers.threadUpdated(p.conversation, p.id, p.replyCount, p.lastReplyTs), drop);
 	}
 }

@@ -30,10 +30,12 @@ export interface ConversationSummary {
 	online?: boolean;
 	/** DMs: the other party is online but away. */
 	away?: boolean;
+	/** DMs: the status text the other party set. */
+	statusText?: string;
 }
 
-/** A channel member with presence and role; `away` when online but set away. */
-export type MemberState = MemberDetail & { away?: boolean };
+/** A channel member with presence and role; `away` when online but set away, `statusText` what they set. */
+export type MemberState = MemberDetail & { away?: boolean; statusText?: string };
 
 /** One line of a conversation: a chat message (pending while in the outbox) or an event line. */
 export type TimelineEntry =
@@ -51,4 +53,8 @@ export type StoreChange =
 	| { kind: 'prepended'; conversation: string; entries: TimelineEntry[]; hasMoreBefore: boolean }
 	/** A pending message was stored by the server: `message` replaces it. */
 	| { kind: 'acknowledged'; conversation: string; clientMsgId: string; message: Message }
-	| { kind: 'members'; conversation: string; members: MemberState[] };
+	| { kind: 'members'; conversation: string; members: MemberState[] }
+	/** A stored message changed in place (edited, deleted, reacted to, its thread's counts). */
+	| { kind: 'messageUpdated'; conversation: string; message: Message }
+	/** A loaded thread's root and replies (oldest first), whole: see threads.ts. */
+	| { kind: 'thread'; conversation: string; root: Message; replies: Message[]; hasMoreBefore: boolean };

@@ -24,6 +24,7 @@ export const accountRoutes: readonly Route[] = [
 			await hub.memberships.keep(nick);
 			await hub.presence.promote(nick);
 			session.registered = true;
+			await hub.announceAccount(nick);
 		}
 		return { nick };
 	}),

@@ -1,6 +1,6 @@
 /** channel/list, channel/join, channel/create, channel/leave, channel/members, channel/setTopic. */
 import {
-	ChannelListRequest, ChannelMembersRequest, CreateChannelRequest, JoinChannelRequest, LeaveChannelRequest,
+	ChannelListRequest, ChannelMembersRequest, CreateChannelRequest, JoinChannelRequest, LeaveChannelRequest, MAX_LEAVE_REASON_LENGTH,
 	SetTopicRequest, TopicChangedNotification, type JoinChannelResult,
 } from '../../protocol/channels';
 import { DEFAULT_HISTORY_LIMIT } from '../../protocol/messages';
@@ -113,8 +113,9 @@ export const channelRoutes: readonly Route[] = [
 	route(LeaveChannelRequest, async (params, session, hub) => {
 		const name = channelName(params.channel);
 		await joinedChannel(hub, session, name);
+		const reason = params.reason?.trim().slice(0, MAX_LEAVE_REASON_LENGTH);
 		// The account's other connections are told; this one asked.
-		await removeMember(hub, name, session.nick, undefined, session.id);
+		await removeMember(hub, name, session.nick, reason === undefined || reason === '' ? undefined : { reason, voluntary: true }, session.id);
 		return null;
 	}),
 

@@ -57,7 +57,11 @@ export const lifecycleRoutes: readonly Route[] = [
 			serverInfo: { name: SERVER_NAME, version: SERVER_VERSION },
 			nick,
 			...(hub.options.motd !== undefined ? { motd: hub.options.motd } : {}),
-			limits: { maxMessageLength: hub.options.maxMessageLength, maxFrameBytes: hub.options.maxFrameBytes },
+			limits: {
+				maxMessageLength: hub.options.maxMessageLength,
+				maxFrameBytes: hub.options.maxFrameBytes,
+				minPasswordLength: hub.options.minPasswordLength,
+			},
 			...(grant.operator ? { operator: true } : {}),
 			...(account ? { registered: true } : {}),
 			resumeToken: session.resumeToken,

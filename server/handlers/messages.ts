@@ -10,6 +10,7 @@ import { encodeNotification } from '../transport/frames';
 import { toMessageAudience, withReactions } from './audience';
 import { channelName } from './channels';
 import { route, type Route, type SignedIn } from './registry';
+import { followReply } from './thread-reads';
 import { forViewer, joinedChannel, readableMessage } from './visibility';
 
 /** A message text the server accepts (send and edit). */
@@ -73,9 +74,10 @@ interface Outgoing {
 	clientMsgId?: string;
 	replyTo?: number;
 	alsoToChannel?: boolean;
+	notice?: boolean;
 }
 
-async function send(hub: Hub, session: SignedIn, { to, text, clientMsgId, replyTo, alsoToChannel }: Outgoing): Promise<Message> {
+async function send(hub: Hub, session: SignedIn, { to, text, clientMsgId, replyTo, alsoToChannel, notice }: Outgoing): Promise<Message> {
 	const from = session.nick;
 	if (clientMsgId !== undefined) {
 		// A retry is answered with what was stored, even if the recipient left meanwhile.
@@ -102,7 +104,7 @@ async function send(hub: Hub, session: SignedIn, { to, text, clientMsgId, replyT
 	}
 	const rootId = replyTo === undefined ? undefined : await threadRoot(hub, session, replyTo, conversation, target);
 	const thread = rootId === undefined ? {} : { replyTo: rootId, alsoToChannel: alsoToChannel === true };
-	const { message, duplicate } = await hub.store.append({ ts: hub.clock.now(), from, to: target, conversation, text, clientMsgId, ...thread });
+	const { message, duplicate } = await hub.store.append({ ts: hub.clock.now(), from, to: target, conversation, text, clientMsgId, ...thread, ...(notice ? { notice } : {}) });
 	if (duplicate && !sameMessage(message, target, text)) {
 		// The same id for another message is a client bug; answering with the old one would hide it.
 		throw fail.clientMsgIdReused(clientMsgId!);
@@ -118,6 +120,7 @@ async function send(hub: Hub, session: SignedIn, { to, text, clientMsgId, replyT
 		}
 		if (rootId !== undefined) {
 			await announceThread(hub, rootId);
+			await followReply(hub, session, conversation, message);
 		}
 	}
 	return message;

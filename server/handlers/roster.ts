@@ -6,6 +6,7 @@
 import { MemberJoinedNotification, MemberLeftNotification, type ChannelMembersResult } from '../../protocol/channels';
 import type { ChannelRole } from '../../protocol/types';
 import type { Hub } from '../hub';
+import type { UserStatus } from '../state/presence';
 import { encodeNotification } from '../transport/frames';
 import type { SignedIn } from './registry';
 
@@ -32,15 +33,16 @@ export async function addMember(hub: Hub, session: SignedIn, channel: string, ro
 }
 
 /**
- * Ends a membership. Every member's connections are told (`reason` absent for a plain
- * leave), except the connection `exceptId`; then the member's connections are unsubscribed.
+ * Ends a membership. Every member's connections are told (`why` absent for a plain
+ * leave; the member's own words as `{ reason, voluntary }`), except the connection `exceptId`; then the member's connections are unsubscribed.
  * False when the nick was not a member.
  */
-export async function removeMember(hub: Hub, channel: string, nick: string, reason?: string, exceptId?: number): Promise<boolean> {
+export async function removeMember(hub: Hub, channel: string, nick: string, why?: string | { reason: string; voluntary: true }, exceptId?: number): Promise<boolean> {
 	if (!(await hub.memberships.remove(channel, nick))) {
 		return false;
 	}
-	const params = reason === undefined ? { channel, nick } : { channel, nick, reason };
+	const reason = typeof why === 'string' ? why : why?.reason;
+	const params = why === undefined ? { channel, nick } : typeof why === 'string' ? { channel, nick, reason: why } : { channel, nick, ...why };
 	hub.delivery.toChannel(channel, encodeNotification(MemberLeftNotification.type, params), exceptId, 'presence');
 	hub.delivery.unsubscribeNick(channel, nick);
 	hub.log.info(`leave ${nick} ${channel}${reason === undefined ? '' : `: ${reason}`}`);
@@ -50,9 +52,20 @@ export async function removeMember(hub: Hub, channel: string, nick: string, reas
 /** Every member, online or not, with presence and role. */
 export async function memberList(hub: Hub, channel: string): Promise<ChannelMembersResult> {
 	const members = await hub.memberships.members(channel);
-	const online = await hub.presence.areOnline(members.map((m) => m.nick));
+	const statuses = await hub.presence.statuses(members.map((m) => m.nick));
 	return {
 		members: members.map((m) => m.nick),
-		details: members.map((m, i) => ({ nick: m.nick, online: online[i], role: m.role })),
+		details: members.map((m, i) => ({ nick: m.nick, online: statuses[i] !== undefined, role: m.role, ...awayFields(statuses[i]) })),
 	};
+}
+
+/**
+ * `status` and `statusText` for a user list entry or member detail: only while away, so
+ * that the lists of big channels stay as small as they were.
+ */
+export function awayFields(status: UserStatus | undefined): { status?: 'away'; statusText?: string } {
+	if (status?.status !== 'away') {
+		return {};
+	}
+	return status.text === undefined ? { status: 'away' } : { status: 'away', statusText: status.text };
 }

@@ -14,6 +14,7 @@ import { fail } from '../errors';
 import type { Hub } from '../hub';
 import { encodeNotification } from '../transport/frames';
 import { checkAccount } from './login';
+import { awayFields } from './roster';
 import { route, type Route, type SignedIn } from './registry';
 
 /** Everyone who shares a channel of `channels` with the user hears it once; the user's own connections do not. */
@@ -48,6 +49,7 @@ async function signInByNick(hub: Hub, session: SignedIn, account: string): Promi
 		}
 	}
 	announceNick(hub, channels, oldNick, account);
+	await hub.announceAccount(account);
 	if (claim === 'first') {
 		await hub.announcePresence(account, 'online');
 	}
@@ -63,7 +65,7 @@ export const userRoutes: readonly Route[] = [
 		} else {
 			hidden.clear();
 		}
-		return { users: users.map((u) => ({ nick: u.nick, channels: u.channels.filter((c) => !hidden.has(c)) })) };
+		return { users: users.map((u) => ({ nick: u.nick, channels: u.channels.filter((c) => !hidden.has(c)), ...awayFields(u.status) })) };
 	}),
 
 	route(SetNickRequest, async (params, session, hub) => {

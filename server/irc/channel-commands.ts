@@ -1,9 +1,9 @@
 /** JOIN, PART, NAMES, TOPIC, LIST, WHO, KICK, INVITE and channel MODE, over the Parley channel methods. */
-import { ChannelListRequest, ChannelMembersRequest, JoinChannelRequest, LeaveChannelRequest, SetTopicRequest } from '../../protocol/channels';
+import { ChannelListRequest, ChannelMembersRequest, JoinChannelRequest, LeaveChannelRequest, MAX_LEAVE_REASON_LENGTH, SetTopicRequest } from '../../protocol/channels';
 import { ChannelBanRequest, ChannelBansRequest, ChannelKickRequest, ChannelUnbanRequest, InviteRequest, SetRoleRequest, SetTopicProtectedRequest } from '../../protocol/moderation';
 import type { JoinChannelResult } from '../../protocol/channels';
 import type { ChannelRole, MemberDetail } from '../../protocol/types';
-import { normalizeChannel } from '../../protocol/names';
+import { nickKey, normalizeChannel } from '../../protocol/names';
 import { visibleChannel } from '../handlers/visibility';
 import type { SignedIn } from '../handlers/registry';
 import { formatLine, type IrcLine } from './lines';
@@ -56,6 +56,12 @@ function sendNames(session: IrcSession, channel: string, isPrivate: boolean, det
 export async function sendJoinBurst(session: IrcSession, channel: string, joined?: JoinChannelResult): Promise<void> {
 	const record = joined?.channel ?? (await channelRecord(session, channel));
 	const members = joined?.details ?? (await session.call(ChannelMembersRequest, { channel })).details;
+	// account-notify: an offline account signing in later is an ACCOUNT.
+	for (const member of members ?? []) {
+		if (!member.online) {
+			session.signedOut.add(nickKey(member.nick));
+		}
+	}
 	session.send(joinLine(session, session.nick!, channel));
 	if (record?.topic) {
 		sendTopic(session, channel, record.topic);
@@ -105,10 +111,12 @@ export async function join(session: IrcSession, line: IrcLine): Promise<void> {
 }
 
 async function partOne(session: IrcSession, channel: string, reason: string | undefined): Promise<void> {
+	// The PART reason is channel/leave's: the other members (IRC and JSON-RPC) see it.
+	const why = reason?.trim().slice(0, MAX_LEAVE_REASON_LENGTH);
 	try {
-		await session.call(LeaveChannelRequest, { channel });
+		await session.call(LeaveChannelRequest, why ? { channel, reason: why } : { channel });
 		const name = normalizeChannel(channel);
-		session.send(formatLine(session.source, 'PART', reason ? [name, reason] : [name]));
+		session.send(formatLine(session.source, 'PART', why ? [name, why] : [name]));
 	} catch (error) {
 		replyError(session, error, 'PART', channel);
 	}
@@ -178,7 +186,7 @@ export async function who(session: IrcSession, line: IrcLine): Promise<void> {
 		try {
 			const members = await session.call(ChannelMembersRequest, { channel: mask });
 			for (const d of members.details ?? []) {
-				const away = !d.online || session.hub.holders(d.nick).some((h) => (h as Partial<IrcSession>).away !== undefined);
+				const away = !d.online || (await session.hub.presence.get(d.nick))?.status === 'away';
 				session.numeric('352', normalizeChannel(mask), d.nick, 'parley', name, d.nick, `${away ? 'G' : 'H'}${prefix(d.role)}`, `0 ${d.nick}`);
 			}
 		} catch {

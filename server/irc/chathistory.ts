@@ -121,5 +121,5 @@ export async function chathistory(session: IrcSession, line: IrcLine): Promise<v
 		throw error;
 	}
 	const name = isChannelTarget(target) ? normalizeChannel(target) : target;
-	inBatch(session, 'chathistory', [name], (tag) => messages.flatMap((m) => messageLines(session, m, 'PRIVMSG', tag)));
+	inBatch(session, 'chathistory', [name], (tag) => messages.flatMap((m) => messageLines(session, m, m.notice ? 'NOTICE' : 'PRIVMSG', tag)));
 }

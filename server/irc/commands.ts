@@ -2,17 +2,18 @@
 import { AdminKickRequest } from '../../protocol/admin';
 import { QuitRequest } from '../../protocol/lifecycle';
 import { SendMessageRequest, type SendMessageResult } from '../../protocol/messages';
-import { UserListRequest } from '../../protocol/users';
+import { MAX_STATUS_TEXT_LENGTH, SetStatusRequest, UserListRequest } from '../../protocol/users';
+import { TypingNotification } from '../../protocol/conversations';
 import { ResponseError } from 'vscode-jsonrpc/node';
 import { ErrorCodes, type RateLimitedData } from '../../protocol/errors';
 import { secretMatches } from '../auth';
 import { formatLine, type IrcLine } from './lines';
 import { chathistory } from './chathistory';
-import { messageLines } from './events';
+import { awayText, messageLines, realnameOf } from './events';
 import { replyError } from './numerics';
 import { authenticate, cap, lusers, motd, nick, pass, registerAccount, user } from './registration';
 import { channelMode, invite, join, kick, list, names, part, topic, who } from './channel-commands';
-import { IrcSession, userSource, type CommandHandler } from './session';
+import { userSource, type CommandHandler, type IrcSession } from './session';
 
 /** Commands after registration answer 451 before it. */
 function registered(handler: CommandHandler): CommandHandler {
@@ -34,9 +35,16 @@ async function message(session: IrcSession, line: IrcLine): Promise<void> {
 	}
 	for (const to of line.params[0].split(',').filter((t) => t !== '').slice(0, 4)) {
 		try {
-			const result = await sendLagged(session, to, text);
+			const result = await sendLagged(session, to, text, notice);
 			if (session.caps.has('echo-message')) {
 				messageLines(session, result.message, line.command).forEach((l) => session.send(l));
+			}
+			// RPL_AWAY answers a PRIVMSG to someone away; a NOTICE is never answered automatically.
+			if (!notice && !to.startsWith('#')) {
+				const entry = await session.hub.presence.get(to);
+				if (entry?.status === 'away') {
+					session.numeric('301', entry.nick, awayText(entry.statusText));
+				}
 			}
 		} catch (error) {
 			if (notice) {
@@ -52,10 +60,10 @@ async function message(session: IrcSession, line: IrcLine): Promise<void> {
 }
 
 /** message/send; past the flood bucket the line waits (fake lag) instead of failing. */
-async function sendLagged(session: IrcSession, to: string, text: string): Promise<SendMessageResult> {
+async function sendLagged(session: IrcSession, to: string, text: string, notice: boolean): Promise<SendMessageResult> {
 	for (let attempt = 0; ; attempt++) {
 		try {
-			return await session.call(SendMessageRequest, { to, text });
+			return await session.call(SendMessageRequest, notice ? { to, text, notice } : { to, text });
 		} catch (error) {
 			const wait = (error instanceof ResponseError && error.code === ErrorCodes.RateLimited ? (error.data as RateLimitedData | undefined)?.retryAfterMs : undefined);
 			if (wait === undefined || attempt >= 5 || !session.isOpen) {
@@ -79,7 +87,7 @@ async function whois(session: IrcSession, line: IrcLine): Promise<void> {
 	}
 	const nick = online.nick;
 	const holders = hub.holders(nick);
-	const realname = holders.map((h) => (h instanceof IrcSession ? h.realname : '')).find((r) => r !== '') ?? nick;
+	const realname = realnameOf(session, nick);
 	session.numeric('311', nick, nick, 'parley', '*', realname);
 	const users = await session.call(UserListRequest, {});
 	const channels = users.users.find((u) => u.nick === nick)?.channels ?? [];
@@ -90,9 +98,8 @@ async function whois(session: IrcSession, line: IrcLine): Promise<void> {
 	if (holders.some((h) => h.operator)) {
 		session.numeric('313', nick, 'is an IRC operator');
 	}
-	const away = holders.map((h) => (h as Partial<IrcSession>).away).find((a) => a !== undefined);
-	if (away !== undefined) {
-		session.numeric('301', nick, away);
+	if (online.status === 'away') {
+		session.numeric('301', nick, awayText(online.statusText));
 	}
 	if (holders.some((h) => h.registered)) {
 		session.numeric('330', nick, nick, 'is logged in as');
@@ -100,22 +107,34 @@ async function whois(session: IrcSession, line: IrcLine): Promise<void> {
 	session.numeric('318', nick, 'End of /WHOIS list');
 }
 
+/** AWAY: Parley's `user/setStatus`, so JSON-RPC users see it too (as `user/presence`). */
 async function away(session: IrcSession, line: IrcLine): Promise<void> {
-	const text = line.params[0];
-	if (text === undefined || text === '') {
-		session.away = undefined;
+	const text = (line.params[0] ?? '').trim();
+	if (text === '') {
+		await session.call(SetStatusRequest, { status: 'online' });
 		session.numeric('305', 'You are no longer marked as being away');
 	} else {
-		session.away = text.slice(0, 200);
+		await session.call(SetStatusRequest, { status: 'away', text: text.slice(0, MAX_STATUS_TEXT_LENGTH) });
 		session.numeric('306', 'You have been marked as being away');
 	}
-	// away-notify: the IRC clients sharing a channel with this one hear of it.
-	const channels = (await session.hub.memberships.channelsOf(session.nick!)).map((c) => c.channel);
-	const notice = formatLine(session.source, 'AWAY', session.away === undefined ? [] : [session.away]);
-	for (const other of session.hub.sessions) {
-		if (other !== session && other instanceof IrcSession && other.caps.has('away-notify') && channels.some((c) => session.hub.delivery.isSubscribed(c, other))) {
-			other.send(notice);
-		}
+}
+
+/**
+ * TAGMSG (message-tags): only the `+typing` client tag means something here; `active`
+ * is Parley's `conversation/typing`. Other tags are not relayed.
+ */
+function tagmsg(session: IrcSession, line: IrcLine): void {
+	const target = line.params[0];
+	if (target === undefined || target === '') {
+		return session.numeric('461', 'TAGMSG', 'Not enough parameters');
+	}
+	const typing = line.tags.get('+typing');
+	if (typing === 'active') {
+		session.router.notification(session, TypingNotification.method, { conversation: target.split(',')[0] });
+	}
+	// echo-message covers TAGMSG too (with the one client tag relayed).
+	if (typing === 'active' && session.caps.has('echo-message') && session.caps.has('message-tags')) {
+		session.send(formatLine(session.source, 'TAGMSG', [target], '+typing=active'));
 	}
 }
 
@@ -214,6 +233,7 @@ export const COMMANDS: ReadonlyMap<string, CommandHandler> = new Map<string, Com
 	['INVITE', registered(invite)],
 	['MODE', registered(mode)],
 	['AWAY', registered(away)],
+	['TAGMSG', registered(tagmsg)],
 	['MOTD', registered(motd)],
 	['LUSERS', registered(lusers)],
 	['OPER', registered(oper)],

@@ -79,7 +79,9 @@ export function formatLine(source: string | undefined, command: string, params: 
 		parts.push(':' + source);
 	}
 	parts.push(command);
-	params.forEach((p, i) => {
+	params.forEach((param, i) => {
+		// CR, LF and NUL would end or break the line: text from JSON-RPC users may hold them.
+		const p = /[\r\n\0]/.test(param) ? param.replace(/[\r\n\0]/g, ' ') : param;
 		const last = i === params.length - 1;
 		const text = last && TEXT_LAST.has(command) && (i > 0 || command === 'QUIT' || command === 'ERROR' || command === 'AWAY');
 		parts.push(last && (text || p === '' || p.includes(' ') || p.startsWith(':')) ? ':' + p : p);

@@ -3,7 +3,7 @@
  * `initialize` (same checks: server password, account password, nick rules, server
  * full), then the welcome burst (001-005, LUSERS, MOTD) and the account's channels.
  */
-import { SetNickRequest } from '../../protocol/users';
+import { MAX_STATUS_TEXT_LENGTH, SetNickRequest } from '../../protocol/users';
 import { ResponseError } from 'vscode-jsonrpc/node';
 import { ErrorCodes, type AuthFailedData } from '../../protocol/errors';
 import { RegisterRequest } from '../../protocol/account';
@@ -17,8 +17,12 @@ import { sendJoinBurst } from './channel-commands';
 import { MAX_CHATHISTORY } from './chathistory';
 import type { IrcSession } from './session';
 
-/** Capabilities offered, in CAP LS order. */
-export const CAPABILITIES = ['account-tag', 'away-notify', 'batch', 'cap-notify', 'draft/account-registration', 'draft/chathistory', 'echo-message', 'extended-join', 'labeled-response', 'message-tags', 'multi-prefix', 'sasl', 'server-time'] as const;
+/**
+ * Capabilities offered, in CAP LS order. The set never changes while the server runs
+ * (its options are read once at start, and accounts, SASL and REGISTER are always
+ * there), so `CAP NEW`/`DEL` are never sent; cap-notify is accepted (and implicit for 302).
+ */
+export const CAPABILITIES = ['account-notify', 'account-tag', 'away-notify', 'batch', 'cap-notify', 'draft/account-registration', 'draft/chathistory', 'echo-message', 'extended-join', 'labeled-response', 'message-tags', 'multi-prefix', 'sasl', 'server-time'] as const;
 
 function capValue(cap: string, version: number): string {
 	return cap === 'sasl' && version >= 302 ? 'sasl=PLAIN' : cap;
@@ -37,7 +41,8 @@ export function cap(session: IrcSession, line: IrcLine): Promise<void> | void {
 			if (!session.welcomed) {
 				session.capNegotiating = true;
 			}
-			session.fromServer('CAP', me, 'LS', CAPABILITIES.map((c) => capValue(c, session.capVersion)).join(' '));
+			// Values only for a request that asks for 302 (the stored version stays the highest).
+			session.fromServer('CAP', me, 'LS', CAPABILITIES.map((c) => capValue(c, version)).join(' '));
 			return;
 		}
 		case 'LIST':
@@ -49,7 +54,9 @@ export function cap(session: IrcSession, line: IrcLine): Promise<void> | void {
 			}
 			const wanted = (line.params[1] ?? '').split(' ').filter((c) => c !== '');
 			const known = new Set<string>(CAPABILITIES);
-			if (wanted.length === 0 || !wanted.every((c) => known.has(c.replace(/^-/, '')))) {
+			// A 302 client's cap-notify cannot be disabled (capability negotiation, cap-notify).
+			const lockedOn = session.capVersion >= 302 && wanted.includes('-cap-notify');
+			if (wanted.length === 0 || lockedOn || !wanted.every((c) => known.has(c.replace(/^-/, '')))) {
 				session.fromServer('CAP', me, 'NAK', line.params[1] ?? '');
 				return;
 			}
@@ -73,6 +80,11 @@ export function cap(session: IrcSession, line: IrcLine): Promise<void> | void {
 			session.numeric('410', sub.slice(0, 32) || '*', 'Invalid CAP subcommand: use LS, LIST, REQ or END');
 	}
 }
+
+/** SASL (IRCv3 sasl-3.1): AUTHENTICATE payloads are cut into chunks of this many bytes. */
+const SASL_CHUNK = 400;
+/** Enough for PLAIN with the longest nick and password (256 characters of 4 UTF-8 bytes). */
+const SASL_MAX_CHUNKS = 4;
 
 const ACCOUNT_PASS = /^([A-Za-z][A-Za-z0-9_-]{0,31}):(.+)$/;
 
@@ -143,6 +155,7 @@ export async function authenticate(session: IrcSession, line: IrcLine): Promise<
 	}
 	if (arg === '*') {
 		session.saslMechanism = undefined;
+		session.saslChunks = [];
 		return session.numeric('906', 'SASL authentication aborted');
 	}
 	if (session.saslMechanism === undefined) {
@@ -154,8 +167,20 @@ export async function authenticate(session: IrcSession, line: IrcLine): Promise<
 		session.send('AUTHENTICATE +');
 		return;
 	}
+	// The payload comes in chunks of 400 bytes; a shorter one (or '+') ends it.
+	if (arg.length > SASL_CHUNK || (arg.length === SASL_CHUNK && session.saslChunks.length >= SASL_MAX_CHUNKS)) {
+		session.saslMechanism = undefined;
+		session.saslChunks = [];
+		return session.numeric('905', 'SASL message too long');
+	}
+	if (arg.length === SASL_CHUNK) {
+		session.saslChunks.push(arg);
+		return;
+	}
+	const payload = session.saslChunks.join('') + (arg === '+' ? '' : arg);
+	session.saslChunks = [];
 	session.saslMechanism = undefined;
-	const [, authcid = '', password = ''] = Buffer.from(arg === '+' ? '' : arg, 'base64').toString('utf8').split('\0');
+	const [, authcid = '', password = ''] = Buffer.from(payload, 'base64').toString('utf8').split('\0');
 	const hub = session.hub;
 	const wait = hub.loginThrottle.retryAfter(session.ip);
 	const hash = wait > 0 ? undefined : await hub.store.getPasswordHash(authcid);
@@ -255,10 +280,10 @@ export async function register(session: IrcSession): Promise<void> {
 /** The ISUPPORT tokens: what this server really does. */
 export function isupport(): string[] {
 	return [
-		'AWAYLEN=200', 'CASEMAPPING=ascii', `CHANNELLEN=${MAX_CHANNEL_NAME_LENGTH + 1}`, 'CHANTYPES=#', 'CHANMODES=b,,,inst',
+		`AWAYLEN=${MAX_STATUS_TEXT_LENGTH}`, 'CASEMAPPING=ascii', `CHANNELLEN=${MAX_CHANNEL_NAME_LENGTH + 1}`, 'CHANTYPES=#', 'CHANMODES=b,,,inst',
 		'ELIST=', 'KICKLEN=200', 'LINELEN=512', 'MODES=4', `NETWORK=Parley`, `NICKLEN=${MAX_NICK_LENGTH}`, 'PREFIX=(qo)~@',
 		'STATUSMSG=', 'TARGMAX=JOIN:,PART:,PRIVMSG:4,NOTICE:4,KICK:1,WHOIS:1,NAMES:1', `TOPICLEN=${MAX_TOPIC_LENGTH}`, 'UTF8ONLY',
-		'MAXTARGETS=4', `CHATHISTORY=${MAX_CHATHISTORY}`, 'MSGREFTYPES=msgid',
+		'MAXTARGETS=4', 'CLIENTTAGDENY=*,-typing', `CHATHISTORY=${MAX_CHATHISTORY}`, 'MSGREFTYPES=msgid',
 	];
 }
 

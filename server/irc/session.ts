@@ -14,9 +14,12 @@ import { TokenBucket } from '../flood';
 import { encodeNotification } from '../transport/frames';
 import { Urgency } from '../transport/outbound';
 import { escapeTag, formatLine, MAX_CLIENT_TAG_BYTES, MAX_LINE_BYTES, parseLine, type IrcLine } from './lines';
-import { frameToLines } from './events';
+import { awayText, frameToLines, sharedMessageBytes } from './events';
 
 let labelBatches = 0;
+
+/** Strict UTF-8 (UTF8ONLY): a line that is not valid UTF-8 is refused, not mangled. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Bytes of unprocessed input a client may have before it is dropped ("Excess Flood"). */
 const MAX_RECVQ_BYTES = 64 * 1024;
@@ -42,7 +45,13 @@ export class IrcSession extends Session {
 	/** An account proved by SASL (or PASS account:password), used at registration. */
 	account: { nick: string; password: string } | undefined;
 	saslMechanism: string | undefined;
-	away: string | undefined;
+	/** SASL: the AUTHENTICATE chunks of 400 bytes received so far. */
+	saslChunks: string[] = [];
+	/**
+	 * Nick keys of accounts this client has seen without a connection (offline members at
+	 * JOIN, `user/presence` offline): their next sign-in is an `ACCOUNT` (account-notify).
+	 */
+	readonly signedOut = new Set<string>();
 	/** Past 001. */
 	welcomed = false;
 	registering = false;
@@ -106,6 +115,11 @@ export class IrcSession extends Session {
 
 	override deliver(frame: Buffer, traffic: Traffic = 'chat'): void {
 		const urgency = traffic === 'presence' ? Urgency.Presence : Urgency.Fanout;
+		const shared = sharedMessageBytes(this, frame);
+		if (shared !== undefined) {
+			this.queue.enqueue(shared, urgency);
+			return;
+		}
 		for (const line of frameToLines(this, frame)) {
 			this.queue.enqueue(Buffer.from(line + '\r\n', 'utf8'), urgency);
 		}
@@ -133,6 +147,14 @@ export class IrcSession extends Session {
 			this.send(formatLine(undefined, 'ERROR', [`Closing link: ${this.ip} (${reason})`]));
 		}
 		super.close(reason);
+	}
+
+	/** away-notify: after a JOIN, the AWAY of a joining user who is away. */
+	async tellAwayOnJoin(nick: string): Promise<void> {
+		const entry = await this.hub.presence.get(nick);
+		if (entry?.status === 'away') {
+			this.queue.enqueue(Buffer.from(formatLine(userSource(entry.nick), 'AWAY', [awayText(entry.statusText)]) + '\r\n', 'utf8'), Urgency.Presence);
+		}
 	}
 
 	/** Calls a Parley method as this session (the same handlers JSON-RPC clients reach). */
@@ -210,7 +232,7 @@ export class IrcSession extends Session {
 		}
 		let text: string;
 		try {
-			text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
+			text = UTF8.decode(raw);
 		} catch {
 			this.send(formatLine(this.server.name, 'FAIL', ['*', 'INVALID_UTF8', 'Line dropped: it is not valid UTF-8']));
 			return undefined;

@@ -15,12 +15,15 @@ import { PgReactions } from './pg-reactions';
 import { PgReadMarkers } from './pg-read-markers';
 import { openPgDatabase, PgDb } from './pg-schema';
 import { PgStore } from './pg-store';
+import { PgThreadMarkers } from './pg-thread-markers';
 import { SqliteAccessLists } from './sqlite-access';
 import { SqliteMemberships } from './sqlite-memberships';
 import { SqliteReactions } from './sqlite-reactions';
 import { SqliteReadMarkers } from './sqlite-read-markers';
 import { openDatabase } from './sqlite-schema';
 import { SqliteStore } from './sqlite-store';
+import { SqliteThreadMarkers } from './sqlite-thread-markers';
+import { MemoryThreadMarkers, type ThreadMarkers } from './thread-markers';
 import type { Store } from './store';
 
 export interface StoredState {
@@ -28,6 +31,7 @@ export interface StoredState {
 	memberships: Memberships;
 	access: AccessLists;
 	readMarkers: ReadMarkers;
+	threadMarkers: ThreadMarkers;
 	reactions: Reactions;
 	/** Commits what is pending and releases the storage. */
 	close(): Promise<void>;
@@ -44,6 +48,8 @@ export interface StoredState {
 export interface StateOptions {
 	memory: boolean;
 	dataDir: string;
+	/** Bench only (`--bench-no-search-index`), SQLite only. */
+	noSearchIndex?: boolean;
 	/** A PostgreSQL URL: the state lives there instead of `dataDir` (`memory` wins). */
 	database?: string;
 	/** This server's node in a cluster sharing the database; the owner of the guests it adds (default 'main'). */
@@ -65,6 +71,7 @@ export async function openState(options: StateOptions): Promise<StoredState> {
 			memberships: new MemoryMemberships(),
 			access: new MemoryAccessLists(),
 			readMarkers: new MemoryReadMarkers(),
+			threadMarkers: new MemoryThreadMarkers(),
 			reactions: new MemoryReactions(),
 			close: () => store.close(),
 		};
@@ -73,12 +80,13 @@ export async function openState(options: StateOptions): Promise<StoredState> {
 		return openPgState(options.database, options);
 	}
 	const db = openDatabase(options.dataDir);
-	const store = new SqliteStore(db);
+	const store = new SqliteStore(db, options.noSearchIndex !== true);
 	return {
 		store,
 		memberships: await SqliteMemberships.open(db),
 		access: new SqliteAccessLists(db),
 		readMarkers: new SqliteReadMarkers(db),
+		threadMarkers: new SqliteThreadMarkers(db),
 		reactions: new SqliteReactions(db),
 		async close() {
 			await store.close();
@@ -108,6 +116,7 @@ async function openPgState(url: string, options: StateOptions): Promise<StoredSt
 		memberships,
 		access: new PgAccessLists(db, nodeId),
 		readMarkers: new PgReadMarkers(db),
+		threadMarkers: new PgThreadMarkers(db),
 		reactions: new PgReactions(db),
 		removeGuestsOf: (id) => memberships.removeGuestsOf(id),
 		async ping() {

@@ -219,6 +219,7 @@ const SCHEMA_1 = `
 		also_to_channel boolean NOT NULL DEFAULT false,
 		reply_count integer NOT NULL DEFAULT 0,
 		last_reply_ts bigint,
+		notice boolean NOT NULL DEFAULT false,
 		-- The search words of the text (NULL once deleted).
 		search tsvector
 	);
@@ -275,6 +276,13 @@ const SCHEMA_1 = `
 		conversation text NOT NULL,
 		last_read_id bigint NOT NULL,
 		PRIMARY KEY (account_key, conversation)
+	);
+	CREATE TABLE thread_markers (
+		account_key text NOT NULL,
+		root_id bigint NOT NULL,
+		conversation text NOT NULL,
+		last_read_id bigint NOT NULL,
+		PRIMARY KEY (account_key, root_id)
 	);
 	CREATE TABLE direct_conversations (
 		nick_key text NOT NULL,

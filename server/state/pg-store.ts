@@ -34,9 +34,10 @@ interface Row {
 	also_to_channel: boolean;
 	reply_count: number;
 	last_reply_ts: number | null;
+	notice: boolean;
 }
 
-const COLUMNS = 'id, ts, sender, recipient, text, client_msg_id, edited_ts, deleted, reply_to, also_to_channel, reply_count, last_reply_ts';
+const COLUMNS = 'id, ts, sender, recipient, text, client_msg_id, edited_ts, deleted, reply_to, also_to_channel, reply_count, last_reply_ts, notice';
 /** The conversation's history leaves out replies that stay in their thread. */
 const MAIN_LINE = '(reply_to IS NULL OR also_to_channel)';
 
@@ -70,6 +71,9 @@ function toMessage(row: Row): Message {
 		message.replyCount = row.reply_count;
 		message.lastReplyTs = row.last_reply_ts!;
 	}
+	if (row.notice && !row.deleted) {
+		message.notice = true;
+	}
 	return message;
 }
 
@@ -97,12 +101,12 @@ const APPEND_BATCH = `
 		RETURNING c.name
 	), input AS (
 		SELECT t.*, nextval('message_ids') AS id
-		FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::boolean[], $10::text[], $11::boolean[])
-			WITH ORDINALITY AS t (conversation, ts, sender, sender_key, recipient, text, client_msg_id, reply_to, also_to_channel, lexemes, dm, ord)
+		FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::boolean[], $10::text[], $11::boolean[], $12::boolean[])
+			WITH ORDINALITY AS t (conversation, ts, sender, sender_key, recipient, text, client_msg_id, reply_to, also_to_channel, lexemes, dm, notice, ord)
 		WHERE (SELECT count(*) FROM locked) > 0
 	), ins AS (
-		INSERT INTO messages (id, ts, conversation, sender, sender_key, recipient, text, client_msg_id, reply_to, also_to_channel, search)
-		SELECT id, ts, conversation, sender, sender_key, recipient, text, client_msg_id, reply_to, also_to_channel, array_to_tsvector(string_to_array(lexemes, ' '))
+		INSERT INTO messages (id, ts, conversation, sender, sender_key, recipient, text, client_msg_id, reply_to, also_to_channel, notice, search)
+		SELECT id, ts, conversation, sender, sender_key, recipient, text, client_msg_id, reply_to, also_to_channel, notice, array_to_tsvector(string_to_array(lexemes, ' '))
 		FROM input ORDER BY ord
 		ON CONFLICT (sender_key, client_msg_id) WHERE client_msg_id IS NOT NULL DO NOTHING
 		RETURNING id
@@ -189,7 +193,7 @@ export class PgStore implements Store {
 			column((d) => d.conversation), column((d) => d.ts), column((d) => d.from), column((d) => d.from.toLowerCase()), column((d) => d.to),
 			column((d) => d.text), column((d) => d.clientMsgId ?? null), column((d) => d.replyTo ?? null),
 			column((d) => d.replyTo !== undefined && d.alsoToChannel === true), column((d) => searchLexemes(d.text).join(' ')),
-			column((d) => isDmConversation(d.conversation)),
+			column((d) => isDmConversation(d.conversation)), column((d) => d.notice === true),
 		]);
 		return new Map(rows.map((r) => [r.ord, r.id]));
 	}

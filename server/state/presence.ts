@@ -24,6 +24,12 @@ export interface PresenceEntry extends OnlineUser {
 	statusText?: string;
 }
 
+/** What an online user set with `user/setStatus` (every sign-in starts `online`, no text). */
+export interface UserStatus {
+	status: 'online' | 'away';
+	text?: string;
+}
+
 /** `first`: the nick was offline; `another`: one more connection of an account; `taken`: refused. */
 export type Claim = 'first' | 'another' | 'taken';
 
@@ -41,6 +47,8 @@ export interface Presence {
 	get(nick: string): Promise<PresenceEntry | undefined>;
 	/** For each nick, whether it is online. */
 	areOnline(nicks: readonly string[]): Promise<boolean[]>;
+	/** For each nick, its status when online (`user/setStatus`), undefined when offline. */
+	statuses(nicks: readonly string[]): Promise<(UserStatus | undefined)[]>;
 	list(): Promise<PresenceEntry[]>;
 	/** Nicks online. */
 	count(): Promise<number>;
@@ -122,6 +130,13 @@ export class LocalPresence implements Presence {
 		return nicks.map((nick) => this.users.has(nickKey(nick)));
 	}
 
+	async statuses(nicks: readonly string[]): Promise<(UserStatus | undefined)[]> {
+		return nicks.map((nick) => {
+			const entry = this.users.get(nickKey(nick));
+			return entry && statusOf(entry);
+		});
+	}
+
 	async list(): Promise<PresenceEntry[]> {
 		return [...this.users.values()].map((u) => ({ ...u }));
 	}
@@ -133,4 +148,9 @@ export class LocalPresence implements Presence {
 	async connections(): Promise<number> {
 		return this.connectionCount;
 	}
+}
+
+/** The status of an online user, with its text only when it has one. */
+export function statusOf(entry: PresenceEntry): UserStatus {
+	return entry.statusText === undefined ? { status: entry.status } : { status: entry.status, text: entry.statusText };
 }

@@ -7,13 +7,15 @@
  * with roles, bans, account invitations, read markers and the index of DM conversations
  * (what belongs to guests, memberships and invitations, ends with their connections and
  * is never written); 4 edits and deletions of messages, reactions; 5 the full-text index
- * of messages (FTS5); 6 threads.
+ * of messages (FTS5); 6 threads; 7 the search index of sqlite-search.ts (words, terms,
+ * progress) instead of version 5's; 8 thread markers (who takes part in each thread and
+ * what they read of it).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 9;
 
 export function openDatabase(dataDir: string): Database.Database {
 	fs.mkdirSync(dataDir, { recursive: true });
@@ -136,15 +138,9 @@ function migrate(db: Database.Database): void {
 		})();
 	}
 	if (version < 5) {
-		db.transaction(() => {
-			// An external-content index: the text lives once, in messages; the store keeps the
-			// index in step on append, edit and delete (FTS5 needs the old text to unindex it).
-			db.exec(`
-				CREATE VIRTUAL TABLE messages_fts USING fts5(text, content='messages', content_rowid='id', tokenize='unicode61 remove_diacritics 2');
-				INSERT INTO messages_fts (rowid, text) SELECT id, text FROM messages WHERE deleted = 0;
-			`);
-			db.pragma('user_version = 5');
-		})();
+		// Version 5 made and filled an FTS5 table (messages_fts) that version 7 drops: a
+		// database older than 5 skips straight to version 7's index.
+		db.pragma('user_version = 5');
 	}
 	if (version < 6) {
 		db.transaction(() => {
@@ -157,6 +153,42 @@ function migrate(db: Database.Database): void {
 				CREATE INDEX messages_by_thread ON messages (reply_to, id) WHERE reply_to IS NOT NULL;
 			`);
 			db.pragma('user_version = 6');
+		})();
+	}
+	if (version < 7) {
+		db.transaction(() => {
+			// The index starts empty and indexed_upto at 0: the store indexes the history in
+			// batches once open (sqlite-search.ts), and before any search.
+			db.exec(`
+				DROP TABLE IF EXISTS messages_fts;
+				CREATE VIRTUAL TABLE message_words USING fts5(words, content='', contentless_delete=1, detail=none, tokenize='ascii', prefix='1 2 3');
+				CREATE TABLE search_terms (term TEXT PRIMARY KEY) WITHOUT ROWID;
+				CREATE TABLE search_progress (indexed_upto INTEGER NOT NULL);
+				INSERT INTO search_progress (indexed_upto) VALUES (0);
+			`);
+			db.pragma('user_version = 7');
+		})();
+	}
+	if (version < 8) {
+		// Threads from before have no participants: their replies count for no one.
+		db.transaction(() => {
+			db.exec(`
+				CREATE TABLE thread_markers (
+					account_key TEXT NOT NULL,
+					root_id INTEGER NOT NULL,
+					conversation TEXT NOT NULL,
+					last_read_id INTEGER NOT NULL,
+					PRIMARY KEY (account_key, root_id)
+				) WITHOUT ROWID;
+			`);
+			db.pragma('user_version = 8');
+		})();
+	}
+	if (version < 9) {
+		db.transaction(() => {
+			// Notices (IRC NOTICE, message/send with notice): shown as such, never answered automatically.
+			db.exec('ALTER TABLE messages ADD COLUMN notice INTEGER NOT NULL DEFAULT 0');
+			db.pragma('user_version = 9');
 		})();
 	}
 }

@@ -2,10 +2,11 @@
  * SQLite store (better-sqlite3, WAL; the database and its schema in sqlite-schema.ts).
  * Appends are grouped into one transaction per event-loop turn; each append resolves
  * after its transaction commits, so an acknowledged message survives a crash of the
- * process.
+ * process. The search index follows appends a few ms later (sqlite-search.ts).
  */
 import type Database from 'better-sqlite3';
 import type { Message } from '../../protocol/types';
+import { SqliteSearchIndex } from './sqlite-search';
 import {
 	isDmConversation, newMessage,
 	type AppendResult, type ChannelRecord, type DirectConversation, type MessageDraft, type NewChannel, type Page, type PageQuery,
@@ -25,6 +26,7 @@ interface Row {
 	also_to_channel: number;
 	reply_count: number;
 	last_reply_ts: number | null;
+	notice: number;
 }
 
 interface Pending {
@@ -56,10 +58,13 @@ function toMessage(row: Row): Message {
 		message.replyCount = row.reply_count;
 		message.lastReplyTs = row.last_reply_ts!;
 	}
+	if (row.notice === 1 && row.deleted !== 1) {
+		message.notice = true;
+	}
 	return message;
 }
 
-const COLUMNS = 'id, ts, sender, recipient, text, client_msg_id, edited_ts, deleted, reply_to, also_to_channel, reply_count, last_reply_ts';
+const COLUMNS = 'id, ts, sender, recipient, text, client_msg_id, edited_ts, deleted, reply_to, also_to_channel, reply_count, last_reply_ts, notice';
 /** The conversation's history leaves out replies that stay in their thread. */
 const MAIN_LINE = '(reply_to IS NULL OR also_to_channel = 1)';
 
@@ -81,10 +86,16 @@ export class SqliteStore implements Store {
 	/** DM pairs (`senderKey\0recipientKey`) known to be in the DM index. */
 	private readonly indexedPairs = new Set<string>();
 
-	/** The caller owns `db` (opened by openDatabase) and closes it after `close()`. */
-	constructor(private readonly db: Database.Database) {
+	private readonly searchIndex: SqliteSearchIndex;
+
+	/**
+	 * The caller owns `db` (opened by openDatabase) and closes it after `close()`.
+	 * `searchIndex` false: messages are not indexed and search finds nothing (bench only).
+	 */
+	constructor(private readonly db: Database.Database, searchIndex = true) {
+		this.searchIndex = new SqliteSearchIndex(db, searchIndex);
 		this.statements = {
-			insert: this.db.prepare('INSERT INTO messages (id, ts, conversation, sender, sender_key, recipient, text, client_msg_id, reply_to, also_to_channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+			insert: this.db.prepare('INSERT INTO messages (id, ts, conversation, sender, sender_key, recipient, text, client_msg_id, reply_to, also_to_channel, notice) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
 			countReply: this.db.prepare('UPDATE messages SET reply_count = reply_count + 1, last_reply_ts = ? WHERE id = ?'),
 			byClientId: this.db.prepare(`SELECT ${COLUMNS} FROM messages WHERE sender_key = ? AND client_msg_id = ?`),
 			latest: this.db.prepare(`SELECT ${COLUMNS} FROM messages WHERE conversation = ? AND ${MAIN_LINE} ORDER BY id DESC LIMIT ?`),
@@ -101,11 +112,9 @@ export class SqliteStore implements Store {
 			edit: this.db.prepare('UPDATE messages SET text = ?, edited_ts = ? WHERE id = ? AND deleted = 0'),
 			remove: this.db.prepare(`UPDATE messages SET text = '', edited_ts = NULL, deleted = 1 WHERE id = ?`),
 			liveText: this.db.prepare('SELECT text FROM messages WHERE id = ? AND deleted = 0'),
-			ftsInsert: this.db.prepare('INSERT INTO messages_fts (rowid, text) VALUES (?, ?)'),
-			ftsDelete: this.db.prepare(`INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', ?, ?)`),
 			// The index yields matches newest first and stops at the limit; the filters are by primary key.
-			search: this.db.prepare(`SELECT ${COLUMNS.split(', ').map((c) => 'm.' + c).join(', ')} FROM messages_fts f JOIN messages m ON m.id = f.rowid
-				WHERE messages_fts MATCH ? AND f.rowid < ? AND m.conversation IN (SELECT value FROM json_each(?)) AND (? IS NULL OR m.sender_key = ?)
+			search: this.db.prepare(`SELECT ${COLUMNS.split(', ').map((c) => 'm.' + c).join(', ')} FROM message_words f JOIN messages m ON m.id = f.rowid
+				WHERE message_words MATCH ? AND f.rowid < ? AND m.conversation IN (SELECT value FROM json_each(?)) AND (? IS NULL OR m.sender_key = ?)
 				ORDER BY f.rowid DESC LIMIT ?`),
 			indexDm: this.db.prepare('INSERT OR IGNORE INTO direct_conversations (nick_key, peer_key, peer, conversation) VALUES (?, ?, ?, ?)'),
 			directConversations: this.db.prepare('SELECT peer, conversation FROM direct_conversations WHERE nick_key = ? ORDER BY peer_key'),
@@ -119,14 +128,13 @@ export class SqliteStore implements Store {
 			saveAccount: this.db.prepare('INSERT INTO accounts (nick_key, nick, password_hash, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (nick_key) DO UPDATE SET nick = excluded.nick, password_hash = excluded.password_hash, updated_at = excluded.updated_at'),
 			renameAccount: this.db.prepare('UPDATE accounts SET nick = ?, updated_at = ? WHERE nick_key = ?'),
 		};
-		const { insert, indexDm, ftsInsert, countReply } = this.statements;
+		const { insert, indexDm, countReply } = this.statements;
 		// Made once: each transaction function better-sqlite3 makes defines four wrappers.
 		this.insertBatch = this.db.transaction((batch: Pending[]) => {
 			for (const entry of batch) {
 				if (!entry.duplicate) {
 					const m = entry.message;
-					insert.run(m.id, m.ts, entry.conversation, m.from, entry.senderKey, m.to, m.text, entry.clientMsgId ?? null, m.replyTo ?? null, entry.alsoToChannel ? 1 : 0);
-					ftsInsert.run(m.id, m.text);
+					insert.run(m.id, m.ts, entry.conversation, m.from, entry.senderKey, m.to, m.text, entry.clientMsgId ?? null, m.replyTo ?? null, entry.alsoToChannel ? 1 : 0, m.notice ? 1 : 0);
 					if (m.replyTo !== undefined) {
 						countReply.run(m.ts, m.replyTo);
 					}
@@ -147,13 +155,12 @@ export class SqliteStore implements Store {
 			if (old === undefined) {
 				return;
 			}
-			this.statements.ftsDelete.run(id, old.text);
 			if (text === undefined) {
 				this.statements.remove.run(id);
 			} else {
 				this.statements.edit.run(text, editedTs, id);
-				this.statements.ftsInsert.run(id, text);
 			}
+			this.searchIndex.changed(id, text);
 		});
 		const max = this.db.prepare('SELECT MAX(id) AS max FROM messages').get() as { max: number | null };
 		this.nextId = (max.max ?? 0) + 1;
@@ -207,6 +214,7 @@ export class SqliteStore implements Store {
 		for (const entry of batch) {
 			entry.resolve({ message: entry.message, duplicate: entry.duplicate });
 		}
+		this.searchIndex.appended();
 	}
 
 	async page(conversation: string, query: PageQuery): Promise<Page> {
@@ -230,17 +238,21 @@ export class SqliteStore implements Store {
 	}
 
 	async edit(id: number, text: string, editedTs: number): Promise<void> {
+		this.searchIndex.catchUp();
 		this.changeText(id, text, editedTs);
 	}
 
 	async remove(id: number): Promise<void> {
+		this.searchIndex.catchUp();
 		this.changeText(id, undefined, 0);
 	}
 
 	async search(query: SearchQuery): Promise<Page> {
-		// Each word quoted (it holds only letters and digits) and made a prefix: no user text
-		// is ever read as FTS5 syntax.
-		const match = query.words.map((w) => `"${w}"*`).join(' ');
+		this.searchIndex.catchUp();
+		const match = this.searchIndex.matchExpression(query.words);
+		if (match === undefined) {
+			return { messages: [], hasMore: false };
+		}
 		const rows = this.statements.search.all(
 			match, query.before ?? Number.MAX_SAFE_INTEGER, JSON.stringify(query.conversations), query.fromKey ?? null, query.fromKey ?? null, query.limit + 1,
 		) as Row[];
@@ -322,6 +334,7 @@ export class SqliteStore implements Store {
 	/** Commits what is pending; the database stays open for its owner to close. */
 	async close(): Promise<void> {
 		this.flush();
+		this.searchIndex.close();
 	}
 }
 

@@ -40,6 +40,8 @@ export interface MessageDraft {
 	replyTo?: number;
 	/** A reply that is also in the conversation's history. */
 	alsoToChannel?: boolean;
+	/** A notice (IRC NOTICE): stored with the message, shown as `notice: true`. */
+	notice?: boolean;
 }
 
 export interface AppendResult {
@@ -170,6 +172,9 @@ export function newMessage(id: number, draft: MessageDraft): Message {
 		if (draft.alsoToChannel) {
 			message.alsoToChannel = true;
 		}
+	}
+	if (draft.notice) {
+		message.notice = true;
 	}
 	return message;
 }

@@ -148,28 +148,37 @@ function flushAll(queues: Set<OutboundQueue>): void {
 }
 
 /**
- * The bytes of the last multi-frame write of a flush pass, with the frames they were
- * joined from. Members of one channel mostly hold the very same frames (fan-out queues
- * the same Buffer objects), so they get the same joined Buffer: one copy and one
- * allocation per distinct run of frames, not per socket.
+ * The bytes of the last few multi-frame writes of a flush pass, with the frames they
+ * were joined from. Members of one channel mostly hold the very same frames (fan-out
+ * queues the same Buffer objects), so they get the same joined Buffer: one copy and one
+ * allocation per distinct run of frames, not per socket. A few are kept, not one,
+ * because members of different kinds alternate (IRC members hold IRC lines, JSON-RPC
+ * members JSON-RPC frames, and IRC members with other tag capabilities other lines).
  */
 class SharedJoin {
-	private frames: readonly Buffer[] = [];
-	private joined: Buffer | undefined;
+	private readonly entries: { frames: readonly Buffer[]; joined: Buffer }[] = [];
+	private next = 0;
 
 	join(frames: readonly Buffer[], bytes: number): Buffer {
-		if (this.joined === undefined || !sameFrames(frames, this.frames)) {
-			this.frames = frames;
-			this.joined = Buffer.concat(frames, bytes);
+		for (const entry of this.entries) {
+			if (sameFrames(frames, entry.frames)) {
+				return entry.joined;
+			}
 		}
-		return this.joined;
+		const joined = Buffer.concat(frames, bytes);
+		this.entries[this.next] = { frames, joined };
+		this.next = (this.next + 1) % SHARED_JOINS;
+		return joined;
 	}
 
 	forget(): void {
-		this.frames = [];
-		this.joined = undefined;
+		this.entries.length = 0;
+		this.next = 0;
 	}
 }
+
+/** Distinct joined writes kept per flush pass. */
+const SHARED_JOINS = 4;
 
 function sameFrames(a: readonly Buffer[], b: readonly Buffer[]): boolean {
 	if (a.length !== b.length) {

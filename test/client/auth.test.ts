@@ -40,6 +40,15 @@ describe('client: accounts and passwords against a real server', function () {
 		assert.equal(again.isRegistered, true);
 	});
 
+	it("follows the server's --min-password-length instead of its own minimum", async () => {
+		const server = await h.server({ minPasswordLength: 4 });
+		const kim = await h.login(server.port, 'Kim');
+		assert.equal(kim.minPasswordLength, 4);
+		await assert.rejects(kim.register('abc'), /4 to 256 characters/);
+		assert.deepEqual(await kim.register('abcd'), { nick: 'Kim', saved: false });
+		assert.equal(kim.isRegistered, true);
+	});
+
 	it('keeps a typed password in memory for reconnects after a server restart', async () => {
 		const first = await h.server();
 		const { port, dataDir } = first;

@@ -78,7 +78,7 @@ describe('extension rules (no VS Code needed)', () => {
 		it('activates on its commands, its panel and after startup (to sign an account in again), from the bundle', () => {
 			assert.equal(manifest.main, './dist/extension.js');
 			const ids = Object.values(Commands);
-			assert.deepEqual([...manifest.activationEvents].sort(), [...ids.map((id) => `onCommand:${id}`), `onWebviewPanel:${VIEW_TYPE}`, 'onStartupFinished'].sort());
+			assert.deepEqual([...manifest.activationEvents].sort(), [...ids.map((id) => `onCommand:${id}`), `onWebviewPanel:${VIEW_TYPE}`, 'onView:parley.chatView', 'onStartupFinished'].sort());
 			assert.ok(!manifest.activationEvents.includes('*'));
 		});
 
@@ -89,7 +89,7 @@ describe('extension rules (no VS Code needed)', () => {
 			assert.ok(contributed.some((c) => c.command === Commands.connect && c.title === 'Connect'));
 			const keys = Object.keys(manifest.contributes.configuration.properties).sort();
 			assert.deepEqual(keys, [
-				'parley.autoConnect', 'parley.nickname', 'parley.notifications', 'parley.server.host', 'parley.server.port', 'parley.server.tls', 'parley.server.tlsCaFile', 'parley.trace.server',
+				'parley.autoConnect', 'parley.nickname', 'parley.notifications', 'parley.presence.awayAfterMinutes', 'parley.server.host', 'parley.server.port', 'parley.server.tls', 'parley.server.tlsCaFile', 'parley.trace.server',
 			]);
 			const props = manifest.contributes.configuration.properties;
 			assert.equal(props['parley.server.tls'].default, DEFAULT_SETTINGS.tls);

@@ -90,6 +90,91 @@ export class FakePanel {
 	}
 }
 
+/** A webview view (WebviewViewProvider), as the side view gets it from VS Code. */
+export class FakeWebviewView {
+	readonly posted: unknown[] = [];
+	readonly disposeEmitter = new FakeEmitter<void>();
+	readonly visibilityEmitter = new FakeEmitter<void>();
+	readonly receiveEmitter = new FakeEmitter<unknown>();
+	visible = true;
+	badge: { value: number; tooltip: string } | undefined;
+	readonly webview = {
+		options: {} as { enableScripts?: boolean; localResourceRoots?: Uri[] },
+		html: '',
+		cspSource: 'https://fake.vscode-cdn.net',
+		asWebviewUri: (uri: Uri) => Uri.parse(`https://fake.vscode-cdn.net${uri.path}`),
+		postMessage: (message: unknown) => {
+			this.posted.push(message);
+			changed();
+			return Promise.resolve(true);
+		},
+		onDidReceiveMessage: this.receiveEmitter.event,
+	};
+	readonly onDidDispose = this.disposeEmitter.event;
+	readonly onDidChangeVisibility = this.visibilityEmitter.event;
+	show(): void {
+		this.setVisible(true);
+	}
+	setVisible(visible: boolean): void {
+		this.visible = visible;
+		this.visibilityEmitter.fire();
+	}
+	fromWebview(message: unknown): void {
+		this.receiveEmitter.fire(message);
+	}
+}
+
+/** A quick pick made with createQuickPick: a test types into it and accepts items. */
+export class FakeQuickPick {
+	private _items: { label: string; description?: string; detail?: string; alwaysShow?: boolean }[] = [];
+	get items() {
+		return this._items;
+	}
+	set items(items: { label: string; description?: string; detail?: string; alwaysShow?: boolean }[]) {
+		this._items = items;
+		changed();
+	}
+	selectedItems: unknown[] = [];
+	title = '';
+	placeholder = '';
+	busy = false;
+	matchOnDescription = true;
+	matchOnDetail = true;
+	visible = false;
+	private readonly valueEmitter = new FakeEmitter<string>();
+	private readonly acceptEmitter = new FakeEmitter<void>();
+	private readonly hideEmitter = new FakeEmitter<void>();
+	readonly onDidChangeValue = this.valueEmitter.event;
+	readonly onDidAccept = this.acceptEmitter.event;
+	readonly onDidHide = this.hideEmitter.event;
+	private _value = '';
+	get value(): string {
+		return this._value;
+	}
+	set value(value: string) {
+		this._value = value;
+		this.valueEmitter.fire(value);
+	}
+	show(): void {
+		this.visible = true;
+		changed();
+	}
+	hide(): void {
+		if (this.visible) {
+			this.visible = false;
+			this.hideEmitter.fire();
+		}
+	}
+	/** The user picks `item` and presses Enter. */
+	accept(item: unknown): void {
+		this.selectedItems = [item];
+		this.acceptEmitter.fire();
+	}
+	dispose(): void {
+		this.visible = false;
+	}
+}
+
 export interface InputOptions {
 	title?: string;
 	prompt?: string;
@@ -189,6 +274,16 @@ export interface FakeState {
 	shownDocuments: { path: string; selection?: { start: Position; end: Position } }[];
 	/** Repositories of the fake vscode.git extension; none means the extension is absent. */
 	gitRepositories: FakeRepository[] | undefined;
+	/** What registerWebviewViewProvider got, by view id: a test shows a view with it. */
+	viewProviders: Map<string, { resolveWebviewView(view: FakeWebviewView, context: unknown, token: unknown): void }>;
+	/** Quick picks made with createQuickPick. */
+	createdQuickPicks: FakeQuickPick[];
+	/** Context keys set with the setContext command. */
+	contexts: Map<string, unknown>;
+	/** window.onDidChangeWindowState, window.onDidChangeTextEditorSelection, workspace.onDidChangeTextDocument. */
+	windowState: FakeEmitter<{ focused: boolean }>;
+	selectionChange: FakeEmitter<unknown>;
+	documentChange: FakeEmitter<{ document: { uri: Uri } }>;
 }
 
 function freshState(): FakeState {
@@ -218,6 +313,12 @@ function freshState(): FakeState {
 		answerQuickPick: () => undefined,
 		shownDocuments: [],
 		gitRepositories: undefined,
+		viewProviders: new Map(),
+		createdQuickPicks: [],
+		contexts: new Map(),
+		windowState: new FakeEmitter(),
+		selectionChange: new FakeEmitter(),
+		documentChange: new FakeEmitter(),
 	};
 }
 
@@ -332,6 +433,18 @@ const fake = {
 			changed();
 			return panel;
 		},
+		registerWebviewViewProvider: (id: string, provider: FakeState['viewProviders'] extends Map<string, infer P> ? P : never) => {
+			state.viewProviders.set(id, provider);
+			return { dispose: () => state.viewProviders.delete(id) };
+		},
+		createQuickPick: () => {
+			const pick = new FakeQuickPick();
+			state.createdQuickPicks.push(pick);
+			changed();
+			return pick;
+		},
+		onDidChangeWindowState: (listener: Listener<{ focused: boolean }>) => state.windowState.event(listener),
+		onDidChangeTextEditorSelection: (listener: Listener<unknown>) => state.selectionChange.event(listener),
 		registerWebviewPanelSerializer: (viewType: string, serializer: FakeState['serializers'] extends Map<string, infer S> ? S : never) => {
 			state.serializers.set(viewType, serializer);
 			return { dispose: () => state.serializers.delete(viewType) };
@@ -374,6 +487,7 @@ const fake = {
 			return state.trusted;
 		},
 		onDidChangeConfiguration: (listener: Listener<{ affectsConfiguration(section: string): boolean }>) => state.onConfigurationChange.event(listener),
+		onDidChangeTextDocument: (listener: Listener<{ document: { uri: Uri } }>) => state.documentChange.event(listener),
 		asRelativePath: (uri: Uri) => {
 			const folder = folderOf(uri);
 			return folder ? uri.path.slice(folder.length + 1) : uri.path;
@@ -401,7 +515,14 @@ const fake = {
 			state.commands.set(id, fn);
 			return { dispose: () => state.commands.delete(id) };
 		},
-		executeCommand: async (id: string, ...args: unknown[]) => state.commands.get(id)?.(...args),
+		executeCommand: async (id: string, ...args: unknown[]) => {
+			if (id === 'setContext') {
+				state.contexts.set(String(args[0]), args[1]);
+				changed();
+				return undefined;
+			}
+			return state.commands.get(id)?.(...args);
+		},
 	},
 	env: {
 		openExternal: (uri: Uri) => {

@@ -95,7 +95,12 @@ describe('chat panel host: composer answers, refused messages, config, switcher 
 
 	it('binds Ctrl+K / Cmd+K to the switcher only while the chat panel has focus (not as a VS Code chord prefix elsewhere)', () => {
 		const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8'));
-		const bindings = (manifest.contributes.keybindings as { command: string; key: string; mac?: string; when?: string }[]).filter((b) => b.command === Commands.switchConversation);
+		const all = (manifest.contributes.keybindings as { command: string; key: string; mac?: string; when?: string; args?: string }[]).filter((b) => b.command === Commands.switchConversation);
+		// The side view has its own binding (args 'view'), while it has focus only.
+		const view = all.filter((b) => b.args === 'view');
+		assert.equal(view.length, 1);
+		assert.ok(view[0].when?.startsWith('parley.chatViewFocused && '), view[0].when);
+		const bindings = all.filter((b) => b.args === undefined);
 		assert.equal(bindings.length, 1);
 		assert.equal(bindings[0].key, 'ctrl+k');
 		assert.equal(bindings[0].mac, 'cmd+k');

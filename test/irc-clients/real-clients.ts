@@ -10,8 +10,9 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RegisterRequest } from '../../protocol/account';
-import { JoinChannelRequest, MemberJoinedNotification } from '../../protocol/channels';
+import { JoinChannelRequest, MemberJoinedNotification, MemberLeftNotification } from '../../protocol/channels';
 import { MessageNewNotification, SendMessageRequest } from '../../protocol/messages';
+import { PresenceNotification, SetStatusRequest } from '../../protocol/users';
 import { eventually } from '../helpers/client';
 import { useServer } from '../helpers/fixture';
 
@@ -92,7 +93,7 @@ describe('real IRC clients', function () {
 		assert.equal(got.message.text, 'hello from weechat');
 	});
 
-	it('irssi under tmux: joins, talks both ways, DMs', async () => {
+	it('irssi under tmux: joins, talks both ways, DMs, away both ways, notices, PART with a reason', async () => {
 		const rpc = await fx.login('vera');
 		await rpc.connection.sendRequest(JoinChannelRequest.type, { channel: '#general' });
 		const home = fx.tempDir();
@@ -118,5 +119,28 @@ describe('real IRC clients', function () {
 		tmux('send-keys', '-t', 'irssi', '/msg vera direct from irssi', 'Enter');
 		const dm = await rpc.waitFor(MessageNewNotification.type, (p) => p.message.to === 'vera');
 		assert.equal(dm.message.text, 'direct from irssi');
+
+		// Away both ways, a notice both ways, and a PART reason.
+		tmux('send-keys', '-t', 'irssi', '/away gone fishing', 'Enter');
+		const away = await rpc.waitFor(PresenceNotification.type, (p) => p.nick === 'irssiuser' && p.status === 'away');
+		assert.equal(away.text, 'gone fishing');
+		await rpc.connection.sendRequest(SetStatusRequest.type, { status: 'away', text: 'in a meeting' });
+		// irssi shows a WHOIS answer in the query window of that nick.
+		tmux('send-keys', '-t', 'irssi', '/whois vera', 'Enter');
+		tmux('send-keys', '-t', 'irssi', '/window goto vera', 'Enter');
+		await eventually(() => /away\s*: in a meeting/.test(screen()), 'irssi shows vera away in WHOIS', 10_000).catch((error: Error) => {
+			throw new Error(`${error.message}\n${screen()}`);
+		});
+		tmux('send-keys', '-t', 'irssi', '/window goto #general', 'Enter');
+		tmux('send-keys', '-t', 'irssi', '/notice #general heads up', 'Enter');
+		const notice = await rpc.waitFor(MessageNewNotification.type, (p) => p.message.text === 'heads up');
+		assert.equal(notice.message.notice, true);
+		await rpc.connection.sendRequest(SendMessageRequest.type, { to: '#general', text: 'build is green', notice: true });
+		await eventually(() => /-vera[^\n]*build is green/.test(screen()), 'irssi shows the notice as a notice', 10_000).catch((error: Error) => {
+			throw new Error(`${error.message}\n${screen()}`);
+		});
+		tmux('send-keys', '-t', 'irssi', '/part #general see you tomorrow', 'Enter');
+		const left = await rpc.waitFor(MemberLeftNotification.type, (p) => p.nick === 'irssiuser');
+		assert.deepEqual(left, { channel: '#general', nick: 'irssiuser', reason: 'see you tomorrow', voluntary: true });
 	});
 });

@@ -1,12 +1,14 @@
 /** conversation/typing and user/setStatus over real TCP: who is told, the rate limit, and the account-wide status. */
 import * as assert from 'node:assert/strict';
-import { JoinChannelRequest } from '../../protocol/channels';
+import { ChannelMembersRequest, JoinChannelRequest } from '../../protocol/channels';
 import { TypingNotification } from '../../protocol/conversations';
 import { ErrorCodes } from '../../protocol/errors';
-import { PresenceNotification, SetStatusRequest } from '../../protocol/users';
+import type { ConversationState } from '../../protocol/types';
+import { SendMessageRequest } from '../../protocol/messages';
+import { PresenceNotification, SetStatusRequest, UserListRequest } from '../../protocol/users';
 import { rpcError, type TestClient } from '../helpers/client';
 import { useServer } from '../helpers/fixture';
-import { assertNone, barrier, register, signIn } from './accounts-helpers';
+import { assertNone, barrier, PASSWORD, register, signIn } from './accounts-helpers';
 
 describe('typing and away', () => {
 	const fx = useServer({}, { manualClock: true });
@@ -77,5 +79,38 @@ describe('typing and away', () => {
 
 		const tooLong = await rpcError(ana.connection.sendRequest(SetStatusRequest.type, { status: 'away', text: 'x'.repeat(101) }));
 		assert.deepEqual([tooLong.code, tooLong.data], [ErrorCodes.InvalidParams, { field: 'text' }]);
+	});
+
+	it('shows the status to those who sign in later: user/list, member details, DM partners in initialize', async () => {
+		const dan = await register(fx, 'dan');
+		await dan.connection.sendRequest(SendMessageRequest.type, { to: 'ana', text: 'hi' });
+		await ana.connection.sendRequest(SetStatusRequest.type, { status: 'away', text: 'lunch' });
+		await bob.waitFor(PresenceNotification.type, (p) => p.nick === 'ana' && p.status === 'away');
+
+		const carl = await fx.login('carl');
+		const users = (await carl.connection.sendRequest(UserListRequest.type, {})).users;
+		assert.deepEqual(users.find((u) => u.nick === 'ana'), { nick: 'ana', channels: ['#general'], status: 'away', statusText: 'lunch' });
+		assert.deepEqual(users.find((u) => u.nick === 'bob'), { nick: 'bob', channels: ['#general'] }, 'online users carry no status');
+		const joined = await join(carl, '#general');
+		assert.deepEqual(joined.details?.find((d) => d.nick === 'ana'), { nick: 'ana', online: true, role: 'owner', status: 'away', statusText: 'lunch' });
+		assert.deepEqual(joined.details?.find((d) => d.nick === 'bob'), { nick: 'bob', online: true, role: 'member' });
+
+		const dmWithAna = async (): Promise<ConversationState | undefined> =>
+			(await (await fx.connect()).initialize('dan', { password: PASSWORD })).conversations?.find((c) => c.conversation === 'ana');
+		const away = await dmWithAna();
+		assert.deepEqual([away?.status, away?.statusText], ['away', 'lunch']);
+
+		// Back online: the status text goes, and the entries are as before.
+		await ana.connection.sendRequest(SetStatusRequest.type, { status: 'online' });
+		await bob.waitFor(PresenceNotification.type, (p) => p.nick === 'ana' && p.status === 'online');
+		const members = await carl.connection.sendRequest(ChannelMembersRequest.type, { channel: '#general' });
+		assert.deepEqual(members.details.find((d) => d.nick === 'ana'), { nick: 'ana', online: true, role: 'owner' });
+		assert.deepEqual((await dmWithAna())?.status, 'online');
+		ana.close();
+		ana2.close();
+		await bob.waitFor(PresenceNotification.type, (p) => p.nick === 'ana' && p.status === 'offline');
+		const offline = await dmWithAna();
+		assert.deepEqual([offline?.status, offline?.statusText], ['offline', undefined]);
+		assert.deepEqual((await (await fx.connect()).initialize('bob2')).conversations, undefined, 'guests have no conversations');
 	});
 });

@@ -100,7 +100,7 @@ describe('accounts: memberships that last, offline DMs', () => {
 		assert.equal(init.nick, 'Kim');
 		const byName = new Map(init.conversations!.map((c) => [c.conversation, c]));
 		assert.deepEqual(byName.get('#general'), { conversation: '#general', lastReadId: 0, unread: 4, mentions: 2, lastMessageId: last.id });
-		assert.deepEqual(byName.get('bob'), { conversation: 'bob', lastReadId: 0, unread: 2, mentions: 2, lastMessageId: dm2.id });
+		assert.deepEqual(byName.get('bob'), { conversation: 'bob', lastReadId: 0, unread: 2, mentions: 2, lastMessageId: dm2.id, status: 'online' });
 		assert.equal(init.conversations!.length, 2);
 		const history = await back.connection.sendRequest(HistoryRequest.type, { conversation: 'bob' });
 		assert.deepEqual(history.messages, [dm1, dm2]);

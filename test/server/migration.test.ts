@@ -11,7 +11,7 @@ import { ErrorCodes } from '../../protocol/errors';
 import { SearchRequest } from '../../protocol/search';
 import { HistoryRequest, SendMessageRequest } from '../../protocol/messages';
 import { hashPassword } from '../../server/auth';
-import { SCHEMA_VERSION } from '../../server/state/sqlite-schema';
+import { openDatabase, SCHEMA_VERSION } from '../../server/state/sqlite-schema';
 import { rpcError } from '../helpers/client';
 import { useServer } from '../helpers/fixture';
 
@@ -113,7 +113,7 @@ describe('migration from the database of an older Parley', () => {
 					const init = await kim.initialize('KIM', { password: 'kims password' });
 					assert.equal(init.nick, 'Kim');
 					// The DM from before is found: the index of DM conversations was filled from history.
-					assert.deepEqual(init.conversations, [{ conversation: 'ana', lastReadId: 0, unread: 1, mentions: 1, lastMessageId: 3 }]);
+					assert.deepEqual(init.conversations, [{ conversation: 'ana', lastReadId: 0, unread: 1, mentions: 1, lastMessageId: 3, status: 'online' }]);
 					const notMember = await rpcError(kim.connection.sendRequest(HistoryRequest.type, { conversation: '#general' }));
 					assert.equal(notMember.code, ErrorCodes.NotInChannel, 'memberships start empty');
 				}
@@ -128,4 +128,46 @@ describe('migration from the database of an older Parley', () => {
 			}
 		});
 	}
+
+	it('opens a schema 6 database: its search index (FTS5 over the text) becomes the words index, history and all', async () => {
+		const dataDir = fx.tempDir();
+		// Schema 6 is schema 8 without what 7 and 8 added, and with version 5's index.
+		const db = openDatabase(dataDir);
+		db.exec(`
+			DROP TABLE message_words;
+			DROP TABLE search_terms;
+			DROP TABLE search_progress;
+			DROP TABLE thread_markers;
+			ALTER TABLE messages DROP COLUMN notice;
+			CREATE VIRTUAL TABLE messages_fts USING fts5(text, content='messages', content_rowid='id', tokenize='unicode61 remove_diacritics 2');
+		`);
+		const insert = db.prepare(`INSERT INTO messages (id, ts, conversation, sender, sender_key, recipient, text) VALUES (?, ?, '#general', 'ana', 'ana', '#general', ?)`);
+		const texts = ['Déploiement du café', 'nothing here', 'le déploiement est fini'];
+		texts.forEach((text, i) => {
+			insert.run(i + 1, i + 1, text);
+			db.prepare('INSERT INTO messages_fts (rowid, text) VALUES (?, ?)').run(i + 1, text);
+		});
+		db.prepare(`INSERT INTO channels (name, topic, created_at) VALUES ('#general', NULL, 1)`).run();
+		db.pragma('user_version = 6');
+		db.close();
+
+		const server = await fx.start({ dataDir });
+		try {
+			const ana = await fx.login('ana');
+			await ana.connection.sendRequest(JoinChannelRequest.type, { channel: '#general' });
+			const found = await ana.connection.sendRequest(SearchRequest.type, { query: 'deploiem' });
+			assert.deepEqual(found.messages.map((m) => m.id), [3, 1], 'the history is indexed anew');
+			const sent = await ana.connection.sendRequest(SendMessageRequest.type, { to: '#general', text: 'un autre déploiement' });
+			assert.deepEqual((await ana.connection.sendRequest(SearchRequest.type, { query: 'DEPLOIEMENT' })).messages.map((m) => m.id), [sent.message.id, 3, 1]);
+		} finally {
+			await server.stop();
+		}
+		const after = new Database(path.join(dataDir, 'parley.db'), { readonly: true });
+		try {
+			assert.equal(after.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+			assert.equal((after.prepare(`SELECT COUNT(*) AS n FROM sqlite_master WHERE name LIKE 'messages_fts%'`).get() as { n: number }).n, 0, 'the old index is gone');
+		} finally {
+			after.close();
+		}
+	});
 });

@@ -61,4 +61,12 @@ describe('server options', () => {
 		assert.ok(fromFlag !== 'help');
 		assert.equal(fromFlag.database, 'postgresql://other/x');
 	});
+
+	it('takes the bench-only --bench-no-search-index without showing it in --help', () => {
+		const options = parseOptions(['--bench-no-search-index'], {});
+		assert.ok(options !== 'help');
+		assert.equal(options.noSearchIndex, true);
+		assert.equal(DEFAULT_OPTIONS.noSearchIndex, false);
+		assert.ok(!usage().includes('search-index'));
+	});
 });

@@ -54,7 +54,7 @@ describe('accounts: read state', () => {
 
 		let states = await conversations('kim');
 		assert.deepEqual(states.get('#general'), { conversation: '#general', lastReadId: sent[2].id, unread: 2, mentions: 0, lastMessageId: sent[4].id });
-		assert.deepEqual(states.get('bob'), { conversation: 'bob', lastReadId: dm.id, unread: 0, mentions: 0, lastMessageId: dm.id });
+		assert.deepEqual(states.get('bob'), { conversation: 'bob', lastReadId: dm.id, unread: 0, mentions: 0, lastMessageId: dm.id, status: 'online' });
 
 		await fx.server.stop();
 		await fx.start({ dataDir });

@@ -17,7 +17,7 @@ describe('session: initialize, quit, ping', () => {
 		assert.equal(result.serverInfo.name, 'parley');
 		assert.match(result.serverInfo.version, /^\d+\.\d+\.\d+/);
 		assert.equal(result.motd, 'Welcome to the test server');
-		assert.deepEqual(result.limits, { maxMessageLength: 4000, maxFrameBytes: 1024 * 1024 });
+		assert.deepEqual(result.limits, { maxMessageLength: 4000, maxFrameBytes: 1024 * 1024, minPasswordLength: 8 });
 		assert.ok(fixture.server.logs.some((l) => l.includes('nick Kim set by 127.0.0.1')), 'logs the nick');
 	});
 

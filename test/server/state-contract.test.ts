@@ -168,6 +168,46 @@ for (const impl of implementations) {
 			assert.deepEqual(await find(['renamed']), [b.id]);
 		});
 
+		it('searches prefixes with many completions, words of one to three letters, and words no message starts', async () => {
+			const { store } = s.state;
+			const ids: number[] = [];
+			for (let i = 0; i < 150; i++) {
+				ids.push((await say('ana', '#a', `zeta${i} common ${i % 2 === 0 ? 'even' : 'odd'}`)).message.id);
+			}
+			const find = async (query: string, limit = 100) => store.search({ words: searchWords(query), conversations: ['#a'], limit });
+			const all = await find('zeta');
+			assert.deepEqual([all.messages.map((m) => m.id), all.hasMore], [ids.slice(50).reverse(), true], 'more completions than a query expands');
+			const twelve = [12, ...Array.from({ length: 10 }, (_, k) => 120 + k)].map((i) => ids[i]).sort((x, y) => y - x);
+			assert.deepEqual((await find('ZETA12 comm')).messages.map((m) => m.id), twelve);
+			assert.deepEqual((await find('zeta1 eve', 5)).messages.map((m) => m.id), [148, 146, 144, 142, 140].map((i) => ids[i]));
+			assert.deepEqual((await find('z o', 2)).messages.map((m) => m.id), [ids[149], ids[147]]);
+			assert.deepEqual((await find('zetaz')).messages, []);
+			assert.deepEqual((await find('common nowhere')).messages, []);
+		});
+
+		it('finds what was just appended or edited, never what was deleted', async () => {
+			const { store } = s.state;
+			const a = (await say('ana', '#a', 'fresh quokka')).message;
+			const b = (await say('ana', '#a', 'second quokka')).message;
+			await store.edit(b.id, 'second wombat', 3);
+			await store.remove(a.id);
+			const c = (await say('ana', '#a', 'third quokka')).message;
+			const find = async (query: string) => (await store.search({ words: searchWords(query), conversations: ['#a'], limit: 10 })).messages.map((m) => m.id);
+			assert.deepEqual(await find('quokka'), [c.id]);
+			assert.deepEqual(await find('wombat'), [b.id]);
+			await store.edit(c.id, 'third wombat', 4);
+			assert.deepEqual(await find('wombat'), [c.id, b.id]);
+			assert.deepEqual(await find('quokka'), []);
+		});
+
+		if (impl.reopen) {
+			it('finds after a restart what was appended just before it', async () => {
+				const { message } = await say('ana', '#a', 'last words before the restart');
+				const again = await s.restart();
+				assert.deepEqual((await again.store.search({ words: ['restart'], conversations: ['#a'], limit: 5 })).messages, [message]);
+			});
+		}
+
 		it('keeps replies in their thread, out of the history and its counts unless also to the channel; counts them on the root', async () => {
 			const { store } = s.state;
 			const root = (await say('ana', '#a', 'root')).message;
@@ -184,6 +224,18 @@ for (const impl of implementations) {
 			assert.deepEqual((await store.search({ words: ['r1'], conversations: ['#a'], limit: 5 })).messages, [r1], 'replies are found');
 			await store.remove(root.id);
 			assert.deepEqual((await store.getMessage(root.id))?.message, { id: root.id, ts: root.ts, from: 'ana', to: '#a', text: '', deleted: true, replyCount: 2, lastReplyTs: 6 });
+		});
+
+		it('keeps a notice marked as one, in history and by id, and drops the mark when it is deleted', async () => {
+			const { store } = s.state;
+			const plain = (await say('ana', '#a', 'plain')).message;
+			const notice = (await store.append({ ts: 7, from: 'bot', to: '#a', text: 'build passed', conversation: '#a', notice: true })).message;
+			assert.equal(notice.notice, true);
+			assert.equal(plain.notice, undefined);
+			assert.deepEqual((await store.page('#a', { limit: 10 })).messages, [plain, notice]);
+			assert.deepEqual((await store.getMessage(notice.id))?.message, notice);
+			await store.remove(notice.id);
+			assert.equal((await store.getMessage(notice.id))?.message.notice, undefined);
 		});
 
 		it('counts unread messages from others after a marker, up to a cap, with the texts holding a needle', async () => {
@@ -450,6 +502,34 @@ for (const impl of implementations) {
 				await s.state.readMarkers.advance('kim', '#a', 7);
 				const again = await s.restart();
 				assert.equal(await again.readMarkers.get('kim', '#a'), 7);
+			});
+		}
+	});
+	describe(`state contract: ThreadMarkers (${impl.name})`, () => {
+		const s = useState(impl);
+
+		it('follows threads per account (ignoring case); markers only move forward; advance is for participants only', async () => {
+			const t = s.state.threadMarkers;
+			assert.equal(await t.advance('kim', 5, 9), false, 'not a participant');
+			assert.deepEqual(await t.all('kim'), []);
+			await t.follow('Kim', '#a', 5, 5);
+			await t.follow('kim', '@bob kim', 3, 4);
+			await t.follow('bob', '#a', 5, 7);
+			assert.equal(await t.advance('KIM', 5, 8), true);
+			assert.equal(await t.advance('kim', 5, 6), false, 'never backwards');
+			assert.equal(await t.advance('kim', 5, 8), false, 'no change');
+			await t.follow('kim', '#a', 5, 6);
+			assert.deepEqual(await t.all('kim'), [{ conversation: '@bob kim', rootId: 3, lastReadId: 4 }, { conversation: '#a', rootId: 5, lastReadId: 8 }]);
+			await t.follow('kim', '#a', 5, 11);
+			assert.deepEqual(await t.all('bob'), [{ conversation: '#a', rootId: 5, lastReadId: 7 }]);
+			assert.deepEqual((await t.all('kim'))[1], { conversation: '#a', rootId: 5, lastReadId: 11 }, 'following again moves forward');
+		});
+
+		if (impl.reopen) {
+			it('keeps thread markers across a restart', async () => {
+				await s.state.threadMarkers.follow('kim', '#a', 2, 3);
+				const again = await s.restart();
+				assert.deepEqual(await again.threadMarkers.all('KIM'), [{ conversation: '#a', rootId: 2, lastReadId: 3 }]);
 			});
 		}
 	});

@@ -27,6 +27,14 @@ describe('Parley in the extension host', () => {
 		assert.deepEqual(contributed.filter((id) => !registered.has(id)), [], 'contributed but not registered');
 	});
 
+	it('contributes the chat side view in its own container; VS Code opens it', async () => {
+		const registered = await vscode.commands.getCommands(true);
+		assert.ok(registered.includes('parley.chatView.focus'), 'VS Code made a focus command for the contributed view parley.chatView');
+		await within(Promise.resolve(vscode.commands.executeCommand('parley.chatView.focus')), 30_000, 'showing the chat side view');
+		// Out of the way of the tests that follow (they use the editor panel).
+		await vscode.commands.executeCommand('workbench.action.closeSidebar');
+	});
+
 	it('sees the server address and nickname the launcher put in the settings, and a server there', async () => {
 		const config = vscode.workspace.getConfiguration('parley');
 		const host = config.get<string>('server.host') ?? '';
