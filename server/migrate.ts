@@ -3,7 +3,7 @@
  * SQLite data directory holds into an empty PostgreSQL database (docs/postgres.md):
  * channels, history (ids kept, the id sequence advanced past them, edits, deletions,
  * threads), the search index, accounts, memberships with their roles, bans, invitations,
- * read markers, the DM index and reactions. All in one transaction; then the rows of each
+ * read markers, thread markers, the DM index and reactions. All in one transaction; then the rows of each
  * table are counted on both sides, printed, and any difference fails the command.
  * The SQLite file is only read (an older schema is upgraded first, as the server would).
  */

@@ -13,9 +13,9 @@ import { PgAccessLists } from './pg-access';
 import { PgMemberships, type GuestLeft } from './pg-memberships';
 import { PgReactions } from './pg-reactions';
 import { PgReadMarkers } from './pg-read-markers';
-import { PgThreadMarkers } from './pg-thread-markers';
 import { openPgDatabase, PgDb } from './pg-schema';
 import { PgStore } from './pg-store';
+import { PgThreadMarkers } from './pg-thread-markers';
 import { SqliteAccessLists } from './sqlite-access';
 import { SqliteMemberships } from './sqlite-memberships';
 import { SqliteReactions } from './sqlite-reactions';
@@ -48,6 +48,8 @@ export interface StoredState {
 export interface StateOptions {
 	memory: boolean;
 	dataDir: string;
+	/** Bench only (`--bench-no-search-index`), SQLite only. */
+	noSearchIndex?: boolean;
 	/** A PostgreSQL URL: the state lives there instead of `dataDir` (`memory` wins). */
 	database?: string;
 	/** This server's node in a cluster sharing the database; the owner of the guests it adds (default 'main'). */
@@ -59,8 +61,6 @@ export interface StateOptions {
 	cluster?: boolean;
 	/** Errors of idle database connections (the database restarted); the next query reconnects. */
 	onDatabaseError?: (error: Error) => void;
-	/** Bench only (`--bench-no-search-index`), SQLite only: messages are not indexed. */
-	noSearchIndex?: boolean;
 }
 
 export async function openState(options: StateOptions): Promise<StoredState> {

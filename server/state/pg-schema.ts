@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { StorageUnavailableError } from './store';
 
-export const PG_SCHEMA_VERSION = 2;
+export const PG_SCHEMA_VERSION = 1;
 
 /** int8 (bigint) columns as JS numbers: ids and timestamps stay below 2^53. */
 const types = {
@@ -183,9 +183,6 @@ async function migrate(pool: pg.Pool): Promise<void> {
 		if (version < 1) {
 			await client.query(SCHEMA_1);
 		}
-		if (version < 2) {
-			await client.query(SCHEMA_2);
-		}
 		if (rows.length === 0) {
 			await client.query('INSERT INTO parley_schema (version) VALUES ($1)', [PG_SCHEMA_VERSION]);
 		} else {
@@ -222,6 +219,7 @@ const SCHEMA_1 = `
 		also_to_channel boolean NOT NULL DEFAULT false,
 		reply_count integer NOT NULL DEFAULT 0,
 		last_reply_ts bigint,
+		notice boolean NOT NULL DEFAULT false,
 		-- The search words of the text (NULL once deleted).
 		search tsvector
 	);
@@ -279,6 +277,13 @@ const SCHEMA_1 = `
 		last_read_id bigint NOT NULL,
 		PRIMARY KEY (account_key, conversation)
 	);
+	CREATE TABLE thread_markers (
+		account_key text NOT NULL,
+		root_id bigint NOT NULL,
+		conversation text NOT NULL,
+		last_read_id bigint NOT NULL,
+		PRIMARY KEY (account_key, root_id)
+	);
 	CREATE TABLE direct_conversations (
 		nick_key text NOT NULL,
 		peer_key text NOT NULL,
@@ -293,17 +298,5 @@ const SCHEMA_1 = `
 		nick_key text NOT NULL,
 		nick text NOT NULL,
 		UNIQUE (message_id, emoji, nick_key)
-	);
-`;
-
-/** Notices (IRC NOTICE) and thread markers (unread replies for a thread's participants). */
-const SCHEMA_2 = `
-	ALTER TABLE messages ADD COLUMN notice boolean NOT NULL DEFAULT false;
-	CREATE TABLE thread_markers (
-		account_key text NOT NULL,
-		root_id bigint NOT NULL,
-		conversation text NOT NULL,
-		last_read_id bigint NOT NULL,
-		PRIMARY KEY (account_key, root_id)
 	);
 `;

@@ -15,15 +15,12 @@ export class PgThreadMarkers implements ThreadMarkers {
 	}
 
 	async advance(account: string, rootId: number, id: number): Promise<boolean> {
-		const result = await this.pool.query('UPDATE thread_markers SET last_read_id = $1 WHERE account_key = $2 AND root_id = $3 AND last_read_id < $1', [id, nickKey(account), rootId]);
-		return (result.rowCount ?? 0) > 0;
+		const { rowCount } = await this.pool.query('UPDATE thread_markers SET last_read_id = $3 WHERE account_key = $1 AND root_id = $2 AND last_read_id < $3', [nickKey(account), rootId, id]);
+		return rowCount === 1;
 	}
 
 	async all(account: string): Promise<ThreadMarker[]> {
-		const { rows } = await this.pool.query<ThreadMarker>(
-			'SELECT conversation, root_id AS "rootId", last_read_id AS "lastReadId" FROM thread_markers WHERE account_key = $1 ORDER BY root_id',
-			[nickKey(account)],
-		);
-		return rows;
+		const { rows } = await this.pool.query<ThreadMarker>('SELECT conversation, root_id AS "rootId", last_read_id AS "lastReadId" FROM thread_markers WHERE account_key = $1 ORDER BY root_id', [nickKey(account)]);
+		return rows.map((r) => ({ conversation: r.conversation, rootId: r.rootId, lastReadId: r.lastReadId }));
 	}
 }
