@@ -226,6 +226,10 @@ export class ConversationStore {
 			conversation.countedUpTo = state.lastMessageId;
 			conversation.unread = state.unread;
 			conversation.mentions = state.mentions;
+			if (conversation.kind === 'dm' && state.status !== undefined) {
+				// Current servers say where the other party is, away included, at sign-in.
+				this.notePresence(conversation.name, state.status !== 'offline', state.status === 'away', state.statusText);
+			}
 		}
 		const gone = this.joinedChannels().filter((c) => !channels.has(c.id)).map((c) => c.id);
 		for (const id of gone) {
@@ -305,7 +309,7 @@ export class ConversationStore {
 		conversation.members = toDetails(members);
 		conversation.role = role ?? findMember(conversation.members, this.self)?.role ?? conversation.role;
 		for (const member of conversation.members) {
-			this.notePresence(member.nick, member.online);
+			this.notePresence(member.nick, member.online, member.away === true, member.statusText);
 		}
 		if (conversation.loaded) {
 			const seen = conversation.lastSeenId;

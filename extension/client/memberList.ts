@@ -7,9 +7,18 @@ import { nickKey } from '../../protocol/names';
 import type { ChannelRole, MemberDetail } from '../../protocol/types';
 import type { MemberState } from './storeChanges';
 
-/** Members as a join answer gives them: with details (a current server) or as bare nicks (online, plain members). */
+/**
+ * Members as a join answer gives them: with details (a current server, `status: 'away'`
+ * for those who set it) or as bare nicks (online, plain members).
+ */
 export function toDetails(members: readonly (string | MemberDetail)[]): MemberState[] {
-	return members.map((m) => (typeof m === 'string' ? { nick: m, online: true, role: 'member' } : { ...m }));
+	return members.map((m) => {
+		if (typeof m === 'string') {
+			return { nick: m, online: true, role: 'member' };
+		}
+		const { status, ...member } = m;
+		return status === 'away' && m.online ? { ...member, away: true } : member;
+	});
 }
 
 export function findMember(list: readonly MemberState[] | undefined, nick: string): MemberState | undefined {

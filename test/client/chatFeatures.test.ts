@@ -155,6 +155,27 @@ describe('client: search, opening a result, typing, away (real server)', functio
 		assert.deepEqual(alice.typing.snapshot(), []);
 	});
 
+	it('shows who is away to someone who signs in later: on a DM from before and in the members of a channel joined', async () => {
+		const server = await h.server();
+		const alice = await h.login(server.port, 'alice');
+		await alice.join('#general');
+		const carol = await h.login(server.port, 'carol');
+		await carol.register('correct horse');
+		const dm = await carol.openDirect('alice');
+		await sendAll(carol, dm, ['see you after lunch']);
+		await carol.disconnect();
+
+		await alice.ownStatus.set('away', 'at lunch');
+		await carol.connect('carol');
+		const peer = carol.store.views().find((c) => c.id === 'alice');
+		assert.equal(peer?.away, true, 'the DM partner is away at sign-in, before any user/presence');
+		assert.equal(peer?.statusText, 'at lunch');
+
+		await carol.join('#general');
+		const member = carol.store.get('#general')!.members?.find((m) => m.nick === 'alice');
+		assert.deepEqual({ online: member?.online, away: member?.away, statusText: member?.statusText }, { online: true, away: true, statusText: 'at lunch' });
+	});
+
 	it('sets away with a text that others see on the member and the DM, again after a reconnect, and back online', async () => {
 		const server = await h.server();
 		const alice = await h.login(server.port, 'alice');
