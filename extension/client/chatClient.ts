@@ -519,6 +519,7 @@ export class ChatClient extends Disposable {
 		} else {
 			this.store.setServerMarkers(false);
 		}
+		this.messages.unread.signedIn(result.conversations);
 		this.setStatus('connected');
 		this.log.info(`signed in as ${result.nick} on ${result.serverInfo?.name ?? 'server'} ${result.serverInfo?.version ?? ''}`);
 		const refresh = this.messages.prepareRefresh();

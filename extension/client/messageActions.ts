@@ -20,6 +20,7 @@ import { mentionsNick } from '../../protocol/mentions';
 import type { ConversationStore } from './conversationStore';
 import { requestHistory } from './history';
 import { errorMessage, type ClientLog } from './log';
+import { ThreadUnread } from './threadUnread';
 import { Threads } from './threads';
 
 /** Most messages per conversation checked for edits, deletions and reactions after a reconnect. */
@@ -31,6 +32,8 @@ export interface MessageChangeHandlers {
 	deleted(conversation: string, id: number): void;
 	reactions(conversation: string, id: number, reactions: Reaction[]): void;
 	threadUpdated(conversation: string, id: number, replyCount: number, lastReplyTs: number): void;
+	/** Another connection of the account read thread `thread` up to reply `id`. */
+	threadRead(conversation: string, thread: number, id: number): void;
 }
 
 /** Where a message link leads: a conversation, and the thread when the message is a reply. */
@@ -51,11 +54,14 @@ export interface MessageActionsHost {
 
 export class MessageActions {
 	readonly threads: Threads;
+	/** Unread replies of the threads the user takes part in. */
+	readonly unread: ThreadUnread;
 	private readonly store: ConversationStore;
 
 	constructor(private readonly host: MessageActionsHost) {
 		this.store = host.store;
 		this.threads = new Threads(host.store);
+		this.unread = new ThreadUnread(host.store, (conversation, id) => this.find(conversation, id));
 	}
 
 	/** message/edit: the author's new text; the stored message replaces the shown one at once. */
@@ -103,6 +109,7 @@ export class MessageActions {
 		const params = { to, text, clientMsgId: randomUUID(), replyTo: rootId, ...(alsoToChannel ? { alsoToChannel: true } : {}) };
 		const { message } = await this.call(() => request(this.live('send the reply'), SendMessageRequest, params));
 		this.threads.addReply(message);
+		this.unread.replyArrived(c.id, message);
 		if (message.alsoToChannel) {
 			this.store.addMessages([message], false);
 		}
@@ -111,7 +118,9 @@ export class MessageActions {
 
 	/** Loads (again) the newest replies of the thread of message `id`. */
 	async openThread(id: number): Promise<void> {
-		await this.call(() => this.threads.open(this.live('open the thread'), id, (root) => this.conversationIdOf(root, false)));
+		const thread = await this.call(() => this.threads.open(this.live('open the thread'), id, (root) => this.conversationIdOf(root, false)));
+		// message/thread moved the user's marker to the newest reply: all read.
+		this.unread.read(thread.conversation, thread.root.id);
 	}
 
 	async loadOlderReplies(rootId: number): Promise<void> {
@@ -139,6 +148,12 @@ export class MessageActions {
 			deleted: (conversation, id) => current() && this.deleted(conversation, id),
 			reactions: (conversation, id, reactions) => current() && this.replace(conversation, id, (old) => withReactions(old, reactions)),
 			threadUpdated: (conversation, id, replyCount, lastReplyTs) => current() && this.replace(conversation, id, (old) => ({ ...old, replyCount, lastReplyTs })),
+			threadRead: (conversation, thread, id) => {
+				const c = current() ? this.store.get(conversation) : undefined;
+				if (c) {
+					this.unread.read(c.id, thread, id);
+				}
+			},
 		};
 	}
 
@@ -151,6 +166,9 @@ export class MessageActions {
 		this.threads.addReply(message);
 		const self = this.store.selfNick;
 		const conversation = this.store.get(this.targetOf(message));
+		if (conversation) {
+			this.unread.replyArrived(conversation.id, message);
+		}
 		if (message.alsoToChannel || !conversation || nickKey(message.from) === nickKey(self)) {
 			return undefined;
 		}
@@ -189,7 +207,7 @@ export class MessageActions {
 					this.host.log.warn(`[messages] refreshing ${c.name} failed: ${errorMessage(error)}`);
 				}
 			}),
-			...this.threads.loaded().map((id) => this.threads.open(connection, id, (root) => this.conversationIdOf(root, false)).then(() => undefined, (error: unknown) => {
+			...this.threads.loaded().map((id) => this.threads.open(connection, id, (root) => this.conversationIdOf(root, false)).then((thread) => this.unread.read(thread.conversation, thread.root.id), (error: unknown) => {
 				this.host.log.warn(`[messages] refreshing thread ${id} failed: ${errorMessage(error)}`);
 			})),
 		]);
