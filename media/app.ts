@@ -95,6 +95,7 @@ export class App {
 			connected: () => this.store.connection.state === 'connected',
 			seen: (id, following) => this.seen(id, following),
 			editorFor: (id) => this.messages.editorFor(id),
+			threadUnread: (id) => this.store.threadUnreadOf(id),
 		});
 		this.composer = new Composer({
 			submit: (text) => this.submit(text),

@@ -1,9 +1,9 @@
 /**
  * The message actions and the thread panel, wired to the rest of the panel: applies the
- * host's `messageUpdated`, `thread`, `jumpTo` and `serverRole`, and redraws what they touch.
+ * host's `messageUpdated`, `thread`, `threadUnread`, `jumpTo` and `serverRole`, and redraws what they touch.
  * app.ts creates one and forwards to it.
  */
-import type { HostMessage, WebviewMessage } from '../protocol/webview';
+import type { HostMessage, ThreadUnreadView, WebviewMessage } from '../protocol/webview';
 import { MessageActions } from './messageActions';
 import { findMessage, replaceMessage } from './messageUpdates';
 import type { RowContext } from './rows';
@@ -11,10 +11,10 @@ import type { Store } from './state';
 import { ThreadView } from './threadView';
 import type { TimelineView } from './timeline';
 
-export type MessageHostMessage = Extract<HostMessage, { type: 'messageUpdated' | 'thread' | 'jumpTo' | 'serverRole' }>;
+export type MessageHostMessage = Extract<HostMessage, { type: 'messageUpdated' | 'thread' | 'threadUnread' | 'jumpTo' | 'serverRole' }>;
 
 export function isMessageHostMessage(msg: HostMessage): msg is MessageHostMessage {
-	return msg.type === 'messageUpdated' || msg.type === 'thread' || msg.type === 'jumpTo' || msg.type === 'serverRole';
+	return msg.type === 'messageUpdated' || msg.type === 'thread' || msg.type === 'threadUnread' || msg.type === 'jumpTo' || msg.type === 'serverRole';
 }
 
 export interface MessageFeaturesHost {
@@ -96,6 +96,20 @@ export class MessageFeatures {
 			case 'thread':
 				this.thread.update(msg);
 				break;
+			case 'threadUnread': {
+				// Only the roots whose count changed are drawn again.
+				const before = this.host.store.threadUnread.get(msg.conversation) ?? new Map<number, ThreadUnreadView>();
+				const after = new Map(msg.threads.map((t) => [t.id, t]));
+				this.host.store.threadUnread.set(msg.conversation, after);
+				for (const id of new Set([...before.keys(), ...after.keys()])) {
+					const a = before.get(id);
+					const b = after.get(id);
+					if (a?.unread !== b?.unread || a?.mentions !== b?.mentions) {
+						this.rerender(msg.conversation, id);
+					}
+				}
+				break;
+			}
 			case 'jumpTo':
 				this.host.open(msg.conversation);
 				if (msg.threadRoot !== undefined) {
