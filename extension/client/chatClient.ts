@@ -426,6 +426,7 @@ export class ChatClient extends Disposable {
 		this.registered = true;
 		this.store.setServerMarkers(true);
 		this.store.reportReadMarkers();
+		this.messages.unread.registered();
 		try {
 			const saved = await this.rememberPasswords({ password }, endpoint, nick);
 			return { nick, saved: saved.includes('password') };

@@ -59,6 +59,11 @@ export class ThreadUnread {
 		}
 	}
 
+	/** The guest registered its nick: from now on it takes part in threads. */
+	registered(): void {
+		this.counting = true;
+	}
+
 	/** A reply (message/new with `replyTo`, or the answer to the user's own) in store conversation `conversation`. */
 	replyArrived(conversation: string, reply: Message): void {
 		const root = reply.replyTo;
