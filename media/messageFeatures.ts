@@ -9,6 +9,7 @@ import { findMessage, replaceMessage } from './messageUpdates';
 import type { RowContext } from './rows';
 import type { Store } from './state';
 import { ThreadView } from './threadView';
+import { post } from './vscodeApi';
 import type { TimelineView } from './timeline';
 
 export type MessageHostMessage = Extract<HostMessage, { type: 'messageUpdated' | 'thread' | 'threadUnread' | 'jumpTo' | 'serverRole' }>;
@@ -101,6 +102,11 @@ export class MessageFeatures {
 				const before = this.host.store.threadUnread.get(msg.conversation) ?? new Map<number, ThreadUnreadView>();
 				const after = new Map(msg.threads.map((t) => [t.id, t]));
 				this.host.store.threadUnread.set(msg.conversation, after);
+				// Replies that come while their thread is in sight are read at once.
+				const open = this.thread.openRoot;
+				if (open !== undefined && after.has(open) && this.thread.conversation() === msg.conversation && document.visibilityState === 'visible') {
+					post({ type: 'readThread', conversation: msg.conversation, root: open });
+				}
 				for (const id of new Set([...before.keys(), ...after.keys()])) {
 					const a = before.get(id);
 					const b = after.get(id);

@@ -152,6 +152,8 @@ export type WebviewMessage =
 	/** Load the thread of message `id` (the host answers with `thread`). */
 	| { type: 'openThread'; conversation: string; id: number }
 	| { type: 'loadOlderReplies'; conversation: string; root: number }
+	/** The thread panel shows the thread of `root` while it has unread replies: they are read. */
+	| { type: 'readThread'; conversation: string; root: number }
 	/** A `parley-message:` link was clicked: the host finds the message and answers with `jumpTo`. */
 	| { type: 'openMessageLink'; url: string }
 	/**
@@ -276,6 +278,7 @@ export const webviewMessageShape = s.tagged<WebviewMessage, 'type'>('type', {
 	react: { conversation: s.string(MAX_NAME), id: s.integer, emoji: s.string(64), add: s.boolean, seq },
 	reply: { conversation: s.string(MAX_NAME), root: s.integer, text: s.string(MAX_TEXT), alsoToChannel: s.boolean, seq },
 	openThread: { conversation: s.string(MAX_NAME), id: s.integer },
+	readThread: { conversation: s.string(MAX_NAME), root: s.integer },
 	loadOlderReplies: { conversation: s.string(MAX_NAME), root: s.integer },
 	openMessageLink: { url: s.string(4096) },
 	search: { request: s.integer, query: s.string(MAX_SEARCH_TEXT), conversation: s.optional(s.string(MAX_NAME)), from: s.optional(s.string(MAX_NAME)), before: s.optional(s.integer) },

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
+import { MarkReadRequest } from '../../protocol/conversations';
 import { DeleteMessageRequest, EditMessageRequest } from '../../protocol/edits';
 import { isReactionEmoji } from '../../protocol/emoji';
 import { ErrorCodes } from '../../protocol/errors';
@@ -121,6 +122,23 @@ export class MessageActions {
 		const thread = await this.call(() => this.threads.open(this.live('open the thread'), id, (root) => this.conversationIdOf(root, false)));
 		// message/thread moved the user's marker to the newest reply: all read.
 		this.unread.read(thread.conversation, thread.root.id);
+	}
+
+	/**
+	 * The user sees the loaded thread of `rootId` (its panel is open): its unread replies are
+	 * read, here and on the server (conversation/markRead with `thread`, up to the newest loaded reply).
+	 */
+	async readThread(conversation: string, rootId: number): Promise<void> {
+		const c = this.store.get(conversation);
+		const newest = this.threads.get(rootId)?.replies.at(-1)?.id;
+		if (!c || newest === undefined || !this.unread.counts(c.id).some((t) => t.id === rootId)) {
+			return;
+		}
+		this.unread.read(c.id, rootId, newest);
+		const connection = this.host.connection();
+		if (connection) {
+			await request(connection, MarkReadRequest, { conversation: c.kind === 'channel' ? c.id : c.name, id: newest, thread: rootId });
+		}
 	}
 
 	async loadOlderReplies(rootId: number): Promise<void> {

@@ -68,6 +68,18 @@ describe('client: unread thread replies (real server)', function () {
 		assert.equal(unread(alice, '#room', bobs)?.mentions, 0);
 	});
 
+	it('reads replies that come while the thread is in sight (readThread), on the server too', async () => {
+		const { port, vault, alice, bob, root } = await setup();
+		await alice.messages.openThread(root);
+		await bob.messages.reply('#room', root, 'live answer', false);
+		await until(alice.store.onDidChange, () => unread(alice, '#room', root)?.unread === 1, 'alice to count the live reply');
+		await alice.messages.readThread('#room', root);
+		assert.equal(unread(alice, '#room', root), undefined);
+		const again = h.client(port, { passwords: vault });
+		await again.connect('alice');
+		assert.deepEqual(again.messages.unread.counts('#room'), [], 'the server\'s marker moved too');
+	});
+
 	it('takes the count from initialize at sign-in, and clears it when another window reads the thread', async () => {
 		const { port, vault, alice, bob, root } = await setup();
 		await alice.disconnect();

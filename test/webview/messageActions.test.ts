@@ -135,6 +135,17 @@ describe('webview: message actions, reactions and threads', function () {
 		assert.match((await summary.textContent()) ?? '', /^2 replies\s*last reply \d/);
 	});
 
+	it('reads unread replies of the thread it shows: asks the host to mark them read', async function () {
+		await row(105).locator('.thread-summary').click();
+		await panel.send({ type: 'thread', conversation: '#general', root: rootOf105(), replies: replies(), hasMoreBefore: false });
+		await panel.clearPosted();
+		await panel.send({ type: 'threadUnread', conversation: '#general', threads: [{ id: 104, unread: 1, mentions: 0 }] });
+		await panel.send({ type: 'threadUnread', conversation: '#general', threads: [{ id: 104, unread: 1, mentions: 0 }, { id: 105, unread: 1, mentions: 0 }] });
+		await row(105).locator('.thread-new').waitFor();
+		// Only one readThread: the first threadUnread (another thread) asked nothing.
+		assert.deepEqual(await posted(), [{ type: 'readThread', conversation: '#general', root: 105 }]);
+	});
+
 	it('reacts from the toolbar with the emoji picker (searching), and a chip click toggles the user\'s own', async function () {
 		await row(106).hover();
 		await row(106).getByRole('button', { name: 'Add a reaction' }).click();
