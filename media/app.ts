@@ -120,6 +120,7 @@ export class App {
 			open: (id) => this.open(id, { notify: true, focus: false }),
 			notice: (text, level) => this.notice(text, level),
 			focusComposer: () => this.composer.focus(),
+			threadUnreadChanged: () => this.renderSidebar(),
 		});
 		this.members = new MemberList({
 			openDirectMessage: (nick) => post({ type: 'directMessage', nick }),
@@ -622,7 +623,7 @@ export class App {
 	}
 
 	private renderSidebar(): void {
-		this.sidebar.render(this.store.ordered(), this.store.active);
+		this.sidebar.render(this.store.ordered(), this.store.active, (id) => (this.store.threadUnread.get(id)?.size ?? 0) > 0);
 	}
 
 	private renderHeader(): void {

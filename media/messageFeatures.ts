@@ -31,6 +31,8 @@ export interface MessageFeaturesHost {
 	open(conversation: string): void;
 	notice(text: string, level: 'info' | 'error'): void;
 	focusComposer(): void;
+	/** Which conversations have unread thread replies changed (the sidebar's dots). */
+	threadUnreadChanged(): void;
 }
 
 export class MessageFeatures {
@@ -102,6 +104,9 @@ export class MessageFeatures {
 				const before = this.host.store.threadUnread.get(msg.conversation) ?? new Map<number, ThreadUnreadView>();
 				const after = new Map(msg.threads.map((t) => [t.id, t]));
 				this.host.store.threadUnread.set(msg.conversation, after);
+				if ((before.size > 0) !== (after.size > 0)) {
+					this.host.threadUnreadChanged();
+				}
 				// Replies that come while their thread is in sight are read at once.
 				const open = this.thread.openRoot;
 				if (open !== undefined && after.has(open) && this.thread.conversation() === msg.conversation && document.visibilityState === 'visible') {

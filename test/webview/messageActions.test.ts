@@ -123,6 +123,9 @@ describe('webview: message actions, reactions and threads', function () {
 		assert.match((await summary.getAttribute('aria-label')) ?? '', /^2 replies, 2 new, last reply \d/);
 		assert.equal(await badge.evaluate((e) => e.ownerDocument.defaultView.getComputedStyle(e).fontWeight), '700');
 		assert.equal(await row(104).locator('.thread-new').count(), 0, 'only the thread\'s root');
+		const entry = panel.page.locator('.conversation[data-id="#general"]');
+		await entry.locator('.thread-dot').waitFor();
+		assert.match((await entry.getAttribute('aria-label')) ?? '', /new thread replies$/);
 
 		await panel.send({ type: 'threadUnread', conversation: '#general', threads: [{ id: 105, unread: 1, mentions: 1 }] });
 		await summary.locator('.thread-new.mention').waitFor();
@@ -131,6 +134,7 @@ describe('webview: message actions, reactions and threads', function () {
 
 		await panel.send({ type: 'threadUnread', conversation: '#general', threads: [] });
 		await badge.waitFor({ state: 'detached' });
+		await entry.locator('.thread-dot').waitFor({ state: 'detached' });
 		assert.equal(await summary.getAttribute('aria-label'), null);
 		assert.match((await summary.textContent()) ?? '', /^2 replies\s*last reply \d/);
 	});
