@@ -178,6 +178,9 @@ export class ChatController extends Disposable implements ChatSurfaceHost {
 		for (const thread of this.client.messages.threads.snapshot()) {
 			surface.post({ type: 'thread', conversation: thread.conversation, root: thread.root, replies: thread.replies, hasMoreBefore: thread.hasMoreBefore });
 		}
+		for (const conversation of this.client.messages.unread.conversations()) {
+			surface.post({ type: 'threadUnread', conversation, threads: this.client.messages.unread.counts(conversation) });
+		}
 		for (const failed of this.failed.all()) {
 			surface.post({ type: 'failed', ...failed });
 		}

@@ -10,9 +10,9 @@ import type { Logger } from './logger';
 /** Most pages of history read back to reach a linked message. */
 const MAX_PAGES_BACK = 20;
 
-export type MessageRequest = Extract<WebviewRequest, { type: 'edit' | 'delete' | 'react' | 'reply' | 'openThread' | 'loadOlderReplies' | 'openMessageLink' }>;
+export type MessageRequest = Extract<WebviewRequest, { type: 'edit' | 'delete' | 'react' | 'reply' | 'openThread' | 'readThread' | 'loadOlderReplies' | 'openMessageLink' }>;
 
-const MESSAGE_REQUESTS: ReadonlySet<string> = new Set(['edit', 'delete', 'react', 'reply', 'openThread', 'loadOlderReplies', 'openMessageLink']);
+const MESSAGE_REQUESTS: ReadonlySet<string> = new Set(['edit', 'delete', 'react', 'reply', 'openThread', 'readThread', 'loadOlderReplies', 'openMessageLink']);
 
 export function isMessageRequest(message: WebviewRequest): message is MessageRequest {
 	return MESSAGE_REQUESTS.has(message.type);
@@ -41,6 +41,9 @@ export async function carryOutMessageAction(message: MessageRequest, deps: Messa
 			return;
 		case 'openThread':
 			await messages.openThread(message.id);
+			return;
+		case 'readThread':
+			await messages.readThread(message.conversation, message.root);
 			return;
 		case 'loadOlderReplies':
 			await messages.loadOlderReplies(message.root);

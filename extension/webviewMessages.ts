@@ -34,5 +34,7 @@ export function storeChangeMessage(change: StoreChange): HostMessage {
 			return { type: 'messageUpdated', conversation: change.conversation, message: change.message };
 		case 'thread':
 			return { type: 'thread', conversation: change.conversation, root: change.root, replies: change.replies, hasMoreBefore: change.hasMoreBefore };
+		case 'threadUnread':
+			return { type: 'threadUnread', conversation: change.conversation, threads: change.threads };
 	}
 }

@@ -95,6 +95,7 @@ export class App {
 			connected: () => this.store.connection.state === 'connected',
 			seen: (id, following) => this.seen(id, following),
 			editorFor: (id) => this.messages.editorFor(id),
+			threadUnread: (id) => this.store.threadUnreadOf(id),
 		});
 		this.composer = new Composer({
 			submit: (text) => this.submit(text),
@@ -119,6 +120,7 @@ export class App {
 			open: (id) => this.open(id, { notify: true, focus: false }),
 			notice: (text, level) => this.notice(text, level),
 			focusComposer: () => this.composer.focus(),
+			threadUnreadChanged: () => this.renderSidebar(),
 		});
 		this.members = new MemberList({
 			openDirectMessage: (nick) => post({ type: 'directMessage', nick }),
@@ -621,7 +623,7 @@ export class App {
 	}
 
 	private renderSidebar(): void {
-		this.sidebar.render(this.store.ordered(), this.store.active);
+		this.sidebar.render(this.store.ordered(), this.store.active, (id) => (this.store.threadUnread.get(id)?.size ?? 0) > 0);
 	}
 
 	private renderHeader(): void {

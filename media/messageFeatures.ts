@@ -1,20 +1,21 @@
 /**
  * The message actions and the thread panel, wired to the rest of the panel: applies the
- * host's `messageUpdated`, `thread`, `jumpTo` and `serverRole`, and redraws what they touch.
+ * host's `messageUpdated`, `thread`, `threadUnread`, `jumpTo` and `serverRole`, and redraws what they touch.
  * app.ts creates one and forwards to it.
  */
-import type { HostMessage, WebviewMessage } from '../protocol/webview';
+import type { HostMessage, ThreadUnreadView, WebviewMessage } from '../protocol/webview';
 import { MessageActions } from './messageActions';
 import { findMessage, replaceMessage } from './messageUpdates';
 import type { RowContext } from './rows';
 import type { Store } from './state';
 import { ThreadView } from './threadView';
+import { post } from './vscodeApi';
 import type { TimelineView } from './timeline';
 
-export type MessageHostMessage = Extract<HostMessage, { type: 'messageUpdated' | 'thread' | 'jumpTo' | 'serverRole' }>;
+export type MessageHostMessage = Extract<HostMessage, { type: 'messageUpdated' | 'thread' | 'threadUnread' | 'jumpTo' | 'serverRole' }>;
 
 export function isMessageHostMessage(msg: HostMessage): msg is MessageHostMessage {
-	return msg.type === 'messageUpdated' || msg.type === 'thread' || msg.type === 'jumpTo' || msg.type === 'serverRole';
+	return msg.type === 'messageUpdated' || msg.type === 'thread' || msg.type === 'threadUnread' || msg.type === 'jumpTo' || msg.type === 'serverRole';
 }
 
 export interface MessageFeaturesHost {
@@ -30,6 +31,8 @@ export interface MessageFeaturesHost {
 	open(conversation: string): void;
 	notice(text: string, level: 'info' | 'error'): void;
 	focusComposer(): void;
+	/** Which conversations have unread thread replies changed (the sidebar's dots). */
+	threadUnreadChanged(): void;
 }
 
 export class MessageFeatures {
@@ -96,6 +99,28 @@ export class MessageFeatures {
 			case 'thread':
 				this.thread.update(msg);
 				break;
+			case 'threadUnread': {
+				// Only the roots whose count changed are drawn again.
+				const before = this.host.store.threadUnread.get(msg.conversation) ?? new Map<number, ThreadUnreadView>();
+				const after = new Map(msg.threads.map((t) => [t.id, t]));
+				this.host.store.threadUnread.set(msg.conversation, after);
+				if ((before.size > 0) !== (after.size > 0)) {
+					this.host.threadUnreadChanged();
+				}
+				// Replies that come while their thread is in sight are read at once.
+				const open = this.thread.openRoot;
+				if (open !== undefined && after.has(open) && this.thread.conversation() === msg.conversation && document.visibilityState === 'visible') {
+					post({ type: 'readThread', conversation: msg.conversation, root: open });
+				}
+				for (const id of new Set([...before.keys(), ...after.keys()])) {
+					const a = before.get(id);
+					const b = after.get(id);
+					if (a?.unread !== b?.unread || a?.mentions !== b?.mentions) {
+						this.rerender(msg.conversation, id);
+					}
+				}
+				break;
+			}
 			case 'jumpTo':
 				this.host.open(msg.conversation);
 				if (msg.threadRoot !== undefined) {

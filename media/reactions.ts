@@ -6,6 +6,7 @@
  */
 import { EMOJI } from '../protocol/emoji';
 import type { Message, Reaction } from '../protocol/types';
+import type { ThreadUnreadView } from '../protocol/webview';
 import { el, icon } from './dom';
 import { formatFull, formatTime } from './format';
 
@@ -62,19 +63,28 @@ export function deletedText(): HTMLElement {
 	return el('div', 'text deleted-text', undefined, icon('trash'), 'message deleted');
 }
 
-/** Under a thread's root: "3 replies · last reply 10:42", which opens the thread. */
-export function threadSummary(message: Message): HTMLElement | undefined {
+/**
+ * Under a thread's root: "3 replies · last reply 10:42", which opens the thread; with
+ * `unread` (a thread the user takes part in), a "2 new" badge, marked "@" when one names the user.
+ */
+export function threadSummary(message: Message, unread?: ThreadUnreadView): HTMLElement | undefined {
 	const count = message.replyCount ?? 0;
 	if (count === 0) {
 		return undefined;
 	}
 	const last = message.lastReplyTs;
+	const replies = `${count} ${count === 1 ? 'reply' : 'replies'}`;
+	const fresh = unread && unread.unread > 0 ? unread : undefined;
+	const label = fresh
+		? `${replies}, ${fresh.unread} new${fresh.mentions > 0 ? `, ${fresh.mentions} mentioning you` : ''}${last !== undefined ? `, last reply ${formatTime(last)}` : ''}`
+		: undefined;
 	return el(
 		'button',
-		'thread-summary',
-		{ type: 'button', 'data-action': 'thread', title: 'Open the thread (T)' },
+		`thread-summary${fresh ? ' has-new' : ''}`,
+		{ type: 'button', 'data-action': 'thread', title: 'Open the thread (T)', ...(label ? { 'aria-label': label } : {}) },
 		icon('comment-discussion'),
-		el('span', 'thread-count', undefined, `${count} ${count === 1 ? 'reply' : 'replies'}`),
+		el('span', 'thread-count', undefined, replies),
+		fresh ? el('span', `thread-new${fresh.mentions > 0 ? ' mention' : ''}`, undefined, `${fresh.mentions > 0 ? '@ ' : ''}${fresh.unread} new`) : undefined,
 		last !== undefined ? el('span', 'thread-last', { title: formatFull(last) }, `last reply ${formatTime(last)}`) : undefined,
 	);
 }

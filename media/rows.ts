@@ -6,6 +6,7 @@ import { el, icon } from './dom';
 import { dayKey, formatDay, formatFull, formatTime, initial, nickColour } from './format';
 import { renderText } from './richText';
 import type { FailedItem, NoticeItem, ViewItem } from './state';
+import type { ThreadUnreadView } from '../protocol/webview';
 import { nickKey } from '../protocol/names';
 import { deletedText, editedMark, reactionChips, threadContext, threadSummary } from './reactions';
 
@@ -23,6 +24,8 @@ export interface RowContext {
 	failedAction(id: string, action: FailedAction): void;
 	/** The inline editor when the user is editing message `id` (messageActions.ts). */
 	editorFor?(id: number): HTMLElement | undefined;
+	/** The unread replies of the thread rooted at message `id`, if the user takes part in it. */
+	threadUnread?(id: number): ThreadUnreadView | undefined;
 	/** Thread views leave out the "N replies" line and the thread links. */
 	inThread?: boolean;
 }
@@ -115,7 +118,7 @@ function messageRow(item: Extract<ViewItem, { kind: 'message' }>, continued: boo
 	if (reactions) {
 		body.appendChild(reactions);
 	}
-	const summary = ctx.inThread ? undefined : threadSummary(m);
+	const summary = ctx.inThread ? undefined : threadSummary(m, ctx.threadUnread?.(m.id));
 	if (summary) {
 		body.appendChild(summary);
 	}

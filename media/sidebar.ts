@@ -41,6 +41,7 @@ export class Sidebar {
 	readonly element: HTMLElement;
 	private readonly listbox: HTMLElement;
 	private readonly footer: HTMLElement;
+	private threadReplies: (id: string) => boolean = () => false;
 
 	constructor(private readonly host: SidebarHost) {
 		const join = iconButton('search', 'Join a channel');
@@ -80,7 +81,9 @@ export class Sidebar {
 		this.listbox.querySelector<HTMLElement>('[tabindex="0"]')?.focus();
 	}
 
-	render(ordered: ConversationView[], active: string | undefined): void {
+	/** `threadReplies`: whether a conversation has unread replies in threads the user takes part in (a dot). */
+	render(ordered: ConversationView[], active: string | undefined, threadReplies: (id: string) => boolean = () => false): void {
+		this.threadReplies = threadReplies;
 		const focusedId = this.listbox.contains(document.activeElement) ? (document.activeElement as HTMLElement).dataset.id : undefined;
 		const channels = ordered.filter((c) => c.kind === 'channel');
 		const dms = ordered.filter((c) => c.kind === 'dm');
@@ -139,7 +142,8 @@ export class Sidebar {
 		}
 		const presence = c.online === undefined ? undefined : !c.online ? 'offline' : c.away ? 'away' : 'online';
 		const state = c.kind === 'channel' ? (c.private ? 'private channel' : '') : presence ?? '';
-		const label = [c.name, state, removed ? 'you are no longer in it' : '', badgeLabel(c)].filter((s) => s).join(', ');
+		const threads = this.threadReplies(c.id);
+		const label = [c.name, state, removed ? 'you are no longer in it' : '', badgeLabel(c), threads ? 'new thread replies' : ''].filter((s) => s).join(', ');
 		const option = el(
 			'div',
 			classes.join(' '),
@@ -149,6 +153,9 @@ export class Sidebar {
 				: el('span', 'dm-icon', { 'aria-hidden': 'true' }, icon('account'), presence === undefined ? undefined : el('span', `presence presence-${presence}`)),
 			el('span', 'conversation-name', undefined, c.kind === 'channel' ? c.name.replace(/^#/, '') : c.name),
 		);
+		if (threads) {
+			option.appendChild(el('span', 'thread-dot', { 'aria-hidden': 'true', title: 'New replies in your threads' }));
+		}
 		if (c.mentions > 0) {
 			option.appendChild(el('span', 'badge mention-badge', { 'aria-hidden': 'true' }, displayCount(c.mentions)));
 		} else if (c.unread > 0) {

@@ -3,7 +3,7 @@
  * Plain data and updates; the views read it and app.ts decides what to redraw.
  */
 import { nickKey } from '../protocol/names';
-import type { ConnectionState, ConversationView, MemberView, TimelineItem } from '../protocol/webview';
+import type { ConnectionState, ConversationView, MemberView, ThreadUnreadView, TimelineItem } from '../protocol/webview';
 import type { Message } from '../protocol/types';
 import type { CommandSpec } from './slashCommands';
 
@@ -95,6 +95,8 @@ export class Store {
 	active: string | undefined;
 	readonly timelines = new Map<string, Timeline>();
 	readonly members = new Map<string, MemberView[]>();
+	/** Per conversation, the threads the user takes part in with unread replies, by root id. */
+	readonly threadUnread = new Map<string, Map<number, ThreadUnreadView>>();
 
 	conversation(id: string | undefined): ConversationView | undefined {
 		return id === undefined ? undefined : this.conversations.find((c) => c.id === id);
@@ -104,6 +106,17 @@ export class Store {
 	ordered(): ConversationView[] {
 		const byName = (a: ConversationView, b: ConversationView) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' });
 		return [...this.conversations.filter((c) => c.kind === 'channel').sort(byName), ...this.conversations.filter((c) => c.kind === 'dm').sort(byName)];
+	}
+
+	/** The unread replies of the thread rooted at message `id` (ids are unique across conversations). */
+	threadUnreadOf(id: number): ThreadUnreadView | undefined {
+		for (const threads of this.threadUnread.values()) {
+			const found = threads.get(id);
+			if (found) {
+				return found;
+			}
+		}
+		return undefined;
 	}
 
 	isSelf(nick: string): boolean {

@@ -75,6 +75,7 @@ export class TimelineView {
 			isFirstUnread: (item) => this.unreadKey !== undefined && itemKey(item) === this.unreadKey,
 			failedAction: (id, action) => host.failedAction(id, action),
 			editorFor: (id) => host.editorFor?.(id),
+			threadUnread: (id) => host.threadUnread?.(id),
 		};
 		this.intro = el('div', 'timeline-intro');
 		this.list = el('div', 'timeline-rows');

@@ -93,6 +93,11 @@ export type HostMessage =
 	| { type: 'messageUpdated'; conversation: string; message: Message }
 	/** A thread the user opened: its root and loaded replies, oldest first (sent whole on every change). */
 	| { type: 'thread'; conversation: string; root: Message; replies: Message[]; hasMoreBefore: boolean }
+	/**
+	 * The threads of `conversation` the user takes part in that have unread replies, whole
+	 * (empty: none): each root's count, and how many of them name the user.
+	 */
+	| { type: 'threadUnread'; conversation: string; threads: ThreadUnreadView[] }
 	/** Show message `id` (a message link): scrolled to and highlighted; a reply opens its thread. */
 	| { type: 'jumpTo'; conversation: string; id: number; threadRoot?: number }
 	/** Whether the user is a server operator (who may delete any message). */
@@ -147,6 +152,8 @@ export type WebviewMessage =
 	/** Load the thread of message `id` (the host answers with `thread`). */
 	| { type: 'openThread'; conversation: string; id: number }
 	| { type: 'loadOlderReplies'; conversation: string; root: number }
+	/** The thread panel shows the thread of `root` while it has unread replies: they are read. */
+	| { type: 'readThread'; conversation: string; root: number }
 	/** A `parley-message:` link was clicked: the host finds the message and answers with `jumpTo`. */
 	| { type: 'openMessageLink'; url: string }
 	/**
@@ -198,6 +205,15 @@ export const conversationViewShape = s.object<ConversationView>({
 	statusText: s.optional(s.string()),
 });
 
+/** A thread root's unread replies, as the `threadUnread` host message carries them. */
+export interface ThreadUnreadView {
+	id: number;
+	unread: number;
+	mentions: number;
+}
+
+const threadUnreadShape = s.object<ThreadUnreadView>({ id: s.integer, unread: s.integer, mentions: s.integer });
+
 const timelineItems = s.array(s.tagged<TimelineItem, 'kind'>('kind', {
 	message: { message: messageShape, pending: s.optional(s.boolean) },
 	event: { id: s.string(), ts: s.number, text: s.string() },
@@ -219,6 +235,7 @@ export const hostMessageShape = s.tagged<HostMessage, 'type'>('type', {
 	openSwitcher: {},
 	messageUpdated: { conversation: s.string(), message: messageShape },
 	thread: { conversation: s.string(), root: messageShape, replies: s.array(messageShape), hasMoreBefore: s.boolean },
+	threadUnread: { conversation: s.string(), threads: s.array(threadUnreadShape) },
 	jumpTo: { conversation: s.string(), id: s.integer, threadRoot: s.optional(s.integer) },
 	serverRole: { operator: s.boolean },
 	openSearch: { query: s.optional(s.string()) },
@@ -261,6 +278,7 @@ export const webviewMessageShape = s.tagged<WebviewMessage, 'type'>('type', {
 	react: { conversation: s.string(MAX_NAME), id: s.integer, emoji: s.string(64), add: s.boolean, seq },
 	reply: { conversation: s.string(MAX_NAME), root: s.integer, text: s.string(MAX_TEXT), alsoToChannel: s.boolean, seq },
 	openThread: { conversation: s.string(MAX_NAME), id: s.integer },
+	readThread: { conversation: s.string(MAX_NAME), root: s.integer },
 	loadOlderReplies: { conversation: s.string(MAX_NAME), root: s.integer },
 	openMessageLink: { url: s.string(4096) },
 	search: { request: s.integer, query: s.string(MAX_SEARCH_TEXT), conversation: s.optional(s.string(MAX_NAME)), from: s.optional(s.string(MAX_NAME)), before: s.optional(s.integer) },

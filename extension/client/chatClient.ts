@@ -426,6 +426,7 @@ export class ChatClient extends Disposable {
 		this.registered = true;
 		this.store.setServerMarkers(true);
 		this.store.reportReadMarkers();
+		this.messages.unread.registered();
 		try {
 			const saved = await this.rememberPasswords({ password }, endpoint, nick);
 			return { nick, saved: saved.includes('password') };
@@ -519,6 +520,7 @@ export class ChatClient extends Disposable {
 		} else {
 			this.store.setServerMarkers(false);
 		}
+		this.messages.unread.signedIn(result.conversations);
 		this.setStatus('connected');
 		this.log.info(`signed in as ${result.nick} on ${result.serverInfo?.name ?? 'server'} ${result.serverInfo?.version ?? ''}`);
 		const refresh = this.messages.prepareRefresh();

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
+import { MarkReadRequest } from '../../protocol/conversations';
 import { DeleteMessageRequest, EditMessageRequest } from '../../protocol/edits';
 import { isReactionEmoji } from '../../protocol/emoji';
 import { ErrorCodes } from '../../protocol/errors';
@@ -20,6 +21,7 @@ import { mentionsNick } from '../../protocol/mentions';
 import type { ConversationStore } from './conversationStore';
 import { requestHistory } from './history';
 import { errorMessage, type ClientLog } from './log';
+import { ThreadUnread } from './threadUnread';
 import { Threads } from './threads';
 
 /** Most messages per conversation checked for edits, deletions and reactions after a reconnect. */
@@ -31,6 +33,8 @@ export interface MessageChangeHandlers {
 	deleted(conversation: string, id: number): void;
 	reactions(conversation: string, id: number, reactions: Reaction[]): void;
 	threadUpdated(conversation: string, id: number, replyCount: number, lastReplyTs: number): void;
+	/** Another connection of the account read thread `thread` up to reply `id`. */
+	threadRead(conversation: string, thread: number, id: number): void;
 }
 
 /** Where a message link leads: a conversation, and the thread when the message is a reply. */
@@ -51,11 +55,14 @@ export interface MessageActionsHost {
 
 export class MessageActions {
 	readonly threads: Threads;
+	/** Unread replies of the threads the user takes part in. */
+	readonly unread: ThreadUnread;
 	private readonly store: ConversationStore;
 
 	constructor(private readonly host: MessageActionsHost) {
 		this.store = host.store;
 		this.threads = new Threads(host.store);
+		this.unread = new ThreadUnread(host.store, (conversation, id) => this.find(conversation, id));
 	}
 
 	/** message/edit: the author's new text; the stored message replaces the shown one at once. */
@@ -103,6 +110,7 @@ export class MessageActions {
 		const params = { to, text, clientMsgId: randomUUID(), replyTo: rootId, ...(alsoToChannel ? { alsoToChannel: true } : {}) };
 		const { message } = await this.call(() => request(this.live('send the reply'), SendMessageRequest, params));
 		this.threads.addReply(message);
+		this.unread.replyArrived(c.id, message);
 		if (message.alsoToChannel) {
 			this.store.addMessages([message], false);
 		}
@@ -111,7 +119,26 @@ export class MessageActions {
 
 	/** Loads (again) the newest replies of the thread of message `id`. */
 	async openThread(id: number): Promise<void> {
-		await this.call(() => this.threads.open(this.live('open the thread'), id, (root) => this.conversationIdOf(root, false)));
+		const thread = await this.call(() => this.threads.open(this.live('open the thread'), id, (root) => this.conversationIdOf(root, false)));
+		// message/thread moved the user's marker to the newest reply: all read.
+		this.unread.read(thread.conversation, thread.root.id);
+	}
+
+	/**
+	 * The user sees the loaded thread of `rootId` (its panel is open): its unread replies are
+	 * read, here and on the server (conversation/markRead with `thread`, up to the newest loaded reply).
+	 */
+	async readThread(conversation: string, rootId: number): Promise<void> {
+		const c = this.store.get(conversation);
+		const newest = this.threads.get(rootId)?.replies.at(-1)?.id;
+		if (!c || newest === undefined || !this.unread.counts(c.id).some((t) => t.id === rootId)) {
+			return;
+		}
+		this.unread.read(c.id, rootId, newest);
+		const connection = this.host.connection();
+		if (connection) {
+			await request(connection, MarkReadRequest, { conversation: c.kind === 'channel' ? c.id : c.name, id: newest, thread: rootId });
+		}
 	}
 
 	async loadOlderReplies(rootId: number): Promise<void> {
@@ -139,6 +166,12 @@ export class MessageActions {
 			deleted: (conversation, id) => current() && this.deleted(conversation, id),
 			reactions: (conversation, id, reactions) => current() && this.replace(conversation, id, (old) => withReactions(old, reactions)),
 			threadUpdated: (conversation, id, replyCount, lastReplyTs) => current() && this.replace(conversation, id, (old) => ({ ...old, replyCount, lastReplyTs })),
+			threadRead: (conversation, thread, id) => {
+				const c = current() ? this.store.get(conversation) : undefined;
+				if (c) {
+					this.unread.read(c.id, thread, id);
+				}
+			},
 		};
 	}
 
@@ -151,6 +184,9 @@ export class MessageActions {
 		this.threads.addReply(message);
 		const self = this.store.selfNick;
 		const conversation = this.store.get(this.targetOf(message));
+		if (conversation) {
+			this.unread.replyArrived(conversation.id, message);
+		}
 		if (message.alsoToChannel || !conversation || nickKey(message.from) === nickKey(self)) {
 			return undefined;
 		}
@@ -189,7 +225,7 @@ export class MessageActions {
 					this.host.log.warn(`[messages] refreshing ${c.name} failed: ${errorMessage(error)}`);
 				}
 			}),
-			...this.threads.loaded().map((id) => this.threads.open(connection, id, (root) => this.conversationIdOf(root, false)).then(() => undefined, (error: unknown) => {
+			...this.threads.loaded().map((id) => this.threads.open(connection, id, (root) => this.conversationIdOf(root, false)).then((thread) => this.unread.read(thread.conversation, thread.root.id), (error: unknown) => {
 				this.host.log.warn(`[messages] refreshing thread ${id} failed: ${errorMessage(error)}`);
 			})),
 		]);

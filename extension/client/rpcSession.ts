@@ -6,7 +6,7 @@ import {
 import { KickedNotification, NoticeNotification, PingRequest, ShutdownNotification } from '../../protocol/lifecycle';
 import { MemberJoinedNotification, MemberLeftNotification, TopicChangedNotification } from '../../protocol/channels';
 import { NickChangedNotification, PresenceNotification, type PresenceStatus } from '../../protocol/users';
-import { ReadNotification, TypingNotification } from '../../protocol/conversations';
+import { ReadNotification, ThreadReadNotification, TypingNotification } from '../../protocol/conversations';
 import { ChannelUpdatedNotification, InvitedNotification, RoleChangedNotification } from '../../protocol/moderation';
 import { MessageNewNotification } from '../../protocol/messages';
 import { MessageDeletedNotification, MessageEditedNotification } from '../../protocol/edits';
@@ -120,5 +120,6 @@ export class RpcSession extends Disposable {
 		onNotification(c, MessageDeletedNotification, (p) => handlers.deleted(p.conversation, p.id), drop);
 		onNotification(c, ReactionsNotification, (p) => handlers.reactions(p.conversation, p.id, p.reactions), drop);
 		onNotification(c, ThreadUpdatedNotification, (p) => handlers.threadUpdated(p.conversation, p.id, p.replyCount, p.lastReplyTs), drop);
+		onNotification(c, ThreadReadNotification, (p) => handlers.threadRead(p.conversation, p.thread, p.id), drop);
 	}
 }

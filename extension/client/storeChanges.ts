@@ -42,6 +42,15 @@ export type TimelineEntry =
 	| { kind: 'message'; message: Message; pending?: boolean }
 	| { kind: 'event'; id: string; ts: number; text: string };
 
+/** A thread the user takes part in with replies the user has not read (threadUnread.ts). */
+export interface ThreadUnreadCount {
+	/** The thread's root. */
+	id: number;
+	unread: number;
+	/** Of those, the ones that name the user (in a DM, every one). */
+	mentions: number;
+}
+
 export type StoreChange =
 	/** The list of conversations, their counts or the active one changed. */
 	| { kind: 'conversations'; conversations: ConversationSummary[]; active?: string }
@@ -57,4 +66,6 @@ export type StoreChange =
 	/** A stored message changed in place (edited, deleted, reacted to, its thread's counts). */
 	| { kind: 'messageUpdated'; conversation: string; message: Message }
 	/** A loaded thread's root and replies (oldest first), whole: see threads.ts. */
-	| { kind: 'thread'; conversation: string; root: Message; replies: Message[]; hasMoreBefore: boolean };
+	| { kind: 'thread'; conversation: string; root: Message; replies: Message[]; hasMoreBefore: boolean }
+	/** The unread replies of `conversation`'s threads the user takes part in, whole (empty: none). */
+	| { kind: 'threadUnread'; conversation: string; threads: ThreadUnreadCount[] };

@@ -110,6 +110,46 @@ describe('webview: message actions, reactions and threads', function () {
 		await screenshot('webview-message-actions.png');
 	});
 
+	it('marks a thread with unread replies with a "N new" badge ("@" for a mention), in its label too, until they are read', async function () {
+		const summary = row(105).locator('.thread-summary');
+		assert.equal(await summary.locator('.thread-new').count(), 0);
+		assert.equal(await summary.getAttribute('aria-label'), null);
+
+		await panel.send({ type: 'threadUnread', conversation: '#general', threads: [{ id: 105, unread: 2, mentions: 0 }] });
+		const badge = summary.locator('.thread-new');
+		await badge.waitFor();
+		assert.equal(await badge.textContent(), '2 new');
+		assert.match((await summary.textContent()) ?? '', /^2 replies\s*2 new\s*last reply \d/);
+		assert.match((await summary.getAttribute('aria-label')) ?? '', /^2 replies, 2 new, last reply \d/);
+		assert.equal(await badge.evaluate((e) => e.ownerDocument.defaultView.getComputedStyle(e).fontWeight), '700');
+		assert.equal(await row(104).locator('.thread-new').count(), 0, 'only the thread\'s root');
+		const entry = panel.page.locator('.conversation[data-id="#general"]');
+		await entry.locator('.thread-dot').waitFor();
+		assert.match((await entry.getAttribute('aria-label')) ?? '', /new thread replies$/);
+
+		await panel.send({ type: 'threadUnread', conversation: '#general', threads: [{ id: 105, unread: 1, mentions: 1 }] });
+		await summary.locator('.thread-new.mention').waitFor();
+		assert.equal(await badge.textContent(), '@ 1 new');
+		assert.match((await summary.getAttribute('aria-label')) ?? '', /^2 replies, 1 new, 1 mentioning you, last reply \d/);
+
+		await panel.send({ type: 'threadUnread', conversation: '#general', threads: [] });
+		await badge.waitFor({ state: 'detached' });
+		await entry.locator('.thread-dot').waitFor({ state: 'detached' });
+		assert.equal(await summary.getAttribute('aria-label'), null);
+		assert.match((await summary.textContent()) ?? '', /^2 replies\s*last reply \d/);
+	});
+
+	it('reads unread replies of the thread it shows: asks the host to mark them read', async function () {
+		await row(105).locator('.thread-summary').click();
+		await panel.send({ type: 'thread', conversation: '#general', root: rootOf105(), replies: replies(), hasMoreBefore: false });
+		await panel.clearPosted();
+		await panel.send({ type: 'threadUnread', conversation: '#general', threads: [{ id: 104, unread: 1, mentions: 0 }] });
+		await panel.send({ type: 'threadUnread', conversation: '#general', threads: [{ id: 104, unread: 1, mentions: 0 }, { id: 105, unread: 1, mentions: 0 }] });
+		await row(105).locator('.thread-new').waitFor();
+		// Only one readThread: the first threadUnread (another thread) asked nothing.
+		assert.deepEqual(await posted(), [{ type: 'readThread', conversation: '#general', root: 105 }]);
+	});
+
 	it('reacts from the toolbar with the emoji picker (searching), and a chip click toggles the user\'s own', async function () {
 		await row(106).hover();
 		await row(106).getByRole('button', { name: 'Add a reaction' }).click();
