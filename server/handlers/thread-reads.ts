@@ -24,7 +24,7 @@ export async function followReply(hub: Hub, session: SignedIn, conversation: str
 	if (root === undefined) {
 		return;
 	}
-	// The root's author has read the root; someone named has read what came before.
+	// The root's author has read the root; someone named (new to the thread) has read what came before.
 	if ((await hub.store.accountNick(root.from)) !== undefined) {
 		await hub.threadMarkers.follow(root.from, conversation, rootId, rootId);
 	}
@@ -44,7 +44,9 @@ export async function followReply(hub: Hub, session: SignedIn, conversation: str
 		}
 	}
 	if (session.registered) {
+		// The replier has read the thread up to its own reply.
 		await hub.threadMarkers.follow(reply.from, conversation, rootId, reply.id);
+		await hub.threadMarkers.advance(reply.from, rootId, reply.id);
 	}
 }
 

@@ -1,4 +1,4 @@
-/** Thread markers in PostgreSQL (see thread-markers.ts); GREATEST keeps a marker from moving backwards, whoever writes. */
+/** Thread markers in PostgreSQL (see thread-markers.ts): `follow` only adds, `advance` only moves forward, whoever writes. */
 import { nickKey } from '../../protocol/names';
 import type { PgDb } from './pg-schema';
 import type { ThreadMarker, ThreadMarkers } from './thread-markers';
@@ -8,8 +8,8 @@ export class PgThreadMarkers implements ThreadMarkers {
 
 	async follow(account: string, conversation: string, rootId: number, readUpTo: number): Promise<void> {
 		await this.pool.query(
-			`INSERT INTO thread_markers AS t (account_key, root_id, conversation, last_read_id) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (account_key, root_id) DO UPDATE SET last_read_id = GREATEST(t.last_read_id, excluded.last_read_id)`,
+			`INSERT INTO thread_markers (account_key, root_id, conversation, last_read_id) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (account_key, root_id) DO NOTHING`,
 			[nickKey(account), rootId, conversation, readUpTo],
 		);
 	}

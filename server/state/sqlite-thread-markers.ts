@@ -8,9 +8,9 @@ export class SqliteThreadMarkers implements ThreadMarkers {
 
 	constructor(db: Database.Database) {
 		this.statements = {
-			// MAX keeps the marker from moving backwards.
+			// A participant's marker stays as it is (see ThreadMarkers.follow).
 			follow: db.prepare(`INSERT INTO thread_markers (account_key, root_id, conversation, last_read_id) VALUES (?, ?, ?, ?)
-				ON CONFLICT (account_key, root_id) DO UPDATE SET last_read_id = MAX(last_read_id, excluded.last_read_id)`),
+				ON CONFLICT (account_key, root_id) DO NOTHING`),
 			advance: db.prepare('UPDATE thread_markers SET last_read_id = ? WHERE account_key = ? AND root_id = ? AND last_read_id < ?'),
 			all: db.prepare('SELECT conversation, root_id AS rootId, last_read_id AS lastReadId FROM thread_markers WHERE account_key = ? ORDER BY root_id'),
 		};

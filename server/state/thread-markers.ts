@@ -18,8 +18,9 @@ export interface ThreadMarker {
 
 export interface ThreadMarkers {
 	/**
-	 * Makes the account a participant of the thread, its marker at `readUpTo`; for one
-	 * already, moves its marker forward to `readUpTo` (an older id changes nothing).
+	 * Makes the account a participant of the thread, its marker at `readUpTo`. For one
+	 * already it changes nothing: being named in a reply must not mark earlier replies
+	 * read (`advance` moves a participant's marker).
 	 */
 	follow(account: string, conversation: string, rootId: number, readUpTo: number): Promise<void>;
 	/**
@@ -42,10 +43,7 @@ export class MemoryThreadMarkers implements ThreadMarkers {
 			threads = new Map();
 			this.markers.set(key, threads);
 		}
-		const marker = threads.get(rootId);
-		if (marker) {
-			marker.lastReadId = Math.max(marker.lastReadId, readUpTo);
-		} else {
+		if (!threads.has(rootId)) {
 			threads.set(rootId, { conversation, rootId, lastReadId: readUpTo });
 		}
 	}

@@ -508,7 +508,7 @@ for (const impl of implementations) {
 	describe(`state contract: ThreadMarkers (${impl.name})`, () => {
 		const s = useState(impl);
 
-		it('follows threads per account (ignoring case); markers only move forward; advance is for participants only', async () => {
+		it('follows threads per account (ignoring case); following again leaves the marker; markers only move forward; advance is for participants only', async () => {
 			const t = s.state.threadMarkers;
 			assert.equal(await t.advance('kim', 5, 9), false, 'not a participant');
 			assert.deepEqual(await t.all('kim'), []);
@@ -522,7 +522,7 @@ for (const impl of implementations) {
 			assert.deepEqual(await t.all('kim'), [{ conversation: '@bob kim', rootId: 3, lastReadId: 4 }, { conversation: '#a', rootId: 5, lastReadId: 8 }]);
 			await t.follow('kim', '#a', 5, 11);
 			assert.deepEqual(await t.all('bob'), [{ conversation: '#a', rootId: 5, lastReadId: 7 }]);
-			assert.deepEqual((await t.all('kim'))[1], { conversation: '#a', rootId: 5, lastReadId: 11 }, 'following again moves forward');
+			assert.deepEqual((await t.all('kim'))[1], { conversation: '#a', rootId: 5, lastReadId: 8 }, 'being named again does not mark earlier replies read');
 		});
 
 		if (impl.reopen) {

@@ -56,6 +56,13 @@ describe('messages: unread replies in threads', () => {
 		void r2;
 	});
 
+	it('a participant named in a later reply keeps every earlier reply unread', async () => {
+		const root = await send(ana, { to: '#general', text: 'who reviews the migration?' });
+		await send(bob, { to: '#general', text: 'I can, after lunch', replyTo: root.id });
+		await send(bob, { to: '#general', text: 'ana, which branch is it on?', replyTo: root.id });
+		assert.deepEqual((await general('ana')).threads, [{ id: root.id, lastReadId: root.id, unread: 2, mentions: 1 }]);
+	});
+
 	it('a reply also sent to the channel counts in both; reading the thread clears it for every connection', async () => {
 		const root = await send(ana, { to: '#general', text: 'lunch?' });
 		await ana.connection.sendRequest(MarkReadRequest.type, { conversation: '#general', id: root.id });
