@@ -18,7 +18,8 @@ import { eventually, rpcError, type TestClient } from '../helpers/client';
 import { IrcTestClient } from '../irc/irc-client';
 import { PostgresServer } from '../helpers/postgres';
 import { ServerProcess } from '../helpers/process';
-import { freePort, RedisServer } from '../helpers/redis';
+import { freePort } from '../helpers/ports';
+import { RedisServer } from '../helpers/redis';
 import { ADMIN_TOKEN, ClusterHarness } from './harness';
 
 const PASSWORD = 'correct horse battery';

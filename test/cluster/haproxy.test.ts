@@ -16,7 +16,8 @@ import { HistoryRequest, MessageNewNotification, SendMessageRequest } from '../.
 import { eventually, TestClient } from '../helpers/client';
 import { PostgresServer } from '../helpers/postgres';
 import { REPO_ROOT } from '../helpers/process';
-import { freePort, RedisServer } from '../helpers/redis';
+import { freePort } from '../helpers/ports';
+import { RedisServer } from '../helpers/redis';
 import { ClusterHarness } from './harness';
 
 const HAPROXY = process.env.PARLEY_HAPROXY ?? '/usr/sbin/haproxy';

@@ -7,12 +7,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/chromium';
 import { RESULTS_DIR, runCommand, tail, type Tools } from './prepare';
+import { freePort } from '../helpers/ports';
 
 /** No welcome page, tips, experiments, update checks or trust prompt. */
 const BASE_SETTINGS: Record<string, unknown> = {
@@ -50,16 +50,6 @@ export interface WorkbenchOptions {
 	extensions: string[];
 }
 
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as net.AddressInfo;
-			server.close(() => resolve(port));
-		});
-	});
-}
 
 function httpStatus(url: string): Promise<number> {
 	return new Promise((resolve) => {

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { freePort } from './ports';
 
 const BIN = process.env.PARLEY_REDIS_SERVER ?? '/usr/bin/redis-server';
 
@@ -16,16 +17,6 @@ export function redisInstalled(): boolean {
 	return fs.existsSync(BIN);
 }
 
-export async function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as net.AddressInfo;
-			server.close(() => resolve(port));
-		});
-	});
-}
 
 /** Resolves once something accepts TCP connections on the port. */
 async function listening(port: number, alive: () => boolean, what: string): Promise<void> {
