@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import type { ResponseError } from 'vscode-jsonrpc/node';
 import { RegisterRequest } from '../../protocol/account';
-import { CreateChannelRequest, JoinChannelRequest } from '../../protocol/channels';
+import { JoinChannelRequest } from '../../protocol/channels';
 import { DeleteMessageRequest, EditMessageRequest, MessageDeletedNotification, MessageEditedNotification } from '../../protocol/edits';
 import { ErrorCodes } from '../../protocol/errors';
 import { HistoryRequest, SendMessageRequest } from '../../protocol/messages';
@@ -15,6 +15,7 @@ import type { Message } from '../../protocol/types';
 import { rpcError, type TestClient } from '../helpers/client';
 import { useServer } from '../helpers/fixture';
 import { assertNone, PASSWORD, signIn } from './accounts-helpers';
+import { signInCast } from './cast';
 
 const send = async (c: TestClient, to: string, text: string): Promise<Message> =>
 	(await c.connection.sendRequest(SendMessageRequest.type, { to, text })).message;
@@ -35,13 +36,7 @@ describe('messages: edit, delete, react', () => {
 	let bob: TestClient;
 	let eve: TestClient;
 	beforeEach(async () => {
-		ana = await fx.login('ana');
-		bob = await fx.login('bob');
-		eve = await fx.login('eve');
-		// ana creates both channels: she owns them.
-		await ana.connection.sendRequest(JoinChannelRequest.type, { channel: '#general' });
-		await bob.connection.sendRequest(JoinChannelRequest.type, { channel: '#general' });
-		await ana.connection.sendRequest(CreateChannelRequest.type, { channel: '#secret', private: true });
+		({ ana, bob, eve } = await signInCast(fx));
 	});
 
 	it('answers for a message the caller cannot read exactly as for a missing id, for every method', async () => {

@@ -1,6 +1,5 @@
 /** message/search over real TCP and SQLite: what it finds, where it looks, and that user text is never FTS syntax. */
 import * as assert from 'node:assert/strict';
-import { CreateChannelRequest, JoinChannelRequest } from '../../protocol/channels';
 import { DeleteMessageRequest, EditMessageRequest } from '../../protocol/edits';
 import { ErrorCodes } from '../../protocol/errors';
 import { SendMessageRequest } from '../../protocol/messages';
@@ -8,6 +7,7 @@ import { SearchRequest, type SearchParams } from '../../protocol/search';
 import type { Message } from '../../protocol/types';
 import { rpcError, type TestClient } from '../helpers/client';
 import { useServer } from '../helpers/fixture';
+import { signInCast } from './cast';
 
 const send = async (c: TestClient, to: string, text: string): Promise<Message> =>
 	(await c.connection.sendRequest(SendMessageRequest.type, { to, text })).message;
@@ -20,12 +20,7 @@ describe('messages: search', () => {
 	let bob: TestClient;
 	let eve: TestClient;
 	beforeEach(async () => {
-		ana = await fx.login('ana');
-		bob = await fx.login('bob');
-		eve = await fx.login('eve');
-		await ana.connection.sendRequest(JoinChannelRequest.type, { channel: '#general' });
-		await bob.connection.sendRequest(JoinChannelRequest.type, { channel: '#general' });
-		await ana.connection.sendRequest(CreateChannelRequest.type, { channel: '#secret', private: true });
+		({ ana, bob, eve } = await signInCast(fx));
 	});
 
 	it('finds prefixes in any order, ignoring case and accents, newest first, with paging', async () => {

@@ -1,12 +1,12 @@
 /** Threads over real TCP and SQLite: replies, counters on the root, history without replies, and privacy. */
 import * as assert from 'node:assert/strict';
-import { CreateChannelRequest, JoinChannelRequest } from '../../protocol/channels';
 import { ErrorCodes } from '../../protocol/errors';
 import { HistoryRequest, MessageNewNotification, SendMessageRequest, type SendMessageParams } from '../../protocol/messages';
 import { ThreadRequest, ThreadUpdatedNotification } from '../../protocol/threads';
 import type { Message } from '../../protocol/types';
 import { rpcError, type TestClient } from '../helpers/client';
 import { useServer } from '../helpers/fixture';
+import { signInCast } from './cast';
 
 const send = async (c: TestClient, params: SendMessageParams): Promise<Message> => (await c.connection.sendRequest(SendMessageRequest.type, params)).message;
 const history = async (c: TestClient, conversation: string): Promise<number[]> =>
@@ -18,12 +18,7 @@ describe('messages: threads', () => {
 	let bob: TestClient;
 	let eve: TestClient;
 	beforeEach(async () => {
-		ana = await fx.login('ana');
-		bob = await fx.login('bob');
-		eve = await fx.login('eve');
-		await ana.connection.sendRequest(JoinChannelRequest.type, { channel: '#general' });
-		await bob.connection.sendRequest(JoinChannelRequest.type, { channel: '#general' });
-		await ana.connection.sendRequest(CreateChannelRequest.type, { channel: '#secret', private: true });
+		({ ana, bob, eve } = await signInCast(fx));
 	});
 
 	it('delivers replies, counts them on the root for everyone, keeps them out of history unless also to the channel', async () => {
