@@ -2,7 +2,7 @@
 import type { PgDb } from './pg-schema';
 import { nickKey } from '../../protocol/names';
 import type { Reaction } from '../../protocol/types';
-import type { Reactions } from './reactions';
+import { groupReactions, type ReactionRow, type Reactions } from './reactions';
 
 export class PgReactions implements Reactions {
 	constructor(private readonly pool: PgDb) {}
@@ -15,28 +15,14 @@ export class PgReactions implements Reactions {
 	}
 
 	async of(messageIds: readonly number[]): Promise<Map<number, Reaction[]>> {
-		const result = new Map<number, Reaction[]>();
 		if (messageIds.length === 0) {
-			return result;
+			return new Map();
 		}
 		// One query per page: the ids travel as one array.
-		const { rows } = await this.pool.query<{ id: number; emoji: string; nick: string }>(
+		const { rows } = await this.pool.query<ReactionRow>(
 			'SELECT message_id AS id, emoji, nick FROM reactions WHERE message_id = ANY($1::bigint[]) ORDER BY seq', [messageIds],
 		);
-		for (const row of rows) {
-			let reactions = result.get(row.id);
-			if (!reactions) {
-				reactions = [];
-				result.set(row.id, reactions);
-			}
-			const reaction = reactions.find((r) => r.emoji === row.emoji);
-			if (reaction) {
-				reaction.nicks.push(row.nick);
-			} else {
-				reactions.push({ emoji: row.emoji, nicks: [row.nick] });
-			}
-		}
-		return result;
+		return groupReactions(rows);
 	}
 
 	async clear(messageId: number): Promise<void> {

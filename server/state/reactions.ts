@@ -15,6 +15,32 @@ export interface Reactions {
 	clear(messageId: number): Promise<void>;
 }
 
+/** A stored reaction as the SQL implementations read it, oldest first. */
+export interface ReactionRow {
+	id: number;
+	emoji: string;
+	nick: string;
+}
+
+/** Groups reaction rows (oldest first) by message, then by emoji in the order each was first used. */
+export function groupReactions(rows: readonly ReactionRow[]): Map<number, Reaction[]> {
+	const result = new Map<number, Reaction[]>();
+	for (const row of rows) {
+		let reactions = result.get(row.id);
+		if (!reactions) {
+			reactions = [];
+			result.set(row.id, reactions);
+		}
+		const reaction = reactions.find((r) => r.emoji === row.emoji);
+		if (reaction) {
+			reaction.nicks.push(row.nick);
+		} else {
+			reactions.push({ emoji: row.emoji, nicks: [row.nick] });
+		}
+	}
+	return result;
+}
+
 export class MemoryReactions implements Reactions {
 	/** messageId -> emoji -> nickKey -> nick, each in insertion order */
 	private readonly byMessage = new Map<number, Map<string, Map<string, string>>>();

@@ -2,7 +2,7 @@
 import type Database from 'better-sqlite3';
 import { nickKey } from '../../protocol/names';
 import type { Reaction } from '../../protocol/types';
-import type { Reactions } from './reactions';
+import { groupReactions, type ReactionRow, type Reactions } from './reactions';
 
 export class SqliteReactions implements Reactions {
 	private readonly statements;
@@ -25,25 +25,11 @@ export class SqliteReactions implements Reactions {
 	}
 
 	async of(messageIds: readonly number[]): Promise<Map<number, Reaction[]>> {
-		const result = new Map<number, Reaction[]>();
 		if (messageIds.length === 0) {
-			return result;
+			return new Map();
 		}
-		const rows = this.statements.of.all(JSON.stringify(messageIds)) as { id: number; emoji: string; nick: string }[];
-		for (const row of rows) {
-			let reactions = result.get(row.id);
-			if (!reactions) {
-				reactions = [];
-				result.set(row.id, reactions);
-			}
-			const reaction = reactions.find((r) => r.emoji === row.emoji);
-			if (reaction) {
-				reaction.nicks.push(row.nick);
-			} else {
-				reactions.push({ emoji: row.emoji, nicks: [row.nick] });
-			}
-		}
-		return result;
+		const rows = this.statements.of.all(JSON.stringify(messageIds)) as ReactionRow[];
+		return groupReactions(rows);
 	}
 
 	async clear(messageId: number): Promise<void> {
