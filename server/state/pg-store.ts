@@ -15,29 +15,14 @@
 import type pg from 'pg';
 import type { PgDb } from './pg-schema';
 import type { Message } from '../../protocol/types';
+import { MESSAGE_COLUMNS, ownRowMessage, rowMessage, type MessageRow } from './message-rows';
 import {
 	isDmConversation, newMessage, searchWords,
 	type AppendResult, type ChannelRecord, type DirectConversation, type MessageDraft, type NewChannel, type Page, type PageQuery,
 	type SearchQuery, type Store, type StoredMessage, type UnreadSummary,
 } from './store';
 
-interface Row {
-	id: number;
-	ts: number;
-	sender: string;
-	recipient: string;
-	text: string;
-	client_msg_id: string | null;
-	edited_ts: number | null;
-	deleted: boolean;
-	reply_to: number | null;
-	also_to_channel: boolean;
-	reply_count: number;
-	last_reply_ts: number | null;
-	notice: boolean;
-}
 
-const COLUMNS = 'id, ts, sender, recipient, text, client_msg_id, edited_ts, deleted, reply_to, also_to_channel, reply_count, last_reply_ts, notice';
 /** The conversation's history leaves out replies that stay in their thread. */
 const MAIN_LINE = '(reply_to IS NULL OR also_to_channel)';
 
@@ -54,33 +39,7 @@ function prefixQuery(words: readonly string[]): string {
 	return words.map((w) => `'${w.slice(0, MAX_LEXEME_CHARS).replace(/['\\]/g, (c) => '\\' + c)}':*`).join(' & ');
 }
 
-function toMessage(row: Row): Message {
-	const message: Message = { id: row.id, ts: row.ts, from: row.sender, to: row.recipient, text: row.text };
-	if (row.deleted) {
-		message.deleted = true;
-	} else if (row.edited_ts !== null) {
-		message.editedTs = row.edited_ts;
-	}
-	if (row.reply_to !== null) {
-		message.replyTo = row.reply_to;
-		if (row.also_to_channel) {
-			message.alsoToChannel = true;
-		}
-	}
-	if (row.reply_count > 0) {
-		message.replyCount = row.reply_count;
-		message.lastReplyTs = row.last_reply_ts!;
-	}
-	if (row.notice && !row.deleted) {
-		message.notice = true;
-	}
-	return message;
-}
 
-/** With the sender's client id: only for answers to that sender. */
-function toOwnMessage(row: Row): Message {
-	return row.client_msg_id === null ? toMessage(row) : { ...toMessage(row), clientMsgId: row.client_msg_id };
-}
 
 /**
  * Appends a batch in one statement (one transaction, one round trip):
@@ -142,7 +101,7 @@ export class PgStore implements Store {
 	/** The caller owns the pool (opened by openPgDatabase) and ends it after `close()`. */
 	constructor(private readonly pool: PgDb) {}
 
-	private async rows<T extends pg.QueryResultRow = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
+	private async rows<T extends pg.QueryResultRow = MessageRow>(sql: string, params: unknown[] = []): Promise<T[]> {
 		return (await this.pool.query<T>(sql, params)).rows;
 	}
 
@@ -199,8 +158,8 @@ export class PgStore implements Store {
 	}
 
 	async getMessage(id: number): Promise<StoredMessage | undefined> {
-		const [row] = await this.rows<Row & { conversation: string }>(`SELECT ${COLUMNS}, conversation FROM messages WHERE id = $1`, [id]);
-		return row && { message: toOwnMessage(row), conversation: row.conversation };
+		const [row] = await this.rows<MessageRow & { conversation: string }>(`SELECT ${MESSAGE_COLUMNS}, conversation FROM messages WHERE id = $1`, [id]);
+		return row && { message: ownRowMessage(row), conversation: row.conversation };
 	}
 
 	async edit(id: number, text: string, editedTs: number): Promise<void> {
@@ -223,20 +182,20 @@ export class PgStore implements Store {
 	private async pageOf(where: string, key: string | number, query: PageQuery): Promise<Page> {
 		const take = query.limit + 1;
 		if (query.before !== undefined) {
-			const rows = (await this.rows(`SELECT ${COLUMNS} FROM messages WHERE ${where} AND id < $2 AND id > $3 ORDER BY id DESC LIMIT $4`, [key, query.before, query.after ?? 0, take])).reverse();
-			return { messages: rows.slice(rows.length - Math.min(rows.length, query.limit)).map(toOwnMessage), hasMore: rows.length > query.limit };
+			const rows = (await this.rows(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE ${where} AND id < $2 AND id > $3 ORDER BY id DESC LIMIT $4`, [key, query.before, query.after ?? 0, take])).reverse();
+			return { messages: rows.slice(rows.length - Math.min(rows.length, query.limit)).map(ownRowMessage), hasMore: rows.length > query.limit };
 		}
 		if (query.after !== undefined) {
-			const rows = await this.rows(`SELECT ${COLUMNS} FROM messages WHERE ${where} AND id > $2 ORDER BY id ASC LIMIT $3`, [key, query.after, take]);
-			return { messages: rows.slice(0, query.limit).map(toOwnMessage), hasMore: rows.length > query.limit };
+			const rows = await this.rows(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE ${where} AND id > $2 ORDER BY id ASC LIMIT $3`, [key, query.after, take]);
+			return { messages: rows.slice(0, query.limit).map(ownRowMessage), hasMore: rows.length > query.limit };
 		}
-		const rows = (await this.rows(`SELECT ${COLUMNS} FROM messages WHERE ${where} ORDER BY id DESC LIMIT $2`, [key, take])).reverse();
-		return { messages: rows.slice(rows.length - Math.min(rows.length, query.limit)).map(toOwnMessage), hasMore: rows.length > query.limit };
+		const rows = (await this.rows(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE ${where} ORDER BY id DESC LIMIT $2`, [key, take])).reverse();
+		return { messages: rows.slice(rows.length - Math.min(rows.length, query.limit)).map(ownRowMessage), hasMore: rows.length > query.limit };
 	}
 
 	async findSent(from: string, clientMsgId: string): Promise<Message | undefined> {
-		const [row] = await this.rows(`SELECT ${COLUMNS} FROM messages WHERE sender_key = $1 AND client_msg_id = $2`, [from.toLowerCase(), clientMsgId]);
-		return row ? toMessage(row) : undefined;
+		const [row] = await this.rows(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE sender_key = $1 AND client_msg_id = $2`, [from.toLowerCase(), clientMsgId]);
+		return row ? rowMessage(row) : undefined;
 	}
 
 	async latestId(conversation: string): Promise<number> {
@@ -258,11 +217,11 @@ export class PgStore implements Store {
 
 	async search(query: SearchQuery): Promise<Page> {
 		const rows = await this.rows(
-			`SELECT ${COLUMNS} FROM messages WHERE search @@ $1::tsquery AND id < $2 AND conversation = ANY($3::text[]) AND ($4::text IS NULL OR sender_key = $4) AND NOT deleted
+			`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE search @@ $1::tsquery AND id < $2 AND conversation = ANY($3::text[]) AND ($4::text IS NULL OR sender_key = $4) AND NOT deleted
 			ORDER BY id DESC LIMIT $5`,
 			[prefixQuery(query.words), query.before ?? Number.MAX_SAFE_INTEGER, query.conversations, query.fromKey ?? null, query.limit + 1],
 		);
-		return { messages: rows.slice(0, query.limit).map(toOwnMessage), hasMore: rows.length > query.limit };
+		return { messages: rows.slice(0, query.limit).map(ownRowMessage), hasMore: rows.length > query.limit };
 	}
 
 	async directConversations(nick: string): Promise<DirectConversation[]> {

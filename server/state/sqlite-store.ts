@@ -7,27 +7,13 @@
 import type Database from 'better-sqlite3';
 import type { Message } from '../../protocol/types';
 import { SqliteSearchIndex } from './sqlite-search';
+import { MESSAGE_COLUMNS, ownRowMessage, rowMessage, type MessageRow } from './message-rows';
 import {
 	isDmConversation, newMessage,
 	type AppendResult, type ChannelRecord, type DirectConversation, type MessageDraft, type NewChannel, type Page, type PageQuery,
 	type SearchQuery, type Store, type StoredMessage, type UnreadSummary,
 } from './store';
 
-interface Row {
-	id: number;
-	ts: number;
-	sender: string;
-	recipient: string;
-	text: string;
-	client_msg_id: string | null;
-	edited_ts: number | null;
-	deleted: number;
-	reply_to: number | null;
-	also_to_channel: number;
-	reply_count: number;
-	last_reply_ts: number | null;
-	notice: number;
-}
 
 interface Pending {
 	message: Message;
@@ -41,37 +27,10 @@ interface Pending {
 	reject(error: Error): void;
 }
 
-function toMessage(row: Row): Message {
-	const message: Message = { id: row.id, ts: row.ts, from: row.sender, to: row.recipient, text: row.text };
-	if (row.deleted === 1) {
-		message.deleted = true;
-	} else if (row.edited_ts !== null) {
-		message.editedTs = row.edited_ts;
-	}
-	if (row.reply_to !== null) {
-		message.replyTo = row.reply_to;
-		if (row.also_to_channel === 1) {
-			message.alsoToChannel = true;
-		}
-	}
-	if (row.reply_count > 0) {
-		message.replyCount = row.reply_count;
-		message.lastReplyTs = row.last_reply_ts!;
-	}
-	if (row.notice === 1 && row.deleted !== 1) {
-		message.notice = true;
-	}
-	return message;
-}
 
-const COLUMNS = 'id, ts, sender, recipient, text, client_msg_id, edited_ts, deleted, reply_to, also_to_channel, reply_count, last_reply_ts, notice';
 /** The conversation's history leaves out replies that stay in their thread. */
 const MAIN_LINE = '(reply_to IS NULL OR also_to_channel = 1)';
 
-/** With the sender's client id: only for answers to that sender. */
-function toOwnMessage(row: Row): Message {
-	return row.client_msg_id === null ? toMessage(row) : { ...toMessage(row), clientMsgId: row.client_msg_id };
-}
 
 export class SqliteStore implements Store {
 	private nextId: number;
@@ -97,23 +56,23 @@ export class SqliteStore implements Store {
 		this.statements = {
 			insert: this.db.prepare('INSERT INTO messages (id, ts, conversation, sender, sender_key, recipient, text, client_msg_id, reply_to, also_to_channel, notice) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
 			countReply: this.db.prepare('UPDATE messages SET reply_count = reply_count + 1, last_reply_ts = ? WHERE id = ?'),
-			byClientId: this.db.prepare(`SELECT ${COLUMNS} FROM messages WHERE sender_key = ? AND client_msg_id = ?`),
-			latest: this.db.prepare(`SELECT ${COLUMNS} FROM messages WHERE conversation = ? AND ${MAIN_LINE} ORDER BY id DESC LIMIT ?`),
-			before: this.db.prepare(`SELECT ${COLUMNS} FROM messages WHERE conversation = ? AND id < ? AND id > ? AND ${MAIN_LINE} ORDER BY id DESC LIMIT ?`),
-			after: this.db.prepare(`SELECT ${COLUMNS} FROM messages WHERE conversation = ? AND id > ? AND ${MAIN_LINE} ORDER BY id ASC LIMIT ?`),
-			threadLatest: this.db.prepare(`SELECT ${COLUMNS} FROM messages WHERE reply_to = ? ORDER BY id DESC LIMIT ?`),
-			threadBefore: this.db.prepare(`SELECT ${COLUMNS} FROM messages WHERE reply_to = ? AND id < ? AND id > ? ORDER BY id DESC LIMIT ?`),
-			threadAfter: this.db.prepare(`SELECT ${COLUMNS} FROM messages WHERE reply_to = ? AND id > ? ORDER BY id ASC LIMIT ?`),
+			byClientId: this.db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE sender_key = ? AND client_msg_id = ?`),
+			latest: this.db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation = ? AND ${MAIN_LINE} ORDER BY id DESC LIMIT ?`),
+			before: this.db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation = ? AND id < ? AND id > ? AND ${MAIN_LINE} ORDER BY id DESC LIMIT ?`),
+			after: this.db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation = ? AND id > ? AND ${MAIN_LINE} ORDER BY id ASC LIMIT ?`),
+			threadLatest: this.db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE reply_to = ? ORDER BY id DESC LIMIT ?`),
+			threadBefore: this.db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE reply_to = ? AND id < ? AND id > ? ORDER BY id DESC LIMIT ?`),
+			threadAfter: this.db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE reply_to = ? AND id > ? ORDER BY id ASC LIMIT ?`),
 			latestId: this.db.prepare(`SELECT MAX(id) AS max FROM messages WHERE conversation = ? AND ${MAIN_LINE}`),
 			unreadCount: this.db.prepare(`SELECT COUNT(*) AS n FROM (SELECT id FROM messages WHERE conversation = ? AND id > ? AND sender_key <> ? AND ${MAIN_LINE} ORDER BY id LIMIT ?)`),
 			// One pass: each unread message, with its text only when it holds the needle.
 			unreadMatching: this.db.prepare(`SELECT CASE WHEN text LIKE ? ESCAPE '\\' THEN text END FROM messages WHERE conversation = ? AND id > ? AND sender_key <> ? AND ${MAIN_LINE} ORDER BY id LIMIT ?`).raw(),
-			byId: this.db.prepare(`SELECT ${COLUMNS}, conversation FROM messages WHERE id = ?`),
+			byId: this.db.prepare(`SELECT ${MESSAGE_COLUMNS}, conversation FROM messages WHERE id = ?`),
 			edit: this.db.prepare('UPDATE messages SET text = ?, edited_ts = ? WHERE id = ? AND deleted = 0'),
 			remove: this.db.prepare(`UPDATE messages SET text = '', edited_ts = NULL, deleted = 1 WHERE id = ?`),
 			liveText: this.db.prepare('SELECT text FROM messages WHERE id = ? AND deleted = 0'),
 			// The index yields matches newest first and stops at the limit; the filters are by primary key.
-			search: this.db.prepare(`SELECT ${COLUMNS.split(', ').map((c) => 'm.' + c).join(', ')} FROM message_words f JOIN messages m ON m.id = f.rowid
+			search: this.db.prepare(`SELECT ${MESSAGE_COLUMNS.split(', ').map((c) => 'm.' + c).join(', ')} FROM message_words f JOIN messages m ON m.id = f.rowid
 				WHERE message_words MATCH ? AND f.rowid < ? AND m.conversation IN (SELECT value FROM json_each(?)) AND (? IS NULL OR m.sender_key = ?)
 				ORDER BY f.rowid DESC LIMIT ?`),
 			indexDm: this.db.prepare('INSERT OR IGNORE INTO direct_conversations (nick_key, peer_key, peer, conversation) VALUES (?, ?, ?, ?)'),
@@ -170,9 +129,9 @@ export class SqliteStore implements Store {
 		const senderKey = draft.from.toLowerCase();
 		const clientKey = draft.clientMsgId === undefined ? undefined : senderKey + '\0' + draft.clientMsgId;
 		if (clientKey !== undefined) {
-			const row = this.statements.byClientId.get(senderKey, draft.clientMsgId) as Row | undefined;
+			const row = this.statements.byClientId.get(senderKey, draft.clientMsgId) as MessageRow | undefined;
 			if (row) {
-				return Promise.resolve({ message: toMessage(row), duplicate: true });
+				return Promise.resolve({ message: rowMessage(row), duplicate: true });
 			}
 		}
 		const twin = clientKey === undefined ? undefined : this.pendingClientIds.get(clientKey);
@@ -228,13 +187,13 @@ export class SqliteStore implements Store {
 	}
 
 	async findSent(from: string, clientMsgId: string): Promise<Message | undefined> {
-		const row = this.statements.byClientId.get(from.toLowerCase(), clientMsgId) as Row | undefined;
-		return row ? toMessage(row) : undefined;
+		const row = this.statements.byClientId.get(from.toLowerCase(), clientMsgId) as MessageRow | undefined;
+		return row ? rowMessage(row) : undefined;
 	}
 
 	async getMessage(id: number): Promise<StoredMessage | undefined> {
-		const row = this.statements.byId.get(id) as (Row & { conversation: string }) | undefined;
-		return row && { message: toOwnMessage(row), conversation: row.conversation };
+		const row = this.statements.byId.get(id) as (MessageRow & { conversation: string }) | undefined;
+		return row && { message: ownRowMessage(row), conversation: row.conversation };
 	}
 
 	async edit(id: number, text: string, editedTs: number): Promise<void> {
@@ -255,8 +214,8 @@ export class SqliteStore implements Store {
 		}
 		const rows = this.statements.search.all(
 			match, query.before ?? Number.MAX_SAFE_INTEGER, JSON.stringify(query.conversations), query.fromKey ?? null, query.fromKey ?? null, query.limit + 1,
-		) as Row[];
-		return { messages: rows.slice(0, query.limit).map(toOwnMessage), hasMore: rows.length > query.limit };
+		) as MessageRow[];
+		return { messages: rows.slice(0, query.limit).map(ownRowMessage), hasMore: rows.length > query.limit };
 	}
 
 	async latestId(conversation: string): Promise<number> {
@@ -347,18 +306,18 @@ interface PageStatements {
 /** A page of the rows `key` selects (a conversation or a thread), as MessageStore.page describes. */
 function pageOf(statements: PageStatements, key: string | number, query: PageQuery): Page {
 	const take = query.limit + 1;
-	let rows: Row[];
+	let rows: MessageRow[];
 	if (query.before !== undefined) {
-		rows = (statements.before.all(key, query.before, query.after ?? 0, take) as Row[]).reverse();
+		rows = (statements.before.all(key, query.before, query.after ?? 0, take) as MessageRow[]).reverse();
 		const hasMore = rows.length > query.limit;
-		return { messages: rows.slice(rows.length - Math.min(rows.length, query.limit)).map(toOwnMessage), hasMore };
+		return { messages: rows.slice(rows.length - Math.min(rows.length, query.limit)).map(ownRowMessage), hasMore };
 	}
 	if (query.after !== undefined) {
-		rows = statements.after.all(key, query.after, take) as Row[];
-		return { messages: rows.slice(0, query.limit).map(toOwnMessage), hasMore: rows.length > query.limit };
+		rows = statements.after.all(key, query.after, take) as MessageRow[];
+		return { messages: rows.slice(0, query.limit).map(ownRowMessage), hasMore: rows.length > query.limit };
 	}
-	rows = (statements.latest.all(key, take) as Row[]).reverse();
-	return { messages: rows.slice(rows.length - Math.min(rows.length, query.limit)).map(toOwnMessage), hasMore: rows.length > query.limit };
+	rows = (statements.latest.all(key, take) as MessageRow[]).reverse();
+	return { messages: rows.slice(rows.length - Math.min(rows.length, query.limit)).map(ownRowMessage), hasMore: rows.length > query.limit };
 }
 
 const CHANNEL_COLUMNS = 'name, topic, created_at, private, topic_protected';
