@@ -98,7 +98,7 @@ export async function joinCluster(options: ClusterOptions, stored: StoredState, 
 						if (session.nick === undefined || !session.isOpen) {
 							continue;
 						}
-						const claim = await presence.claim({ nick: session.nick, address: session.address, since: session.connectedAt }, session.registered);
+						const claim = await presence.reclaim({ nick: session.nick, address: session.address, since: session.connectedAt }, session.registered);
 						if (claim === 'taken') {
 							await h.evict(session, 'nick taken while the cluster recovered');
 						}

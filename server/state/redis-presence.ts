@@ -3,6 +3,11 @@
  * change is one Lua script, so two nodes claiming one nick at once cannot both win. Each
  * entry counts its connections per node: a node that dies loses exactly its own (`reap`),
  * and a claim through a node whose lease has run out is refused.
+ *
+ * Each node also remembers the statuses (`user/setStatus`) set through it, for the nicks it
+ * has connections of: when Redis restarts empty, the node claims its connections' nicks
+ * again with those statuses (`reclaim`), so an away user stays away. Each status carries
+ * the Redis time it was set at; of two nodes restoring one account's status, the newer wins.
  */
 import type Redis from 'ioredis';
 import { nickKey } from '../../protocol/names';
@@ -29,7 +34,16 @@ const U = `local function u(k) return '${userKey('')}' .. k end
 local function held(n) return '${heldKey('')}' .. n end
 `;
 
-const CLAIM = `${U}
+/** Sets a status restored by a reclaim (ARGV 8-11: status, has text, text, set at) unless the hash has a newer one. */
+const RESTORE = `local function restore(h)
+	if ARGV[11] == nil or ARGV[11] == '' then return end
+	if tonumber(ARGV[11]) <= tonumber(redis.call('HGET', h, 'sat') or '-1') then return end
+	redis.call('HSET', h, 'status', ARGV[8], 'sat', ARGV[11])
+	if ARGV[9] == '1' then redis.call('HSET', h, 'text', ARGV[10]) else redis.call('HDEL', h, 'text') end
+end
+`;
+
+const CLAIM = `${U}${RESTORE}
 local node, token, key = ARGV[1], ARGV[2], ARGV[3]
 if redis.call('GET', '${leaseKey('')}' .. node) ~= token then return 'lost' end
 local h = u(key)
@@ -39,14 +53,17 @@ if redis.call('EXISTS', h) == 1 then
 	redis.call('HINCRBY', h, 'n:' .. node, 1)
 	redis.call('SADD', held(node), key)
 	redis.call('HINCRBY', '${CONNS}', node, 1)
+	restore(h)
 	return 'another'
 end
 redis.call('HSET', h, 'nick', ARGV[4], 'address', ARGV[5], 'since', ARGV[6], 'account', ARGV[7], 'status', 'online', 'conns', 1, 'n:' .. node, 1)
 redis.call('SADD', '${ONLINE}', key)
 redis.call('SADD', held(node), key)
 redis.call('HINCRBY', '${CONNS}', node, 1)
+restore(h)
 return 'first'`;
 
+/** 1: the nick is offline now; 2: this node has no connection of it left; 0: otherwise. */
 const RELEASE = `${U}
 local node, key = ARGV[1], ARGV[2]
 local h = u(key)
@@ -64,6 +81,7 @@ if redis.call('HINCRBY', h, 'conns', -1) <= 0 then
 	redis.call('SREM', '${ONLINE}', key)
 	return 1
 end
+if mine == 1 then return 2 end
 return 0`;
 
 const RENAME = `${U}
@@ -82,15 +100,21 @@ end
 redis.call('HSET', u(new), 'nick', nick)
 return 1`;
 
+/** Returns {changed (1/0), the Redis time it was set at (ms)}; {0, 0} when the nick is offline. */
 const SET_STATUS = `
 local h = KEYS[1]
-if redis.call('EXISTS', h) == 0 then return 0 end
+if redis.call('EXISTS', h) == 0 then return {0, 0} end
+local t = redis.call('TIME')
+local at = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local old = tonumber(redis.call('HGET', h, 'sat') or '-1')
+if at <= old then at = old + 1 end
+redis.call('HSET', h, 'sat', at)
 local text = false
 if ARGV[2] == '1' then text = ARGV[3] end
-if redis.call('HGET', h, 'status') == ARGV[1] and redis.call('HGET', h, 'text') == text then return 0 end
+if redis.call('HGET', h, 'status') == ARGV[1] and redis.call('HGET', h, 'text') == text then return {0, at} end
 redis.call('HSET', h, 'status', ARGV[1])
 if text then redis.call('HSET', h, 'text', text) else redis.call('HDEL', h, 'text') end
-return 1`;
+return {1, at}`;
 
 /** Removes every connection of a node; returns [nick, account, ...] of the nicks now offline. */
 const REAP = `${U}
@@ -118,7 +142,7 @@ type Scripted = Redis & {
 	parleyClaim(...args: string[]): Promise<string>;
 	parleyRelease(...args: string[]): Promise<number>;
 	parleyRename(...args: string[]): Promise<number | string>;
-	parleySetStatus(key: string, ...args: string[]): Promise<number>;
+	parleySetStatus(key: string, ...args: string[]): Promise<[number, number]>;
 	parleyReap(node: string): Promise<(string | null)[]>;
 };
 
@@ -156,8 +180,15 @@ function entryOf(h: Record<string, string>): PresenceEntry | undefined {
 	return entry;
 }
 
+/** A status set through this node, and the Redis time it was set at. */
+interface KnownStatus extends UserStatus {
+	at: number;
+}
+
 export class RedisPresence implements Presence {
 	private readonly redis: Scripted;
+	/** By nick key: the statuses set through this node, while it has connections of the nick. */
+	private readonly known = new Map<string, KnownStatus>();
 
 	constructor(redis: Redis, private readonly lease: LeaseHolder) {
 		this.redis = withPresenceScripts(redis);
@@ -171,7 +202,25 @@ export class RedisPresence implements Presence {
 	}
 
 	async claim(user: OnlineUser, account: boolean): Promise<Claim> {
-		const answer = await this.redis.parleyClaim(this.lease.nodeId, this.lease.token, nickKey(user.nick), user.nick, user.address, String(user.since), account ? '1' : '0');
+		const key = nickKey(user.nick);
+		const answer = await this.redis.parleyClaim(this.lease.nodeId, this.lease.token, key, user.nick, user.address, String(user.since), account ? '1' : '0');
+		this.checkLease(answer);
+		if (answer === 'first') {
+			// A new sign-in starts online, whatever an earlier holder of the nick set.
+			this.known.delete(key);
+		}
+		return answer as Claim;
+	}
+
+	/**
+	 * Claims the nick of a connection this node kept through a Redis restart, with the
+	 * status set through this node (unless another node restores a newer one).
+	 */
+	async reclaim(user: OnlineUser, account: boolean): Promise<Claim> {
+		const key = nickKey(user.nick);
+		const known = this.known.get(key);
+		const status = known ? [known.status, known.text === undefined ? '0' : '1', known.text ?? '', String(known.at)] : [];
+		const answer = await this.redis.parleyClaim(this.lease.nodeId, this.lease.token, key, user.nick, user.address, String(user.since), account ? '1' : '0', ...status);
 		this.checkLease(answer);
 		return answer as Claim;
 	}
@@ -185,15 +234,30 @@ export class RedisPresence implements Presence {
 	async rename(oldNick: string, newNick: string): Promise<boolean> {
 		const answer = await this.redis.parleyRename(this.lease.nodeId, this.lease.token, nickKey(oldNick), nickKey(newNick), newNick);
 		this.checkLease(answer);
+		if (answer === 1 && nickKey(oldNick) !== nickKey(newNick)) {
+			const known = this.known.get(nickKey(oldNick));
+			this.known.delete(nickKey(oldNick));
+			if (known) {
+				this.known.set(nickKey(newNick), known);
+			}
+		}
 		return answer === 1;
 	}
 
 	async release(nick: string): Promise<boolean> {
-		return (await this.redis.parleyRelease(this.lease.nodeId, nickKey(nick))) === 1;
+		const answer = await this.redis.parleyRelease(this.lease.nodeId, nickKey(nick));
+		if (answer !== 0) {
+			this.known.delete(nickKey(nick));
+		}
+		return answer === 1;
 	}
 
 	async setStatus(nick: string, status: 'online' | 'away', text: string | undefined): Promise<boolean> {
-		return (await this.redis.parleySetStatus(userKey(nickKey(nick)), status, text === undefined ? '0' : '1', text ?? '')) === 1;
+		const [changed, at] = await this.redis.parleySetStatus(userKey(nickKey(nick)), status, text === undefined ? '0' : '1', text ?? '');
+		if (at > 0) {
+			this.known.set(nickKey(nick), text === undefined ? { status, at } : { status, text, at });
+		}
+		return changed === 1;
 	}
 
 	async get(nick: string): Promise<PresenceEntry | undefined> {
@@ -248,6 +312,9 @@ export class RedisPresence implements Presence {
 	/** Removes every connection of `node` (dead, or this one after losing its lease); returns the nicks now offline. */
 	async reap(node: string): Promise<Reaped[]> {
 		const flat = await this.redis.parleyReap(node);
+		if (node === this.lease.nodeId) {
+			this.known.clear();
+		}
 		const out: Reaped[] = [];
 		for (let i = 0; i + 1 < flat.length; i += 2) {
 			if (flat[i] !== null) {

@@ -32,6 +32,9 @@ export class ClusterHarness {
 	/** Fixed ports per node id (default: port 0, read from the node's output). */
 	readonly ports = new Map<string, number>();
 
+	/** Extra environment per node id (e.g. a skewed clock, resilience.test.ts). */
+	readonly env = new Map<string, NodeJS.ProcessEnv>();
+
 	args(id: string): string[] {
 		return ['--port', String(this.ports.get(id) ?? 0), '--database', this.database, '--redis', this.redis.url, '--node-id', id,
 			'--channels', 'general', '--irc-port', '0', '--flood-rate', '0', '--max-per-ip', '0', '--log-level', 'info', '--admin-token', ADMIN_TOKEN, ...this.extra];
@@ -44,7 +47,7 @@ export class ClusterHarness {
 	}
 
 	async startNode(id: string): Promise<NodeHandle> {
-		const proc = ServerProcess.start(this.args(id));
+		const proc = ServerProcess.start(this.args(id), this.env.get(id));
 		const port = await proc.port();
 		const ircPort = Number((await proc.waitForOutput(/IRC on (\d+)/))[1]);
 		const existing = this.nodes.find((n) => n.id === id);

@@ -1,0 +1,207 @@
+/**
+ * The cluster's guarantees under failures and skew (docs/cluster.md, "Guarantees" and
+ * "Failures"), each against real processes: three `node server` nodes, a real PostgreSQL
+ * and a real redis-server. Away statuses through a Redis restart; node clocks minutes
+ * apart (libfaketime, Debian's `faketime`); a guest resuming through another node after
+ * kill -9; every client's view equal to history under kill -9 with traffic from every
+ * node; PostgreSQL stopped and started under the cluster; one node's Redis connections
+ * killed (CLIENT KILL) while Redis stays up.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import Redis from 'ioredis';
+import { RegisterRequest } from '../../protocol/account';
+import { JoinChannelRequest } from '../../protocol/channels';
+import { HistoryRequest, MessageNewNotification, SendMessageRequest } from '../../protocol/messages';
+import type { Message } from '../../protocol/types';
+import { SetStatusRequest, UserListRequest } from '../../protocol/users';
+import { eventually, rpcError, type TestClient } from '../helpers/client';
+import { PostgresServer } from '../helpers/postgres';
+import { RedisServer } from '../helpers/redis';
+import { ClusterHarness } from './harness';
+
+const PASSWORD = 'correct horse battery';
+const FAKETIME_LIB = process.env.PARLEY_FAKETIME_LIB ?? '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
+
+let pg: PostgresServer;
+
+before(async function () {
+	this.timeout(60_000);
+	pg = await PostgresServer.start();
+});
+
+after(async () => {
+	await pg?.stop();
+});
+
+async function history(viewer: TestClient, conversation: string): Promise<Message[]> {
+	const { messages } = await viewer.connection.sendRequest(HistoryRequest.type, { conversation, limit: 500 });
+	return messages;
+}
+
+function received(client: TestClient, conversation: string): Message[] {
+	return client.received(MessageNewNotification.type).map((p) => p.message).filter((m) => m.to === conversation);
+}
+
+/** `nick status [text]` of everyone online, as `viewer`'s node lists them. */
+async function statuses(viewer: TestClient): Promise<string[]> {
+	const { users } = await viewer.connection.sendRequest(UserListRequest.type, {});
+	return users.map((u) => [u.nick, u.status ?? 'online', u.statusText].filter((x) => x !== undefined).join(' '));
+}
+
+/** What every node logged so far (stdout and stderr). */
+function logs(cluster: ClusterHarness): string {
+	return cluster.nodes.map((n) => `${n.proc.stdout}\n${n.proc.stderr}`).join('\n');
+}
+
+function useCluster(options: { env?: Record<string, NodeJS.ProcessEnv>; extra?: string[] } = {}): { cluster: () => ClusterHarness; redis: () => RedisServer } {
+	let redis: RedisServer;
+	let cluster: ClusterHarness;
+	beforeEach(async () => {
+		redis = await RedisServer.start();
+		cluster = new ClusterHarness(await pg.createDatabase(), redis, options.extra);
+		for (const [id, env] of Object.entries(options.env ?? {})) {
+			cluster.env.set(id, env);
+		}
+		await cluster.start(3);
+	});
+	afterEach(async function () {
+		if (this.currentTest?.state === 'failed') {
+			for (const node of cluster.nodes) {
+				process.stderr.write(`---- ${node.id} output (last lines)\n${`${node.proc.stdout}\n${node.proc.stderr}`.split('\n').slice(-40).join('\n')}\n`);
+			}
+		}
+		await cluster.stop();
+		await redis.stop();
+	});
+	return { cluster: () => cluster, redis: () => redis };
+}
+
+describe('away statuses through a Redis restart', function () {
+	this.timeout(60_000);
+	const { cluster, redis } = useCluster();
+
+	it('every node claims its connections\' statuses again with their nicks: users on every node still see who is away', async () => {
+		const c = cluster();
+		const dee0 = await c.login(0, 'dee');
+		await dee0.connection.sendRequest(RegisterRequest.type, { password: PASSWORD });
+		const dee1 = await c.login(1, 'dee', { password: PASSWORD });
+		const gus = await c.login(2, 'gus');
+		const obs = await c.login(0, 'obs');
+		// The account's status set through n1, then changed through n0: n0's is the newer one.
+		await dee1.connection.sendRequest(SetStatusRequest.type, { status: 'away', text: 'lunch' });
+		await dee0.connection.sendRequest(SetStatusRequest.type, { status: 'away', text: 'in a meeting' });
+		await gus.connection.sendRequest(SetStatusRequest.type, { status: 'away', text: 'brb' });
+		// Away, then back: online again.
+		await obs.connection.sendRequest(SetStatusRequest.type, { status: 'away' });
+		await obs.connection.sendRequest(SetStatusRequest.type, { status: 'online' });
+		const expected = ['dee away in a meeting', 'gus away brb', 'obs online'];
+		for (const viewer of [obs, dee1, gus]) {
+			assert.deepEqual(await statuses(viewer), expected);
+		}
+
+		await redis().kill();
+		await redis().resume();
+		// Redis is empty now: only the nodes' claims can bring the statuses back.
+		for (const viewer of [obs, dee1, gus]) {
+			await eventually(async () => JSON.stringify(await statuses(viewer)) === JSON.stringify(expected), `the statuses are back as seen from ${viewer.nick}'s node`, 20_000);
+		}
+		// Nothing was lost meanwhile: the connections stayed.
+		for (const client of [dee0, dee1, gus, obs]) {
+			await client.sync();
+		}
+		// A status set after the restart is the newest, and a new sign-in of a freed nick starts online.
+		await dee1.connection.sendRequest(SetStatusRequest.type, { status: 'online' });
+		gus.close();
+		await eventually(async () => !(await statuses(obs)).some((s) => s.startsWith('gus')), 'gus offline', 10_000);
+		const gus2 = await c.login(1, 'gus');
+		assert.deepEqual(await statuses(gus2), ['dee online', 'gus online', 'obs online']);
+	});
+});
+
+describe('node clocks minutes apart (libfaketime)', function () {
+	this.timeout(90_000);
+	const skewed = (offset: string): NodeJS.ProcessEnv => ({ LD_PRELOAD: FAKETIME_LIB, FAKETIME: offset, FAKETIME_DONT_FAKE_MONOTONIC: '1' });
+	// n0 five minutes ahead, n1 five minutes behind, n2 on the machine's clock.
+	const offsets = [300_000, -300_000, 0];
+	const { cluster, redis } = useCluster({ env: { n0: skewed('+300s'), n1: skewed('-300s') } });
+
+	before(() => {
+		assert.ok(fs.existsSync(FAKETIME_LIB), `libfaketime is not installed (no ${FAKETIME_LIB}): apt-get install faketime, or set PARLEY_FAKETIME_LIB`);
+	});
+
+	it('one order everywhere, each node\'s own ts, and no lease confused', async () => {
+		const c = cluster();
+		const senders = await Promise.all([0, 1, 2].map((i) => c.login(i, `talk${i}`)));
+		const watchers = await Promise.all([0, 1, 2].map((i) => c.login(i, `watch${i}`)));
+		const guests = await Promise.all([0, 1, 2].map((i) => c.login(i, `idle${i}`)));
+		for (const client of [...senders, ...watchers]) {
+			await client.connection.sendRequest(JoinChannelRequest.type, { channel: '#general' });
+		}
+		const startedAt = Date.now();
+		// Alternately through the three nodes, one after the other: the ts of consecutive
+		// messages jump five minutes back and forth, the ids do not.
+		const rounds = 10;
+		for (let i = 0; i < rounds * 3; i++) {
+			const node = i % 3;
+			const before = Date.now();
+			const { message } = await senders[node].connection.sendRequest(SendMessageRequest.type, { to: '#general', text: `alternate ${i}` });
+			const skew = message.ts - before - offsets[node];
+			assert.ok(skew >= -1000 && skew <= Date.now() - before + 1000, `message ${i} through n${node}: ts ${message.ts} is not that node's clock (${offsets[node]} ms off, measured ${skew} ms more)`);
+		}
+		// Then all at once.
+		await Promise.all(senders.map(async (client, node) => {
+			for (let i = 0; i < rounds; i++) {
+				await client.connection.sendRequest(SendMessageRequest.type, { to: '#general', text: `together n${node} ${i}` });
+			}
+		}));
+		const total = rounds * 6;
+		const stored = await history(watchers[2], '#general');
+		assert.equal(stored.length, total);
+		assert.deepEqual(stored.slice(0, rounds * 3).map((m) => m.text), Array.from({ length: rounds * 3 }, (_, i) => `alternate ${i}`));
+		const ids = stored.map((m) => m.id);
+		assert.deepEqual([...ids].sort((a, b) => a - b), ids, 'history is in id order');
+		// Ts are not in order (that is the point), yet every view is history's order.
+		assert.ok(stored.some((m, i) => i > 0 && m.ts < stored[i - 1].ts), 'the skew shows in ts');
+		for (let node = 0; node < 3; node++) {
+			assert.deepEqual(await history(watchers[node], '#general').then((h) => h.map((m) => m.id)), ids, `history through n${node}`);
+		}
+		for (const client of [...watchers, ...senders]) {
+			const expected = stored.filter((m) => m.from !== client.nick).map((m) => m.id);
+			await eventually(() => received(client, '#general').length >= expected.length, `${client.nick} has every message`, 15_000);
+			await client.sync();
+			assert.deepEqual(received(client, '#general').map((m) => m.id), expected, `${client.nick}'s live view is history's order`);
+		}
+
+		// Leases: watch each node renew its lease (Redis's TTL goes back up) past one full
+		// lease time, then check nobody was reaped or dropped.
+		const probe = new Redis(redis().url);
+		try {
+			const renewals = [0, 0, 0];
+			const last = [Infinity, Infinity, Infinity];
+			await eventually(async () => {
+				for (let node = 0; node < 3; node++) {
+					const ttl = await probe.pttl(`parley:lease:n${node}`);
+					assert.ok(ttl > 0, `n${node}'s lease is in Redis (PTTL ${ttl})`);
+					if (ttl > last[node]) {
+						renewals[node]++;
+					}
+					last[node] = ttl;
+				}
+				return renewals.every((n) => n >= 4) && Date.now() - startedAt > 7000;
+			}, 'every node renews its lease', 30_000);
+			assert.deepEqual((await probe.smembers('parley:nodes')).sort(), ['n0', 'n1', 'n2']);
+		} finally {
+			probe.disconnect();
+		}
+		assert.doesNotMatch(logs(c), /lost its lease|freeing its nicks/);
+		assert.deepEqual((await statuses(watchers[1])).map((s) => s.split(' ')[0]), ['idle0', 'idle1', 'idle2', 'talk0', 'talk1', 'talk2', 'watch0', 'watch1', 'watch2']);
+		for (let node = 0; node < 3; node++) {
+			await guests[node].sync();
+			// Each guest's nick is still held: no other node hands it out.
+			const clash = await c.connect((node + 1) % 3);
+			const error = await rpcError(clash.initialize(`IDLE${node}`));
+			assert.match(error.message, /in use|taken/i);
+		}
+	});
+});
