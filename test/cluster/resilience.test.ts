@@ -205,3 +205,193 @@ describe('node clocks minutes apart (libfaketime)', function () {
 		}
 	});
 });
+
+/** Sends `params` until acknowledged, reconnecting with `reconnect` when the connection is gone. */
+async function sendSurely(get: () => TestClient, reconnect: () => Promise<void>, params: { to: string; text: string; clientMsgId: string }): Promise<Message> {
+	for (let attempt = 0; ; attempt++) {
+		try {
+			const client = get();
+			// A connection that dies leaves its request unanswered: the close ends the wait.
+			const answer = await Promise.race([client.connection.sendRequest(SendMessageRequest.type, params), client.closed.then(() => undefined)]);
+			if (answer === undefined) {
+				throw new Error('connection lost');
+			}
+			return answer.message;
+		} catch (error) {
+			assert.ok(attempt < 10, `${params.clientMsgId} failed 10 times: ${String(error)}`);
+			await reconnect();
+		}
+	}
+}
+
+describe('kill -9 of a node under steady traffic from every node', function () {
+	this.timeout(120_000);
+	const { cluster } = useCluster();
+
+	it('every acknowledged message is in history once; every client\'s view equals history\'s order, with no gap after catch-up', async () => {
+		const c = cluster();
+		const nicks = ['s0', 's1', 's2', 'w0', 'w1', 'w2'];
+		const clients: TestClient[] = [];
+		for (const [i, nick] of nicks.entries()) {
+			const client = await c.login(i % 3, nick);
+			await client.connection.sendRequest(RegisterRequest.type, { password: PASSWORD });
+			await client.connection.sendRequest(JoinChannelRequest.type, { channel: '#general' });
+			clients.push(client);
+		}
+		// What each client saw live before it lost its connection (the dead node's clients).
+		const before = new Map<string, Message[]>();
+		const acked: Message[] = [];
+		const perSender = 30;
+		let killed: Promise<void> | undefined;
+		const reconnect = async (index: number): Promise<void> => {
+			await killed;
+			const old = clients[index];
+			if (!before.has(old.nick!)) {
+				before.set(old.nick!, received(old, '#general'));
+			}
+			old.close();
+			// The load balancer sends it to a live node: n0.
+			clients[index] = await c.login(0, nicks[index], { password: PASSWORD });
+		};
+		await Promise.all([0, 1, 2].map(async (s) => {
+			for (let i = 0; i < perSender; i++) {
+				if (s === 0 && i === 10) {
+					killed = c.kill(2);
+				}
+				acked.push(await sendSurely(() => clients[s], () => reconnect(s), { to: '#general', text: `s${s} ${i}`, clientMsgId: `s${s}-${i}` }));
+			}
+		}));
+		await killed;
+		// The dead node's watcher reconnects too, and catches up after the last id it saw.
+		if (!before.has('w2')) {
+			await reconnect(5);
+		}
+		const stored = await history(clients[0], '#general');
+		const ids = stored.map((m) => m.id);
+		assert.equal(stored.length, 3 * perSender, 'every message once');
+		assert.deepEqual([...new Set(acked.map((m) => m.id))].sort((a, b) => a - b), ids, 'every acknowledged message is in history');
+		for (const [index, client] of clients.entries()) {
+			const nick = nicks[index];
+			const others = stored.filter((m) => m.from !== nick).map((m) => m.id);
+			const earlier = (before.get(nick) ?? []).map((m) => m.id);
+			// Live, a client gets the others' messages in history's order.
+			assert.deepEqual(earlier, others.slice(0, earlier.length), `${nick} before its node died`);
+			const last = earlier.at(-1) ?? 0;
+			const { messages: missed } = await client.connection.sendRequest(HistoryRequest.type, { conversation: '#general', after: last, limit: 500 });
+			await eventually(() => new Set([...missed.filter((m) => m.from !== nick).map((m) => m.id), ...received(client, '#general').map((m) => m.id)]).size >= others.length - earlier.length,
+				`${nick} has every message after catching up`, 15_000);
+			await client.sync();
+			const live = received(client, '#general').map((m) => m.id);
+			assert.deepEqual(live, others.filter((id) => live.includes(id)), `${nick}'s live view is in history's order`);
+			assert.equal(new Set(live).size, live.length, `${nick}: no message twice`);
+			const seen = new Set([...earlier, ...missed.filter((m) => m.from !== nick).map((m) => m.id), ...live]);
+			assert.deepEqual(others.filter((id) => !seen.has(id)), [], `${nick}: no gap`);
+			if (!before.has(nick)) {
+				assert.deepEqual(live, others, `${nick} (never disconnected) got everything live`);
+			}
+		}
+	});
+});
+
+describe('PostgreSQL stopped and started under a cluster', function () {
+	this.timeout(120_000);
+	const { cluster } = useCluster();
+
+	it('sends are refused meanwhile with a clear error on every node, none is acknowledged and lost, and service resumes by itself', async () => {
+		const c = cluster();
+		const clients = await Promise.all([0, 1, 2].map((i) => c.login(i, `p${i}`)));
+		for (const client of clients) {
+			await client.connection.sendRequest(JoinChannelRequest.type, { channel: '#general' });
+		}
+		for (const [i, client] of clients.entries()) {
+			await client.connection.sendRequest(SendMessageRequest.type, { to: '#general', text: `before ${i}`, clientMsgId: `before-${i}` });
+		}
+		await pg.pause();
+		const refused: string[] = [];
+		try {
+			for (const [i, client] of clients.entries()) {
+				const error = await rpcError(client.connection.sendRequest(SendMessageRequest.type, { to: '#general', text: `during ${i}`, clientMsgId: `during-${i}` }));
+				assert.match(error.message, /database/i, `n${i}'s refusal says why`);
+				refused.push(`during-${i}`);
+			}
+		} finally {
+			await pg.resume();
+		}
+		// Each client retries what was refused, with the same clientMsgId, until it is stored.
+		for (const [i, client] of clients.entries()) {
+			const deadline = Date.now() + 30_000;
+			for (;;) {
+				try {
+					await client.connection.sendRequest(SendMessageRequest.type, { to: '#general', text: `during ${i}`, clientMsgId: `during-${i}` });
+					break;
+				} catch (error) {
+					assert.ok(Date.now() < deadline, `n${i} did not resume within 30 s: ${String(error)}`);
+					await new Promise((resolve) => setTimeout(resolve, 200));
+				}
+			}
+		}
+		for (const [i, client] of clients.entries()) {
+			await client.connection.sendRequest(SendMessageRequest.type, { to: '#general', text: `after ${i}`, clientMsgId: `after-${i}` });
+		}
+		const stored = await history(clients[1], '#general');
+		assert.deepEqual(stored.map((m) => m.text), ['before 0', 'before 1', 'before 2', 'during 0', 'during 1', 'during 2', 'after 0', 'after 1', 'after 2']);
+		for (const [i, client] of clients.entries()) {
+			const others = stored.filter((m) => m.from !== `p${i}`).map((m) => m.id);
+			await eventually(() => received(client, '#general').length >= others.length, `p${i} has every stored message`, 15_000);
+			await client.sync();
+			assert.deepEqual(received(client, '#general').map((m) => m.id), others, `p${i} got each stored message once, in order`);
+		}
+		assert.equal(refused.length, 3);
+	});
+});
+
+describe('one node\'s Redis connections killed (CLIENT KILL), Redis up', function () {
+	this.timeout(90_000);
+	const { cluster, redis } = useCluster();
+
+	it('costs no message: the node fills the gap from PostgreSQL, in order, once', async () => {
+		const c = cluster();
+		const talkers = await Promise.all([c.login(0, 'k0'), c.login(2, 'k2')]);
+		const listeners = await Promise.all([c.login(1, 'l1'), c.login(1, 'm1'), c.login(0, 'l0')]);
+		for (const client of [...talkers, ...listeners]) {
+			await client.connection.sendRequest(JoinChannelRequest.type, { channel: '#general' });
+		}
+		const admin = new Redis(redis().url);
+		let kills = 0;
+		try {
+			const killNode1 = async (): Promise<void> => {
+				const list = await admin.client('LIST') as string;
+				for (const line of list.split('\n')) {
+					const id = /\bid=(\d+)\b/.exec(line)?.[1];
+					if (id !== undefined && /\bname=parley-n1-/.test(line)) {
+						await admin.client('KILL', 'ID', id);
+						kills++;
+					}
+				}
+			};
+			const perTalker = 30;
+			await Promise.all(talkers.map(async (client, t) => {
+				for (let i = 0; i < perTalker; i++) {
+					if (t === 0 && i % 10 === 5) {
+						await killNode1();
+					}
+					await client.connection.sendRequest(SendMessageRequest.type, { to: '#general', text: `k${t} ${i}` });
+				}
+			}));
+		} finally {
+			admin.disconnect();
+		}
+		assert.ok(kills >= 6, `killed n1's connections (${kills} kills)`);
+		const stored = await history(listeners[0], '#general');
+		assert.equal(stored.length, 60);
+		for (const client of listeners) {
+			const ids = stored.map((m) => m.id);
+			await eventually(() => received(client, '#general').length >= ids.length, `${client.nick} has every message`, 15_000);
+			await client.sync();
+			assert.deepEqual(received(client, '#general').map((m) => m.id), ids, `${client.nick}: every message once, in history's order`);
+		}
+		// n1 kept its lease and its users.
+		assert.doesNotMatch(`${c.node(1).proc.stdout}${c.node(1).proc.stderr}`, /lost its lease/);
+		assert.deepEqual((await statuses(listeners[2])).map((s) => s.split(' ')[0]), ['k0', 'k2', 'l0', 'l1', 'm1']);
+	});
+});
