@@ -35,6 +35,12 @@ export interface ClusterLink {
 	kickElsewhere(nick: string, reason: string): void;
 	/** Asks the other nodes to write the frame to every signed-in connection. */
 	broadcastElsewhere(frame: Buffer): void;
+	/**
+	 * A guest signing in again with the resume token of a connection on a node that died
+	 * (its lease is gone, it is not reaped yet): frees the nick at once and tells the dead
+	 * node's guests' channels they left. False when the token does not match such a guest.
+	 */
+	resumeGuest(nick: string, resumeToken: string): Promise<boolean>;
 }
 
 export interface HubState {

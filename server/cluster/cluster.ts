@@ -34,6 +34,8 @@ export interface ClusterOptions {
 
 /** Why a node frees the nicks of another one: what the users' peers read. */
 const NODE_GONE = 'connection lost (server node stopped)';
+/** Why a guest's old connection ends when it resumed through another node. */
+const RECONNECTED = 'connection lost (reconnected)';
 
 export async function joinCluster(options: ClusterOptions, stored: StoredState, log: Logger): Promise<ClusterNode> {
 	const nodeId = options.nodeId ?? `node-${randomBytes(4).toString('hex')}`;
@@ -84,6 +86,21 @@ export async function joinCluster(options: ClusterOptions, stored: StoredState, 
 			nodeId,
 			kickElsewhere: (nick, reason) => delivery.kickElsewhere(nick, reason),
 			broadcastElsewhere: (frame) => delivery.broadcastElsewhere(frame),
+			async resumeGuest(nick, resumeToken) {
+				const holder = await presence.resume(nick, resumeToken);
+				if (holder === undefined) {
+					return false;
+				}
+				// Its old connection's channels are told it left, as on one server, and its old
+				// node (if it still lives) drops that connection, which holds nothing any more.
+				for (const { channel } of (await stored.removeGuestsOf?.(holder, nick)) ?? []) {
+					hub!.guestLeft(channel, nick, RECONNECTED);
+				}
+				if (holder !== nodeId) {
+					delivery.kickElsewhere(nick, RECONNECTED);
+				}
+				return true;
+			},
 		},
 		async attach(h) {
 			hub = h;
@@ -98,7 +115,7 @@ export async function joinCluster(options: ClusterOptions, stored: StoredState, 
 						if (session.nick === undefined || !session.isOpen) {
 							continue;
 						}
-						const claim = await presence.reclaim({ nick: session.nick, address: session.address, since: session.connectedAt }, session.registered);
+						const claim = await presence.reclaim({ nick: session.nick, address: session.address, since: session.connectedAt }, session.registered, session.registered ? undefined : session.resumeToken);
 						if (claim === 'taken') {
 							await h.evict(session, 'nick taken while the cluster recovered');
 						}

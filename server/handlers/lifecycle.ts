@@ -33,6 +33,10 @@ export const lifecycleRoutes: readonly Route[] = [
 		if (stale && !account) {
 			await hub.evict(stale, 'connection lost (reconnected)');
 			hub.log.info(`${nick} resumed from ${session.address}`);
+		} else if (!stale && !account && params.resumeToken !== undefined && hub.state.cluster
+			&& await hub.state.cluster.resumeGuest(nick, params.resumeToken)) {
+			// Its connection was on a node that died: the nick is free now, not once that node is reaped.
+			hub.log.info(`${nick} resumed from ${session.address} (its node died)`);
 		}
 		const max = hub.options.maxClients;
 		if (max > 0 && (await hub.presence.connections()) >= max) {
@@ -41,12 +45,13 @@ export const lifecycleRoutes: readonly Route[] = [
 		if (!session.isOpen) {
 			return Promise.reject(fail.internal('initialize a closed connection'));
 		}
-		const claim = await hub.presence.claim({ nick, address: session.address, since: session.connectedAt }, account);
+		const resumeToken = randomToken();
+		const claim = await hub.presence.claim({ nick, address: session.address, since: session.connectedAt }, account, account ? undefined : resumeToken);
 		if (claim === 'taken') {
 			throw fail.nickInUse(params.nick);
 		}
 		hub.attach(session, nick);
-		session.resumeToken = randomToken();
+		session.resumeToken = resumeToken;
 		session.operator = grant.operator;
 		session.registered = account;
 		const client = params.clientInfo ? ` with ${params.clientInfo.name} ${params.clientInfo.version ?? ''}`.trimEnd() : '';

@@ -38,9 +38,10 @@ export interface StoredState {
 	/**
 	 * A shared database only (PostgreSQL): drops the guest memberships and invitations held
 	 * by the node `nodeId` (dead, so its guests' connections are gone); returns the
-	 * memberships dropped. See pg-memberships.ts.
+	 * memberships dropped; with `nick`, only that guest's (it resumed on another node).
+	 * See pg-memberships.ts.
 	 */
-	removeGuestsOf?(nodeId: string): Promise<GuestLeft[]>;
+	removeGuestsOf?(nodeId: string, nick?: string): Promise<GuestLeft[]>;
 	/** A shared database only: answers once the database does (a round trip), throws when it does not. */
 	ping?(): Promise<void>;
 }
@@ -118,7 +119,7 @@ async function openPgState(url: string, options: StateOptions): Promise<StoredSt
 		readMarkers: new PgReadMarkers(db),
 		reactions: new PgReactions(db),
 		threadMarkers: new PgThreadMarkers(db),
-		removeGuestsOf: (id) => memberships.removeGuestsOf(id),
+		removeGuestsOf: (id, nick) => memberships.removeGuestsOf(id, nick),
 		async ping() {
 			await db.query('SELECT 1');
 		},

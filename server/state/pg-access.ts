@@ -62,7 +62,8 @@ export class PgAccessLists implements AccessLists {
 		return rowCount === 1;
 	}
 
+	/** Only this node's (see PgMemberships.removeGuest). */
 	async dropGuestInvites(nick: string): Promise<void> {
-		await this.pool.query('DELETE FROM invitations WHERE nick_key = $1 AND guest', [nickKey(nick)]);
+		await this.pool.query('DELETE FROM invitations WHERE nick_key = $1 AND guest AND node_id = $2', [nickKey(nick), this.nodeId]);
 	}
 }

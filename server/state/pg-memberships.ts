@@ -66,8 +66,12 @@ export class PgMemberships implements Memberships {
 		return rows.map((r) => ({ channel: r.channel, role: r.role }));
 	}
 
+	/**
+	 * Only this node's rows: a node that lost its lease drops connections whose nicks
+	 * another node's guest may hold by now, with memberships of their own.
+	 */
 	async removeGuest(nick: string): Promise<string[]> {
-		const { rows } = await this.pool.query<{ id: number; channel: string }>('DELETE FROM memberships WHERE nick_key = $1 AND guest RETURNING id, channel', [nickKey(nick)]);
+		const { rows } = await this.pool.query<{ id: number; channel: string }>('DELETE FROM memberships WHERE nick_key = $1 AND guest AND node_id = $2 RETURNING id, channel', [nickKey(nick), this.nodeId]);
 		return rows.sort((a, b) => a.id - b.id).map((r) => r.channel);
 	}
 
@@ -98,13 +102,15 @@ export class PgMemberships implements Memberships {
 
 	/**
 	 * Drops the guest memberships and guest invitations held by `nodeId` (a node that died,
-	 * or this one's previous run); returns the memberships dropped, for the parts to announce.
+	 * or this one's previous run), or only `nick`'s (a guest of that node that resumed on
+	 * another); returns the memberships dropped, for the parts to announce.
 	 */
-	async removeGuestsOf(nodeId: string): Promise<GuestLeft[]> {
+	async removeGuestsOf(nodeId: string, nick?: string): Promise<GuestLeft[]> {
+		const key = nick === undefined ? null : nickKey(nick);
 		const { rows } = await this.pool.query<{ id: number; channel: string; nick: string }>(
-			`WITH i AS (DELETE FROM invitations WHERE guest AND node_id = $1)
-			DELETE FROM memberships WHERE guest AND node_id = $1 RETURNING id, channel, nick`,
-			[nodeId],
+			`WITH i AS (DELETE FROM invitations WHERE guest AND node_id = $1 AND ($2::text IS NULL OR nick_key = $2))
+			DELETE FROM memberships WHERE guest AND node_id = $1 AND ($2::text IS NULL OR nick_key = $2) RETURNING id, channel, nick`,
+			[nodeId, key],
 		);
 		return rows.sort((a, b) => a.id - b.id).map((r) => ({ channel: r.channel, nick: r.nick }));
 	}

@@ -34,8 +34,12 @@ export interface UserStatus {
 export type Claim = 'first' | 'another' | 'taken';
 
 export interface Presence {
-	/** Claims the nick for one connection (see Claim). A guest's claim is refused while anyone holds the nick. */
-	claim(user: OnlineUser, account: boolean): Promise<Claim>;
+	/**
+	 * Claims the nick for one connection (see Claim). A guest's claim is refused while anyone
+	 * holds the nick. `resumeToken` (a guest's): a clustered presence keeps a hash of it, so
+	 * that the guest can take its nick back through another node when its node dies.
+	 */
+	claim(user: OnlineUser, account: boolean, resumeToken?: string): Promise<Claim>;
 	/** The guest holding the nick registered it: its nick is an account's from now on. */
 	promote(nick: string): Promise<void>;
 	/** Moves a nick held by one connection to a new nick; false when the new one is held by someone else. */

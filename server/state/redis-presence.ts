@@ -9,6 +9,7 @@
  * again with those statuses (`reclaim`), so an away user stays away. Each status carries
  * the Redis time it was set at; of two nodes restoring one account's status, the newer wins.
  */
+import { createHash } from 'node:crypto';
 import type Redis from 'ioredis';
 import { nickKey } from '../../protocol/names';
 import { CONNS, NODES, ONLINE, heldKey, leaseKey, userKey } from '../cluster/keys';
@@ -34,12 +35,12 @@ const U = `local function u(k) return '${userKey('')}' .. k end
 local function held(n) return '${heldKey('')}' .. n end
 `;
 
-/** Sets a status restored by a reclaim (ARGV 8-11: status, has text, text, set at) unless the hash has a newer one. */
+/** Sets a status restored by a reclaim (ARGV 9-12: status, has text, text, set at) unless the hash has a newer one. */
 const RESTORE = `local function restore(h)
-	if ARGV[11] == nil or ARGV[11] == '' then return end
-	if tonumber(ARGV[11]) <= tonumber(redis.call('HGET', h, 'sat') or '-1') then return end
-	redis.call('HSET', h, 'status', ARGV[8], 'sat', ARGV[11])
-	if ARGV[9] == '1' then redis.call('HSET', h, 'text', ARGV[10]) else redis.call('HDEL', h, 'text') end
+	if ARGV[12] == nil or ARGV[12] == '' then return end
+	if tonumber(ARGV[12]) <= tonumber(redis.call('HGET', h, 'sat') or '-1') then return end
+	redis.call('HSET', h, 'status', ARGV[9], 'sat', ARGV[12])
+	if ARGV[10] == '1' then redis.call('HSET', h, 'text', ARGV[11]) else redis.call('HDEL', h, 'text') end
 end
 `;
 
@@ -57,6 +58,7 @@ if redis.call('EXISTS', h) == 1 then
 	return 'another'
 end
 redis.call('HSET', h, 'nick', ARGV[4], 'address', ARGV[5], 'since', ARGV[6], 'account', ARGV[7], 'status', 'online', 'conns', 1, 'n:' .. node, 1)
+if ARGV[8] ~= '' then redis.call('HSET', h, 'rt', ARGV[8]) end
 redis.call('SADD', '${ONLINE}', key)
 redis.call('SADD', held(node), key)
 redis.call('HINCRBY', '${CONNS}', node, 1)
@@ -116,6 +118,26 @@ redis.call('HSET', h, 'status', ARGV[1])
 if text then redis.call('HSET', h, 'text', text) else redis.call('HDEL', h, 'text') end
 return {1, at}`;
 
+/**
+ * Frees a guest nick held by one connection when ARGV[2] is the hash of that connection's
+ * resume token; returns the node that held it (dead, or about to drop that connection).
+ */
+const RESUME = `${U}
+local key, rt = ARGV[1], ARGV[2]
+local h = u(key)
+if redis.call('HGET', h, 'account') ~= '0' or redis.call('HGET', h, 'rt') ~= rt then return false end
+local node, count = false, 0
+local fields = redis.call('HGETALL', h)
+for i = 1, #fields, 2 do
+	if string.sub(fields[i], 1, 2) == 'n:' then node, count = string.sub(fields[i], 3), tonumber(fields[i + 1]) end
+end
+if not node or count ~= 1 then return false end
+redis.call('DEL', h)
+redis.call('SREM', '${ONLINE}', key)
+redis.call('SREM', held(node), key)
+redis.call('HINCRBY', '${CONNS}', node, -count)
+return node`;
+
 /** Removes every connection of a node; returns [nick, account, ...] of the nicks now offline. */
 const REAP = `${U}
 local node = ARGV[1]
@@ -144,6 +166,7 @@ type Scripted = Redis & {
 	parleyRename(...args: string[]): Promise<number | string>;
 	parleySetStatus(key: string, ...args: string[]): Promise<[number, number]>;
 	parleyReap(node: string): Promise<(string | null)[]>;
+	parleyResume(...args: string[]): Promise<string | null>;
 };
 
 /** Defines the scripts on a connection (EVALSHA, loaded on first use and after a Redis restart). */
@@ -153,6 +176,7 @@ export function withPresenceScripts(redis: Redis): Scripted {
 	redis.defineCommand('parleyRename', { numberOfKeys: 0, lua: RENAME });
 	redis.defineCommand('parleySetStatus', { numberOfKeys: 1, lua: SET_STATUS });
 	redis.defineCommand('parleyReap', { numberOfKeys: 0, lua: REAP });
+	redis.defineCommand('parleyResume', { numberOfKeys: 0, lua: RESUME });
 	return redis as Scripted;
 }
 
@@ -160,6 +184,11 @@ export function withPresenceScripts(redis: Redis): Scripted {
 export interface Reaped {
 	nick: string;
 	account: boolean;
+}
+
+/** What Redis keeps of a resume token. */
+function tokenHash(token: string | undefined): string {
+	return token === undefined ? '' : createHash('sha256').update(token).digest('base64');
 }
 
 function entryOf(h: Record<string, string>): PresenceEntry | undefined {
@@ -201,9 +230,9 @@ export class RedisPresence implements Presence {
 		}
 	}
 
-	async claim(user: OnlineUser, account: boolean): Promise<Claim> {
+	async claim(user: OnlineUser, account: boolean, resumeToken?: string): Promise<Claim> {
 		const key = nickKey(user.nick);
-		const answer = await this.redis.parleyClaim(this.lease.nodeId, this.lease.token, key, user.nick, user.address, String(user.since), account ? '1' : '0');
+		const answer = await this.redis.parleyClaim(this.lease.nodeId, this.lease.token, key, user.nick, user.address, String(user.since), account ? '1' : '0', tokenHash(resumeToken));
 		this.checkLease(answer);
 		if (answer === 'first') {
 			// A new sign-in starts online, whatever an earlier holder of the nick set.
@@ -216,13 +245,21 @@ export class RedisPresence implements Presence {
 	 * Claims the nick of a connection this node kept through a Redis restart, with the
 	 * status set through this node (unless another node restores a newer one).
 	 */
-	async reclaim(user: OnlineUser, account: boolean): Promise<Claim> {
+	async reclaim(user: OnlineUser, account: boolean, resumeToken?: string): Promise<Claim> {
 		const key = nickKey(user.nick);
 		const known = this.known.get(key);
 		const status = known ? [known.status, known.text === undefined ? '0' : '1', known.text ?? '', String(known.at)] : [];
-		const answer = await this.redis.parleyClaim(this.lease.nodeId, this.lease.token, key, user.nick, user.address, String(user.since), account ? '1' : '0', ...status);
+		const answer = await this.redis.parleyClaim(this.lease.nodeId, this.lease.token, key, user.nick, user.address, String(user.since), account ? '1' : '0', tokenHash(resumeToken), ...status);
 		this.checkLease(answer);
 		return answer as Claim;
+	}
+
+	/**
+	 * Frees a guest nick held by a connection whose resume token is `resumeToken` (on a
+	 * node that died, or whose connection is stale); returns that node, undefined otherwise.
+	 */
+	async resume(nick: string, resumeToken: string): Promise<string | undefined> {
+		return (await this.redis.parleyResume(nickKey(nick), tokenHash(resumeToken))) ?? undefined;
 	}
 
 	async promote(nick: string): Promise<void> {

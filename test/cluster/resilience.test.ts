@@ -11,7 +11,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import Redis from 'ioredis';
 import { RegisterRequest } from '../../protocol/account';
-import { JoinChannelRequest } from '../../protocol/channels';
+import { ChannelMembersRequest, JoinChannelRequest, MemberJoinedNotification, MemberLeftNotification } from '../../protocol/channels';
 import { HistoryRequest, MessageNewNotification, SendMessageRequest } from '../../protocol/messages';
 import type { Message } from '../../protocol/types';
 import { SetStatusRequest, UserListRequest } from '../../protocol/users';
@@ -393,5 +393,95 @@ describe('one node\'s Redis connections killed (CLIENT KILL), Redis up', functio
 		// n1 kept its lease and its users.
 		assert.doesNotMatch(`${c.node(1).proc.stdout}${c.node(1).proc.stderr}`, /lost its lease/);
 		assert.deepEqual((await statuses(listeners[2])).map((s) => s.split(' ')[0]), ['k0', 'k2', 'l0', 'l1', 'm1']);
+	});
+});
+
+describe('a guest resuming through another node with its resume token', function () {
+	this.timeout(90_000);
+	const { cluster } = useCluster();
+
+	it('gets its nick back at once through another node with its resume token; only that token does', async () => {
+		const c = cluster();
+		const watcher = await c.login(0, 'watcher');
+		const guestConnection = await c.connect(2);
+		const { resumeToken } = await guestConnection.initialize('roamer');
+		for (const client of [watcher, guestConnection]) {
+			await client.connection.sendRequest(JoinChannelRequest.type, { channel: '#general' });
+		}
+		await c.kill(2);
+		const killedAt = Date.now();
+		// Someone else, with a made-up token, cannot take the nick.
+		const intruder = await c.connect(1);
+		assert.match((await rpcError(intruder.initialize('roamer', { resumeToken: 'not-the-token' }))).message, /taken/);
+		const back = await c.connect(1);
+		await back.initialize('roamer', { resumeToken });
+		const tookMs = Date.now() - killedAt;
+		assert.ok(tookMs < 6000, `the nick came back ${tookMs} ms after the kill, before the dead node's lease ran out`);
+		const left = await watcher.waitFor(MemberLeftNotification.type, (p) => p.nick === 'roamer');
+		assert.match(left.reason ?? '', /connection lost/);
+		await back.connection.sendRequest(JoinChannelRequest.type, { channel: '#general' });
+		await watcher.waitFor(MemberJoinedNotification.type, (p) => p.nick === 'roamer');
+		// Once the others have reaped the dead node, the guest still holds its nick and its channel.
+		await eventually(() => /cluster: freed \d+ nicks? of node n2/.test(c.node(0).proc.stderr + c.node(1).proc.stderr), 'the dead node reaped', 20_000);
+		await watcher.sync();
+		await back.sync();
+		assert.equal(watcher.received(MemberLeftNotification.type).filter((p) => p.nick === 'roamer').length, 1, 'the guest left once (when it resumed)');
+		const { members } = await watcher.connection.sendRequest(ChannelMembersRequest.type, { channel: '#general' });
+		assert.deepEqual(members.map((m) => m.toLowerCase()).sort(), ['roamer', 'watcher']);
+		assert.deepEqual((await statuses(watcher)).map((x) => x.split(' ')[0]), ['roamer', 'watcher']);
+		assert.match((await rpcError((await c.connect(0)).initialize('ROAMER'))).message, /taken/);
+	});
+	it('takes its nick over through another node while its old node lives (a stale connection): the old connection is closed, the new one keeps the channels it joins', async () => {
+		const c = cluster();
+		const watcher = await c.login(0, 'watcher');
+		const old = await c.connect(2);
+		const { resumeToken } = await old.initialize('mover');
+		for (const client of [watcher, old]) {
+			await client.connection.sendRequest(JoinChannelRequest.type, { channel: '#general' });
+		}
+		const moved = await c.connect(1);
+		await moved.initialize('mover', { resumeToken });
+		await old.closed;
+		await watcher.waitFor(MemberLeftNotification.type, (p) => p.nick === 'mover' && /reconnected/.test(p.reason ?? ''));
+		await moved.connection.sendRequest(JoinChannelRequest.type, { channel: '#general' });
+		await watcher.waitFor(MemberJoinedNotification.type, (p) => p.nick === 'mover');
+		// n2 has finished with the old connection (logged once its release ran).
+		await c.node(2).proc.waitForOutput(/disconnect mover/, 'stderr', 10_000);
+		await watcher.sync();
+		assert.equal(watcher.received(MemberLeftNotification.type).filter((p) => p.nick === 'mover').length, 1);
+		const { members } = await watcher.connection.sendRequest(ChannelMembersRequest.type, { channel: '#general' });
+		assert.deepEqual(members.map((m) => m.toLowerCase()).sort(), ['mover', 'watcher']);
+		assert.deepEqual((await statuses(watcher)).map((x) => x.split(' ')[0]), ['mover', 'watcher']);
+		await moved.connection.sendRequest(SendMessageRequest.type, { to: '#general', text: 'moved' });
+		await watcher.waitFor(MessageNewNotification.type, (p) => p.message.text === 'moved' && p.message.from === 'mover');
+	});
+});
+
+describe('a node paused past its lease, its guest\'s nick taken meanwhile', function () {
+	this.timeout(90_000);
+	const { cluster } = useCluster();
+
+	it('leaves the new holder\'s channels alone when it resumes and drops its connections', async () => {
+		const c = cluster();
+		const watcher = await c.login(0, 'watcher');
+		const sleepy = await c.login(2, 'sleepy');
+		for (const client of [watcher, sleepy]) {
+			await client.connection.sendRequest(JoinChannelRequest.type, { channel: '#general' });
+		}
+		c.pause(2);
+		await watcher.waitFor(MemberLeftNotification.type, (p) => p.nick === 'sleepy', 15_000);
+		const taker = await c.login(1, 'sleepy');
+		await taker.connection.sendRequest(JoinChannelRequest.type, { channel: '#general' });
+		await watcher.waitFor(MemberJoinedNotification.type, (p) => p.nick === 'sleepy');
+		const from = c.node(2).proc.stderr.length;
+		c.resume(2);
+		await sleepy.closed;
+		// n2 has cleaned up after its dropped connection (logged once its release ran).
+		await c.node(2).proc.waitForOutput(/disconnect sleepy/, 'stderr', 15_000, from);
+		await watcher.sync();
+		await taker.sync();
+		assert.equal(watcher.received(MemberLeftNotification.type).filter((p) => p.nick === 'sleepy').length, 1, 'no second "left" for the new holder');
+		const { members } = await watcher.connection.sendRequest(ChannelMembersRequest.type, { channel: '#general' });
+		assert.deepEqual(members.map((m) => m.toLowerCase()).sort(), ['sleepy', 'watcher'], 'the new holder is still a member');
 	});
 });
