@@ -183,4 +183,50 @@ describe('presence across nodes (RedisPresence)', () => {
 		assert.equal(await nodes[1].get('late'), undefined);
 		await assert.rejects(nodes[0].rename('x', 'y'), LeaseLostError);
 	});
+
+	it('a guest resumes through another node only with its connection\'s token; the old node\'s late release changes nothing', async () => {
+		await nodes[1].claim(user('roamer'), false, 'token-1');
+		await nodes[1].claim(user('acct'), true);
+		assert.equal(await nodes[0].resume('roamer', 'wrong'), undefined);
+		assert.equal(await nodes[0].resume('acct', 'token-1'), undefined, 'never an account');
+		assert.equal(await nodes[0].resume('nobody', 'token-1'), undefined);
+		assert.equal(await nodes[0].resume('ROAMER', 'token-1'), 'n2');
+		assert.equal(await nodes[0].get('roamer'), undefined);
+		assert.equal(await nodes[0].connections(), 1);
+		assert.equal(await nodes[0].claim(user('roamer'), false, 'token-2'), 'first');
+		assert.equal(await nodes[1].release('roamer'), false);
+		assert.equal((await nodes[2].get('roamer'))?.connections, 1);
+		// The old node is reaped: the nick stays its new holder's.
+		assert.deepEqual(await nodes[2].reap('n2'), [{ nick: 'acct', account: true }]);
+		assert.equal((await nodes[2].get('roamer'))?.connections, 1);
+		assert.equal(await nodes[2].resume('roamer', 'token-1'), undefined, 'an old token is spent');
+	});
+
+	it('after Redis restarts empty, reclaims bring back the statuses set through each node, the newest of them', async () => {
+		await nodes[0].claim(user('dee'), true);
+		await nodes[1].claim(user('dee'), true);
+		await nodes[2].claim(user('gus'), false);
+		await nodes[1].setStatus('dee', 'away', 'lunch');
+		await nodes[0].setStatus('dee', 'away', 'in a meeting');
+		await nodes[2].setStatus('gus', 'away', undefined);
+		await redis.flushall();
+		for (const lease of leases) {
+			await lease.take(redis);
+		}
+		// The older status, reclaimed after the newer one, does not replace it.
+		await nodes[0].reclaim(user('dee'), true);
+		await nodes[1].reclaim(user('dee'), true);
+		await nodes[2].reclaim(user('gus'), false);
+		assert.deepEqual(await nodes[2].statuses(['dee', 'gus']), [{ status: 'away', text: 'in a meeting' }, { status: 'away' }]);
+		assert.equal((await nodes[2].get('dee'))?.connections, 2);
+		// A nick that went offline and was claimed anew starts online.
+		assert.equal(await nodes[2].release('gus'), true);
+		assert.equal(await nodes[2].claim(user('gus'), false), 'first');
+		await redis.flushall();
+		for (const lease of leases) {
+			await lease.take(redis);
+		}
+		await nodes[2].reclaim(user('gus'), false);
+		assert.deepEqual(await nodes[2].statuses(['gus']), [{ status: 'online' }]);
+	});
 });
