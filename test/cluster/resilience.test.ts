@@ -359,14 +359,15 @@ describe('one node\'s Redis connections killed (CLIENT KILL), Redis up', functio
 		const admin = new Redis(redis().url);
 		let kills = 0;
 		try {
+			/** The ids of n1's connections (commands and bus). */
+			const node1 = async (): Promise<string[]> => ((await admin.client('LIST')) as string).split('\n')
+				.filter((line) => /\bname=parley-n1-/.test(line)).map((line) => /\bid=(\d+)\b/.exec(line)![1]);
 			const killNode1 = async (): Promise<void> => {
-				const list = await admin.client('LIST') as string;
-				for (const line of list.split('\n')) {
-					const id = /\bid=(\d+)\b/.exec(line)?.[1];
-					if (id !== undefined && /\bname=parley-n1-/.test(line)) {
-						await admin.client('KILL', 'ID', id);
-						kills++;
-					}
+				// Both connected (again) first, so that every round kills both.
+				await eventually(async () => (await node1()).length === 2, 'n1 connected to Redis', 10_000);
+				for (const id of await node1()) {
+					await admin.client('KILL', 'ID', id);
+					kills++;
 				}
 			};
 			const perTalker = 30;
@@ -381,7 +382,7 @@ describe('one node\'s Redis connections killed (CLIENT KILL), Redis up', functio
 		} finally {
 			admin.disconnect();
 		}
-		assert.ok(kills >= 6, `killed n1's connections (${kills} kills)`);
+		assert.equal(kills, 6, 'killed both of n1\'s connections three times');
 		const stored = await history(listeners[0], '#general');
 		assert.equal(stored.length, 60);
 		for (const client of listeners) {
@@ -390,7 +391,8 @@ describe('one node\'s Redis connections killed (CLIENT KILL), Redis up', functio
 			await client.sync();
 			assert.deepEqual(received(client, '#general').map((m) => m.id), ids, `${client.nick}: every message once, in history's order`);
 		}
-		// n1 kept its lease and its users.
+		// n1 noticed its bus connection dropped, kept its lease and its users.
+		assert.match(c.node(1).proc.stderr, /filling gaps from the database/);
 		assert.doesNotMatch(`${c.node(1).proc.stdout}${c.node(1).proc.stderr}`, /lost its lease/);
 		assert.deepEqual((await statuses(listeners[2])).map((s) => s.split(' ')[0]), ['k0', 'k2', 'l0', 'l1', 'm1']);
 	});
