@@ -27,6 +27,18 @@ export const DEFAULT_LEASE: LeaseTimings = { ttlMs: 6000, renewMs: 2000, watchMs
 
 const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end return 0`;
 
+/**
+ * The registered nodes (but ARGV[1], this one) whose lease is gone, read in one script: the
+ * set and the leases from the same Redis. Read in two commands, they could come from two
+ * Redis runs (a restart in between: the set from the old one, the leases from the new,
+ * empty one), and every live node would look dead.
+ */
+const EXPIRED = `local out = {}
+for _, node in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+	if node ~= ARGV[1] and redis.call('EXISTS', ARGV[2] .. node) == 0 then table.insert(out, node) end
+end
+return out`;
+
 export interface LeaseEvents {
 	/** The lease was lost: drop every local connection. Resolves once done. */
 	onLost(): Promise<void>;
@@ -168,16 +180,11 @@ export class NodeLease implements LeaseHolder {
 		if (this.closed) {
 			return;
 		}
-		const nodes = (await this.redis.smembers(NODES)).filter((n) => n !== this.nodeId);
-		if (nodes.length === 0) {
-			return;
-		}
-		const alive = await this.redis.mget(...nodes.map(leaseKey));
-		for (let i = 0; i < nodes.length; i++) {
-			if (alive[i] !== null || this.closed) {
-				continue;
+		const expired = (await this.redis.eval(EXPIRED, 1, NODES, this.nodeId, leaseKey(''))) as string[];
+		for (const node of expired) {
+			if (this.closed) {
+				return;
 			}
-			const node = nodes[i];
 			// One node reaps; the lock outlives the reaping so that no second one starts.
 			if ((await this.redis.set(reapingKey(node), this.nodeId, 'PX', 30_000, 'NX')) !== 'OK') {
 				continue;
