@@ -307,6 +307,11 @@ describe('PostgreSQL stopped and started under a cluster', function () {
 		for (const [i, client] of clients.entries()) {
 			await client.connection.sendRequest(SendMessageRequest.type, { to: '#general', text: `before ${i}`, clientMsgId: `before-${i}` });
 		}
+		// Delivered everywhere first: each node reads a message's predecessor from the database
+		// after the commit, and delivers it unordered if the database is gone by then.
+		for (const client of clients) {
+			await eventually(() => received(client, '#general').length === 2, `${client.nick} has the others' first messages`, 10_000);
+		}
 		await pg.pause();
 		const refused: string[] = [];
 		try {
