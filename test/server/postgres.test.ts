@@ -8,6 +8,7 @@
 import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { JoinChannelRequest } from '../../protocol/channels';
+import { ErrorCodes } from '../../protocol/errors';
 import { HistoryRequest, SendMessageRequest } from '../../protocol/messages';
 import { openState, type StoredState } from '../../server/state/open';
 import { TestClient, rpcError } from '../helpers/client';
@@ -156,6 +157,8 @@ if (testingPostgres()) {
 			await pg.pause();
 			const error = await rpcError(ana.connection.sendRequest(SendMessageRequest.type, { to: '#general', text: 'lost', clientMsgId: 'while-down' }));
 			assert.match(error.message, /database/i);
+			assert.equal(error.code, ErrorCodes.Unavailable, 'a failure to try again, not a refusal');
+			assert.equal((error.data as { retryAfterMs?: unknown } | undefined)?.retryAfterMs, 1000);
 			await server.waitForLog(/message\/send from .* failed/);
 			await ana.sync();
 
