@@ -134,6 +134,27 @@ async function waitForQuiet(ownPids) {
 	return round((now() - t0) / 1000, 1);
 }
 
+/**
+ * The processes whose CPU each fan-out step reports (spec.processes: name, pid, `tree` to
+ * count its children too, as for a PostgreSQL postmaster and its backends, and `server`
+ * for the Parley processes whose sum is the step's server CPU). Without it: spec.serverPid.
+ */
+const measured = spec.processes ?? [{ name: 'server', pid: spec.serverPid, server: true }];
+const { treeCpuSeconds } = require('./services');
+
+/** CPU seconds of every measured process, by name. */
+function processCpu() {
+	return Object.fromEntries(measured.map((p) => [p.name, p.tree ? treeCpuSeconds(p.pid) : cpuSeconds(p.pid)]));
+}
+
+/** CPU seconds of the Parley server processes. */
+function serverCpuSeconds() {
+	return measured.filter((p) => p.server).reduce((a, p) => a + cpuSeconds(p.pid), 0);
+}
+
+/** The pids of every measured process (for waitForQuiet). */
+const measuredPids = () => measured.map((p) => p.pid);
+
 function rssKb(pid) {
 	try {
 		const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -568,14 +589,14 @@ async function fanout() {
 	let clients;
 	let joins;
 	for (;;) {
-		const joinWaited = await waitForQuiet([spec.serverPid, process.pid]);
+		const joinWaited = await waitForQuiet([...measuredPids(), process.pid]);
 		say(`connecting ${n} clients to ${channel} (${spec.concurrency} at a time)`);
 		const busy0 = machineBusySeconds();
 		const steal0 = stealSeconds();
-		const own0 = cpuSeconds(spec.serverPid) + cpuSeconds(process.pid);
+		const own0 = serverCpuSeconds() + cpuSeconds(process.pid);
 		({ clients, joins } = await connectMany(n, () => channel, (i) => i < senders || isSample(i), spec.concurrency, spec.joinLimitMs));
 		joins.waitedForQuietSec = joinWaited;
-		joins.otherCpuPct = round((100 * Math.max(0, machineBusySeconds() - busy0 - (cpuSeconds(spec.serverPid) + cpuSeconds(process.pid) - own0))) / (joins.totalMs / 1000), 0);
+		joins.otherCpuPct = round((100 * Math.max(0, machineBusySeconds() - busy0 - (serverCpuSeconds() + cpuSeconds(process.pid) - own0))) / (joins.totalMs / 1000), 0);
 		joins.stealCpuPct = round((100 * (stealSeconds() - steal0)) / (joins.totalMs / 1000), 0);
 		say(`joins: ${joins.joined}/${n} in ${(joins.totalMs / 1000).toFixed(2)} s (other processes ${joins.otherCpuPct}% CPU, steal ${joins.stealCpuPct}%)`);
 		if (joins.joined < n || joins.otherCpuPct <= (spec.noisyPct ?? 50) || noisyJoins.length >= (spec.noisyRetries ?? 0)) {
@@ -605,7 +626,7 @@ async function fanout() {
 	let retries = 0;
 	for (let r = 0; r < spec.rates.length; r++) {
 		const rate = spec.rates[r];
-		const waitedSec = await waitForQuiet([spec.serverPid, process.pid]);
+		const waitedSec = await waitForQuiet([...measuredPids(), process.pid]);
 		const alive0 = clients.filter((c) => !c.closed).length;
 		latencies = [];
 		recording = true;
@@ -621,7 +642,8 @@ async function fanout() {
 		const d0 = delivered;
 		const reads0 = reads;
 		const counted0 = countedDeliveries(clients);
-		const serverCpu0 = cpuSeconds(spec.serverPid);
+		const serverCpu0 = serverCpuSeconds();
+		const processCpu0 = processCpu();
 		const selfCpu0 = cpuSeconds(process.pid);
 		const busy0 = machineBusySeconds();
 		const steal0 = stealSeconds();
@@ -669,9 +691,12 @@ async function fanout() {
 		}
 		recording = false;
 		eld.disable();
-		const serverCpu = cpuSeconds(spec.serverPid) - serverCpu0;
+		const serverCpu = serverCpuSeconds() - serverCpu0;
 		const selfCpu = cpuSeconds(process.pid) - selfCpu0;
-		const otherCpu = machineBusySeconds() - busy0 - serverCpu - selfCpu;
+		const processCpu1 = processCpu();
+		const processCpuSec = Object.fromEntries(Object.keys(processCpu1).map((k) => [k, round(processCpu1[k] - processCpu0[k], 2)]));
+		const measuredCpu = Object.entries(processCpuSec).reduce((a, [k, v]) => a + (measured.find((p) => p.name === k).server || Number.isNaN(v) ? 0 : v), 0);
+		const otherCpu = machineBusySeconds() - busy0 - serverCpu - selfCpu - measuredCpu;
 		const total = delivered - d0;
 		const countedReads = reads - reads0;
 		const counted = countedDeliveries(clients) - counted0;
@@ -709,6 +734,13 @@ async function fanout() {
 			sendErrors: senderClients.reduce((a, s) => a + (s.sendErrors ?? 0), 0),
 			disconnected,
 			serverCpuPct: round((100 * serverCpu) / elapsed, 0),
+			serverCpuSec: round(serverCpu, 2),
+			/** CPU seconds and % of a core of every measured process (spec.processes) during the step. */
+			processCpuSec,
+			processCpuPct: Object.fromEntries(Object.entries(processCpuSec).map(([k, v]) => [k, round((100 * v) / elapsed, 0)])),
+			loadgenCpuSec: round(selfCpu, 2),
+			stealCpuSec: round(stealSeconds() - steal0, 2),
+			elapsedSec: round(elapsed, 2),
 			/** Server CPU time per delivered message: robust against other load on the machine. */
 			serverCpuUsPerDelivery: total > 0 ? round((1e6 * serverCpu) / total, 3) : null,
 			loadgenCpuPct: round((100 * selfCpu) / elapsed, 0),
@@ -793,7 +825,7 @@ async function rtt() {
 	for (let k = 0; k < 200; k++) {
 		await c.roundTrip('#rtt', text(k));
 	}
-	const waited = [await waitForQuiet([spec.serverPid, process.pid])];
+	const waited = [await waitForQuiet([...measuredPids(), process.pid])];
 	const serial = [];
 	const s0 = now();
 	for (let k = 0; k < spec.serialCount; k++) {
@@ -802,7 +834,7 @@ async function rtt() {
 		serial.push(now() - t);
 	}
 	const serialMs = now() - s0;
-	waited.push(await waitForQuiet([spec.serverPid, process.pid]));
+	waited.push(await waitForQuiet([...measuredPids(), process.pid]));
 	const inflight = [];
 	let started = 0;
 	const p0 = now();
