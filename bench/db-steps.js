@@ -84,7 +84,7 @@ async function runPg(h, o, profileDir) {
 			const fanout = await withNode(h, o, db, profileDir && path.join(profileDir, `${store}-fanout`), (s) => h.runLoadgen(fanoutSpec(h, o, s, nodeProcesses(s, db)), o));
 			h.say(`  one node on ${store}: round trips`);
 			const rtt = await withNode(h, o, db, undefined, (s) => h.runLoadgen({
-				...h.baseSpec(s, o, 'rtt', 300_000), processes: nodeProcesses(s, db), serialCount: o.serialCount, pipelinedCount: o.pipelinedCount, inFlight: o.inFlight,
+				...h.baseSpec(s, o, 'rtt', 300_000), processes: nodeProcesses(s, db), serialCount: o.serialCount, pipelinedCount: o.pipelinedCount, inFlight: o.inFlight, inFlightClients: o.inFlight,
 			}, o));
 			result[store] = { fanout, rtt };
 		}
@@ -234,7 +234,8 @@ function addRows(add, o) {
 		add(`one node on ${store}: fan-out @80/s p50 / p99 (ms)`, (x) => why(x, 'pg') ?? `${f(x).latencyMs.p50} / ${f(x).latencyMs.p99}`);
 		add(`one node on ${store}: deliveries per server CPU-s (+ PostgreSQL)`, (x) => why(x, 'pg') ?? `${perCpu(f(x)).nodes} (${perCpu(f(x)).withDb})`);
 		add(`one node on ${store}: CPU % @80/s`, (x) => why(x, 'pg') ?? cpuLine(f(x)));
-		add(`one node on ${store}: sends/s acknowledged, ${100} in flight`, (x) => why(x, 'pg') ?? x.pg[store].rtt.inFlight.perSec);
+		add(`one node on ${store}: sends/s acknowledged, ${o.inFlight} in flight on 1 / ${o.inFlight} connections`, (x) => why(x, 'pg') ?? `${x.pg[store].rtt.inFlight.perSec} / ${x.pg[store].rtt.inFlightSpread.perSec}`);
+		add(`one node on ${store}: ${o.inFlight} in flight on ${o.inFlight} connections p50 / p99 (ms)`, (x) => why(x, 'pg') ?? `${x.pg[store].rtt.inFlightSpread.p50} / ${x.pg[store].rtt.inFlightSpread.p99}`);
 		add(`one node on ${store}: send round trip one at a time p50 / p99 (ms)`, (x) => why(x, 'pg') ?? `${x.pg[store].rtt.oneAtATime.p50} / ${x.pg[store].rtt.oneAtATime.p99}`);
 	}
 	const c = (x) => at80(x.cluster?.fanout);
@@ -263,9 +264,9 @@ function addTargets(list, check, p, o) {
 				s ? `${s.lost} lost, ${s.disconnected} disconnected, p99 ${s.latencyMs.p99} ms (steal ${s.stealCpuPct} %, others ${s.otherCpuPct} %)` : (p.pg[store]?.fanout?.error ?? 'step not reached')));
 		}
 		if (!p.pg.notRun) {
-			const a = p.pg.sqlite?.rtt?.inFlight?.perSec;
-			const b = p.pg.postgres?.rtt?.inFlight?.perSec;
-			list.push(check('sends/s acknowledged, 100 in flight: PostgreSQL (reported beside SQLite)', null, `PostgreSQL ${b}/s, SQLite ${a}/s`));
+			const r = (store) => p.pg[store]?.rtt;
+			list.push(check(`sends/s acknowledged, ${o.inFlight} in flight (no number set: reported beside SQLite)`, null,
+				`on one connection PostgreSQL ${r('postgres')?.inFlight?.perSec}/s, SQLite ${r('sqlite')?.inFlight?.perSec}/s; on ${o.inFlight} connections PostgreSQL ${r('postgres')?.inFlightSpread?.perSec}/s, SQLite ${r('sqlite')?.inFlightSpread?.perSec}/s`));
 		}
 	}
 	if (p.cluster) {

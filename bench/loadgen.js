@@ -856,7 +856,47 @@ async function rtt() {
 		inFlight: { depth: spec.inFlight, ...summary(inflight), perSec: Math.round(spec.pipelinedCount / (pipelinedMs / 1000)) },
 	};
 	say(`rtt one at a time: p50 ${result.oneAtATime.p50} p99 ${result.oneAtATime.p99} ms; ${spec.inFlight} in flight: p50 ${result.inFlight.p50} p99 ${result.inFlight.p99} ms, ${result.inFlight.perSec}/s`);
+	if (spec.inFlightClients > 1) {
+		result.inFlightSpread = await inFlightSpread(text);
+		const r = result.inFlightSpread;
+		say(`rtt ${spec.inFlight} in flight over ${r.clients} clients: p50 ${r.p50} p99 ${r.p99} ms, ${r.perSec}/s`);
+	}
 	return result;
+}
+
+/**
+ * `spec.inFlight` sends in flight spread over `spec.inFlightClients` clients (lane k on
+ * client k mod N): a server answers one connection's sends in order, one after the other,
+ * so one client measures a send's latency and many the store's throughput.
+ */
+async function inFlightSpread(text) {
+	const clients = [];
+	for (let i = 0; i < spec.inFlightClients; i++) {
+		const c = new Client(spec.proto, i);
+		c.nick = `rttc${i}`;
+		await withTimeout(c.connect(spec.host, spec.port), 10_000, 'connect');
+		await withTimeout(c.login(), 10_000, 'login');
+		await withTimeout(c.join('#rtt'), 10_000, 'join');
+		clients.push(c);
+	}
+	await Promise.all(clients.map((c, i) => c.roundTrip('#rtt', text(i))));
+	const lat = [];
+	let started = 0;
+	const t0 = now();
+	await Promise.all(Array.from({ length: spec.inFlight }, async (_, lane) => {
+		const c = clients[lane % clients.length];
+		while (started < spec.pipelinedCount) {
+			started++;
+			const t = now();
+			await withTimeout(c.roundTrip('#rtt', text(started)), 30_000, 'round trip');
+			lat.push(now() - t);
+		}
+	}));
+	const ms = now() - t0;
+	for (const c of clients) {
+		c.close();
+	}
+	return { depth: spec.inFlight, clients: clients.length, ...summary(lat), perSec: Math.round(spec.pipelinedCount / (ms / 1000)) };
 }
 
 async function history() {
