@@ -51,6 +51,8 @@ function fanoutSpec(h, o, server, processes) {
 		...h.baseSpec(server, o, 'fanout', 900_000), processes,
 		clients: o.clients, senders: o.senders, samples: o.samples, rates: o.dbRates, stepSeconds: o.stepSeconds,
 		textLength: o.textLength, concurrency: o.concurrency, channel: '#bench', p99LimitMs: o.p99LimitMs, joinLimitMs: 300_000,
+		// Every rate is measured (80/s is the target's), even after a step past the knee.
+		allSteps: true,
 	};
 }
 
@@ -222,7 +224,7 @@ function cpuLine(step) {
 		return undefined;
 	}
 	const parts = Object.entries(step.processCpuPct ?? {}).map(([k, v]) => `${k} ${v}`);
-	return `${parts.join(', ')}, loadgen ${step.loadgenCpuPct}, steal ${step.stealCpuPct}`;
+	return `${parts.join(', ')}, loadgen ${step.loadgenCpuPct}, others ${step.otherCpuPct} (steal ${step.stealCpuPct})`;
 }
 
 /** The table rows (see rows() in bench.js); `notRun` steps say so. */
@@ -234,6 +236,7 @@ function addRows(add, o) {
 		add(`one node on ${store}: fan-out @80/s p50 / p99 (ms)`, (x) => why(x, 'pg') ?? `${f(x).latencyMs.p50} / ${f(x).latencyMs.p99}`);
 		add(`one node on ${store}: deliveries per server CPU-s (+ PostgreSQL)`, (x) => why(x, 'pg') ?? `${perCpu(f(x)).nodes} (${perCpu(f(x)).withDb})`);
 		add(`one node on ${store}: CPU % @80/s`, (x) => why(x, 'pg') ?? cpuLine(f(x)));
+		add(`one node on ${store}: deliveries per server write syscall @80/s`, (x) => why(x, 'pg') ?? f(x).deliveriesPerServerWrite);
 		add(`one node on ${store}: sends/s acknowledged, ${o.inFlight} in flight on 1 / ${o.inFlight} connections`, (x) => why(x, 'pg') ?? `${x.pg[store].rtt.inFlight.perSec} / ${x.pg[store].rtt.inFlightSpread.perSec}`);
 		add(`one node on ${store}: ${o.inFlight} in flight on ${o.inFlight} connections p50 / p99 (ms)`, (x) => why(x, 'pg') ?? `${x.pg[store].rtt.inFlightSpread.p50} / ${x.pg[store].rtt.inFlightSpread.p99}`);
 		add(`one node on ${store}: send round trip one at a time p50 / p99 (ms)`, (x) => why(x, 'pg') ?? `${x.pg[store].rtt.oneAtATime.p50} / ${x.pg[store].rtt.oneAtATime.p99}`);
@@ -244,6 +247,7 @@ function addRows(add, o) {
 	add('3 nodes: fan-out @80/s p50 / p99 (ms)', (x) => why(x, 'cluster') ?? `${c(x).latencyMs.p50} / ${c(x).latencyMs.p99}`);
 	add('3 nodes: deliveries per node CPU-s (+ PostgreSQL and Redis)', (x) => why(x, 'cluster') ?? `${perCpu(c(x)).nodes} (${perCpu(c(x)).withDb})`);
 	add('3 nodes: CPU % @80/s', (x) => why(x, 'cluster') ?? cpuLine(c(x)));
+	add('3 nodes: deliveries per node write syscall @80/s', (x) => why(x, 'cluster') ?? c(x).deliveriesPerServerWrite);
 	for (const store of ['sqlite', 'postgres']) {
 		add(`catch-up of ${o.catchupChannels} x ${o.catchupMessages} missed messages on ${store} (ms, each run)`, (x) => why(x, 'catchup') ?? why(x.catchup, store) ?? x.catchup[store].runs.map((r) => r.totalMs).join(' / '));
 	}

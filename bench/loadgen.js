@@ -152,6 +152,19 @@ function serverCpuSeconds() {
 	return measured.filter((p) => p.server).reduce((a, p) => a + cpuSeconds(p.pid), 0);
 }
 
+/** Write syscalls (write, writev, ...) made so far by the Parley server processes, from /proc/PID/io. */
+function serverWriteCalls() {
+	let n = 0;
+	for (const p of measured.filter((m) => m.server)) {
+		try {
+			n += Number(/syscw: (\d+)/.exec(fs.readFileSync(`/proc/${p.pid}/io`, 'utf8'))[1]);
+		} catch {
+			return NaN;
+		}
+	}
+	return n;
+}
+
 /** The pids of every measured process (for waitForQuiet). */
 const measuredPids = () => measured.map((p) => p.pid);
 
@@ -644,6 +657,7 @@ async function fanout() {
 		const counted0 = countedDeliveries(clients);
 		const serverCpu0 = serverCpuSeconds();
 		const processCpu0 = processCpu();
+		const writeCalls0 = serverWriteCalls();
 		const selfCpu0 = cpuSeconds(process.pid);
 		const busy0 = machineBusySeconds();
 		const steal0 = stealSeconds();
@@ -694,6 +708,7 @@ async function fanout() {
 		const serverCpu = serverCpuSeconds() - serverCpu0;
 		const selfCpu = cpuSeconds(process.pid) - selfCpu0;
 		const processCpu1 = processCpu();
+		const writeCalls = serverWriteCalls() - writeCalls0;
 		const processCpuSec = Object.fromEntries(Object.keys(processCpu1).map((k) => [k, round(processCpu1[k] - processCpu0[k], 2)]));
 		const measuredCpu = Object.entries(processCpuSec).reduce((a, [k, v]) => a + (measured.find((p) => p.name === k).server || Number.isNaN(v) ? 0 : v), 0);
 		const otherCpu = machineBusySeconds() - busy0 - serverCpu - selfCpu - measuredCpu;
@@ -739,6 +754,9 @@ async function fanout() {
 			processCpuSec,
 			processCpuPct: Object.fromEntries(Object.entries(processCpuSec).map(([k, v]) => [k, round((100 * v) / elapsed, 0)])),
 			loadgenCpuSec: round(selfCpu, 2),
+			/** Write syscalls of the server processes during the step, and deliveries per such call (how much each socket write carried). */
+			serverWriteCalls: writeCalls,
+			deliveriesPerServerWrite: writeCalls > 0 ? round(total / writeCalls, 2) : null,
 			stealCpuSec: round(stealSeconds() - steal0, 2),
 			elapsedSec: round(elapsed, 2),
 			/** Server CPU time per delivered message: robust against other load on the machine. */
@@ -752,7 +770,7 @@ async function fanout() {
 		hooks.stepEnd?.(step);
 		result.steps.push(step);
 		const pass = step.lost === 0 && step.disconnected === 0 && lat.p99 !== null && lat.p99 <= spec.p99LimitMs;
-		say(`rate ${rate}/s x ${senders}: offered ${step.offeredPerSec}/s delivered ${step.deliveredPerSec}/s lost ${step.lost} (${step.messagesPerRead} msgs/read) ` +
+		say(`rate ${rate}/s x ${senders}: offered ${step.offeredPerSec}/s delivered ${step.deliveredPerSec}/s lost ${step.lost} (${step.messagesPerRead} msgs/read, ${step.deliveriesPerServerWrite} deliveries/server write) ` +
 			`p50 ${lat.p50} p99 ${lat.p99} max ${lat.max} ms; cpu server ${step.serverCpuPct}% (${step.serverCpuUsPerDelivery} us/delivery) loadgen ${step.loadgenCpuPct}% others ${step.otherCpuPct}% (steal ${step.stealCpuPct}%)${pass ? '' : '  <- past the knee'}`);
 		if (!pass && step.disconnected === 0 && step.otherCpuPct > (spec.noisyPct ?? 50) && retries < (spec.noisyRetries ?? 0)) {
 			// Spoiled by other processes on a shared machine: measure this rate again.
@@ -762,7 +780,7 @@ async function fanout() {
 			r--;
 			continue;
 		}
-		if (!pass) {
+		if (!pass && !spec.allSteps) {
 			break;
 		}
 		result.knee = { ratePerSender: rate, deliveredPerSec: step.deliveredPerSec, p99: lat.p99 };
@@ -866,7 +884,7 @@ async function rtt() {
 
 /**
  * `spec.inFlight` sends in flight spread over `spec.inFlightClients` clients (lane k on
- * client k mod N): a server answers one connection's sends in order, one after the other,
+ * client k mod N), each client in a channel of its own: a server answers one connection's sends in order, one after the other,
  * so one client measures a send's latency and many the store's throughput.
  */
 async function inFlightSpread(text) {
@@ -876,10 +894,12 @@ async function inFlightSpread(text) {
 		c.nick = `rttc${i}`;
 		await withTimeout(c.connect(spec.host, spec.port), 10_000, 'connect');
 		await withTimeout(c.login(), 10_000, 'login');
-		await withTimeout(c.join('#rtt'), 10_000, 'join');
+		// A channel each: the sends measure the store, not a fan-out to the others.
+		c.channel = `#rtt${i}`;
+		await withTimeout(c.join(c.channel), 10_000, 'join');
 		clients.push(c);
 	}
-	await Promise.all(clients.map((c, i) => c.roundTrip('#rtt', text(i))));
+	await Promise.all(clients.map((c, i) => c.roundTrip(c.channel, text(i))));
 	const lat = [];
 	let started = 0;
 	const t0 = now();
@@ -888,7 +908,7 @@ async function inFlightSpread(text) {
 		while (started < spec.pipelinedCount) {
 			started++;
 			const t = now();
-			await withTimeout(c.roundTrip('#rtt', text(started)), 30_000, 'round trip');
+			await withTimeout(c.roundTrip(c.channel, text(started)), 30_000, 'round trip');
 			lat.push(now() - t);
 		}
 	}));
