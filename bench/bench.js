@@ -252,6 +252,7 @@ function tmpDir(prefix) {
 
 /** Starts a server process; resolves once it listens. */
 async function startServer(kind, o, extra = {}) {
+	const startedAtMs = Date.now();
 	const dir = extra.dataDir ?? tmpDir(`parley-bench-${kind}-`);
 	const logFile = path.join(dir, 'server.log');
 	const logFd = fs.openSync(logFile, 'a');
@@ -308,7 +309,7 @@ async function startServer(kind, o, extra = {}) {
 	fs.closeSync(logFd);
 	const pid = child.pid;
 	return {
-		kind, pid, port, ircPort, dir, logFile,
+		kind, pid, port, ircPort, dir, logFile, startedAtMs,
 		openFiles: openFilesOf(pid),
 		async stop() {
 			if (child.exitCode !== null || child.signalCode !== null) {

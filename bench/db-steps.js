@@ -26,6 +26,7 @@ const fs = require('node:fs');
 const { execFileSync } = require('node:child_process');
 const path = require('node:path');
 const services = require('./services');
+const profileSummary = require('./profile-summary');
 
 const SERVER_CPU = 0;
 const CLIENT_CPU = 1;
@@ -68,6 +69,27 @@ async function withNode(h, o, pg, profileDir, fn) {
 	}
 }
 
+/**
+ * With --profile: the summary of a server's profile (the largest .cpuprofile in `dir`)
+ * over the 80/s step of `fanout` only (its profile also covers the joins before it and
+ * the disconnections after), printed and returned.
+ */
+function stepProfile(h, dir, startedAtMs, fanout, label) {
+	const step = at80(fanout);
+	if (!dir || !step?.startedAtMs || !fs.existsSync(dir)) {
+		return undefined;
+	}
+	const file = fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(dir, f))
+		.sort((a, b) => fs.statSync(b).size - fs.statSync(a).size)[0];
+	if (!file) {
+		return undefined;
+	}
+	const summary = profileSummary.summarize(file, 15, { fromMs: step.startedAtMs - startedAtMs, toMs: step.endedAtMs - startedAtMs });
+	h.say(`  CPU profile of ${label} during the 80/s step:`);
+	profileSummary.print(summary, process.stderr);
+	return summary;
+}
+
 function nodeProcesses(server, pg) {
 	return [{ name: 'parley', pid: server.pid, server: true }, ...(pg ? [{ name: 'postgres', pid: pg.pid, tree: true }] : [])];
 }
@@ -83,7 +105,13 @@ async function runPg(h, o, profileDir) {
 		for (const store of ['sqlite', 'postgres']) {
 			const db = store === 'postgres' ? pg : undefined;
 			h.say(`  one node on ${store}: fan-out`);
-			const fanout = await withNode(h, o, db, profileDir && path.join(profileDir, `${store}-fanout`), (s) => h.runLoadgen(fanoutSpec(h, o, s, nodeProcesses(s, db)), o));
+			const dir = profileDir && path.join(profileDir, `${store}-fanout`);
+			let startedAtMs;
+			const fanout = await withNode(h, o, db, dir, (s) => {
+				startedAtMs = s.startedAtMs;
+				return h.runLoadgen(fanoutSpec(h, o, s, nodeProcesses(s, db)), o);
+			});
+			fanout.stepProfile = stepProfile(h, dir, startedAtMs, fanout, `the node on ${store}`);
 			h.say(`  one node on ${store}: round trips`);
 			const rtt = await withNode(h, o, db, undefined, (s) => h.runLoadgen({
 				...h.baseSpec(s, o, 'rtt', 300_000), processes: nodeProcesses(s, db), serialCount: o.serialCount, pipelinedCount: o.pipelinedCount, inFlight: o.inFlight, inFlightClients: o.inFlight,
@@ -158,6 +186,12 @@ async function runCluster(h, o, profileDir) {
 			fanout = await h.runLoadgen(fanoutSpec(h, o, { kind: 'parley', port: haproxy.port, pid: nodes[0].pid }, processes), o);
 		} finally {
 			clearInterval(poll);
+		}
+		for (const stop of stops.splice(1).reverse()) {
+			await stop();
+		}
+		if (profileDir) {
+			fanout.stepProfiles = nodes.map((n, i) => stepProfile(h, path.join(profileDir, `node${i}`), n.startedAtMs, fanout, `node ${i}`));
 		}
 		return {
 			nodes: NODES, via: 'haproxy (docs/examples/haproxy.cfg, TCP mode, balance leastconn)', clientsPerNode: most, fanout,

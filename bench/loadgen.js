@@ -665,6 +665,7 @@ async function fanout() {
 		eld.reset();
 		eld.enable();
 		const durationMs = spec.stepSeconds * 1000;
+		const startedAtMs = Date.now();
 		const t0 = now();
 		await new Promise((resolve) => {
 			const timer = setInterval(() => {
@@ -728,6 +729,9 @@ async function fanout() {
 		const lat = summary(latencies);
 		const step = {
 			ratePerSender: rate,
+			/** Wall-clock (Date.now()) start and end (last delivery) of the step: to cut a server's profile to it. */
+			startedAtMs,
+			endedAtMs: Math.round(startedAtMs + (lastDelivery - t0)),
 			waitedForQuietSec: waitedSec,
 			senders,
 			members: alive0,
