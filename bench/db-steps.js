@@ -47,6 +47,26 @@ async function freshDatabase(pg) {
 	return pg.createDatabase(`bench_${process.pid}_${++databases}`);
 }
 
+/**
+ * What PostgreSQL did for a database so far (pg_stat_database): transactions committed,
+ * rows returned by scans and fetched by index. Read after a fan-out, beside the messages
+ * sent, it says how many database round trips a message cost (joins included).
+ */
+async function databaseWork(pg, url) {
+	const name = url.slice(url.lastIndexOf('/') + 1);
+	try {
+		const [row] = await pg.query(`SELECT xact_commit::int AS commits, tup_returned::bigint AS returned, tup_fetched::bigint AS fetched, tup_inserted::int AS inserted FROM pg_stat_database WHERE datname = '${name}'`);
+		return row && { commits: row.commits, rowsReturned: Number(row.returned), rowsFetched: Number(row.fetched), rowsInserted: row.inserted };
+	} catch {
+		return undefined;
+	}
+}
+
+/** Messages sent in every step of a fan-out. */
+function sentIn(fanout) {
+	return (fanout?.steps ?? []).reduce((a, s) => a + s.sent, 0);
+}
+
 function fanoutSpec(h, o, server, processes) {
 	return {
 		...h.baseSpec(server, o, 'fanout', 900_000), processes,
@@ -59,10 +79,14 @@ function fanoutSpec(h, o, server, processes) {
 
 /** Runs `fn(server)` on a fresh one-node server (SQLite, or `pg` with a fresh database), stopping it after. */
 async function withNode(h, o, pg, profileDir, fn) {
-	const extraArgs = pg ? ['--database', await freshDatabase(pg)] : [];
-	const server = await h.startServer('parley', o, { extraArgs, profileDir });
+	const url = pg ? await freshDatabase(pg) : undefined;
+	const server = await h.startServer('parley', o, { extraArgs: url ? ['--database', url] : [], profileDir });
 	try {
-		return await fn(server);
+		const result = await fn(server);
+		if (url && result && typeof result === 'object') {
+			result.database = await databaseWork(pg, url);
+		}
+		return result;
 	} finally {
 		await server.stop();
 		fs.rmSync(server.dir, { recursive: true, force: true });
@@ -187,6 +211,7 @@ async function runCluster(h, o, profileDir) {
 		} finally {
 			clearInterval(poll);
 		}
+		fanout.database = await databaseWork(pg, url);
 		for (const stop of stops.splice(1).reverse()) {
 			await stop();
 		}
@@ -282,6 +307,9 @@ function addRows(add, o) {
 	add('3 nodes: deliveries per node CPU-s (+ PostgreSQL and Redis)', (x) => why(x, 'cluster') ?? `${perCpu(c(x)).nodes} (${perCpu(c(x)).withDb})`);
 	add('3 nodes: CPU % @80/s', (x) => why(x, 'cluster') ?? cpuLine(c(x)));
 	add('3 nodes: deliveries per node write syscall @80/s', (x) => why(x, 'cluster') ?? c(x).deliveriesPerServerWrite);
+	const work = (fan) => `${(fan.database.commits / sentIn(fan)).toFixed(2)} / ${((fan.database.rowsReturned + fan.database.rowsFetched) / sentIn(fan)).toFixed(1)}`;
+	add('PostgreSQL commits / rows read per message sent, one node (whole fan-out, joins too)', (x) => why(x, 'pg') ?? work(x.pg.postgres.fanout));
+	add('PostgreSQL commits / rows read per message sent, 3 nodes (whole fan-out, joins too)', (x) => why(x, 'cluster') ?? work(x.cluster.fanout));
 	for (const store of ['sqlite', 'postgres']) {
 		add(`catch-up of ${o.catchupChannels} x ${o.catchupMessages} missed messages on ${store} (ms, each run)`, (x) => why(x, 'catchup') ?? why(x.catchup, store) ?? x.catchup[store].runs.map((r) => r.totalMs).join(' / '));
 	}
