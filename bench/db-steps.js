@@ -120,13 +120,14 @@ function nodeProcesses(server, pg) {
 
 async function runPg(h, o, profileDir) {
 	const missing = services.postgresMissing();
-	if (missing) {
-		return { notRun: missing };
-	}
 	const result = {};
-	const pg = await startPostgres(h);
+	const pg = missing ? undefined : await startPostgres(h);
 	try {
 		for (const store of ['sqlite', 'postgres']) {
+			if (store === 'postgres' && !pg) {
+				result.postgres = { notRun: missing };
+				continue;
+			}
 			const db = store === 'postgres' ? pg : undefined;
 			h.say(`  one node on ${store}: fan-out`);
 			const dir = profileDir && path.join(profileDir, `${store}-fanout`);
@@ -143,7 +144,7 @@ async function runPg(h, o, profileDir) {
 			result[store] = { fanout, rtt };
 		}
 	} finally {
-		await pg.stop();
+		await pg?.stop();
 	}
 	return result;
 }
@@ -288,9 +289,11 @@ function cpuLine(step) {
 
 /** The table rows (see rows() in bench.js); `notRun` steps say so. */
 function addRows(add, o) {
-	const why = (x, key) => (x[key]?.notRun ? `not run: ${x[key].notRun}` : undefined);
+	const whyNot = (r) => (r?.notRun ? `not run: ${r.notRun}` : undefined);
+	const why = (x, key) => whyNot(x[key]);
 	for (const store of ['sqlite', 'postgres']) {
 		const f = (x) => at80(x.pg?.[store]?.fanout);
+		const why = (x, key) => (key === 'pg' ? whyNot(x.pg) ?? whyNot(x.pg?.[store]) : whyNot(x[key]));
 		add(`one node on ${store}: fan-out @80/s delivered/s / lost`, (x) => why(x, 'pg') ?? `${f(x).deliveredPerSec} / ${f(x).lost}`);
 		add(`one node on ${store}: fan-out @80/s p50 / p99 (ms)`, (x) => why(x, 'pg') ?? `${f(x).latencyMs.p50} / ${f(x).latencyMs.p99}`);
 		add(`one node on ${store}: deliveries per server CPU-s (+ PostgreSQL)`, (x) => why(x, 'pg') ?? `${perCpu(f(x)).nodes} (${perCpu(f(x)).withDb})`);
@@ -308,7 +311,7 @@ function addRows(add, o) {
 	add('3 nodes: CPU % @80/s', (x) => why(x, 'cluster') ?? cpuLine(c(x)));
 	add('3 nodes: deliveries per node write syscall @80/s', (x) => why(x, 'cluster') ?? c(x).deliveriesPerServerWrite);
 	const work = (fan) => `${(fan.database.commits / sentIn(fan)).toFixed(2)} / ${((fan.database.rowsReturned + fan.database.rowsFetched) / sentIn(fan)).toFixed(1)}`;
-	add('PostgreSQL commits / rows read per message sent, one node (whole fan-out, joins too)', (x) => why(x, 'pg') ?? work(x.pg.postgres.fanout));
+	add('PostgreSQL commits / rows read per message sent, one node (whole fan-out, joins too)', (x) => whyNot(x.pg) ?? whyNot(x.pg.postgres) ?? work(x.pg.postgres.fanout));
 	add('PostgreSQL commits / rows read per message sent, 3 nodes (whole fan-out, joins too)', (x) => why(x, 'cluster') ?? work(x.cluster.fanout));
 	for (const store of ['sqlite', 'postgres']) {
 		add(`catch-up of ${o.catchupChannels} x ${o.catchupMessages} missed messages on ${store} (ms, each run)`, (x) => why(x, 'catchup') ?? why(x.catchup, store) ?? x.catchup[store].runs.map((r) => r.totalMs).join(' / '));
@@ -321,15 +324,15 @@ function addTargets(list, check, p, o) {
 	if (p.pg) {
 		for (const store of ['sqlite', 'postgres']) {
 			const name = `one node on ${store}: fan-out @80/s x 10, 1,000 members: nothing lost, p99 <= 100 ms`;
-			if (p.pg.notRun) {
-				notRun(name, p.pg);
+			if (p.pg.notRun || p.pg[store]?.notRun) {
+				notRun(name, p.pg.notRun ? p.pg : p.pg[store]);
 				continue;
 			}
 			const s = at80(p.pg[store]?.fanout);
 			list.push(check(name, s ? s.lost === 0 && s.disconnected === 0 && s.latencyMs.p99 <= 100 : false,
 				s ? `${s.lost} lost, ${s.disconnected} disconnected, p99 ${s.latencyMs.p99} ms (steal ${s.stealCpuPct} %, others ${s.otherCpuPct} %)` : (p.pg[store]?.fanout?.error ?? 'step not reached')));
 		}
-		if (!p.pg.notRun) {
+		if (!p.pg.notRun && !p.pg.postgres?.notRun) {
 			const r = (store) => p.pg[store]?.rtt;
 			list.push(check(`sends/s acknowledged, ${o.inFlight} in flight (no number set: reported beside SQLite)`, null,
 				`on one connection PostgreSQL ${r('postgres')?.inFlight?.perSec}/s, SQLite ${r('sqlite')?.inFlight?.perSec}/s; on ${o.inFlight} connections PostgreSQL ${r('postgres')?.inFlightSpread?.perSec}/s, SQLite ${r('sqlite')?.inFlightSpread?.perSec}/s`));
