@@ -37,7 +37,9 @@ let databases = 0;
 
 /** Starts a throwaway PostgreSQL for a step; the durable defaults (fsync, synchronous_commit on). */
 async function startPostgres(h) {
-	const pg = await services.startPostgres(h.spawn, SERVER_CPU, h.tmpDir);
+	// pg_stat_statements (postgresql-contrib): which statements the database spent its time on.
+	const pg = await services.startPostgres(h.spawn, SERVER_CPU, h.tmpDir, ['shared_preload_libraries=pg_stat_statements']);
+	await pg.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements').catch((error) => h.say(`  pg_stat_statements unavailable: ${error.message}`));
 	// On Ctrl-C bench.js kills its children, but the postmaster is runuser's child: stop it by pid.
 	h.atExit(() => pg.stopNow());
 	return pg;
@@ -56,9 +58,24 @@ async function databaseWork(pg, url) {
 	const name = url.slice(url.lastIndexOf('/') + 1);
 	try {
 		const [row] = await pg.query(`SELECT xact_commit::int AS commits, tup_returned::bigint AS returned, tup_fetched::bigint AS fetched, tup_inserted::int AS inserted FROM pg_stat_database WHERE datname = '${name}'`);
-		return row && { commits: row.commits, rowsReturned: Number(row.returned), rowsFetched: Number(row.fetched), rowsInserted: row.inserted };
+		const statements = await pg.query(`SELECT calls::int, round(total_exec_time)::int AS ms, rows::int, left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS query
+			FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = '${name}') ORDER BY total_exec_time DESC LIMIT 8`).catch(() => []);
+		return row && { commits: row.commits, rowsReturned: Number(row.returned), rowsFetched: Number(row.fetched), rowsInserted: row.inserted, statements };
 	} catch {
 		return undefined;
+	}
+}
+
+/** Prints the statements PostgreSQL spent most time on during a fan-out (joins included). */
+function sayStatements(h, fanout, label) {
+	const list = fanout?.database?.statements;
+	if (!list?.length) {
+		return;
+	}
+	const sent = sentIn(fanout);
+	h.say(`  PostgreSQL's busiest statements for ${label} (${sent} messages sent, 1,000 joins):`);
+	for (const st of list) {
+		h.say(`    ${String(st.ms).padStart(6)} ms ${String(st.calls).padStart(7)} calls (${(st.calls / sent).toFixed(2)} a message)  ${st.query}`);
 	}
 }
 
@@ -137,6 +154,7 @@ async function runPg(h, o, profileDir) {
 				return h.runLoadgen(fanoutSpec(h, o, s, nodeProcesses(s, db)), o);
 			});
 			fanout.stepProfile = stepProfile(h, dir, startedAtMs, fanout, `the node on ${store}`);
+			sayStatements(h, fanout, `the node on ${store}`);
 			h.say(`  one node on ${store}: round trips`);
 			const rtt = await withNode(h, o, db, undefined, (s) => h.runLoadgen({
 				...h.baseSpec(s, o, 'rtt', 300_000), processes: nodeProcesses(s, db), serialCount: o.serialCount, pipelinedCount: o.pipelinedCount, inFlight: o.inFlight, inFlightClients: o.inFlight,
@@ -213,6 +231,7 @@ async function runCluster(h, o, profileDir) {
 			clearInterval(poll);
 		}
 		fanout.database = await databaseWork(pg, url);
+		sayStatements(h, fanout, 'the three nodes');
 		for (const stop of stops.splice(1).reverse()) {
 			await stop();
 		}
