@@ -38,8 +38,11 @@ let databases = 0;
 /** Starts a throwaway PostgreSQL for a step; the durable defaults (fsync, synchronous_commit on). */
 async function startPostgres(h) {
 	// pg_stat_statements (postgresql-contrib): which statements the database spent its time on.
-	const pg = await services.startPostgres(h.spawn, SERVER_CPU, h.tmpDir, ['shared_preload_libraries=pg_stat_statements']);
-	await pg.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements').catch((error) => h.say(`  pg_stat_statements unavailable: ${error.message}`));
+	const statements = services.hasPgStatStatements();
+	const pg = await services.startPostgres(h.spawn, SERVER_CPU, h.tmpDir, statements ? ['shared_preload_libraries=pg_stat_statements'] : []);
+	if (statements) {
+		await pg.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements').catch((error) => h.say(`  pg_stat_statements unavailable: ${error.message}`));
+	}
 	// On Ctrl-C bench.js kills its children, but the postmaster is runuser's child: stop it by pid.
 	h.atExit(() => pg.stopNow());
 	return pg;

@@ -29,6 +29,11 @@ function postgresMissing() {
 		? undefined : `PostgreSQL 15 is not installed (no ${PG_BIN}/postgres; apt-get install postgresql, or set PARLEY_PG_BIN)`;
 }
 
+/** Whether pg_stat_statements (postgresql-contrib) can be preloaded: without it PostgreSQL would not start. */
+function hasPgStatStatements() {
+	return fs.existsSync(path.join(PG_BIN, '..', 'lib', 'pg_stat_statements.so'));
+}
+
 function redisMissing() {
 	return fs.existsSync(REDIS_BIN) ? undefined : `redis-server is not installed (no ${REDIS_BIN}; apt-get install redis-server, or set PARLEY_REDIS_SERVER)`;
 }
@@ -347,6 +352,6 @@ async function startHaproxy(spawn, cpu, tmpDir, nodePorts, maxconn) {
 }
 
 module.exports = {
-	postgresMissing, redisMissing, haproxyMissing, startPostgres, startRedis, startHaproxy, haproxyConfig,
+	postgresMissing, hasPgStatStatements, redisMissing, haproxyMissing, startPostgres, startRedis, startHaproxy, haproxyConfig,
 	cpuSeconds, treeCpuSeconds, childrenOf, freePort,
 };
