@@ -6,15 +6,16 @@
  *
  * The bus only fans out; positions fill the gaps. A `message/new` event carries its
  * conversation, its message id (committed in the database before it was published) and
- * the id of the message before it in that conversation's history (read from the database
- * after the commit: appends to one conversation commit in id order). Every node,
+ * the id of the message before it in that conversation, thread replies included (the
+ * store's `previousId`, known from the append itself: appends to one conversation commit
+ * in id order under its row lock). Every node,
  * the sending one included, delivers a conversation's messages in that chain's order: a
  * message whose predecessor has not been delivered yet waits for it (at most HOLD_MS,
  * then the gap is filled from the database). Events also carry a sequence number per
  * publishing process: a node that sees a number skipped, or whose Redis connection
- * dropped, reads what it missed from the database (`Store.page` after the last id it
- * delivered) and delivers those messages once, in id order, skipping the ones it already
- * delivered.
+ * dropped, reads what it missed from the database (`Store.allAfter` the last id it
+ * delivered: thread replies too) and delivers those messages once, in id order, skipping
+ * the ones it already delivered.
  */
 import { randomBytes } from 'node:crypto';
 import type Redis from 'ioredis';
@@ -24,8 +25,8 @@ import { BUS } from '../cluster/keys';
 import type { Logger } from '../log';
 import { nickKey } from '../../protocol/names';
 import { encodeNotification } from '../transport/frames';
-import { LocalDelivery, type Sink, type Traffic } from './delivery';
-import { dmConversation, isDmConversation, type Store } from './store';
+import { LocalDelivery, type About, type Sink, type Traffic } from './delivery';
+import { isDmConversation, type Store } from './store';
 
 /** What the hub does for events that are not plain deliveries. */
 export interface BusCommands {
@@ -48,7 +49,7 @@ interface Header {
 	/** toAudience's except nick, kick's reason. */
 	x?: string;
 	t?: 'presence';
-	/** message/new: [conversation, id, id of the message before it in the conversation]. */
+	/** message/new: [conversation, id, id of the message before it in the conversation (thread replies included)]. */
 	m?: [string, number, number];
 }
 
@@ -78,18 +79,6 @@ class Position {
 	timer: NodeJS.Timeout | undefined;
 }
 
-const MESSAGE_NEW = Buffer.from(`"method":"${MessageNewNotification.type.method}"`);
-
-/** The conversation and id of a `message/new` frame, read once on the publishing node. */
-function messageOf(frame: Buffer): [string, number] | undefined {
-	if (frame.indexOf(MESSAGE_NEW) < 0) {
-		return undefined;
-	}
-	const body = frame.subarray(frame.indexOf('\r\n\r\n') + 4).toString('utf8');
-	const message = (JSON.parse(body) as { params: { message: Message } }).params.message;
-	return [message.to.startsWith('#') ? message.to : dmConversation(message.from, message.to), message.id];
-}
-
 export class RedisDelivery extends LocalDelivery {
 	private readonly origin: string;
 	private seq = 0;
@@ -97,8 +86,6 @@ export class RedisDelivery extends LocalDelivery {
 	private readonly positions = new Map<string, Position>();
 	/** `id:target` of the recent deliveries of messages (target: channel or nick key). */
 	private readonly recent = new Set<string>();
-	/** The predecessor lookups under way, by message id (a DM is delivered in two halves). */
-	private readonly prevs = new Map<number, Promise<number>>();
 	/** Messages sent through this node not delivered here yet: a gap fill leaves them to their sender's path. */
 	private readonly sending = new Set<number>();
 	/** Conversations being filled after a message waited too long. */
@@ -202,20 +189,6 @@ export class RedisDelivery extends LocalDelivery {
 		return position;
 	}
 
-	/** The id of the message before `id` in the conversation's history (0: none), read once per message. */
-	private prevOf(conversation: string, id: number): Promise<number> {
-		let prev = this.prevs.get(id);
-		if (!prev) {
-			prev = this.store.page(conversation, { before: id, limit: 1 }).then((page) => page.messages.at(-1)?.id ?? 0, (error: unknown) => {
-				this.log.warn(`cluster: reading the message before ${id} failed (${String(error)}); delivering it unordered`);
-				return 0;
-			});
-			this.prevs.set(id, prev);
-			void prev.then(() => setTimeout(() => this.prevs.delete(id), 1000));
-		}
-		return prev;
-	}
-
 	/** A message is here (sent through this node, or from the bus): delivered now, or once its predecessor was. */
 	private arrive(conversation: string, id: number, prev: number, deliver: () => void): void {
 		if (id > this.globalHigh) {
@@ -304,7 +277,7 @@ export class RedisDelivery extends LocalDelivery {
 		const position = this.positionOf(channel);
 		if (position.last === undefined) {
 			// Where a gap fill of this channel would start if no message came before it.
-			this.store.latestId(channel).then((id) => {
+			this.store.headId(channel).then((id) => {
 				position.last ??= id;
 			}, () => undefined);
 		}
@@ -320,45 +293,41 @@ export class RedisDelivery extends LocalDelivery {
 		this.publish({ k: 'unsub', c: channel, n: nick });
 	}
 
-	override toChannel(channel: string, frame: Buffer, exceptId?: number, traffic: Traffic = 'chat'): void {
-		const m = messageOf(frame);
+	override toChannel(channel: string, frame: Buffer, exceptId?: number, traffic: Traffic = 'chat', about?: About): void {
 		const t = traffic === 'presence' ? { t: 'presence' as const } : {};
+		const m = about?.message;
 		if (!m) {
 			super.toChannel(channel, frame, exceptId, traffic);
 			this.publish({ k: 'ch', c: channel, ...t }, frame);
 			return;
 		}
-		const [conversation, id] = m;
-		this.sending.add(id);
-		void this.prevOf(conversation, id).then((prev) => {
-			this.publish({ k: 'ch', c: channel, m: [conversation, id, prev], ...t }, frame);
-			this.arrive(conversation, id, prev, () => {
-				this.sending.delete(id);
-				if (this.firstTime(id, channel)) {
-					super.toChannel(channel, frame, exceptId, traffic);
-				}
-			});
+		const { conversation } = about;
+		this.sending.add(m.id);
+		this.publish({ k: 'ch', c: channel, m: [conversation, m.id, m.previousId], ...t }, frame);
+		this.arrive(conversation, m.id, m.previousId, () => {
+			this.sending.delete(m.id);
+			if (this.firstTime(m.id, channel)) {
+				super.toChannel(channel, frame, exceptId, traffic);
+			}
 		});
 	}
 
-	override toNick(nick: string, frame: Buffer, exceptId?: number, traffic: Traffic = 'chat'): boolean {
-		const m = messageOf(frame);
+	override toNick(nick: string, frame: Buffer, exceptId?: number, traffic: Traffic = 'chat', about?: About): boolean {
 		const t = traffic === 'presence' ? { t: 'presence' as const } : {};
+		const m = about?.message;
 		if (!m) {
 			const local = super.toNick(nick, frame, exceptId, traffic);
 			this.publish({ k: 'nick', n: nick, ...t }, frame);
 			return local;
 		}
-		const [conversation, id] = m;
-		this.sending.add(id);
-		void this.prevOf(conversation, id).then((prev) => {
-			this.publish({ k: 'nick', n: nick, m: [conversation, id, prev], ...t }, frame);
-			this.arrive(conversation, id, prev, () => {
-				this.sending.delete(id);
-				if (this.firstTime(id, nickKey(nick))) {
-					super.toNick(nick, frame, exceptId, traffic);
-				}
-			});
+		const { conversation } = about;
+		this.sending.add(m.id);
+		this.publish({ k: 'nick', n: nick, m: [conversation, m.id, m.previousId], ...t }, frame);
+		this.arrive(conversation, m.id, m.previousId, () => {
+			this.sending.delete(m.id);
+			if (this.firstTime(m.id, nickKey(nick))) {
+				super.toNick(nick, frame, exceptId, traffic);
+			}
 		});
 		return this.hasNick(nick);
 	}
@@ -496,7 +465,7 @@ export class RedisDelivery extends LocalDelivery {
 		let after = position.last ?? (floor ? floor : undefined);
 		if (after !== undefined) {
 			for (;;) {
-				const page = await this.store.page(conversation, { after, limit: PAGE });
+				const page = await this.store.allAfter(conversation, after, PAGE);
 				for (const stored of page.messages) {
 					after = stored.id;
 					const { clientMsgId: _hidden, ...message } = stored;

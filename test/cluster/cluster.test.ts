@@ -12,6 +12,7 @@ import { TypingNotification } from '../../protocol/conversations';
 import { ChannelKickRequest } from '../../protocol/moderation';
 import { KickedNotification, NoticeNotification, ShutdownNotification } from '../../protocol/lifecycle';
 import { HistoryRequest, MessageNewNotification, SendMessageRequest } from '../../protocol/messages';
+import { ThreadRequest } from '../../protocol/threads';
 import type { Message } from '../../protocol/types';
 import { PresenceNotification, UserListRequest } from '../../protocol/users';
 import { eventually, rpcError, type TestClient } from '../helpers/client';
@@ -280,13 +281,14 @@ describe('a cluster of three nodes', function () {
 		void guest;
 	});
 
-	it('Redis killed and restarted under traffic costs latency, never messages', async () => {
+	it('Redis killed and restarted under traffic costs latency, never messages (thread replies included)', async () => {
 		const sender = await cluster.login(0, 'talker');
 		const listeners = await Promise.all([cluster.login(1, 'one'), cluster.login(2, 'two')]);
 		for (const client of [sender, ...listeners]) {
 			await client.connection.sendRequest(JoinChannelRequest.type, { channel: '#general' });
 		}
 		const total = 40;
+		let root: number | undefined;
 		for (let i = 0; i < total; i++) {
 			if (i === 10) {
 				await redis.kill();
@@ -294,17 +296,23 @@ describe('a cluster of three nodes', function () {
 			if (i === 20) {
 				await redis.resume();
 			}
-			await sender.connection.sendRequest(SendMessageRequest.type, { to: '#general', text: `through ${i}` });
+			// Every third one a reply that stays in its thread (out of history, sent live to the channel).
+			const reply = root !== undefined && i % 3 === 2 ? { replyTo: root } : {};
+			const sent = await sender.connection.sendRequest(SendMessageRequest.type, { to: '#general', text: `through ${i}`, ...reply });
+			root ??= sent.message.id;
 			await new Promise((resolve) => setTimeout(resolve, 20));
 		}
-		const stored = await history(sender, '#general');
-		assert.equal(stored.length, total);
+		const mainLine = await history(sender, '#general');
+		const replies = (await sender.connection.sendRequest(ThreadRequest.type, { id: root!, limit: 500 })).messages;
+		assert.equal(replies.length, 13);
+		assert.equal(mainLine.length + replies.length, total);
+		const stored = [...mainLine, ...replies].map((m) => m.id).sort((a, b) => a - b);
 		for (const client of listeners) {
 			await eventually(() => received(client, '#general').length >= total, `${client.nick} has every message`, 15_000);
 			await client.sync();
 			const ids = received(client, '#general').map((m) => m.id);
 			assertOnce(ids, client.nick!);
-			assert.deepEqual([...ids].sort((a, b) => a - b), stored.map((m) => m.id));
+			assert.deepEqual(ids, stored, `${client.nick} got every message and reply once, in id order`);
 		}
 		// Presence came back with the connections: everyone is still online, nicks still unique.
 		await eventually(async () => (await sender.connection.sendRequest(UserListRequest.type, {})).users.length === 3, 'everyone online again', 10_000);
