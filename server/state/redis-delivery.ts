@@ -38,10 +38,15 @@ export interface BusCommands {
 
 type Kind = 'ch' | 'nick' | 'aud' | 'sub' | 'unsub' | 'kick' | 'all';
 
+/**
+ * One event on the bus. A bus message is a batch: the publishing process's id (node id
+ * and a per-start token) on the first line, then each event as its header (JSON) on a
+ * line, followed by `b` bytes of frame. A node publishes once per event-loop turn what
+ * that turn produced (one Redis command and one write, however many events), and a
+ * receiver skips its own batches by their first line without parsing them.
+ */
 interface Header {
-	/** Publishing process (node id and a per-start token). */
-	o: string;
-	/** Its sequence number. */
+	/** Its sequence number (per publishing process). */
 	s: number;
 	k: Kind;
 	c?: string | string[];
@@ -51,7 +56,13 @@ interface Header {
 	t?: 'presence';
 	/** message/new: [conversation, id, id of the message before it in the conversation (thread replies included)]. */
 	m?: [string, number, number];
+	/** The frame's length in bytes (absent: no frame). */
+	b?: number;
 }
+
+/** A batch is published at once when it holds this many bytes. */
+const MAX_BATCH_BYTES = 1 << 20;
+const NO_FRAME = Buffer.alloc(0);
 
 /** Deliveries remembered for duplicate checks (message id and channel or nick key). */
 const RECENT = 20_000;
@@ -81,7 +92,13 @@ class Position {
 
 export class RedisDelivery extends LocalDelivery {
 	private readonly origin: string;
+	/** `origin\n`: the first line of each batch this process publishes. */
+	private readonly originLine: Buffer;
 	private seq = 0;
+	/** The batch of this event-loop turn (headers and frames), published by `flushBatch`. */
+	private batch: Buffer[] = [];
+	private batchBytes = 0;
+	private batchScheduled = false;
 	private readonly lastSeq = new Map<string, number>();
 	private readonly positions = new Map<string, Position>();
 	/** `id:target` of the recent deliveries of messages (target: channel or nick key). */
@@ -111,6 +128,7 @@ export class RedisDelivery extends LocalDelivery {
 	) {
 		super();
 		this.origin = `${nodeId}:${randomBytes(6).toString('hex')}`;
+		this.originLine = Buffer.from(this.origin + '\n');
 	}
 
 	/** Subscribes to the bus; resolves once subscribed. */
@@ -138,6 +156,7 @@ export class RedisDelivery extends LocalDelivery {
 	}
 
 	close(): void {
+		this.flushBatch();
 		this.closed = true;
 		for (const position of this.positions.values()) {
 			clearTimeout(position.timer);
@@ -151,13 +170,36 @@ export class RedisDelivery extends LocalDelivery {
 		}
 	}
 
-	private publish(header: Omit<Header, 'o' | 's'>, frame?: Buffer): void {
-		const full: Header = { o: this.origin, s: ++this.seq, ...header };
+	private publish(header: Omit<Header, 's' | 'b'>, frame?: Buffer): void {
+		const full: Header = frame ? { s: ++this.seq, ...header, b: frame.length } : { s: ++this.seq, ...header };
 		const head = Buffer.from(JSON.stringify(full) + '\n');
-		this.pub.publish(BUS, frame ? Buffer.concat([head, frame]) : head).catch((error: unknown) => {
+		this.batch.push(head);
+		this.batchBytes += head.length;
+		if (frame) {
+			this.batch.push(frame);
+			this.batchBytes += frame.length;
+		}
+		if (this.batchBytes >= MAX_BATCH_BYTES) {
+			this.flushBatch();
+		} else if (!this.batchScheduled) {
+			this.batchScheduled = true;
+			setImmediate(this.flushBatch);
+		}
+	}
+
+	/** Publishes the events of this turn as one bus message. */
+	private readonly flushBatch = (): void => {
+		this.batchScheduled = false;
+		if (this.batch.length === 0 || this.closed) {
+			return;
+		}
+		const payload = Buffer.concat([this.originLine, ...this.batch], this.originLine.length + this.batchBytes);
+		this.batch = [];
+		this.batchBytes = 0;
+		this.pub.publish(BUS, payload).catch((error: unknown) => {
 			this.log.warn(`cluster: publishing on the bus failed: ${String(error)}`);
 		});
-	}
+	};
 
 	/**
 	 * Records that message `id` went to `target` (a channel, or a nick's connections here);
@@ -348,24 +390,35 @@ export class RedisDelivery extends LocalDelivery {
 	}
 
 	private receive(payload: Buffer): void {
-		const end = payload.indexOf(0x0a);
-		let header: Header;
+		if (payload.length >= this.originLine.length && payload.compare(this.originLine, 0, this.originLine.length, 0, this.originLine.length) === 0) {
+			return;
+		}
+		const first = payload.indexOf(0x0a);
+		const origin = payload.toString('utf8', 0, first);
+		let at = first + 1;
 		try {
-			header = JSON.parse(payload.subarray(0, end).toString('utf8')) as Header;
-		} catch {
-			this.log.warn('cluster: ignored a bus event that is not Parley\'s');
-			return;
+			while (first > 0 && at < payload.length) {
+				const end = payload.indexOf(0x0a, at);
+				if (end < 0) {
+					throw new Error('an event without its header line');
+				}
+				const header = JSON.parse(payload.toString('utf8', at, end)) as Header;
+				const frame = header.b === undefined ? NO_FRAME : payload.subarray(end + 1, end + 1 + header.b);
+				at = end + 1 + (header.b ?? 0);
+				this.handle(origin, header, frame);
+			}
+		} catch (error) {
+			this.log.warn(`cluster: ignored a bus event that is not Parley's (${String(error)})`);
 		}
-		if (header.o === this.origin) {
-			return;
-		}
-		const last = this.lastSeq.get(header.o);
-		this.lastSeq.set(header.o, header.s);
+	}
+
+	private handle(origin: string, header: Header, frame: Buffer): void {
+		const last = this.lastSeq.get(origin);
+		this.lastSeq.set(origin, header.s);
 		if (last !== undefined && header.s !== last + 1) {
 			this.floor ??= this.globalHigh;
-			this.fill(`events ${last + 1} to ${header.s - 1} of ${header.o} missed`);
+			this.fill(`events ${last + 1} to ${header.s - 1} of ${origin} missed`);
 		}
-		const frame = payload.subarray(end + 1);
 		const traffic: Traffic = header.t ?? 'chat';
 		const m = header.m;
 		switch (header.k) {
