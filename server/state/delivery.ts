@@ -134,6 +134,11 @@ export class LocalDelivery implements Delivery {
 		return [...this.channels.keys()];
 	}
 
+	/** The nick's connections here. */
+	protected sinksOf(nick: string): Iterable<Sink> {
+		return this.nicks.get(nickKey(nick)) ?? [];
+	}
+
 	/** Whether the nick has a connection here. */
 	hasNick(nick: string): boolean {
 		return this.nicks.has(nickKey(nick));

@@ -56,6 +56,8 @@ interface Header {
 	t?: 'presence';
 	/** message/new: [conversation, id, id of the message before it in the conversation (thread replies included)]. */
 	m?: [string, number, number];
+	/** An event of a conversation: [conversation, the newest message id of it when it happened at its origin]. */
+	a?: [string, number];
 	/** The frame's length in bytes (absent: no frame). */
 	b?: number;
 }
@@ -73,10 +75,17 @@ const HOLD_MS = 1000;
 /** How long a gap fill leaves a message of a local sender to the sender's own path. */
 const SENDER_GRACE_MS = 3000;
 
-/** A message waiting for its predecessor. */
+/**
+ * A message waiting for its predecessor, or an event waiting for the message that was
+ * the newest of its conversation when it happened at its origin.
+ */
 interface Held {
-	id: number;
+	/** A message's id; undefined for an event. */
+	id: number | undefined;
+	/** What must have been delivered first: a message's predecessor, an event's marker. */
 	prev: number;
+	/** Its place: a message at its id, an event just after its marker (ties: arrival order). */
+	key: number;
 	since: number;
 	deliver(): void;
 }
@@ -85,9 +94,23 @@ interface Held {
 class Position {
 	/** The highest id delivered in order; undefined until the first message. */
 	last: number | undefined;
-	/** Waiting messages, by id. */
+	/** Waiting messages and events, by key. */
 	readonly held: Held[] = [];
 	timer: NodeJS.Timeout | undefined;
+}
+
+/** An event of a conversation on its origin node, waiting to be published in the conversation's order. */
+interface Outgoing {
+	/** Whether it takes the conversation's newest id as its marker (a message has its place already). */
+	marked: boolean;
+	/** Publishes it and delivers it here, with its marker. */
+	send(marker: number): void;
+}
+
+/** A conversation's events on their origin node, in the order they happened here. */
+class Outbox {
+	readonly queue: Outgoing[] = [];
+	reading = false;
 }
 
 export class RedisDelivery extends LocalDelivery {
@@ -105,6 +128,12 @@ export class RedisDelivery extends LocalDelivery {
 	private readonly recent = new Set<string>();
 	/** Messages sent through this node not delivered here yet: a gap fill leaves them to their sender's path. */
 	private readonly sending = new Set<number>();
+	/** Per conversation, the events waiting for their marker (the conversation's newest id) before they go out. */
+	private readonly outboxes = new Map<string, Outbox>();
+	/** Per channel, connections whose unsubscription waits for its turn: no longer members for `isSubscribed`. */
+	private readonly leaving = new Map<string, Set<Sink>>();
+	/** Per channel and nick key, subscriptions made here: an unsubscription held in order is void once a later subscription came. */
+	private readonly subscriptionCount = new Map<string, number>();
 	/** Conversations being filled after a message waited too long. */
 	private readonly overdueFills = new Set<string>();
 	/** The highest message id seen, in any conversation. */
@@ -242,8 +271,26 @@ export class RedisDelivery extends LocalDelivery {
 			this.advance(position, id);
 			return;
 		}
-		const at = position.held.findIndex((h) => h.id > id);
-		position.held.splice(at < 0 ? position.held.length : at, 0, { id, prev, since: performance.now(), deliver });
+		this.hold(conversation, position, { id, prev, key: id, since: performance.now(), deliver });
+	}
+
+	/**
+	 * An event of the conversation is here, marked with the conversation's newest message id
+	 * when it happened at its origin: delivered once that message was (as a message waits
+	 * for its predecessor), before any message after it that waits too.
+	 */
+	private arriveEvent(conversation: string, marker: number, deliver: () => void): void {
+		const position = this.positionOf(conversation);
+		if (position.last === undefined || marker <= position.last) {
+			deliver();
+			return;
+		}
+		this.hold(conversation, position, { id: undefined, prev: marker, key: marker + 0.5, since: performance.now(), deliver });
+	}
+
+	private hold(conversation: string, position: Position, held: Held): void {
+		const at = position.held.findIndex((h) => h.key > held.key);
+		position.held.splice(at < 0 ? position.held.length : at, 0, held);
 		position.timer ??= setTimeout(() => this.overdue(conversation), HOLD_MS);
 	}
 
@@ -254,7 +301,7 @@ export class RedisDelivery extends LocalDelivery {
 		while (position.held.length > 0 && position.held[0].prev <= position.last) {
 			const next = position.held.shift()!;
 			next.deliver();
-			if (next.id > position.last) {
+			if (next.id !== undefined && next.id > position.last) {
 				position.last = next.id;
 			}
 		}
@@ -262,6 +309,52 @@ export class RedisDelivery extends LocalDelivery {
 			clearTimeout(position.timer);
 			position.timer = undefined;
 		}
+	}
+
+	/**
+	 * Sends an event of a conversation from this node in the conversation's order: those
+	 * that take a marker read the conversation's newest id from the database first (once
+	 * for all that are waiting), and nothing of the conversation goes out before the events
+	 * queued ahead of it.
+	 */
+	private sendInOrder(conversation: string, outgoing: Outgoing): void {
+		let box = this.outboxes.get(conversation);
+		if (!box && !outgoing.marked) {
+			outgoing.send(0);
+			return;
+		}
+		if (!box) {
+			box = new Outbox();
+			this.outboxes.set(conversation, box);
+		}
+		box.queue.push(outgoing);
+		if (!box.reading) {
+			this.readMarker(conversation, box);
+		}
+	}
+
+	/** Reads the marker for the events queued now, sends them, and goes on with those queued meanwhile. */
+	private readMarker(conversation: string, box: Outbox): void {
+		box.reading = true;
+		const covered = box.queue.length;
+		void this.store.headId(conversation).then((id) => id, (error: unknown) => {
+			this.log.warn(`cluster: reading the newest id of ${conversation} failed (${String(error)}); its events go out unordered`);
+			return 0;
+		}).then((marker) => {
+			box.reading = false;
+			for (const outgoing of box.queue.splice(0, covered)) {
+				outgoing.send(marker);
+			}
+			// Queued meanwhile: messages go out now, up to the first event that needs a marker of its own.
+			while (box.queue.length > 0 && !box.queue[0].marked) {
+				box.queue.shift()!.send(0);
+			}
+			if (box.queue.length > 0) {
+				this.readMarker(conversation, box);
+			} else {
+				this.outboxes.delete(conversation);
+			}
+		});
 	}
 
 	/** A message waited too long for its predecessor: fill the conversation from the database, then let everything out. */
@@ -306,7 +399,7 @@ export class RedisDelivery extends LocalDelivery {
 		const position = this.positionOf(conversation);
 		for (const held of position.held.splice(0)) {
 			held.deliver();
-			if (position.last === undefined || held.id > position.last) {
+			if (held.id !== undefined && (position.last === undefined || held.id > position.last)) {
 				position.last = held.id;
 			}
 		}
@@ -325,51 +418,145 @@ export class RedisDelivery extends LocalDelivery {
 		}
 	}
 
+	/**
+	 * Subscribes at once here (a message stored meanwhile may come twice, never goes
+	 * missing); the other nodes subscribe in the channel's order of events.
+	 */
 	override subscribeNick(channel: string, nick: string): void {
+		this.subscribed(channel, nick);
 		super.subscribeNick(channel, nick);
-		this.publish({ k: 'sub', c: channel, n: nick });
+		this.sendInOrder(channel, { marked: true, send: (marker) => this.publish({ k: 'sub', c: channel, n: nick, a: [channel, marker] }) });
 	}
 
+	/** Unsubscribes, on every node, in the channel's order of events: after what was said before it. */
 	override unsubscribeNick(channel: string, nick: string): void {
-		super.unsubscribeNick(channel, nick);
-		this.publish({ k: 'unsub', c: channel, n: nick });
+		const count = this.subscriptionCount.get(`${channel}\0${nickKey(nick)}`);
+		this.markLeaving(channel, nick);
+		this.sendInOrder(channel, {
+			marked: true,
+			send: (marker) => {
+				this.publish({ k: 'unsub', c: channel, n: nick, a: [channel, marker] });
+				this.unsubscribeInOrder(channel, nick, marker, count);
+			},
+		});
 	}
 
-	override toChannel(channel: string, frame: Buffer, exceptId?: number, traffic: Traffic = 'chat', about?: About): void {
-		const t = traffic === 'presence' ? { t: 'presence' as const } : {};
-		const m = about?.message;
-		if (!m) {
-			super.toChannel(channel, frame, exceptId, traffic);
-			this.publish({ k: 'ch', c: channel, ...t }, frame);
-			return;
+	private subscribed(channel: string, nick: string): void {
+		const key = `${channel}\0${nickKey(nick)}`;
+		this.subscriptionCount.set(key, (this.subscriptionCount.get(key) ?? 0) + 1);
+		const leaving = this.leaving.get(channel);
+		for (const sink of this.sinksOf(nick)) {
+			leaving?.delete(sink);
 		}
-		const { conversation } = about;
-		this.sending.add(m.id);
-		this.publish({ k: 'ch', c: channel, m: [conversation, m.id, m.previousId], ...t }, frame);
-		this.arrive(conversation, m.id, m.previousId, () => {
-			this.sending.delete(m.id);
-			if (this.firstTime(m.id, channel)) {
-				super.toChannel(channel, frame, exceptId, traffic);
+	}
+
+	/**
+	 * Unsubscribes once the channel's events before it were delivered, unless the nick
+	 * subscribed again meanwhile. Until then its connections still receive, but are no
+	 * longer members for `isSubscribed` (a send's fast path).
+	 */
+	private unsubscribeInOrder(channel: string, nick: string, marker: number, count = this.subscriptionCount.get(`${channel}\0${nickKey(nick)}`)): void {
+		const key = `${channel}\0${nickKey(nick)}`;
+		const sinks = this.markLeaving(channel, nick);
+		this.arriveEvent(channel, marker, () => {
+			const leaving = this.leaving.get(channel);
+			for (const sink of sinks) {
+				leaving?.delete(sink);
+			}
+			if (leaving?.size === 0) {
+				this.leaving.delete(channel);
+			}
+			if (this.subscriptionCount.get(key) === count) {
+				this.subscriptionCount.delete(key);
+				super.unsubscribeNick(channel, nick);
 			}
 		});
 	}
 
-	override toNick(nick: string, frame: Buffer, exceptId?: number, traffic: Traffic = 'chat', about?: About): boolean {
+	/** The nick's connections here, marked as leaving the channel. */
+	private markLeaving(channel: string, nick: string): Sink[] {
+		let leaving = this.leaving.get(channel);
+		if (!leaving) {
+			leaving = new Set();
+			this.leaving.set(channel, leaving);
+		}
+		const sinks = [...this.sinksOf(nick)];
+		for (const sink of sinks) {
+			leaving.add(sink);
+		}
+		return sinks;
+	}
+
+	override isSubscribed(channel: string, sink: Sink): boolean {
+		return super.isSubscribed(channel, sink) && !this.leaving.get(channel)?.has(sink);
+	}
+
+	/**
+	 * A message goes out at once with its place (id and predecessor), unless events of its
+	 * conversation wait here for their marker: then after them. Any other frame for a
+	 * channel is an event of that conversation (`about` may name another), sent in order.
+	 */
+	override toChannel(channel: string, frame: Buffer, exceptId?: number, traffic: Traffic = 'chat', about?: About): void {
 		const t = traffic === 'presence' ? { t: 'presence' as const } : {};
+		const conversation = about?.conversation ?? channel;
 		const m = about?.message;
 		if (!m) {
+			this.sendInOrder(conversation, {
+				marked: true,
+				send: (marker) => {
+					this.publish({ k: 'ch', c: channel, a: [conversation, marker], ...t }, frame);
+					this.arriveEvent(conversation, marker, () => super.toChannel(channel, frame, exceptId, traffic));
+				},
+			});
+			return;
+		}
+		this.sending.add(m.id);
+		this.sendInOrder(conversation, {
+			marked: false,
+			send: () => {
+				this.publish({ k: 'ch', c: channel, m: [conversation, m.id, m.previousId], ...t }, frame);
+				this.arrive(conversation, m.id, m.previousId, () => {
+					this.sending.delete(m.id);
+					if (this.firstTime(m.id, channel)) {
+						super.toChannel(channel, frame, exceptId, traffic);
+					}
+				});
+			},
+		});
+	}
+
+	/** To a nick: `about` a conversation, in that conversation's order (as toChannel); otherwise at once. */
+	override toNick(nick: string, frame: Buffer, exceptId?: number, traffic: Traffic = 'chat', about?: About): boolean {
+		const t = traffic === 'presence' ? { t: 'presence' as const } : {};
+		if (!about) {
 			const local = super.toNick(nick, frame, exceptId, traffic);
 			this.publish({ k: 'nick', n: nick, ...t }, frame);
 			return local;
 		}
 		const { conversation } = about;
+		const m = about.message;
+		if (!m) {
+			this.sendInOrder(conversation, {
+				marked: true,
+				send: (marker) => {
+					this.publish({ k: 'nick', n: nick, a: [conversation, marker], ...t }, frame);
+					this.arriveEvent(conversation, marker, () => super.toNick(nick, frame, exceptId, traffic));
+				},
+			});
+			return this.hasNick(nick);
+		}
 		this.sending.add(m.id);
-		this.publish({ k: 'nick', n: nick, m: [conversation, m.id, m.previousId], ...t }, frame);
-		this.arrive(conversation, m.id, m.previousId, () => {
-			this.sending.delete(m.id);
-			if (this.firstTime(m.id, nickKey(nick))) {
-				super.toNick(nick, frame, exceptId, traffic);
-			}
+		this.sendInOrder(conversation, {
+			marked: false,
+			send: () => {
+				this.publish({ k: 'nick', n: nick, m: [conversation, m.id, m.previousId], ...t }, frame);
+				this.arrive(conversation, m.id, m.previousId, () => {
+					this.sending.delete(m.id);
+					if (this.firstTime(m.id, nickKey(nick))) {
+						super.toNick(nick, frame, exceptId, traffic);
+					}
+				});
+			},
 		});
 		return this.hasNick(nick);
 	}
@@ -421,6 +608,9 @@ export class RedisDelivery extends LocalDelivery {
 		}
 		const traffic: Traffic = header.t ?? 'chat';
 		const m = header.m;
+		const a = header.a;
+		/** An event of a conversation waits for its marker; any other happens now. */
+		const inOrder = (deliver: () => void): void => (a ? this.arriveEvent(a[0], a[1], deliver) : deliver());
 		switch (header.k) {
 			case 'ch': {
 				const channel = header.c as string;
@@ -431,7 +621,7 @@ export class RedisDelivery extends LocalDelivery {
 						}
 					});
 				} else {
-					super.toChannel(channel, frame, undefined, traffic);
+					inOrder(() => super.toChannel(channel, frame, undefined, traffic));
 				}
 				break;
 			}
@@ -444,7 +634,7 @@ export class RedisDelivery extends LocalDelivery {
 						}
 					});
 				} else {
-					super.toNick(nick, frame, undefined, traffic);
+					inOrder(() => super.toNick(nick, frame, undefined, traffic));
 				}
 				break;
 			}
@@ -452,10 +642,17 @@ export class RedisDelivery extends LocalDelivery {
 				super.toAudience(header.c as string[], header.n as string[], frame, header.x ?? '', traffic);
 				break;
 			case 'sub':
-				super.subscribeNick(header.c as string, header.n as string);
+				inOrder(() => {
+					this.subscribed(header.c as string, header.n as string);
+					super.subscribeNick(header.c as string, header.n as string);
+				});
 				break;
 			case 'unsub':
-				super.unsubscribeNick(header.c as string, header.n as string);
+				if (a) {
+					this.unsubscribeInOrder(header.c as string, header.n as string, a[1]);
+				} else {
+					super.unsubscribeNick(header.c as string, header.n as string);
+				}
 				break;
 			case 'kick':
 				this.commands?.kick(header.n as string, header.x ?? '');

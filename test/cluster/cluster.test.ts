@@ -11,6 +11,7 @@ import { ChannelMembersRequest, CreateChannelRequest, JoinChannelRequest, Member
 import { TypingNotification } from '../../protocol/conversations';
 import { ChannelKickRequest } from '../../protocol/moderation';
 import { KickedNotification, NoticeNotification, ShutdownNotification } from '../../protocol/lifecycle';
+import { EditMessageRequest, MessageEditedNotification } from '../../protocol/edits';
 import { HistoryRequest, MessageNewNotification, SendMessageRequest } from '../../protocol/messages';
 import { ThreadRequest } from '../../protocol/threads';
 import type { Message } from '../../protocol/types';
@@ -21,6 +22,7 @@ import { PostgresServer } from '../helpers/postgres';
 import { ServerProcess } from '../helpers/process';
 import { freePort } from '../helpers/ports';
 import { RedisServer } from '../helpers/redis';
+import { SlowLink } from './slow-link';
 import { ADMIN_TOKEN, ClusterHarness } from './harness';
 
 const PASSWORD = 'correct horse battery';
@@ -203,6 +205,63 @@ describe('a cluster of three nodes', function () {
 		await member.sync();
 		assert.equal(received(member, '#mod').length, 0);
 	});
+
+	it('a message, then at once its edit and a kick through a node that hears the bus late: on every node, clients see the message first, every time', async () => {
+		// n3 hears the bus 150 ms late: its own edit and kick of a message it has not heard yet
+		// must wait for it there, as they would come after it on one server.
+		const slow = await SlowLink.start(redis.port, 150);
+		cluster.redisUrls.set('n3', slow.url);
+		await cluster.startNode('n3');
+		try {
+			const author = await cluster.login(0, 'writer');
+			await author.connection.sendRequest(RegisterRequest.type, { password: PASSWORD });
+			const editor = await cluster.login(3, 'writer', { password: PASSWORD });
+			const owner = await cluster.login(3, 'boss');
+			await owner.connection.sendRequest(CreateChannelRequest.type, { channel: '#order' });
+			const observers = await Promise.all([0, 1, 2, 3].map((i) => cluster.login(i, `seer${i}`)));
+			for (const client of [author, ...observers]) {
+				await client.connection.sendRequest(JoinChannelRequest.type, { channel: '#order' });
+			}
+			await checkOrder(author, editor, owner, observers);
+		} finally {
+			await cluster.stop();
+			await slow.close();
+		}
+	});
+
+	async function checkOrder(author: TestClient, editor: TestClient, owner: TestClient, observers: TestClient[]): Promise<void> {
+		const rounds = 15;
+		const victims: TestClient[] = [];
+		for (let r = 0; r < rounds; r++) {
+			const victim = await cluster.login(r % 4, `gone${r}`);
+			await victim.connection.sendRequest(JoinChannelRequest.type, { channel: '#order' });
+			victims.push(victim);
+			const { message } = await author.connection.sendRequest(SendMessageRequest.type, { to: '#order', text: `said ${r}` });
+			await Promise.all([
+				editor.connection.sendRequest(EditMessageRequest.type, { id: message.id, text: `said ${r}, edited` }),
+				owner.connection.sendRequest(ChannelKickRequest.type, { channel: '#order', nick: `gone${r}` }),
+			]);
+		}
+		/** Where in the client's notifications the first one matching comes (-1: none). */
+		const at = (client: TestClient, match: (n: { method: string; params: unknown }) => boolean): number => client.notifications.findIndex(match);
+		const said = (r: number) => (n: { method: string; params: unknown }) => n.method === MessageNewNotification.method && (n.params as { message: Message }).message.text === `said ${r}`;
+		const edited = (r: number) => (n: { method: string; params: unknown }) => n.method === MessageEditedNotification.method && (n.params as { message: Message }).message.text === `said ${r}, edited`;
+		const kicked = (r: number) => (n: { method: string; params: unknown }) => n.method === MemberLeftNotification.method && (n.params as { nick: string }).nick === `gone${r}`;
+		for (const client of [owner, ...observers]) {
+			await eventually(() => client.received(MessageEditedNotification.type).length >= rounds && client.received(MemberLeftNotification.type).length >= rounds, `${client.nick} sees every edit and kick`, 15_000);
+			for (let r = 0; r < rounds; r++) {
+				const message = at(client, said(r));
+				assert.ok(message >= 0, `${client.nick} got message ${r}`);
+				assert.ok(at(client, edited(r)) > message, `${client.nick} saw the edit of message ${r} after it`);
+				assert.ok(at(client, kicked(r)) > message, `${client.nick} saw kick ${r} after message ${r}`);
+			}
+		}
+		for (const [r, victim] of victims.entries()) {
+			await eventually(() => at(victim, kicked(r)) >= 0, `gone${r} is told it was kicked`, 15_000);
+			const message = at(victim, said(r));
+			assert.ok(message >= 0 && message < at(victim, kicked(r)), `gone${r} (node ${r % 4}) got message ${r} before its kick`);
+		}
+	}
 
 	it('a guest nick raced through two nodes is won by exactly one', async () => {
 		for (let round = 0; round < 10; round++) {
