@@ -130,6 +130,8 @@ export class RedisDelivery extends LocalDelivery {
 	private readonly sending = new Set<number>();
 	/** Per conversation, the events waiting for their marker (the conversation's newest id) before they go out. */
 	private readonly outboxes = new Map<string, Outbox>();
+	/** The marker reads under way. */
+	private readonly reads = new Set<Promise<void>>();
 	/** Per channel, connections whose unsubscription waits for its turn: no longer members for `isSubscribed`. */
 	private readonly leaving = new Map<string, Set<Sink>>();
 	/** Per channel and nick key, subscriptions made here: an unsubscription held in order is void once a later subscription came. */
@@ -192,6 +194,14 @@ export class RedisDelivery extends LocalDelivery {
 		}
 	}
 
+	/** Resolves once the events waiting for their marker went out, and publishes what is batched (before leaving). */
+	async drained(): Promise<void> {
+		while (this.reads.size > 0) {
+			await Promise.allSettled([...this.reads]);
+		}
+		this.flushBatch();
+	}
+
 	/** Resolves when no gap fill is running. */
 	async settled(): Promise<void> {
 		while (this.filling) {
@@ -219,7 +229,8 @@ export class RedisDelivery extends LocalDelivery {
 	/** Publishes the events of this turn as one bus message. */
 	private readonly flushBatch = (): void => {
 		this.batchScheduled = false;
-		if (this.batch.length === 0 || this.closed) {
+		// Even once closed: what a node says while leaving (its users going offline) still goes out.
+		if (this.batch.length === 0) {
 			return;
 		}
 		const payload = Buffer.concat([this.originLine, ...this.batch], this.originLine.length + this.batchBytes);
@@ -337,7 +348,7 @@ export class RedisDelivery extends LocalDelivery {
 	private readMarker(conversation: string, box: Outbox): void {
 		box.reading = true;
 		const covered = box.queue.length;
-		void this.store.headId(conversation).then((id) => id, (error: unknown) => {
+		const read = this.store.headId(conversation).then((id) => id, (error: unknown) => {
 			this.log.warn(`cluster: reading the newest id of ${conversation} failed (${String(error)}); its events go out unordered`);
 			return 0;
 		}).then((marker) => {
@@ -355,6 +366,8 @@ export class RedisDelivery extends LocalDelivery {
 				this.outboxes.delete(conversation);
 			}
 		});
+		this.reads.add(read);
+		void read.finally(() => this.reads.delete(read));
 	}
 
 	/** A message waited too long for its predecessor: fill the conversation from the database, then let everything out. */
