@@ -31,12 +31,14 @@ export class ClusterHarness {
 
 	/** Fixed ports per node id (default: port 0, read from the node's output). */
 	readonly ports = new Map<string, number>();
+	/** Redis URLs per node id (default: the Redis's own; e.g. a relay in front of it). */
+	readonly redisUrls = new Map<string, string>();
 
 	/** Extra environment per node id (e.g. a skewed clock, resilience.test.ts). */
 	readonly env = new Map<string, NodeJS.ProcessEnv>();
 
 	args(id: string): string[] {
-		return ['--port', String(this.ports.get(id) ?? 0), '--database', this.database, '--redis', this.redis.url, '--node-id', id,
+		return ['--port', String(this.ports.get(id) ?? 0), '--database', this.database, '--redis', this.redisUrls.get(id) ?? this.redis.url, '--node-id', id,
 			'--channels', 'general', '--irc-port', '0', '--flood-rate', '0', '--max-per-ip', '0', '--log-level', 'info', '--admin-token', ADMIN_TOKEN, ...this.extra];
 	}
 
