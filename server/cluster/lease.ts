@@ -51,6 +51,8 @@ export class NodeLease implements LeaseHolder {
 	private events: LeaseEvents | undefined;
 	/** The Redis process the lease was taken in (`INFO server` run_id). */
 	private runId = '';
+	/** Nodes holding a lease at the last watch, this one included (for /metrics). */
+	nodesAlive = 1;
 
 	constructor(
 		private readonly redis: Redis,
@@ -87,6 +89,20 @@ export class NodeLease implements LeaseHolder {
 		this.renewedAt = sentAt;
 		this.runId = await this.currentRunId();
 		this.log.info(`cluster: node ${this.nodeId} holds its lease (${this.timings.ttlMs} ms, renewed every ${this.timings.renewMs} ms)`);
+	}
+
+	/** Undefined while this node serves under its lease; else why it does not (for /healthz). */
+	get problem(): string | undefined {
+		if (this.closed) {
+			return 'the node is leaving the cluster';
+		}
+		if (this.recovering) {
+			return `node ${this.nodeId} lost its lease and is joining again`;
+		}
+		if (this.expired) {
+			return `no renewal confirmed for ${((performance.now() - this.renewedAt) / 1000).toFixed(1)} s (lease ${this.timings.ttlMs / 1000} s)`;
+		}
+		return undefined;
 	}
 
 	/** The lease may have run out: no renewal confirmed within the TTL (e.g. the process was stopped). */
@@ -170,9 +186,11 @@ export class NodeLease implements LeaseHolder {
 		}
 		const nodes = (await this.redis.smembers(NODES)).filter((n) => n !== this.nodeId);
 		if (nodes.length === 0) {
+			this.nodesAlive = 1;
 			return;
 		}
 		const alive = await this.redis.mget(...nodes.map(leaseKey));
+		this.nodesAlive = 1 + alive.filter((a) => a !== null).length;
 		for (let i = 0; i < nodes.length; i++) {
 			if (alive[i] !== null || this.closed) {
 				continue;
