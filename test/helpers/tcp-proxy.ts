@@ -13,13 +13,16 @@ export class TcpProxy {
 
 	/** Relays 127.0.0.1:port (a free one) to targetHost:targetPort. */
 	static async start(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> {
-		let proxy: TcpProxy | undefined;
-		const server = net.createServer((client) => proxy!.accept(client, targetPort, targetHost));
+		const accepted: net.Socket[] = [];
+		const server = net.createServer((client) => accepted.push(client));
 		await new Promise<void>((resolve, reject) => {
 			server.once('error', reject);
 			server.listen(0, '127.0.0.1', () => resolve());
 		});
-		proxy = new TcpProxy(server, (server.address() as net.AddressInfo).port);
+		const proxy = new TcpProxy(server, (server.address() as net.AddressInfo).port);
+		server.removeAllListeners('connection');
+		server.on('connection', (client: net.Socket) => proxy.accept(client, targetPort, targetHost));
+		accepted.forEach((client) => proxy.accept(client, targetPort, targetHost));
 		return proxy;
 	}
 
