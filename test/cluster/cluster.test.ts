@@ -15,7 +15,7 @@ import { HistoryRequest, MessageNewNotification, SendMessageRequest } from '../.
 import type { Message } from '../../protocol/types';
 import { PresenceNotification, UserListRequest } from '../../protocol/users';
 import { eventually, rpcError, type TestClient } from '../helpers/client';
-import { metricValue } from '../helpers/metrics';
+import { httpRequest, metricValue } from '../helpers/metrics';
 import { IrcTestClient } from '../irc/irc-client';
 import { PostgresServer } from '../helpers/postgres';
 import { ServerProcess } from '../helpers/process';
@@ -362,6 +362,8 @@ describe('a cluster of three nodes', function () {
 		}
 		const stoppedAt = Date.now();
 		cluster.pause(2);
+		// A paused process still has its ports (the kernel accepts), but /healthz gets no answer: a balancer's check fails.
+		await assert.rejects(httpRequest(cluster.node(2).metricsPort, '/healthz', 'GET', 1000), /no answer within 1000 ms/);
 		await watcher.waitFor(MemberLeftNotification.type, (p) => p.nick === 'sleepy', 12_000);
 		assert.ok(Date.now() - stoppedAt <= 10_000, `offline after ${Date.now() - stoppedAt} ms`);
 		// The nick is someone else's now.
@@ -373,5 +375,6 @@ describe('a cluster of three nodes', function () {
 		// The node serves again, under a new lease.
 		const back = await cluster.login(2, 'rested');
 		await back.connection.sendRequest(JoinChannelRequest.type, { channel: '#general' });
+		await eventually(async () => (await cluster.healthz(2)).status === 200, 'the resumed node is healthy again', 5000);
 	});
 });
