@@ -4,6 +4,7 @@
  * counts read from Redis on the health timer (never on the scrape, which must not wait).
  * docs/cluster.md lists the names and what to watch.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { ClusterNode } from '../cluster/cluster';
 import type { Hub } from '../hub';
 import { IrcSession } from '../irc/session';
@@ -21,16 +22,34 @@ export interface MetricsSources {
 	store: 'sqlite' | 'postgres' | 'memory';
 }
 
+const LOOP_WINDOW_MS = 10_000;
+
 export class NodeMetrics {
 	/** Nicks online in the whole cluster, as last read from Redis (cluster only). */
 	private clusterUsers: number | undefined;
 	private reading = false;
 	private readonly startTime = Math.round(performance.timeOrigin / 1000);
+	/** Event-loop delay, sampled by Node every 10 ms; reported per window of LOOP_WINDOW_MS. */
+	private readonly loopDelay = monitorEventLoopDelay({ resolution: 10 });
+	private loopWindowStart = performance.now();
+	private loop = { p50: NaN, p99: NaN, max: NaN };
 
-	constructor(private readonly sources: MetricsSources) {}
+	constructor(private readonly sources: MetricsSources) {
+		this.loopDelay.enable();
+	}
 
-	/** Reads the cluster-wide counts (called on the health timer); one read at a time. */
+	close(): void {
+		this.loopDelay.disable();
+	}
+
+	/** Reads the cluster-wide counts and closes event-loop windows (called on the health timer). */
 	gather(): void {
+		if (performance.now() - this.loopWindowStart >= LOOP_WINDOW_MS) {
+			const d = this.loopDelay;
+			this.loop = { p50: d.percentile(50) / 1e9, p99: d.percentile(99) / 1e9, max: d.max / 1e9 };
+			d.reset();
+			this.loopWindowStart = performance.now();
+		}
 		const cluster = this.sources.cluster;
 		if (!cluster || this.reading) {
 			return;
@@ -93,6 +112,9 @@ export class NodeMetrics {
 			.gauge('process_resident_memory_bytes', 'Resident memory of this process, in bytes.', process.memoryUsage.rss())
 			.gauge('process_start_time_seconds', 'When this process started, in seconds since the Unix epoch.', this.startTime)
 			.gauge('nodejs_heap_used_bytes', 'V8 heap in use, in bytes.', process.memoryUsage().heapUsed)
+			.gauge('nodejs_eventloop_lag_p50_seconds', 'Median event-loop lag over the last 10 s window.', this.loop.p50)
+			.gauge('nodejs_eventloop_lag_p99_seconds', '99th percentile event-loop lag over the last 10 s window: a busy or stuck loop delays every client.', this.loop.p99)
+			.gauge('nodejs_eventloop_lag_max_seconds', 'Longest event-loop lag over the last 10 s window.', this.loop.max)
 			.text();
 	}
 }

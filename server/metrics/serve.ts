@@ -63,6 +63,7 @@ export async function serveMetrics(options: ServerOptions, targets: MetricsTarge
 		listener = await startMetricsListener(options.metricsHost ?? '127.0.0.1', options.metricsPort ?? 0, { health, metrics: () => nodeMetrics.text() }, log);
 	} catch (error) {
 		health.stop();
+		nodeMetrics.close();
 		throw error;
 	}
 	return {
@@ -71,6 +72,7 @@ export async function serveMetrics(options: ServerOptions, targets: MetricsTarge
 		port: listener.port,
 		async close() {
 			health.stop();
+			nodeMetrics.close();
 			await listener.close();
 		},
 	};

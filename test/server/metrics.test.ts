@@ -70,6 +70,7 @@ describe('metrics port: /healthz and /metrics of a single server', () => {
 		assert.ok(metricValue(after, 'parley_deliveries_total', { traffic: 'presence' }) >= 1, 'bob joining was told to ana');
 		assert.ok(metricValue(after, 'parley_send_queue_bytes') >= 0);
 		assert.ok(metricValue(after, 'process_cpu_seconds_total') > 0);
+		assert.ok(after.has('nodejs_eventloop_lag_p99_seconds'));
 
 		bob.close();
 		await eventually(async () => metricValue(await scrape(port), 'parley_connections', { transport: 'jsonrpc' }) === 1, 'bob gone from the count');
