@@ -35,16 +35,29 @@ function haproxyConfig(front: number, nodes: number[], metrics: number[], socket
 		.replace(/^global$/m, `global\n\tstats socket ${socket} level admin`);
 }
 
-/** HAProxy's status of each server of the backend (UP, DOWN, ...), by name. */
+/** `promise`, or a failure naming `what` after `ms` (a client that never gets an answer fails the test, not its timeout). */
+async function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
+	let timer: NodeJS.Timeout | undefined;
+	try {
+		return await Promise.race([promise, new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms: ${what}`)), ms); })]);
+	} finally {
+		clearTimeout(timer);
+	}
+}
+
+/** HAProxy's status of each server of the backend (UP, DOWN, ...), by name; none while its stats socket is not there yet. */
 async function serverStates(socket: string): Promise<Map<string, string>> {
-	const csv = await new Promise<string>((resolve, reject) => {
+	const csv = await new Promise<string>((resolve) => {
 		let text = '';
 		const conn = net.connect(socket, () => conn.write('show stat\n'));
 		conn.setEncoding('utf8');
 		conn.on('data', (d: string) => { text += d; });
 		conn.on('end', () => resolve(text));
-		conn.on('error', reject);
+		conn.on('error', () => resolve(''));
 	});
+	if (csv === '') {
+		return new Map();
+	}
 	const [header, ...rows] = csv.trim().split('\n');
 	const columns = header.replace(/^# /, '').split(',');
 	const states = new Map<string, string>();
@@ -92,7 +105,9 @@ describe('three nodes behind haproxy (docs/examples/haproxy.cfg)', function () {
 		fs.writeFileSync(path.join(dir, 'haproxy.cfg'), haproxyConfig(front, ports, metrics, stats));
 		haproxy = spawn(HAPROXY, ['-db', '-f', path.join(dir, 'haproxy.cfg')], { stdio: 'ignore' });
 		await accepting(front);
-		await eventually(async () => [...(await serverStates(stats)).values()].join() === 'UP,UP,UP', 'haproxy sees three healthy nodes', 10_000);
+		let states = '';
+		await eventually(async () => (states = [...(await serverStates(stats)).entries()].map(([n, s]) => `${n} ${s}`).join(', ')) === 'n0 UP, n1 UP, n2 UP', 'haproxy sees three healthy nodes', 20_000)
+			.catch((error: unknown) => { throw new Error(`${String(error)}; haproxy says: ${states}`); });
 	});
 
 	after(async () => {
@@ -117,7 +132,7 @@ describe('three nodes behind haproxy (docs/examples/haproxy.cfg)', function () {
 			const newcomers: TestClient[] = [];
 			try {
 				for (let i = 0; i < 6; i++) {
-					newcomers.push(await TestClient.login(front, `newcomer${i}`));
+					newcomers.push(await within(10_000, TestClient.login(front, `newcomer${i}`), `newcomer${i} signing in through haproxy`));
 				}
 				const nodes = await Promise.all(newcomers.map((c) => nodeOf(cluster, c)));
 				assert.ok(!nodes.includes(1), `no new client on n1: ${nodes.join(',')}`);
@@ -131,7 +146,7 @@ describe('three nodes behind haproxy (docs/examples/haproxy.cfg)', function () {
 		await eventually(async () => (await serverStates(stats)).get('n1') === 'UP', 'haproxy marks n1 up again', 10_000);
 		// leastconn: the node with no connection gets the next client.
 		await eventually(async () => {
-			const client = await TestClient.login(front, `back${Date.now() % 100000}`);
+			const client = await within(10_000, TestClient.login(front, `back${Date.now() % 100000}`), 'a client signing in through haproxy');
 			try {
 				return (await nodeOf(cluster, client)) === 1;
 			} finally {
