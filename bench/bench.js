@@ -7,11 +7,12 @@
  * (bench/loadgen.js) is another process pinned to CPU 1; this orchestrator only
  * starts processes and reads /proc between runs. Everything is on 127.0.0.1.
  *
- * Usage: node bench/bench.js [--quick] [--scenarios fanout,idle,rtt,history,search]
+ * Usage: node bench/bench.js [--quick] [--scenarios fanout,idle,rtt,history,search,pg,cluster,catchup]
  *        [--servers parley,baseline,ngircd] [--clients 1000] [--senders 10]
  *        [--rates 10,20,40,80,...] [--step-seconds 5] [--idle-clients 10000]
  *        [--room-size 100] [--history-messages 1000000] [--profile] [--no-pin]
  *        [--quiet-wait SECONDS] [--quiet-max-pct 25] [--noisy-retries N] [--noisy-pct 50] [--out FILE]
+ *        [--db-rates 20,80] [--catchup-channels 10] [--catchup-messages 1000]
  * --quiet-wait: on a shared machine, wait (at most SECONDS) before each measurement
  * until other processes use less than --quiet-max-pct of one core for 2 s.
  * --noisy-retries N: measure a failing fan-out step, or the joins, again (up to N more
@@ -20,7 +21,12 @@
  * `fanout` includes the join timing (scenario `joins` runs only that). `fanout-irc`
  * (Parley only) is the same fan-out with half the members on IRC (bench/irc-loadgen.js).
  * `search` (bench/search.js) searches the history of `history` and times message/send
- * with and without the search index.
+ * with and without the search index. `pg`, `cluster` and `catchup` (bench/db-steps.js,
+ * Parley only): one node on PostgreSQL beside one on SQLite (fan-out at --db-rates, and
+ * sends in flight), three nodes on PostgreSQL + Redis behind haproxy (fan-out), and an
+ * account catching up on --catchup-channels x --catchup-messages missed messages; each
+ * is reported as not run, with the reason, when PostgreSQL, redis-server or haproxy is
+ * not installed.
  */
 const { spawn, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -29,6 +35,7 @@ const os = require('node:os');
 const path = require('node:path');
 const profileSummary = require('./profile-summary');
 const search = require('./search');
+const dbSteps = require('./db-steps');
 
 const ROOT = path.resolve(__dirname, '..');
 const RESULTS = path.join(__dirname, 'results');
@@ -38,20 +45,29 @@ let serverBundle;
 let buildDir;
 /** Server and load generator processes alive now, stopped on SIGINT/SIGTERM. */
 const children = new Set();
+/** Synchronous stops for what is not a child (a PostgreSQL postmaster runs under runuser), run on SIGINT/SIGTERM. */
+const atExit = new Set();
 
 
 // ---------------------------------------------------------------- options
+
+/** The steps of bench/db-steps.js (Parley only). */
+const DB_SCENARIOS = ['pg', 'cluster', 'catchup'];
 
 function parseArgs(argv) {
 	const quick = argv.includes('--quick');
 	const o = {
 		quick,
-		scenarios: ['fanout', 'fanout-irc', 'idle', 'rtt', 'history', 'search'],
+		scenarios: ['fanout', 'fanout-irc', 'idle', 'rtt', 'history', 'search', 'pg', 'cluster', 'catchup'],
 		servers: ['parley', 'baseline', 'ngircd'],
 		clients: 1000,
 		senders: 10,
 		samples: 20,
 		rates: quick ? [20, 80] : [10, 20, 40, 80, 120, 160, 240, 320, 480, 640],
+		dbRates: quick ? [80] : [20, 80],
+		nodes: 3,
+		catchupChannels: 10,
+		catchupMessages: quick ? 200 : 1000,
 		stepSeconds: quick ? 2 : 5,
 		textLength: 64,
 		concurrency: 100,
@@ -75,7 +91,7 @@ function parseArgs(argv) {
 	const ints = {
 		clients: 'clients', senders: 'senders', samples: 'samples', 'step-seconds': 'stepSeconds', 'text-length': 'textLength',
 		concurrency: 'concurrency', 'idle-clients': 'idleClients', 'room-size': 'roomSize', 'history-messages': 'historyMessages',
-		'in-flight': 'inFlight', 'quiet-wait': 'quietWait', 'noisy-retries': 'noisyRetries', 'quiet-max-pct': 'quietMaxPct', 'noisy-pct': 'noisyPct',
+		'in-flight': 'inFlight', 'catchup-channels': 'catchupChannels', 'catchup-messages': 'catchupMessages', 'quiet-wait': 'quietWait', 'noisy-retries': 'noisyRetries', 'quiet-max-pct': 'quietMaxPct', 'noisy-pct': 'noisyPct',
 	};
 
 	for (let i = 0; i < argv.length; i++) {
@@ -89,8 +105,8 @@ function parseArgs(argv) {
 			o.pin = false;
 		} else if (arg === '--out') {
 			o.out = argv[++i];
-		} else if (arg === '--rates') {
-			o.rates = argv[++i].split(',').map(Number).filter((n) => n > 0);
+		} else if (arg === '--rates' || arg === '--db-rates') {
+			o[arg === '--rates' ? 'rates' : 'dbRates'] = argv[++i].split(',').map(Number).filter((n) => n > 0);
 		} else if (name in lists) {
 			o[lists[name]] = argv[++i].split(',').map((s) => s.trim()).filter(Boolean);
 		} else if (name in ints) {
@@ -107,7 +123,7 @@ function parseArgs(argv) {
 		}
 	}
 	for (const s of o.scenarios) {
-		if (!['fanout', 'fanout-irc', 'joins', 'idle', 'rtt', 'history', 'search'].includes(s)) {
+		if (!['fanout', 'fanout-irc', 'joins', 'idle', 'rtt', 'history', 'search', ...DB_SCENARIOS].includes(s)) {
 			throw new Error(`unknown scenario ${s}`);
 		}
 	}
@@ -168,6 +184,13 @@ function spawnLimited(cpu, cmd, args, options, pin) {
 }
 
 function cleanUp() {
+	for (const stop of atExit) {
+		try {
+			stop();
+		} catch {
+			// Best effort.
+		}
+	}
 	for (const child of children) {
 		child.kill('SIGKILL');
 	}
@@ -229,6 +252,7 @@ function tmpDir(prefix) {
 
 /** Starts a server process; resolves once it listens. */
 async function startServer(kind, o, extra = {}) {
+	const startedAtMs = Date.now();
 	const dir = extra.dataDir ?? tmpDir(`parley-bench-${kind}-`);
 	const logFile = path.join(dir, 'server.log');
 	const logFd = fs.openSync(logFile, 'a');
@@ -285,7 +309,7 @@ async function startServer(kind, o, extra = {}) {
 	fs.closeSync(logFd);
 	const pid = child.pid;
 	return {
-		kind, pid, port, ircPort, dir, logFile,
+		kind, pid, port, ircPort, dir, logFile, startedAtMs,
 		openFiles: openFilesOf(pid),
 		async stop() {
 			if (child.exitCode !== null || child.signalCode !== null) {
@@ -386,6 +410,14 @@ async function prefillHistory(o, profileDir) {
 // ---------------------------------------------------------------- scenarios
 
 async function runScenario(kind, scenario, o, profileDir) {
+	if (DB_SCENARIOS.includes(scenario)) {
+		const h = {
+			startServer, runLoadgen, baseSpec, say, tmpDir,
+			spawn: (cpu, cmd, args, options) => spawnLimited(cpu, cmd, args, options, o.pin),
+			atExit: (fn) => atExit.add(fn),
+		};
+		return kind === 'parley' ? dbSteps.runScenario(h, scenario, o, profileDir) : null;
+	}
 	if (scenario === 'search') {
 		const spawnClient = (script, spec) => runLoadgen(spec, o, script);
 		return kind === 'parley' ? search.runScenario({ prefillHistory: (opts) => prefillHistory(opts, profileDir), startServer, spawnClient, baseSpec, say }, o) : null;
@@ -505,6 +537,7 @@ function rows(results, o) {
 	add('history: random after=, 50 p50/p99 (ms)', (x) => `${fmt(x.history.after50.p50)} / ${fmt(x.history.after50.p99)}`);
 	add('history: latest 500 p50/p99 (ms)', (x) => `${fmt(x.history.latest500.p50)} / ${fmt(x.history.latest500.p99)}`);
 	search.addRows(add, o);
+	dbSteps.addRows(add, o);
 	return lines;
 }
 
@@ -557,6 +590,7 @@ function targets(results, o) {
 		list.push(check('message/send round trip one at a time: p50 < 1 ms (persistence on)', p.rtt.oneAtATime.p50 < 1, `p50 ${p.rtt.oneAtATime.p50} ms`));
 	}
 	search.addTargets(list, check, p);
+	dbSteps.addTargets(list, check, p, o);
 	return list;
 }
 
@@ -617,13 +651,13 @@ async function main() {
 	if (info.loadAverageAtStart[0] > 0.5) {
 		say(`WARNING: load average ${info.loadAverageAtStart[0]} before the run: other processes compete for the 2 cores; numbers will be noisy`);
 	}
-	say(`CPU: ${o.pin ? 'each server pinned to CPU 0, load generator pinned to CPU 1 (taskset)' : 'not pinned'}; open-files hard limit ${info.openFilesHard}`);
+	say(`CPU: ${o.pin ? 'each server pinned to CPU 0, load generator pinned to CPU 1 (taskset); in pg/cluster/catchup, Parley nodes, PostgreSQL and redis-server on CPU 0, load generator and haproxy on CPU 1' : 'not pinned'}; open-files hard limit ${info.openFilesHard}`);
 	const results = {};
 	const profiles = {};
 	const t0 = Date.now();
 	for (const scenario of o.scenarios) {
 		for (const kind of o.servers) {
-			if ((scenario === 'history' || scenario === 'search' || scenario === 'fanout-irc') && kind !== 'parley') {
+			if ((scenario === 'history' || scenario === 'search' || scenario === 'fanout-irc' || DB_SCENARIOS.includes(scenario)) && kind !== 'parley') {
 				continue;
 			}
 			say(`\n== ${scenario} on ${kind}`);
@@ -639,10 +673,14 @@ async function main() {
 			}
 			(results[kind] ??= {})[scenario === 'joins' ? 'fanout' : scenario] = result;
 			if (pdir && fs.existsSync(pdir)) {
-				const files = fs.readdirSync(pdir).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(pdir, f));
-				const file = files.sort((a, b) => fs.statSync(b).size - fs.statSync(a).size)[0];
-				if (file) {
-					profiles[`${kind} ${scenario}`] = profileSummary.summarize(file, 20);
+				// The db steps profile each server in a directory of its own under pdir.
+				const dirs = [pdir, ...fs.readdirSync(pdir).map((d) => path.join(pdir, d)).filter((d) => fs.statSync(d).isDirectory())];
+				for (const dir of dirs) {
+					const files = fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(dir, f));
+					const file = files.sort((a, b) => fs.statSync(b).size - fs.statSync(a).size)[0];
+					if (file) {
+						profiles[`${kind} ${scenario}${dir === pdir ? '' : ' ' + path.basename(dir)}`] = profileSummary.summarize(file, 20);
+					}
 				}
 			}
 		}
@@ -652,13 +690,13 @@ async function main() {
 		started: started.toISOString(),
 		elapsedSeconds: Math.round(elapsed),
 		command: `node bench/bench.js ${process.argv.slice(2).join(' ')}`.trim(),
-		machine: info,
+		machine: { ...info, loadAverageAtEnd: os.loadavg().map((x) => Math.round(x * 100) / 100) },
 		// What was measured: the commit, and whether server/ or protocol/ had uncommitted changes.
 		git: {
 			commit: sh(`git -C '${ROOT}' rev-parse --short HEAD`),
 			uncommittedServerChanges: sh(`git -C '${ROOT}' status --porcelain -- server protocol`).split('\n').filter(Boolean),
 		},
-		cpuSharing: (o.pin ? 'server process pinned to CPU 0 (taskset -c 0); load generator process pinned to CPU 1 (taskset -c 1); orchestrator idle during measurements' : 'unpinned'),
+		cpuSharing: (o.pin ? 'server process pinned to CPU 0 (taskset -c 0); load generator process pinned to CPU 1 (taskset -c 1); in pg/cluster/catchup, the Parley nodes, PostgreSQL and redis-server on CPU 0, the load generator and haproxy on CPU 1; orchestrator idle during measurements' : 'unpinned'),
 		options: o,
 		results,
 		targets: targets(results, o),

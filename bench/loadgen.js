@@ -134,6 +134,40 @@ async function waitForQuiet(ownPids) {
 	return round((now() - t0) / 1000, 1);
 }
 
+/**
+ * The processes whose CPU each fan-out step reports (spec.processes: name, pid, `tree` to
+ * count its children too, as for a PostgreSQL postmaster and its backends, and `server`
+ * for the Parley processes whose sum is the step's server CPU). Without it: spec.serverPid.
+ */
+const measured = spec.processes ?? [{ name: 'server', pid: spec.serverPid, server: true }];
+const { treeCpuSeconds } = require('./services');
+
+/** CPU seconds of every measured process, by name. */
+function processCpu() {
+	return Object.fromEntries(measured.map((p) => [p.name, p.tree ? treeCpuSeconds(p.pid) : cpuSeconds(p.pid)]));
+}
+
+/** CPU seconds of the Parley server processes. */
+function serverCpuSeconds() {
+	return measured.filter((p) => p.server).reduce((a, p) => a + cpuSeconds(p.pid), 0);
+}
+
+/** Write syscalls (write, writev, ...) made so far by the Parley server processes, from /proc/PID/io. */
+function serverWriteCalls() {
+	let n = 0;
+	for (const p of measured.filter((m) => m.server)) {
+		try {
+			n += Number(/syscw: (\d+)/.exec(fs.readFileSync(`/proc/${p.pid}/io`, 'utf8'))[1]);
+		} catch {
+			return NaN;
+		}
+	}
+	return n;
+}
+
+/** The pids of every measured process (for waitForQuiet). */
+const measuredPids = () => measured.map((p) => p.pid);
+
 function rssKb(pid) {
 	try {
 		const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -568,14 +602,14 @@ async function fanout() {
 	let clients;
 	let joins;
 	for (;;) {
-		const joinWaited = await waitForQuiet([spec.serverPid, process.pid]);
+		const joinWaited = await waitForQuiet([...measuredPids(), process.pid]);
 		say(`connecting ${n} clients to ${channel} (${spec.concurrency} at a time)`);
 		const busy0 = machineBusySeconds();
 		const steal0 = stealSeconds();
-		const own0 = cpuSeconds(spec.serverPid) + cpuSeconds(process.pid);
+		const own0 = serverCpuSeconds() + cpuSeconds(process.pid);
 		({ clients, joins } = await connectMany(n, () => channel, (i) => i < senders || isSample(i), spec.concurrency, spec.joinLimitMs));
 		joins.waitedForQuietSec = joinWaited;
-		joins.otherCpuPct = round((100 * Math.max(0, machineBusySeconds() - busy0 - (cpuSeconds(spec.serverPid) + cpuSeconds(process.pid) - own0))) / (joins.totalMs / 1000), 0);
+		joins.otherCpuPct = round((100 * Math.max(0, machineBusySeconds() - busy0 - (serverCpuSeconds() + cpuSeconds(process.pid) - own0))) / (joins.totalMs / 1000), 0);
 		joins.stealCpuPct = round((100 * (stealSeconds() - steal0)) / (joins.totalMs / 1000), 0);
 		say(`joins: ${joins.joined}/${n} in ${(joins.totalMs / 1000).toFixed(2)} s (other processes ${joins.otherCpuPct}% CPU, steal ${joins.stealCpuPct}%)`);
 		if (joins.joined < n || joins.otherCpuPct <= (spec.noisyPct ?? 50) || noisyJoins.length >= (spec.noisyRetries ?? 0)) {
@@ -605,7 +639,7 @@ async function fanout() {
 	let retries = 0;
 	for (let r = 0; r < spec.rates.length; r++) {
 		const rate = spec.rates[r];
-		const waitedSec = await waitForQuiet([spec.serverPid, process.pid]);
+		const waitedSec = await waitForQuiet([...measuredPids(), process.pid]);
 		const alive0 = clients.filter((c) => !c.closed).length;
 		latencies = [];
 		recording = true;
@@ -621,7 +655,9 @@ async function fanout() {
 		const d0 = delivered;
 		const reads0 = reads;
 		const counted0 = countedDeliveries(clients);
-		const serverCpu0 = cpuSeconds(spec.serverPid);
+		const serverCpu0 = serverCpuSeconds();
+		const processCpu0 = processCpu();
+		const writeCalls0 = serverWriteCalls();
 		const selfCpu0 = cpuSeconds(process.pid);
 		const busy0 = machineBusySeconds();
 		const steal0 = stealSeconds();
@@ -629,6 +665,7 @@ async function fanout() {
 		eld.reset();
 		eld.enable();
 		const durationMs = spec.stepSeconds * 1000;
+		const startedAtMs = Date.now();
 		const t0 = now();
 		await new Promise((resolve) => {
 			const timer = setInterval(() => {
@@ -669,9 +706,13 @@ async function fanout() {
 		}
 		recording = false;
 		eld.disable();
-		const serverCpu = cpuSeconds(spec.serverPid) - serverCpu0;
+		const serverCpu = serverCpuSeconds() - serverCpu0;
 		const selfCpu = cpuSeconds(process.pid) - selfCpu0;
-		const otherCpu = machineBusySeconds() - busy0 - serverCpu - selfCpu;
+		const processCpu1 = processCpu();
+		const writeCalls = serverWriteCalls() - writeCalls0;
+		const processCpuSec = Object.fromEntries(Object.keys(processCpu1).map((k) => [k, round(processCpu1[k] - processCpu0[k], 2)]));
+		const measuredCpu = Object.entries(processCpuSec).reduce((a, [k, v]) => a + (measured.find((p) => p.name === k).server || Number.isNaN(v) ? 0 : v), 0);
+		const otherCpu = machineBusySeconds() - busy0 - serverCpu - selfCpu - measuredCpu;
 		const total = delivered - d0;
 		const countedReads = reads - reads0;
 		const counted = countedDeliveries(clients) - counted0;
@@ -688,6 +729,9 @@ async function fanout() {
 		const lat = summary(latencies);
 		const step = {
 			ratePerSender: rate,
+			/** Wall-clock (Date.now()) start and end (last delivery) of the step: to cut a server's profile to it. */
+			startedAtMs,
+			endedAtMs: Math.round(startedAtMs + (lastDelivery - t0)),
 			waitedForQuietSec: waitedSec,
 			senders,
 			members: alive0,
@@ -709,6 +753,16 @@ async function fanout() {
 			sendErrors: senderClients.reduce((a, s) => a + (s.sendErrors ?? 0), 0),
 			disconnected,
 			serverCpuPct: round((100 * serverCpu) / elapsed, 0),
+			serverCpuSec: round(serverCpu, 2),
+			/** CPU seconds and % of a core of every measured process (spec.processes) during the step. */
+			processCpuSec,
+			processCpuPct: Object.fromEntries(Object.entries(processCpuSec).map(([k, v]) => [k, round((100 * v) / elapsed, 0)])),
+			loadgenCpuSec: round(selfCpu, 2),
+			/** Write syscalls of the server processes during the step, and deliveries per such call (how much each socket write carried). */
+			serverWriteCalls: writeCalls,
+			deliveriesPerServerWrite: writeCalls > 0 ? round(total / writeCalls, 2) : null,
+			stealCpuSec: round(stealSeconds() - steal0, 2),
+			elapsedSec: round(elapsed, 2),
 			/** Server CPU time per delivered message: robust against other load on the machine. */
 			serverCpuUsPerDelivery: total > 0 ? round((1e6 * serverCpu) / total, 3) : null,
 			loadgenCpuPct: round((100 * selfCpu) / elapsed, 0),
@@ -720,7 +774,7 @@ async function fanout() {
 		hooks.stepEnd?.(step);
 		result.steps.push(step);
 		const pass = step.lost === 0 && step.disconnected === 0 && lat.p99 !== null && lat.p99 <= spec.p99LimitMs;
-		say(`rate ${rate}/s x ${senders}: offered ${step.offeredPerSec}/s delivered ${step.deliveredPerSec}/s lost ${step.lost} (${step.messagesPerRead} msgs/read) ` +
+		say(`rate ${rate}/s x ${senders}: offered ${step.offeredPerSec}/s delivered ${step.deliveredPerSec}/s lost ${step.lost} (${step.messagesPerRead} msgs/read, ${step.deliveriesPerServerWrite} deliveries/server write) ` +
 			`p50 ${lat.p50} p99 ${lat.p99} max ${lat.max} ms; cpu server ${step.serverCpuPct}% (${step.serverCpuUsPerDelivery} us/delivery) loadgen ${step.loadgenCpuPct}% others ${step.otherCpuPct}% (steal ${step.stealCpuPct}%)${pass ? '' : '  <- past the knee'}`);
 		if (!pass && step.disconnected === 0 && step.otherCpuPct > (spec.noisyPct ?? 50) && retries < (spec.noisyRetries ?? 0)) {
 			// Spoiled by other processes on a shared machine: measure this rate again.
@@ -730,7 +784,7 @@ async function fanout() {
 			r--;
 			continue;
 		}
-		if (!pass) {
+		if (!pass && !spec.allSteps) {
 			break;
 		}
 		result.knee = { ratePerSender: rate, deliveredPerSec: step.deliveredPerSec, p99: lat.p99 };
@@ -793,7 +847,7 @@ async function rtt() {
 	for (let k = 0; k < 200; k++) {
 		await c.roundTrip('#rtt', text(k));
 	}
-	const waited = [await waitForQuiet([spec.serverPid, process.pid])];
+	const waited = [await waitForQuiet([...measuredPids(), process.pid])];
 	const serial = [];
 	const s0 = now();
 	for (let k = 0; k < spec.serialCount; k++) {
@@ -802,7 +856,7 @@ async function rtt() {
 		serial.push(now() - t);
 	}
 	const serialMs = now() - s0;
-	waited.push(await waitForQuiet([spec.serverPid, process.pid]));
+	waited.push(await waitForQuiet([...measuredPids(), process.pid]));
 	const inflight = [];
 	let started = 0;
 	const p0 = now();
@@ -824,7 +878,49 @@ async function rtt() {
 		inFlight: { depth: spec.inFlight, ...summary(inflight), perSec: Math.round(spec.pipelinedCount / (pipelinedMs / 1000)) },
 	};
 	say(`rtt one at a time: p50 ${result.oneAtATime.p50} p99 ${result.oneAtATime.p99} ms; ${spec.inFlight} in flight: p50 ${result.inFlight.p50} p99 ${result.inFlight.p99} ms, ${result.inFlight.perSec}/s`);
+	if (spec.inFlightClients > 1) {
+		result.inFlightSpread = await inFlightSpread(text);
+		const r = result.inFlightSpread;
+		say(`rtt ${spec.inFlight} in flight over ${r.clients} clients: p50 ${r.p50} p99 ${r.p99} ms, ${r.perSec}/s`);
+	}
 	return result;
+}
+
+/**
+ * `spec.inFlight` sends in flight spread over `spec.inFlightClients` clients (lane k on
+ * client k mod N), each client in a channel of its own: a server answers one connection's sends in order, one after the other,
+ * so one client measures a send's latency and many the store's throughput.
+ */
+async function inFlightSpread(text) {
+	const clients = [];
+	for (let i = 0; i < spec.inFlightClients; i++) {
+		const c = new Client(spec.proto, i);
+		c.nick = `rttc${i}`;
+		await withTimeout(c.connect(spec.host, spec.port), 10_000, 'connect');
+		await withTimeout(c.login(), 10_000, 'login');
+		// A channel each: the sends measure the store, not a fan-out to the others.
+		c.channel = `#rtt${i}`;
+		await withTimeout(c.join(c.channel), 10_000, 'join');
+		clients.push(c);
+	}
+	await Promise.all(clients.map((c, i) => c.roundTrip(c.channel, text(i))));
+	const lat = [];
+	let started = 0;
+	const t0 = now();
+	await Promise.all(Array.from({ length: spec.inFlight }, async (_, lane) => {
+		const c = clients[lane % clients.length];
+		while (started < spec.pipelinedCount) {
+			started++;
+			const t = now();
+			await withTimeout(c.roundTrip(c.channel, text(started)), 30_000, 'round trip');
+			lat.push(now() - t);
+		}
+	}));
+	const ms = now() - t0;
+	for (const c of clients) {
+		c.close();
+	}
+	return { depth: spec.inFlight, clients: clients.length, ...summary(lat), perSec: Math.round(spec.pipelinedCount / (ms / 1000)) };
 }
 
 async function history() {

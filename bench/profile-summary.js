@@ -52,12 +52,21 @@ function describe(frame) {
 	return { key: `${name}  ${module}:${frame.lineNumber + 1}`, module };
 }
 
-function summarize(file, top = 25) {
+/**
+ * `window` (optional): only the samples from `fromMs` to `toMs` after the profile started
+ * (for one step of a longer run).
+ */
+function summarize(file, top = 25, window = undefined) {
 	const profile = JSON.parse(fs.readFileSync(file, 'utf8'));
 	const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
 	const selfUs = new Map();
 	// Sample i lasted timeDeltas[i + 1] (the delta to the next sample).
+	let at = 0;
 	for (let i = 0; i < profile.samples.length; i++) {
+		at += profile.timeDeltas[i] ?? 0;
+		if (window && (at < window.fromMs * 1000 || at > window.toMs * 1000)) {
+			continue;
+		}
 		const dt = profile.timeDeltas[i + 1] ?? 0;
 		const id = profile.samples[i];
 		selfUs.set(id, (selfUs.get(id) ?? 0) + dt);
@@ -95,7 +104,8 @@ function summarize(file, top = 25) {
 		.map(([key, us]) => ({ pct: Math.round((1000 * us) / total) / 10, ms: Math.round(us / 1000), what: key }));
 	return {
 		file,
-		durationMs: Math.round((profile.endTime - profile.startTime) / 1000),
+		window,
+		durationMs: window ? Math.round(window.toMs - window.fromMs) : Math.round((profile.endTime - profile.startTime) / 1000),
 		sampledMs: Math.round(total / 1000),
 		selfByModule: rows(byModule),
 		selfByFunction: rows(bySelf),
@@ -104,7 +114,7 @@ function summarize(file, top = 25) {
 }
 
 function print(s, out = process.stdout) {
-	out.write(`profile ${s.file}: ${s.durationMs} ms, ${s.sampledMs} ms sampled\n`);
+	out.write(`profile ${s.file}${s.window ? ` from ${Math.round(s.window.fromMs)} to ${Math.round(s.window.toMs)} ms` : ''}: ${s.durationMs} ms, ${s.sampledMs} ms sampled\n`);
 	for (const [title, list] of [['self time by module', s.selfByModule], ['self time by function', s.selfByFunction], ['inclusive time by function', s.inclusiveByFunction]]) {
 		out.write(`  ${title}:\n`);
 		for (const r of list) {

@@ -73,6 +73,9 @@ export class ChatController extends Disposable implements ChatSurfaceHost {
 			this.failed.add(failed);
 			this.post({ type: 'failed', ...failed });
 		}));
+		this._register(client.onDidDelaySend(({ entry }) => {
+			this.notice(`The server cannot store messages right now (it cannot reach its database). Your message to ${entry.to} is kept and sent as soon as it can; nothing you typed is lost.`, 'info');
+		}));
 		this._register(client.typing.onDidChange((change) => this.post({ type: 'typing', conversation: change.conversation, nicks: change.nicks })));
 		this._register(vscode.workspace.onDidChangeConfiguration((event) => {
 			if (event.affectsConfiguration('editor.tabSize')) {

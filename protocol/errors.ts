@@ -34,6 +34,12 @@ export namespace ErrorCodes {
 	export const Banned = 1015;
 	/** No message with that id that the caller can read (missing, or in a conversation the caller cannot see: the same answer). */
 	export const NoSuchMessage = 1016;
+	/**
+	 * The server cannot reach its database (or another service it needs) right now: nothing
+	 * was stored or changed. Always has `data.retryAfterMs` (RateLimitedData). Try again then;
+	 * a `message/send` retried with the same `clientMsgId` is stored once.
+	 */
+	export const Unavailable = 1017;
 }
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
@@ -45,7 +51,7 @@ export interface AuthFailedData {
 
 export const authFailedDataShape = s.object<AuthFailedData>({ secret: s.literal('serverPassword', 'password', 'adminToken') });
 
-/** `data` of a RateLimited error. */
+/** `data` of a RateLimited or an Unavailable error: wait at least this long before trying again. */
 export interface RateLimitedData {
 	retryAfterMs: number;
 }

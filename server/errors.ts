@@ -18,8 +18,8 @@ export const fail = {
 		new ResponseError(ErrorCodes.MethodNotFound, `Unknown method '${method.slice(0, 64)}'. This server speaks Parley protocol v1; see docs/protocol.md for its methods.`),
 	internal: (what: string) =>
 		new ResponseError(ErrorCodes.InternalError, `The server failed to ${what}; try again, and tell the operator if it persists.`),
-	storageUnavailable: (method: string) =>
-		new ResponseError(ErrorCodes.InternalError, `The server cannot reach its database right now, so '${method}' did nothing (nothing was stored or changed); try again in a moment.`),
+	storageUnavailable: (method: string, retryAfterMs: number) =>
+		new ResponseError<RateLimitedData>(ErrorCodes.Unavailable, `The server cannot reach its database right now, so '${method}' did nothing (nothing was stored or changed); try again in a moment.`, { retryAfterMs }),
 	nickInUse: (nick: string) =>
 		new ResponseError(ErrorCodes.NickInUse, `Nickname '${nick}' is taken; pick another.`),
 	invalidNick: (problem: string) =>

@@ -20,7 +20,7 @@ import { LoginMemory } from './login';
 import { MessageActions } from './messageActions';
 import { mentionsNick } from '../../protocol/mentions';
 import { Outbox, type OutboxEntry } from './outbox';
-import { OutboxSender, sendEntry, type SendFailure } from './outboxSender';
+import { OutboxSender, sendEntry, type SendDelay, type SendFailure } from './outboxSender';
 import { ReadMarkerSender } from './readMarkerSender';
 import { ChannelAdmin } from './channelAdmin';
 import { ReconnectTimer } from './reconnect';
@@ -35,7 +35,7 @@ import { MessageSearch } from './search';
 import { TypingIndicators } from './typing';
 
 export type { ChatClientOptions, ConnectionStatus, IncomingMessage, ServerEvent } from './clientTypes';
-export type { SendFailure } from './outboxSender';
+export type { SendDelay, SendFailure } from './outboxSender';
 export type { LoginSecrets } from './credentials';
 
 /** Errors that no retry with the same nick can fix. */
@@ -70,11 +70,14 @@ export class ChatClient extends Disposable {
 	private readonly messageEmitter = this._register(new Emitter<IncomingMessage>());
 	private readonly serverEventEmitter = this._register(new Emitter<ServerEvent>());
 	private readonly sendFailureEmitter = this._register(new Emitter<SendFailure>());
+	private readonly sendDelayEmitter = this._register(new Emitter<SendDelay>());
 	private readonly syncEmitter = this._register(new Emitter<void>());
 	readonly onDidChangeStatus: Event<ConnectionStatus> = this.statusEmitter.event;
 	readonly onDidReceiveMessage: Event<IncomingMessage> = this.messageEmitter.event;
 	readonly onDidReceiveServerEvent: Event<ServerEvent> = this.serverEventEmitter.event;
 	readonly onDidFailToSend: Event<SendFailure> = this.sendFailureEmitter.event;
+	/** The server could not store a queued message for now (its database is unreachable): it stays queued and is sent again. Once per outage. */
+	readonly onDidDelaySend: Event<SendDelay> = this.sendDelayEmitter.event;
 	/** After every successful (re)connect, once channels are rejoined and history caught up. */
 	readonly onDidSynchronize: Event<void> = this.syncEmitter.event;
 
@@ -102,7 +105,7 @@ export class ChatClient extends Disposable {
 		this.log = options.log ?? nullLog;
 		this.reconnectTimer = new ReconnectTimer(options.backoff);
 		this.store = options.store ?? new ConversationStore();
-		this.sender = new OutboxSender(this.outbox, this.store, () => (this.live && this.synced ? this.live.connection : undefined), (failure) => { this.sendFailureEmitter.fire(failure); }, this.log);
+		this.sender = new OutboxSender(this.outbox, this.store, () => (this.live && this.synced ? this.live.connection : undefined), (failure) => { this.sendFailureEmitter.fire(failure); }, this.log, (delay) => { this.sendDelayEmitter.fire(delay); });
 		this.login = new LoginMemory(options.passwords, this.log);
 		this.admin = new ChannelAdmin(() => this.requireLive(), this.store);
 		this.messages = new MessageActions({ store: this.store, connection: () => (this.live && this.synced ? this.live.connection : undefined), limits: () => this._limits, log: this.log });

@@ -14,6 +14,16 @@ export interface SendFailure {
 	reason: string;
 }
 
+/** The server could not store a message for now (its database is unreachable): it stays queued and is sent again. */
+export interface SendDelay {
+	entry: OutboxEntry;
+	/** The server's words. */
+	reason: string;
+}
+
+/** The longest wait between two tries of a message the server could not store for now. */
+const MAX_UNAVAILABLE_WAIT_MS = 10_000;
+
 /** message/send with the entry's clientMsgId: the server stores it once however often it is sent. */
 export async function sendEntry(connection: MessageConnection, entry: Pick<OutboxEntry, 'to' | 'text' | 'clientMsgId'>): Promise<Message> {
 	const result = await request(connection, SendMessageRequest, { to: entry.to, text: entry.text, clientMsgId: entry.clientMsgId });
@@ -23,16 +33,25 @@ export async function sendEntry(connection: MessageConnection, entry: Pick<Outbo
 function retryDelay(error: ResponseError<unknown>): number {
 	const data: unknown = error.data;
 	const wanted = isShape(data, rateLimitedDataShape) ? data.retryAfterMs : 1000;
-	return Math.min(10_000, Math.max(50, wanted));
+	return Math.min(MAX_UNAVAILABLE_WAIT_MS, Math.max(50, wanted));
+}
+
+function wait(ms: number): Promise<void> {
+	return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 /**
  * Drains the outbox over the current connection, one message at a time so that they
  * arrive in the order typed. A dropped connection leaves the rest for the next one; a
- * refusal (not in channel, too long, no such nick) drops that message and says so.
+ * refusal (not in channel, too long, no such nick) drops that message and says so. A
+ * message the server could not store for now (Unavailable: its database is unreachable)
+ * stays first in line and is sent again, waiting longer each time (up to 10 s); the
+ * user is told once per outage.
  */
 export class OutboxSender {
 	private flushing = false;
+	/** Unavailable answers in a row: how long the next wait is, and whether the user was told. */
+	private unavailableInARow = 0;
 
 	constructor(
 		private readonly outbox: Outbox,
@@ -41,6 +60,7 @@ export class OutboxSender {
 		private readonly connection: () => MessageConnection | undefined,
 		private readonly onFailure: (failure: SendFailure) => void,
 		private readonly log: ClientLog,
+		private readonly onDelay: (delay: SendDelay) => void = () => undefined,
 	) {}
 
 	async flush(): Promise<void> {
@@ -55,6 +75,7 @@ export class OutboxSender {
 					const message = await sendEntry(connection, entry);
 					this.outbox.remove(entry.clientMsgId);
 					this.store.acknowledge(entry.clientMsgId, message);
+					this.unavailableInARow = 0;
 				} catch (error) {
 					if (!isServerError(error)) {
 						// The connection went away (the request may have been stored: the retry
@@ -65,7 +86,15 @@ export class OutboxSender {
 						continue;
 					}
 					if (error.code === ErrorCodes.RateLimited) {
-						await new Promise((resolve) => setTimeout(resolve, retryDelay(error)).unref());
+						await wait(retryDelay(error));
+						continue;
+					}
+					if (error.code === ErrorCodes.Unavailable) {
+						if (this.unavailableInARow++ === 0) {
+							this.log.warn(`[outbox] message to ${entry.to} kept for later: ${error.message}`);
+							this.onDelay({ entry, reason: error.message });
+						}
+						await wait(Math.min(MAX_UNAVAILABLE_WAIT_MS, retryDelay(error) * 2 ** Math.min(this.unavailableInARow - 1, 4)));
 						continue;
 					}
 					this.outbox.remove(entry.clientMsgId);

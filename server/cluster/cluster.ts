@@ -157,6 +157,8 @@ export async function joinCluster(options: ClusterOptions, stored: StoredState, 
 			} catch (error) {
 				log.warn(`cluster: leaving the cluster cleanly failed: ${String(error)}`);
 			}
+			// Events of conversations still reading their marker go out before the connections close.
+			await delivery.drained();
 			await Promise.allSettled([commands.quit(), sub.quit()]);
 		},
 	};

@@ -14,8 +14,10 @@ export function toMessageAudience(hub: Hub, stored: StoredMessage, frame: (conve
 		return;
 	}
 	const { from, to } = stored.message;
-	hub.delivery.toNick(from, frame(to), exceptId);
-	hub.delivery.toNick(to, frame(from), exceptId);
+	// About the DM: a clustered delivery keeps it in the conversation's order.
+	const about = { conversation: stored.conversation };
+	hub.delivery.toNick(from, frame(to), exceptId, 'chat', about);
+	hub.delivery.toNick(to, frame(from), exceptId, 'chat', about);
 }
 
 /** A message as others see it: without the author's client id. */

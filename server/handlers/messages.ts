@@ -104,7 +104,7 @@ async function send(hub: Hub, session: SignedIn, { to, text, clientMsgId, replyT
 	}
 	const rootId = replyTo === undefined ? undefined : await threadRoot(hub, session, replyTo, conversation, target);
 	const thread = rootId === undefined ? {} : { replyTo: rootId, alsoToChannel: alsoToChannel === true };
-	const { message, duplicate } = await hub.store.append({ ts: hub.clock.now(), from, to: target, conversation, text, clientMsgId, ...thread, ...(notice ? { notice } : {}) });
+	const { message, duplicate, previousId } = await hub.store.append({ ts: hub.clock.now(), from, to: target, conversation, text, clientMsgId, ...thread, ...(notice ? { notice } : {}) });
 	if (duplicate && !sameMessage(message, target, text)) {
 		// The same id for another message is a client bug; answering with the old one would hide it.
 		throw fail.clientMsgIdReused(clientMsgId!);
@@ -112,12 +112,13 @@ async function send(hub: Hub, session: SignedIn, { to, text, clientMsgId, replyT
 	if (!duplicate) {
 		hub.counters.messagesStored++;
 		const frame = encodeNotification(MessageNewNotification.type, { message });
+		const about = { conversation, message: { id: message.id, previousId: previousId ?? 0 } };
 		// The sender's other connections get it too; this one has its answer.
 		if (conversation === target) {
-			hub.delivery.toChannel(target, frame, session.id);
+			hub.delivery.toChannel(target, frame, session.id, 'chat', about);
 		} else {
-			hub.delivery.toNick(target, frame);
-			hub.delivery.toNick(from, frame, session.id);
+			hub.delivery.toNick(target, frame, undefined, 'chat', about);
+			hub.delivery.toNick(from, frame, session.id, 'chat', about);
 		}
 		if (rootId !== undefined) {
 			await announceThread(hub, rootId);

@@ -15,6 +15,9 @@ import type { Hub } from '../hub';
 import type { Session } from '../session';
 import { StorageUnavailableError } from '../state/store';
 
+/** What an Unavailable error tells the client to wait before trying again. */
+const STORAGE_RETRY_MS = 1000;
+
 export interface MethodDeclaration<P, R> {
 	method: string;
 	type: RequestType<P, R, void>;
@@ -117,7 +120,7 @@ export class Router {
 			}
 			if (error instanceof StorageUnavailableError) {
 				this.hub.log.error(`${method} from ${session.label} failed: ${error.message}`);
-				throw fail.storageUnavailable(method);
+				throw fail.storageUnavailable(method, STORAGE_RETRY_MS);
 			}
 			this.hub.log.error(`${method} from ${session.label} failed: ${error instanceof Error ? error.stack : String(error)}`);
 			throw fail.internal(`handle '${method}'`);

@@ -15,6 +15,17 @@ import { nickKey } from '../../protocol/names';
  */
 export type Traffic = 'chat' | 'presence';
 
+/**
+ * What a frame is about, for a delivery that keeps each conversation's order across
+ * servers (redis-delivery.ts): its conversation (a channel, or a DM key), and for a
+ * `message/new` the message's id and the id before it in the conversation (the store's
+ * `previousId`). The embedded delivery has one order already and ignores it.
+ */
+export interface About {
+	conversation: string;
+	message?: { id: number; previousId: number };
+}
+
 /** A connection that can receive frames. */
 export interface Sink {
 	readonly id: number;
@@ -34,10 +45,10 @@ export interface Delivery {
 	/** Ends every subscription of the connection; returns their channels. */
 	unsubscribeAll(sink: Sink): string[];
 	isSubscribed(channel: string, sink: Sink): boolean;
-	/** To every subscriber of the channel except the connection `exceptId`. */
-	toChannel(channel: string, frame: Buffer, exceptId?: number, traffic?: Traffic): void;
-	/** To every connection of the nick except `exceptId`; false when the nick has none. */
-	toNick(nick: string, frame: Buffer, exceptId?: number, traffic?: Traffic): boolean;
+	/** To every subscriber of the channel except the connection `exceptId` (`about` the channel unless said). */
+	toChannel(channel: string, frame: Buffer, exceptId?: number, traffic?: Traffic, about?: About): void;
+	/** To every connection of the nick except `exceptId`; false when the nick has none here. */
+	toNick(nick: string, frame: Buffer, exceptId?: number, traffic?: Traffic, about?: About): boolean;
 	/**
 	 * Once to each connection subscribed to any of the channels or signed in as any of the
 	 * nicks, except the connections of `exceptNick`.
@@ -126,6 +137,11 @@ export class LocalDelivery implements Delivery {
 		return [...this.channels.keys()];
 	}
 
+	/** The nick's connections here. */
+	protected sinksOf(nick: string): Iterable<Sink> {
+		return this.nicks.get(nickKey(nick)) ?? [];
+	}
+
 	/** Whether the nick has a connection here. */
 	hasNick(nick: string): boolean {
 		return this.nicks.has(nickKey(nick));
@@ -136,7 +152,7 @@ export class LocalDelivery implements Delivery {
 		return [...this.nicks.keys()];
 	}
 
-	toChannel(channel: string, frame: Buffer, exceptId?: number, traffic: Traffic = 'chat'): void {
+	toChannel(channel: string, frame: Buffer, exceptId?: number, traffic: Traffic = 'chat', _about?: About): void {
 		const sinks = this.channels.get(channel);
 		if (!sinks) {
 			return;
@@ -159,7 +175,7 @@ export class LocalDelivery implements Delivery {
 		}
 	}
 
-	toNick(nick: string, frame: Buffer, exceptId?: number, traffic: Traffic = 'chat'): boolean {
+	toNick(nick: string, frame: Buffer, exceptId?: number, traffic: Traffic = 'chat', _about?: About): boolean {
 		const sinks = this.nicks.get(nickKey(nick));
 		if (!sinks) {
 			return false;

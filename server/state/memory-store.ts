@@ -63,6 +63,8 @@ export class MemoryStore implements Store {
 	private nextId = 1;
 	/** Each conversation's history (no replies but those also to the channel), by id. */
 	private readonly conversations = new Map<string, Message[]>();
+	/** Each conversation's every message (thread replies included), by id. */
+	private readonly everything = new Map<string, Message[]>();
 	/** Each thread's replies, by root id. */
 	private readonly threads = new Map<number, Message[]>();
 	/** `senderKey\0clientMsgId` -> message id */
@@ -101,6 +103,9 @@ export class MemoryStore implements Store {
 		}
 		const message = newMessage(this.nextId++, draft);
 		const stored: Message = clientKey === undefined ? message : { ...message, clientMsgId: draft.clientMsgId };
+		const all = listOf(this.everything, draft.conversation);
+		const previousId = all.at(-1)?.id ?? 0;
+		all.push(stored);
 		if (draft.replyTo === undefined || draft.alsoToChannel) {
 			listOf(this.conversations, draft.conversation).push(stored);
 		}
@@ -116,7 +121,7 @@ export class MemoryStore implements Store {
 			this.indexDm(draft.from, draft.to, draft.conversation);
 			this.indexDm(draft.to, draft.from, draft.conversation);
 		}
-		return { message, duplicate: false };
+		return { message, duplicate: false, previousId };
 	}
 
 	private indexDm(nick: string, peer: string, conversation: string): void {
@@ -171,6 +176,7 @@ export class MemoryStore implements Store {
 		}
 		stored.message = change(stored.message);
 		replaceIn(this.conversations.get(stored.conversation), stored.message);
+		replaceIn(this.everything.get(stored.conversation), stored.message);
 		if (stored.message.replyTo !== undefined) {
 			replaceIn(this.threads.get(stored.message.replyTo), stored.message);
 		}
@@ -178,6 +184,14 @@ export class MemoryStore implements Store {
 
 	async latestId(conversation: string): Promise<number> {
 		return this.conversations.get(conversation)?.at(-1)?.id ?? 0;
+	}
+
+	async headId(conversation: string): Promise<number> {
+		return this.everything.get(conversation)?.at(-1)?.id ?? 0;
+	}
+
+	async allAfter(conversation: string, afterId: number, limit: number): Promise<Page> {
+		return pageOf(this.everything.get(conversation) ?? [], { after: afterId, limit });
 	}
 
 	async unread(conversation: string, afterId: number, readerKey: string, needle: string | undefined, cap: number): Promise<UnreadSummary> {

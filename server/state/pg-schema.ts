@@ -11,12 +11,15 @@
  * (with the node that holds the guest's connection, see pg-memberships.ts), per
  * conversation a row (the lock that orders a conversation's appends), and the
  * full-text index of a message as a tsvector of its search words (searchWords).
+ * 2: each conversation's row also holds the id of its newest message (`last_id`, thread
+ * replies included), kept by a statement trigger on messages: an append reads it under
+ * the conversation's lock, as the id before its first message (`previousId`).
  */
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { StorageUnavailableError } from './store';
 
-export const PG_SCHEMA_VERSION = 1;
+export const PG_SCHEMA_VERSION = 2;
 
 /** int8 (bigint) columns as JS numbers: ids and timestamps stay below 2^53. */
 const types = {
@@ -183,6 +186,9 @@ async function migrate(pool: pg.Pool): Promise<void> {
 		if (version < 1) {
 			await client.query(SCHEMA_1);
 		}
+		if (version < 2) {
+			await client.query(SCHEMA_2);
+		}
 		if (rows.length === 0) {
 			await client.query('INSERT INTO parley_schema (version) VALUES ($1)', [PG_SCHEMA_VERSION]);
 		} else {
@@ -299,4 +305,26 @@ const SCHEMA_1 = `
 		nick text NOT NULL,
 		UNIQUE (message_id, emoji, nick_key)
 	);
+`;
+
+/**
+ * Every insert into messages (appends, and `node server migrate`'s copy) moves its
+ * conversations' `last_id` forward, creating their row when missing, in the same
+ * transaction: an append that holds a conversation's row lock reads there the id before
+ * its own. Existing rows get the newest id they have.
+ */
+const SCHEMA_2 = `
+	ALTER TABLE conversations ADD COLUMN last_id bigint NOT NULL DEFAULT 0;
+	INSERT INTO conversations AS c (name, last_id)
+	SELECT conversation, max(id) FROM messages GROUP BY conversation ORDER BY conversation
+	ON CONFLICT (name) DO UPDATE SET last_id = excluded.last_id;
+	CREATE FUNCTION parley_conversation_last_ids() RETURNS trigger LANGUAGE plpgsql AS $$
+	BEGIN
+		INSERT INTO conversations AS c (name, last_id)
+		SELECT conversation, max(id) FROM inserted GROUP BY conversation ORDER BY conversation
+		ON CONFLICT (name) DO UPDATE SET last_id = greatest(c.last_id, excluded.last_id);
+		RETURN NULL;
+	END $$;
+	CREATE TRIGGER messages_last_ids AFTER INSERT ON messages REFERENCING NEW TABLE AS inserted
+	FOR EACH STATEMENT EXECUTE FUNCTION parley_conversation_last_ids();
 `;

@@ -50,14 +50,18 @@ function prefixQuery(words: readonly string[]): string {
  *   twice is evaluated once);
  * - `ins` inserts unless the client id was used (by an earlier message, or one earlier in
  *   the batch); the reply counts of the roots and the DM index follow what was inserted.
- * Answers the id of each draft stored, by its position (`ord`, from 1).
+ * Answers the id of each draft stored, by its position (`ord`, from 1), and the id before
+ * it in its conversation (`prev`): the one before it in the batch, or for the first the
+ * conversation's `last_id` as `locked` returned it. That upsert waited for the row lock of
+ * any append in flight and returns the row as that append's commit left it (its trigger
+ * moved `last_id`; see pg-schema.ts): nothing committed in between.
  */
 const APPEND_BATCH = `
 	WITH locked AS (
 		INSERT INTO conversations AS c (name)
 		SELECT name FROM (SELECT DISTINCT unnest($1::text[]) AS name) AS d ORDER BY name
 		ON CONFLICT (name) DO UPDATE SET name = excluded.name
-		RETURNING c.name
+		RETURNING c.name, c.last_id
 	), input AS (
 		SELECT t.*, nextval('message_ids') AS id
 		FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::boolean[], $10::text[], $11::boolean[], $12::boolean[])
@@ -82,7 +86,8 @@ const APPEND_BATCH = `
 		WHERE s.dm ORDER BY k.nick_key, k.peer_key, s.ord
 		ON CONFLICT DO NOTHING
 	)
-	SELECT ord, id FROM stored`;
+	SELECT s.ord, s.id, coalesce(lag(s.id) OVER (PARTITION BY s.conversation ORDER BY s.id), l.last_id) AS prev
+	FROM stored AS s JOIN locked AS l ON l.name = s.conversation`;
 
 /** Most appends written in one statement. */
 const MAX_BATCH = 500;
@@ -122,9 +127,9 @@ export class PgStore implements Store {
 			try {
 				const ids = await this.writeBatch(batch.map((p) => p.draft));
 				for (const [i, entry] of batch.entries()) {
-					const id = ids.get(i + 1);
-					if (id !== undefined) {
-						entry.resolve({ message: newMessage(id, entry.draft), duplicate: false });
+					const stored = ids.get(i + 1);
+					if (stored !== undefined) {
+						entry.resolve({ message: newMessage(stored.id, entry.draft), duplicate: false, previousId: stored.prev });
 					} else {
 						// Its client id was taken (the unique index waited for that append to commit).
 						this.findSent(entry.draft.from, entry.draft.clientMsgId!).then((earlier) => {
@@ -145,16 +150,16 @@ export class PgStore implements Store {
 		this.flushing = undefined;
 	}
 
-	/** Writes a batch; answers the id of each draft stored, by its position from 1. */
-	private async writeBatch(drafts: MessageDraft[]): Promise<Map<number, number>> {
+	/** Writes a batch; answers the id of each draft stored and the id before it, by its position from 1. */
+	private async writeBatch(drafts: MessageDraft[]): Promise<Map<number, { id: number; prev: number }>> {
 		const column = <T>(f: (d: MessageDraft) => T): T[] => drafts.map(f);
-		const { rows } = await this.pool.query<{ ord: number; id: number }>(APPEND_BATCH, [
+		const { rows } = await this.pool.query<{ ord: number; id: number; prev: number }>(APPEND_BATCH, [
 			column((d) => d.conversation), column((d) => d.ts), column((d) => d.from), column((d) => d.from.toLowerCase()), column((d) => d.to),
 			column((d) => d.text), column((d) => d.clientMsgId ?? null), column((d) => d.replyTo ?? null),
 			column((d) => d.replyTo !== undefined && d.alsoToChannel === true), column((d) => searchLexemes(d.text).join(' ')),
 			column((d) => isDmConversation(d.conversation)), column((d) => d.notice === true),
 		]);
-		return new Map(rows.map((r) => [r.ord, r.id]));
+		return new Map(rows.map((r) => [r.ord, { id: r.id, prev: r.prev }]));
 	}
 
 	async getMessage(id: number): Promise<StoredMessage | undefined> {
@@ -201,6 +206,16 @@ export class PgStore implements Store {
 	async latestId(conversation: string): Promise<number> {
 		const [row] = await this.rows<{ max: number | null }>(`SELECT max(id) AS max FROM messages WHERE conversation = $1 AND ${MAIN_LINE}`, [conversation]);
 		return row.max ?? 0;
+	}
+
+	async headId(conversation: string): Promise<number> {
+		const [row] = await this.rows<{ last_id: number }>('SELECT last_id FROM conversations WHERE name = $1', [conversation]);
+		return row?.last_id ?? 0;
+	}
+
+	async allAfter(conversation: string, afterId: number, limit: number): Promise<Page> {
+		const rows = await this.rows(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation = $1 AND id > $2 ORDER BY id ASC LIMIT $3`, [conversation, afterId, limit + 1]);
+		return { messages: rows.slice(0, limit).map(ownRowMessage), hasMore: rows.length > limit };
 	}
 
 	async unread(conversation: string, afterId: number, readerKey: string, needle: string | undefined, cap: number): Promise<UnreadSummary> {

@@ -6,15 +6,16 @@
  *
  * The bus only fans out; positions fill the gaps. A `message/new` event carries its
  * conversation, its message id (committed in the database before it was published) and
- * the id of the message before it in that conversation's history (read from the database
- * after the commit: appends to one conversation commit in id order). Every node,
+ * the id of the message before it in that conversation, thread replies included (the
+ * store's `previousId`, known from the append itself: appends to one conversation commit
+ * in id order under its row lock). Every node,
  * the sending one included, delivers a conversation's messages in that chain's order: a
  * message whose predecessor has not been delivered yet waits for it (at most HOLD_MS,
  * then the gap is filled from the database). Events also carry a sequence number per
  * publishing process: a node that sees a number skipped, or whose Redis connection
- * dropped, reads what it missed from the database (`Store.page` after the last id it
- * delivered) and delivers those messages once, in id order, skipping the ones it already
- * delivered.
+ * dropped, reads what it missed from the database (`Store.allAfter` the last id it
+ * delivered: thread replies too) and delivers those messages once, in id order, skipping
+ * the ones it already delivered.
  */
 import { randomBytes } from 'node:crypto';
 import type Redis from 'ioredis';
@@ -24,8 +25,8 @@ import { BUS } from '../cluster/keys';
 import type { Logger } from '../log';
 import { nickKey } from '../../protocol/names';
 import { encodeNotification } from '../transport/frames';
-import { LocalDelivery, type Sink, type Traffic } from './delivery';
-import { dmConversation, isDmConversation, type Store } from './store';
+import { LocalDelivery, type About, type Sink, type Traffic } from './delivery';
+import { isDmConversation, type Store } from './store';
 
 /** What the hub does for events that are not plain deliveries. */
 export interface BusCommands {
@@ -37,10 +38,15 @@ export interface BusCommands {
 
 type Kind = 'ch' | 'nick' | 'aud' | 'sub' | 'unsub' | 'kick' | 'all';
 
+/**
+ * One event on the bus. A bus message is a batch: the publishing process's id (node id
+ * and a per-start token) on the first line, then each event as its header (JSON) on a
+ * line, followed by `b` bytes of frame. A node publishes once per event-loop turn what
+ * that turn produced (one Redis command and one write, however many events), and a
+ * receiver skips its own batches by their first line without parsing them.
+ */
 interface Header {
-	/** Publishing process (node id and a per-start token). */
-	o: string;
-	/** Its sequence number. */
+	/** Its sequence number (per publishing process). */
 	s: number;
 	k: Kind;
 	c?: string | string[];
@@ -48,9 +54,17 @@ interface Header {
 	/** toAudience's except nick, kick's reason. */
 	x?: string;
 	t?: 'presence';
-	/** message/new: [conversation, id, id of the message before it in the conversation]. */
+	/** message/new: [conversation, id, id of the message before it in the conversation (thread replies included)]. */
 	m?: [string, number, number];
+	/** An event of a conversation: [conversation, the newest message id of it when it happened at its origin]. */
+	a?: [string, number];
+	/** The frame's length in bytes (absent: no frame). */
+	b?: number;
 }
+
+/** A batch is published at once when it holds this many bytes. */
+const MAX_BATCH_BYTES = 1 << 20;
+const NO_FRAME = Buffer.alloc(0);
 
 /** Deliveries remembered for duplicate checks (message id and channel or nick key). */
 const RECENT = 20_000;
@@ -61,10 +75,17 @@ const HOLD_MS = 1000;
 /** How long a gap fill leaves a message of a local sender to the sender's own path. */
 const SENDER_GRACE_MS = 3000;
 
-/** A message waiting for its predecessor. */
+/**
+ * A message waiting for its predecessor, or an event waiting for the message that was
+ * the newest of its conversation when it happened at its origin.
+ */
 interface Held {
-	id: number;
+	/** A message's id; undefined for an event. */
+	id: number | undefined;
+	/** What must have been delivered first: a message's predecessor, an event's marker. */
 	prev: number;
+	/** Its place: a message at its id, an event just after its marker (ties: arrival order). */
+	key: number;
 	since: number;
 	deliver(): void;
 }
@@ -73,34 +94,48 @@ interface Held {
 class Position {
 	/** The highest id delivered in order; undefined until the first message. */
 	last: number | undefined;
-	/** Waiting messages, by id. */
+	/** Waiting messages and events, by key. */
 	readonly held: Held[] = [];
 	timer: NodeJS.Timeout | undefined;
 }
 
-const MESSAGE_NEW = Buffer.from(`"method":"${MessageNewNotification.type.method}"`);
+/** An event of a conversation on its origin node, waiting to be published in the conversation's order. */
+interface Outgoing {
+	/** Whether it takes the conversation's newest id as its marker (a message has its place already). */
+	marked: boolean;
+	/** Publishes it and delivers it here, with its marker. */
+	send(marker: number): void;
+}
 
-/** The conversation and id of a `message/new` frame, read once on the publishing node. */
-function messageOf(frame: Buffer): [string, number] | undefined {
-	if (frame.indexOf(MESSAGE_NEW) < 0) {
-		return undefined;
-	}
-	const body = frame.subarray(frame.indexOf('\r\n\r\n') + 4).toString('utf8');
-	const message = (JSON.parse(body) as { params: { message: Message } }).params.message;
-	return [message.to.startsWith('#') ? message.to : dmConversation(message.from, message.to), message.id];
+/** A conversation's events on their origin node, in the order they happened here. */
+class Outbox {
+	readonly queue: Outgoing[] = [];
+	reading = false;
 }
 
 export class RedisDelivery extends LocalDelivery {
 	private readonly origin: string;
+	/** `origin\n`: the first line of each batch this process publishes. */
+	private readonly originLine: Buffer;
 	private seq = 0;
+	/** The batch of this event-loop turn (headers and frames), published by `flushBatch`. */
+	private batch: Buffer[] = [];
+	private batchBytes = 0;
+	private batchScheduled = false;
 	private readonly lastSeq = new Map<string, number>();
 	private readonly positions = new Map<string, Position>();
 	/** `id:target` of the recent deliveries of messages (target: channel or nick key). */
 	private readonly recent = new Set<string>();
-	/** The predecessor lookups under way, by message id (a DM is delivered in two halves). */
-	private readonly prevs = new Map<number, Promise<number>>();
 	/** Messages sent through this node not delivered here yet: a gap fill leaves them to their sender's path. */
 	private readonly sending = new Set<number>();
+	/** Per conversation, the events waiting for their marker (the conversation's newest id) before they go out. */
+	private readonly outboxes = new Map<string, Outbox>();
+	/** The marker reads under way. */
+	private readonly reads = new Set<Promise<void>>();
+	/** Per channel, connections whose unsubscription waits for its turn: no longer members for `isSubscribed`. */
+	private readonly leaving = new Map<string, Set<Sink>>();
+	/** Per channel and nick key, subscriptions made here: an unsubscription held in order is void once a later subscription came. */
+	private readonly subscriptionCount = new Map<string, number>();
 	/** Conversations being filled after a message waited too long. */
 	private readonly overdueFills = new Set<string>();
 	/** The highest message id seen, in any conversation. */
@@ -126,6 +161,7 @@ export class RedisDelivery extends LocalDelivery {
 	) {
 		super();
 		this.origin = `${nodeId}:${randomBytes(6).toString('hex')}`;
+		this.originLine = Buffer.from(this.origin + '\n');
 	}
 
 	/** Subscribes to the bus; resolves once subscribed. */
@@ -153,10 +189,19 @@ export class RedisDelivery extends LocalDelivery {
 	}
 
 	close(): void {
+		this.flushBatch();
 		this.closed = true;
 		for (const position of this.positions.values()) {
 			clearTimeout(position.timer);
 		}
+	}
+
+	/** Resolves once the events waiting for their marker went out, and publishes what is batched (before leaving). */
+	async drained(): Promise<void> {
+		while (this.reads.size > 0) {
+			await Promise.allSettled([...this.reads]);
+		}
+		this.flushBatch();
 	}
 
 	/** Resolves when no gap fill is running. */
@@ -166,13 +211,37 @@ export class RedisDelivery extends LocalDelivery {
 		}
 	}
 
-	private publish(header: Omit<Header, 'o' | 's'>, frame?: Buffer): void {
-		const full: Header = { o: this.origin, s: ++this.seq, ...header };
+	private publish(header: Omit<Header, 's' | 'b'>, frame?: Buffer): void {
+		const full: Header = frame ? { s: ++this.seq, ...header, b: frame.length } : { s: ++this.seq, ...header };
 		const head = Buffer.from(JSON.stringify(full) + '\n');
-		this.pub.publish(BUS, frame ? Buffer.concat([head, frame]) : head).catch((error: unknown) => {
+		this.batch.push(head);
+		this.batchBytes += head.length;
+		if (frame) {
+			this.batch.push(frame);
+			this.batchBytes += frame.length;
+		}
+		if (this.batchBytes >= MAX_BATCH_BYTES) {
+			this.flushBatch();
+		} else if (!this.batchScheduled) {
+			this.batchScheduled = true;
+			setImmediate(this.flushBatch);
+		}
+	}
+
+	/** Publishes the events of this turn as one bus message. */
+	private readonly flushBatch = (): void => {
+		this.batchScheduled = false;
+		// Even once closed: what a node says while leaving (its users going offline) still goes out.
+		if (this.batch.length === 0) {
+			return;
+		}
+		const payload = Buffer.concat([this.originLine, ...this.batch], this.originLine.length + this.batchBytes);
+		this.batch = [];
+		this.batchBytes = 0;
+		this.pub.publish(BUS, payload).catch((error: unknown) => {
 			this.log.warn(`cluster: publishing on the bus failed: ${String(error)}`);
 		});
-	}
+	};
 
 	/**
 	 * Records that message `id` went to `target` (a channel, or a nick's connections here);
@@ -204,20 +273,6 @@ export class RedisDelivery extends LocalDelivery {
 		return position;
 	}
 
-	/** The id of the message before `id` in the conversation's history (0: none), read once per message. */
-	private prevOf(conversation: string, id: number): Promise<number> {
-		let prev = this.prevs.get(id);
-		if (!prev) {
-			prev = this.store.page(conversation, { before: id, limit: 1 }).then((page) => page.messages.at(-1)?.id ?? 0, (error: unknown) => {
-				this.log.warn(`cluster: reading the message before ${id} failed (${String(error)}); delivering it unordered`);
-				return 0;
-			});
-			this.prevs.set(id, prev);
-			void prev.then(() => setTimeout(() => this.prevs.delete(id), 1000));
-		}
-		return prev;
-	}
-
 	/** A message is here (sent through this node, or from the bus): delivered now, or once its predecessor was. */
 	private arrive(conversation: string, id: number, prev: number, deliver: () => void): void {
 		if (id > this.globalHigh) {
@@ -229,8 +284,26 @@ export class RedisDelivery extends LocalDelivery {
 			this.advance(position, id);
 			return;
 		}
-		const at = position.held.findIndex((h) => h.id > id);
-		position.held.splice(at < 0 ? position.held.length : at, 0, { id, prev, since: performance.now(), deliver });
+		this.hold(conversation, position, { id, prev, key: id, since: performance.now(), deliver });
+	}
+
+	/**
+	 * An event of the conversation is here, marked with the conversation's newest message id
+	 * when it happened at its origin: delivered once that message was (as a message waits
+	 * for its predecessor), before any message after it that waits too.
+	 */
+	private arriveEvent(conversation: string, marker: number, deliver: () => void): void {
+		const position = this.positionOf(conversation);
+		if (position.last === undefined || marker <= position.last) {
+			deliver();
+			return;
+		}
+		this.hold(conversation, position, { id: undefined, prev: marker, key: marker + 0.5, since: performance.now(), deliver });
+	}
+
+	private hold(conversation: string, position: Position, held: Held): void {
+		const at = position.held.findIndex((h) => h.key > held.key);
+		position.held.splice(at < 0 ? position.held.length : at, 0, held);
 		position.timer ??= setTimeout(() => this.overdue(conversation), HOLD_MS);
 	}
 
@@ -241,7 +314,7 @@ export class RedisDelivery extends LocalDelivery {
 		while (position.held.length > 0 && position.held[0].prev <= position.last) {
 			const next = position.held.shift()!;
 			next.deliver();
-			if (next.id > position.last) {
+			if (next.id !== undefined && next.id > position.last) {
 				position.last = next.id;
 			}
 		}
@@ -249,6 +322,54 @@ export class RedisDelivery extends LocalDelivery {
 			clearTimeout(position.timer);
 			position.timer = undefined;
 		}
+	}
+
+	/**
+	 * Sends an event of a conversation from this node in the conversation's order: those
+	 * that take a marker read the conversation's newest id from the database first (once
+	 * for all that are waiting), and nothing of the conversation goes out before the events
+	 * queued ahead of it.
+	 */
+	private sendInOrder(conversation: string, outgoing: Outgoing): void {
+		let box = this.outboxes.get(conversation);
+		if (!box && !outgoing.marked) {
+			outgoing.send(0);
+			return;
+		}
+		if (!box) {
+			box = new Outbox();
+			this.outboxes.set(conversation, box);
+		}
+		box.queue.push(outgoing);
+		if (!box.reading) {
+			this.readMarker(conversation, box);
+		}
+	}
+
+	/** Reads the marker for the events queued now, sends them, and goes on with those queued meanwhile. */
+	private readMarker(conversation: string, box: Outbox): void {
+		box.reading = true;
+		const covered = box.queue.length;
+		const read = this.store.headId(conversation).then((id) => id, (error: unknown) => {
+			this.log.warn(`cluster: reading the newest id of ${conversation} failed (${String(error)}); its events go out unordered`);
+			return 0;
+		}).then((marker) => {
+			box.reading = false;
+			for (const outgoing of box.queue.splice(0, covered)) {
+				outgoing.send(marker);
+			}
+			// Queued meanwhile: messages go out now, up to the first event that needs a marker of its own.
+			while (box.queue.length > 0 && !box.queue[0].marked) {
+				box.queue.shift()!.send(0);
+			}
+			if (box.queue.length > 0) {
+				this.readMarker(conversation, box);
+			} else {
+				this.outboxes.delete(conversation);
+			}
+		});
+		this.reads.add(read);
+		void read.finally(() => this.reads.delete(read));
 	}
 
 	/** A message waited too long for its predecessor: fill the conversation from the database, then let everything out. */
@@ -295,7 +416,7 @@ export class RedisDelivery extends LocalDelivery {
 		const position = this.positionOf(conversation);
 		for (const held of position.held.splice(0)) {
 			held.deliver();
-			if (position.last === undefined || held.id > position.last) {
+			if (held.id !== undefined && (position.last === undefined || held.id > position.last)) {
 				position.last = held.id;
 			}
 		}
@@ -308,61 +429,151 @@ export class RedisDelivery extends LocalDelivery {
 		const position = this.positionOf(channel);
 		if (position.last === undefined) {
 			// Where a gap fill of this channel would start if no message came before it.
-			this.store.latestId(channel).then((id) => {
+			this.store.headId(channel).then((id) => {
 				position.last ??= id;
 			}, () => undefined);
 		}
 	}
 
+	/**
+	 * Subscribes at once here (a message stored meanwhile may come twice, never goes
+	 * missing); the other nodes subscribe in the channel's order of events.
+	 */
 	override subscribeNick(channel: string, nick: string): void {
+		this.subscribed(channel, nick);
 		super.subscribeNick(channel, nick);
-		this.publish({ k: 'sub', c: channel, n: nick });
+		this.sendInOrder(channel, { marked: true, send: (marker) => this.publish({ k: 'sub', c: channel, n: nick, a: [channel, marker] }) });
 	}
 
+	/** Unsubscribes, on every node, in the channel's order of events: after what was said before it. */
 	override unsubscribeNick(channel: string, nick: string): void {
-		super.unsubscribeNick(channel, nick);
-		this.publish({ k: 'unsub', c: channel, n: nick });
-	}
-
-	override toChannel(channel: string, frame: Buffer, exceptId?: number, traffic: Traffic = 'chat'): void {
-		const m = messageOf(frame);
-		const t = traffic === 'presence' ? { t: 'presence' as const } : {};
-		if (!m) {
-			super.toChannel(channel, frame, exceptId, traffic);
-			this.publish({ k: 'ch', c: channel, ...t }, frame);
-			return;
-		}
-		const [conversation, id] = m;
-		this.sending.add(id);
-		void this.prevOf(conversation, id).then((prev) => {
-			this.publish({ k: 'ch', c: channel, m: [conversation, id, prev], ...t }, frame);
-			this.arrive(conversation, id, prev, () => {
-				this.sending.delete(id);
-				if (this.firstTime(id, channel)) {
-					super.toChannel(channel, frame, exceptId, traffic);
-				}
-			});
+		const count = this.subscriptionCount.get(`${channel}\0${nickKey(nick)}`);
+		this.markLeaving(channel, nick);
+		this.sendInOrder(channel, {
+			marked: true,
+			send: (marker) => {
+				this.publish({ k: 'unsub', c: channel, n: nick, a: [channel, marker] });
+				this.unsubscribeInOrder(channel, nick, marker, count);
+			},
 		});
 	}
 
-	override toNick(nick: string, frame: Buffer, exceptId?: number, traffic: Traffic = 'chat'): boolean {
-		const m = messageOf(frame);
+	private subscribed(channel: string, nick: string): void {
+		const key = `${channel}\0${nickKey(nick)}`;
+		this.subscriptionCount.set(key, (this.subscriptionCount.get(key) ?? 0) + 1);
+		const leaving = this.leaving.get(channel);
+		for (const sink of this.sinksOf(nick)) {
+			leaving?.delete(sink);
+		}
+	}
+
+	/**
+	 * Unsubscribes once the channel's events before it were delivered, unless the nick
+	 * subscribed again meanwhile. Until then its connections still receive, but are no
+	 * longer members for `isSubscribed` (a send's fast path).
+	 */
+	private unsubscribeInOrder(channel: string, nick: string, marker: number, count = this.subscriptionCount.get(`${channel}\0${nickKey(nick)}`)): void {
+		const key = `${channel}\0${nickKey(nick)}`;
+		const sinks = this.markLeaving(channel, nick);
+		this.arriveEvent(channel, marker, () => {
+			const leaving = this.leaving.get(channel);
+			for (const sink of sinks) {
+				leaving?.delete(sink);
+			}
+			if (leaving?.size === 0) {
+				this.leaving.delete(channel);
+			}
+			if (this.subscriptionCount.get(key) === count) {
+				this.subscriptionCount.delete(key);
+				super.unsubscribeNick(channel, nick);
+			}
+		});
+	}
+
+	/** The nick's connections here, marked as leaving the channel. */
+	private markLeaving(channel: string, nick: string): Sink[] {
+		let leaving = this.leaving.get(channel);
+		if (!leaving) {
+			leaving = new Set();
+			this.leaving.set(channel, leaving);
+		}
+		const sinks = [...this.sinksOf(nick)];
+		for (const sink of sinks) {
+			leaving.add(sink);
+		}
+		return sinks;
+	}
+
+	override isSubscribed(channel: string, sink: Sink): boolean {
+		return super.isSubscribed(channel, sink) && !this.leaving.get(channel)?.has(sink);
+	}
+
+	/**
+	 * A message goes out at once with its place (id and predecessor), unless events of its
+	 * conversation wait here for their marker: then after them. Any other frame for a
+	 * channel is an event of that conversation (`about` may name another), sent in order.
+	 */
+	override toChannel(channel: string, frame: Buffer, exceptId?: number, traffic: Traffic = 'chat', about?: About): void {
 		const t = traffic === 'presence' ? { t: 'presence' as const } : {};
+		const conversation = about?.conversation ?? channel;
+		const m = about?.message;
 		if (!m) {
+			this.sendInOrder(conversation, {
+				marked: true,
+				send: (marker) => {
+					this.publish({ k: 'ch', c: channel, a: [conversation, marker], ...t }, frame);
+					this.arriveEvent(conversation, marker, () => super.toChannel(channel, frame, exceptId, traffic));
+				},
+			});
+			return;
+		}
+		this.sending.add(m.id);
+		this.sendInOrder(conversation, {
+			marked: false,
+			send: () => {
+				this.publish({ k: 'ch', c: channel, m: [conversation, m.id, m.previousId], ...t }, frame);
+				this.arrive(conversation, m.id, m.previousId, () => {
+					this.sending.delete(m.id);
+					if (this.firstTime(m.id, channel)) {
+						super.toChannel(channel, frame, exceptId, traffic);
+					}
+				});
+			},
+		});
+	}
+
+	/** To a nick: `about` a conversation, in that conversation's order (as toChannel); otherwise at once. */
+	override toNick(nick: string, frame: Buffer, exceptId?: number, traffic: Traffic = 'chat', about?: About): boolean {
+		const t = traffic === 'presence' ? { t: 'presence' as const } : {};
+		if (!about) {
 			const local = super.toNick(nick, frame, exceptId, traffic);
 			this.publish({ k: 'nick', n: nick, ...t }, frame);
 			return local;
 		}
-		const [conversation, id] = m;
-		this.sending.add(id);
-		void this.prevOf(conversation, id).then((prev) => {
-			this.publish({ k: 'nick', n: nick, m: [conversation, id, prev], ...t }, frame);
-			this.arrive(conversation, id, prev, () => {
-				this.sending.delete(id);
-				if (this.firstTime(id, nickKey(nick))) {
-					super.toNick(nick, frame, exceptId, traffic);
-				}
+		const { conversation } = about;
+		const m = about.message;
+		if (!m) {
+			this.sendInOrder(conversation, {
+				marked: true,
+				send: (marker) => {
+					this.publish({ k: 'nick', n: nick, a: [conversation, marker], ...t }, frame);
+					this.arriveEvent(conversation, marker, () => super.toNick(nick, frame, exceptId, traffic));
+				},
 			});
+			return this.hasNick(nick);
+		}
+		this.sending.add(m.id);
+		this.sendInOrder(conversation, {
+			marked: false,
+			send: () => {
+				this.publish({ k: 'nick', n: nick, m: [conversation, m.id, m.previousId], ...t }, frame);
+				this.arrive(conversation, m.id, m.previousId, () => {
+					this.sending.delete(m.id);
+					if (this.firstTime(m.id, nickKey(nick))) {
+						super.toNick(nick, frame, exceptId, traffic);
+					}
+				});
+			},
 		});
 		return this.hasNick(nick);
 	}
@@ -383,26 +594,40 @@ export class RedisDelivery extends LocalDelivery {
 	}
 
 	private receive(payload: Buffer): void {
-		const end = payload.indexOf(0x0a);
-		let header: Header;
+		if (payload.length >= this.originLine.length && payload.compare(this.originLine, 0, this.originLine.length, 0, this.originLine.length) === 0) {
+			return;
+		}
+		const first = payload.indexOf(0x0a);
+		const origin = payload.toString('utf8', 0, first);
+		let at = first + 1;
 		try {
-			header = JSON.parse(payload.subarray(0, end).toString('utf8')) as Header;
-		} catch {
-			this.log.warn('cluster: ignored a bus event that is not Parley\'s');
-			return;
+			while (first > 0 && at < payload.length) {
+				const end = payload.indexOf(0x0a, at);
+				if (end < 0) {
+					throw new Error('an event without its header line');
+				}
+				const header = JSON.parse(payload.toString('utf8', at, end)) as Header;
+				const frame = header.b === undefined ? NO_FRAME : payload.subarray(end + 1, end + 1 + header.b);
+				at = end + 1 + (header.b ?? 0);
+				this.handle(origin, header, frame);
+			}
+		} catch (error) {
+			this.log.warn(`cluster: ignored a bus event that is not Parley's (${String(error)})`);
 		}
-		if (header.o === this.origin) {
-			return;
-		}
-		const last = this.lastSeq.get(header.o);
-		this.lastSeq.set(header.o, header.s);
+	}
+
+	private handle(origin: string, header: Header, frame: Buffer): void {
+		const last = this.lastSeq.get(origin);
+		this.lastSeq.set(origin, header.s);
 		if (last !== undefined && header.s !== last + 1) {
 			this.floor ??= this.globalHigh;
-			this.fill(`events ${last + 1} to ${header.s - 1} of ${header.o} missed`);
+			this.fill(`events ${last + 1} to ${header.s - 1} of ${origin} missed`);
 		}
-		const frame = payload.subarray(end + 1);
 		const traffic: Traffic = header.t ?? 'chat';
 		const m = header.m;
+		const a = header.a;
+		/** An event of a conversation waits for its marker; any other happens now. */
+		const inOrder = (deliver: () => void): void => (a ? this.arriveEvent(a[0], a[1], deliver) : deliver());
 		switch (header.k) {
 			case 'ch': {
 				const channel = header.c as string;
@@ -413,7 +638,7 @@ export class RedisDelivery extends LocalDelivery {
 						}
 					});
 				} else {
-					super.toChannel(channel, frame, undefined, traffic);
+					inOrder(() => super.toChannel(channel, frame, undefined, traffic));
 				}
 				break;
 			}
@@ -426,7 +651,7 @@ export class RedisDelivery extends LocalDelivery {
 						}
 					});
 				} else {
-					super.toNick(nick, frame, undefined, traffic);
+					inOrder(() => super.toNick(nick, frame, undefined, traffic));
 				}
 				break;
 			}
@@ -434,10 +659,17 @@ export class RedisDelivery extends LocalDelivery {
 				super.toAudience(header.c as string[], header.n as string[], frame, header.x ?? '', traffic);
 				break;
 			case 'sub':
-				super.subscribeNick(header.c as string, header.n as string);
+				inOrder(() => {
+					this.subscribed(header.c as string, header.n as string);
+					super.subscribeNick(header.c as string, header.n as string);
+				});
 				break;
 			case 'unsub':
-				super.unsubscribeNick(header.c as string, header.n as string);
+				if (a) {
+					this.unsubscribeInOrder(header.c as string, header.n as string, a[1]);
+				} else {
+					super.unsubscribeNick(header.c as string, header.n as string);
+				}
 				break;
 			case 'kick':
 				this.commands?.kick(header.n as string, header.x ?? '');
@@ -500,7 +732,7 @@ export class RedisDelivery extends LocalDelivery {
 		let after = position.last ?? (floor ? floor : undefined);
 		if (after !== undefined) {
 			for (;;) {
-				const page = await this.store.page(conversation, { after, limit: PAGE });
+				const page = await this.store.allAfter(conversation, after, PAGE);
 				for (const stored of page.messages) {
 					after = stored.id;
 					const { clientMsgId: _hidden, ...message } = stored;

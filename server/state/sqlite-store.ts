@@ -23,6 +23,8 @@ interface Pending {
 	clientMsgId?: string;
 	/** A retry of an append in the same batch: settled with it, not inserted again. */
 	duplicate: boolean;
+	/** The id before it in its conversation (not for a duplicate). */
+	previousId?: number;
 	resolve(result: AppendResult): void;
 	reject(error: Error): void;
 }
@@ -37,6 +39,8 @@ export class SqliteStore implements Store {
 	private pending: Pending[] = [];
 	/** Pending client ids by `senderKey\0clientMsgId`, for duplicates within one batch. */
 	private pendingClientIds = new Map<string, Pending>();
+	/** The newest id given in each conversation seen since start (pending appends included): this process is the only writer. */
+	private readonly headIds = new Map<string, number>();
 	private flushScheduled = false;
 	private readonly statements;
 	private readonly insertBatch: (batch: Pending[]) => void;
@@ -64,6 +68,8 @@ export class SqliteStore implements Store {
 			threadBefore: this.db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE reply_to = ? AND id < ? AND id > ? ORDER BY id DESC LIMIT ?`),
 			threadAfter: this.db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE reply_to = ? AND id > ? ORDER BY id ASC LIMIT ?`),
 			latestId: this.db.prepare(`SELECT MAX(id) AS max FROM messages WHERE conversation = ? AND ${MAIN_LINE}`),
+			headId: this.db.prepare('SELECT MAX(id) AS max FROM messages WHERE conversation = ?'),
+			allAfter: this.db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation = ? AND id > ? ORDER BY id ASC LIMIT ?`),
 			unreadCount: this.db.prepare(`SELECT COUNT(*) AS n FROM (SELECT id FROM messages WHERE conversation = ? AND id > ? AND sender_key <> ? AND ${MAIN_LINE} ORDER BY id LIMIT ?)`),
 			// One pass: each unread message, with its text only when it holds the needle.
 			unreadMatching: this.db.prepare(`SELECT CASE WHEN text LIKE ? ESCAPE '\\' THEN text END FROM messages WHERE conversation = ? AND id > ? AND sender_key <> ? AND ${MAIN_LINE} ORDER BY id LIMIT ?`).raw(),
@@ -136,8 +142,13 @@ export class SqliteStore implements Store {
 		}
 		const twin = clientKey === undefined ? undefined : this.pendingClientIds.get(clientKey);
 		const message: Message = twin ? twin.message : newMessage(this.nextId++, draft);
+		let previousId: number | undefined;
+		if (!twin) {
+			previousId = this.headIds.get(draft.conversation) ?? this.storedHeadId(draft.conversation);
+			this.headIds.set(draft.conversation, message.id);
+		}
 		return new Promise((resolve, reject) => {
-			const entry: Pending = { message, conversation: draft.conversation, senderKey, alsoToChannel: draft.alsoToChannel === true, clientMsgId: draft.clientMsgId, duplicate: twin !== undefined, resolve, reject };
+			const entry: Pending = { message, conversation: draft.conversation, senderKey, alsoToChannel: draft.alsoToChannel === true, clientMsgId: draft.clientMsgId, duplicate: twin !== undefined, previousId, resolve, reject };
 			if (clientKey !== undefined && !twin) {
 				this.pendingClientIds.set(clientKey, entry);
 			}
@@ -166,12 +177,14 @@ export class SqliteStore implements Store {
 			this.insertBatch(batch);
 		} catch (error) {
 			for (const entry of batch) {
+				// Its id was not stored: the next append reads the conversation's newest again.
+				this.headIds.delete(entry.conversation);
 				entry.reject(error instanceof Error ? error : new Error(String(error)));
 			}
 			return;
 		}
 		for (const entry of batch) {
-			entry.resolve({ message: entry.message, duplicate: entry.duplicate });
+			entry.resolve(entry.duplicate ? { message: entry.message, duplicate: true } : { message: entry.message, duplicate: false, previousId: entry.previousId });
 		}
 		this.searchIndex.appended();
 	}
@@ -220,6 +233,19 @@ export class SqliteStore implements Store {
 
 	async latestId(conversation: string): Promise<number> {
 		return (this.statements.latestId.get(conversation) as { max: number | null }).max ?? 0;
+	}
+
+	private storedHeadId(conversation: string): number {
+		return (this.statements.headId.get(conversation) as { max: number | null }).max ?? 0;
+	}
+
+	async headId(conversation: string): Promise<number> {
+		return this.storedHeadId(conversation);
+	}
+
+	async allAfter(conversation: string, afterId: number, limit: number): Promise<Page> {
+		const rows = this.statements.allAfter.all(conversation, afterId, limit + 1) as MessageRow[];
+		return { messages: rows.slice(0, limit).map(ownRowMessage), hasMore: rows.length > limit };
 	}
 
 	async unread(conversation: string, afterId: number, readerKey: string, needle: string | undefined, cap: number): Promise<UnreadSummary> {

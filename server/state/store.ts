@@ -48,6 +48,12 @@ export interface AppendResult {
 	message: Message;
 	/** True when (sender, clientMsgId) was stored before: `message` is that earlier one. */
 	duplicate: boolean;
+	/**
+	 * The id of the message stored just before this one in its conversation, thread replies
+	 * included (0: none), known from the append itself; absent for a duplicate. A cluster
+	 * delivers a conversation's messages in this chain's order on every node.
+	 */
+	previousId?: number;
 }
 
 export interface PageQuery {
@@ -135,6 +141,16 @@ export interface MessageStore {
 	findSent(from: string, clientMsgId: string): Promise<Message | undefined>;
 	/** The id of the newest message of the conversation's history (as `page`); 0 when it has none. */
 	latestId(conversation: string): Promise<number>;
+	/**
+	 * The id of the newest message of the conversation, thread replies included (the
+	 * `previousId` the next append would get); 0 when it has none.
+	 */
+	headId(conversation: string): Promise<number>;
+	/**
+	 * Every message of the conversation after `afterId`, thread replies included (what its
+	 * members were sent live), oldest first, at most `limit`; `hasMore` when more follow.
+	 */
+	allAfter(conversation: string, afterId: number, limit: number): Promise<Page>;
 	/**
 	 * The messages after `afterId` not sent by `readerKey` (a nick key), at most `cap` of them,
 	 * oldest first: how many, and the texts of those that contain `needle` (a cheap filter

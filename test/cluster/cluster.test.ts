@@ -11,7 +11,9 @@ import { ChannelMembersRequest, CreateChannelRequest, JoinChannelRequest, Member
 import { TypingNotification } from '../../protocol/conversations';
 import { ChannelKickRequest } from '../../protocol/moderation';
 import { KickedNotification, NoticeNotification, ShutdownNotification } from '../../protocol/lifecycle';
+import { EditMessageRequest, MessageEditedNotification } from '../../protocol/edits';
 import { HistoryRequest, MessageNewNotification, SendMessageRequest } from '../../protocol/messages';
+import { ThreadRequest } from '../../protocol/threads';
 import type { Message } from '../../protocol/types';
 import { PresenceNotification, UserListRequest } from '../../protocol/users';
 import { eventually, rpcError, type TestClient } from '../helpers/client';
@@ -21,6 +23,7 @@ import { PostgresServer } from '../helpers/postgres';
 import { ServerProcess } from '../helpers/process';
 import { freePort } from '../helpers/ports';
 import { RedisServer } from '../helpers/redis';
+import { SlowLink } from './slow-link';
 import { ADMIN_TOKEN, ClusterHarness } from './harness';
 
 const PASSWORD = 'correct horse battery';
@@ -204,6 +207,63 @@ describe('a cluster of three nodes', function () {
 		assert.equal(received(member, '#mod').length, 0);
 	});
 
+	it('a message, then at once its edit and a kick through a node that hears the bus late: on every node, clients see the message first, every time', async () => {
+		// n3 hears the bus 150 ms late: its own edit and kick of a message it has not heard yet
+		// must wait for it there, as they would come after it on one server.
+		const slow = await SlowLink.start(redis.port, 150);
+		cluster.redisUrls.set('n3', slow.url);
+		await cluster.startNode('n3');
+		try {
+			const author = await cluster.login(0, 'writer');
+			await author.connection.sendRequest(RegisterRequest.type, { password: PASSWORD });
+			const editor = await cluster.login(3, 'writer', { password: PASSWORD });
+			const owner = await cluster.login(3, 'boss');
+			await owner.connection.sendRequest(CreateChannelRequest.type, { channel: '#order' });
+			const observers = await Promise.all([0, 1, 2, 3].map((i) => cluster.login(i, `seer${i}`)));
+			for (const client of [author, ...observers]) {
+				await client.connection.sendRequest(JoinChannelRequest.type, { channel: '#order' });
+			}
+			await checkOrder(author, editor, owner, observers);
+		} finally {
+			await cluster.stop();
+			await slow.close();
+		}
+	});
+
+	async function checkOrder(author: TestClient, editor: TestClient, owner: TestClient, observers: TestClient[]): Promise<void> {
+		const rounds = 15;
+		const victims: TestClient[] = [];
+		for (let r = 0; r < rounds; r++) {
+			const victim = await cluster.login(r % 4, `gone${r}`);
+			await victim.connection.sendRequest(JoinChannelRequest.type, { channel: '#order' });
+			victims.push(victim);
+			const { message } = await author.connection.sendRequest(SendMessageRequest.type, { to: '#order', text: `said ${r}` });
+			await Promise.all([
+				editor.connection.sendRequest(EditMessageRequest.type, { id: message.id, text: `said ${r}, edited` }),
+				owner.connection.sendRequest(ChannelKickRequest.type, { channel: '#order', nick: `gone${r}` }),
+			]);
+		}
+		/** Where in the client's notifications the first one matching comes (-1: none). */
+		const at = (client: TestClient, match: (n: { method: string; params: unknown }) => boolean): number => client.notifications.findIndex(match);
+		const said = (r: number) => (n: { method: string; params: unknown }) => n.method === MessageNewNotification.method && (n.params as { message: Message }).message.text === `said ${r}`;
+		const edited = (r: number) => (n: { method: string; params: unknown }) => n.method === MessageEditedNotification.method && (n.params as { message: Message }).message.text === `said ${r}, edited`;
+		const kicked = (r: number) => (n: { method: string; params: unknown }) => n.method === MemberLeftNotification.method && (n.params as { nick: string }).nick === `gone${r}`;
+		for (const client of [owner, ...observers]) {
+			await eventually(() => client.received(MessageEditedNotification.type).length >= rounds && client.received(MemberLeftNotification.type).length >= rounds, `${client.nick} sees every edit and kick`, 15_000);
+			for (let r = 0; r < rounds; r++) {
+				const message = at(client, said(r));
+				assert.ok(message >= 0, `${client.nick} got message ${r}`);
+				assert.ok(at(client, edited(r)) > message, `${client.nick} saw the edit of message ${r} after it`);
+				assert.ok(at(client, kicked(r)) > message, `${client.nick} saw kick ${r} after message ${r}`);
+			}
+		}
+		for (const [r, victim] of victims.entries()) {
+			await eventually(() => at(victim, kicked(r)) >= 0, `gone${r} is told it was kicked`, 15_000);
+			const message = at(victim, said(r));
+			assert.ok(message >= 0 && message < at(victim, kicked(r)), `gone${r} (node ${r % 4}) got message ${r} before its kick`);
+		}
+	}
+
 	it('a guest nick raced through two nodes is won by exactly one', async () => {
 		for (let round = 0; round < 10; round++) {
 			const [a, b] = await Promise.all([cluster.connect(0), cluster.connect(1)]);
@@ -281,13 +341,14 @@ describe('a cluster of three nodes', function () {
 		void guest;
 	});
 
-	it('Redis killed and restarted under traffic costs latency, never messages', async () => {
+	it('Redis killed and restarted under traffic costs latency, never messages (thread replies included)', async () => {
 		const sender = await cluster.login(0, 'talker');
 		const listeners = await Promise.all([cluster.login(1, 'one'), cluster.login(2, 'two')]);
 		for (const client of [sender, ...listeners]) {
 			await client.connection.sendRequest(JoinChannelRequest.type, { channel: '#general' });
 		}
 		const total = 40;
+		let root: number | undefined;
 		for (let i = 0; i < total; i++) {
 			if (i === 10) {
 				await redis.kill();
@@ -295,17 +356,23 @@ describe('a cluster of three nodes', function () {
 			if (i === 20) {
 				await redis.resume();
 			}
-			await sender.connection.sendRequest(SendMessageRequest.type, { to: '#general', text: `through ${i}` });
+			// Every third one a reply that stays in its thread (out of history, sent live to the channel).
+			const reply = root !== undefined && i % 3 === 2 ? { replyTo: root } : {};
+			const sent = await sender.connection.sendRequest(SendMessageRequest.type, { to: '#general', text: `through ${i}`, ...reply });
+			root ??= sent.message.id;
 			await new Promise((resolve) => setTimeout(resolve, 20));
 		}
-		const stored = await history(sender, '#general');
-		assert.equal(stored.length, total);
+		const mainLine = await history(sender, '#general');
+		const replies = (await sender.connection.sendRequest(ThreadRequest.type, { id: root!, limit: 500 })).messages;
+		assert.equal(replies.length, 13);
+		assert.equal(mainLine.length + replies.length, total);
+		const stored = [...mainLine, ...replies].map((m) => m.id).sort((a, b) => a - b);
 		for (const client of listeners) {
 			await eventually(() => received(client, '#general').length >= total, `${client.nick} has every message`, 15_000);
 			await client.sync();
 			const ids = received(client, '#general').map((m) => m.id);
 			assertOnce(ids, client.nick!);
-			assert.deepEqual([...ids].sort((a, b) => a - b), stored.map((m) => m.id));
+			assert.deepEqual(ids, stored, `${client.nick} got every message and reply once, in id order`);
 		}
 		// Presence came back with the connections: everyone is still online, nicks still unique.
 		await eventually(async () => (await sender.connection.sendRequest(UserListRequest.type, {})).users.length === 3, 'everyone online again', 10_000);

@@ -36,7 +36,7 @@ export class ClusterHarness {
 	readonly ports = new Map<string, number>();
 	/** Fixed metrics ports per node id (default: port 0). */
 	readonly metricsPorts = new Map<string, number>();
-	/** Another way to Redis for a node (a relay the test can cut); default the Redis's own URL. */
+	/** Redis URLs per node id (default: the Redis's own; e.g. a relay in front of it). */
 	readonly redisUrls = new Map<string, string>();
 
 	args(id: string): string[] {

@@ -8,7 +8,9 @@
 import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { JoinChannelRequest } from '../../protocol/channels';
+import { ErrorCodes } from '../../protocol/errors';
 import { HistoryRequest, SendMessageRequest } from '../../protocol/messages';
+import pg from 'pg';
 import { openState, type StoredState } from '../../server/state/open';
 import { TestClient, rpcError } from '../helpers/client';
 import { useServer } from '../helpers/fixture';
@@ -90,6 +92,50 @@ if (testingPostgres()) {
 			assert.deepEqual(seen, [...sent].sort((x, y) => x - y), 'the reader saw every message, in id order, each once');
 		});
 
+		it('answers each append, on any node, with the id committed just before it in its conversation: one chain', async () => {
+			const [a, b] = [await node('a'), await node('b')];
+			const chain = new Map<number, number>();
+			const writes: Promise<void>[] = [];
+			for (let i = 0; i < 200; i++) {
+				const store = (i % 2 === 0 ? a : b).store;
+				const reply = i > 0 && i % 5 === 0 ? { replyTo: Math.min(...chain.keys()) } : {};
+				writes.push(store.append({ ts: i, from: `u${i % 7}`, to: '#busy', conversation: '#busy', text: `m${i}`, ...reply }).then((r) => { chain.set(r.message.id, r.previousId!); }));
+				if (i % 3 === 0) {
+					writes.push(store.append({ ts: i, from: 'x', to: '#other', conversation: '#other', text: 'elsewhere' }).then(() => undefined));
+				}
+				if (i % 20 === 0) {
+					await Promise.all(writes);
+				}
+			}
+			await Promise.all(writes);
+			const ids = [...chain.keys()].sort((x, y) => x - y);
+			assert.deepEqual(ids.map((id) => chain.get(id)), [0, ...ids.slice(0, -1)], 'each previousId is the id before it');
+			assert.equal(await b.store.headId('#busy'), ids.at(-1));
+		});
+
+		it('migrates a schema 1 database: each conversation\'s row gets its newest id, and appends chain on from it', async () => {
+			const first = await node('a', false);
+			const { message } = await first.store.append({ ts: 1, from: 'ana', to: '#old', conversation: '#old', text: 'before' });
+			await first.close();
+			open.pop();
+			// Back to schema 1 as an older server left it, with a message it wrote (no row for its conversation).
+			const client = new pg.Client({ connectionString: url });
+			await client.connect();
+			try {
+				await client.query(`DROP TRIGGER messages_last_ids ON messages; DROP FUNCTION parley_conversation_last_ids();
+					ALTER TABLE conversations DROP COLUMN last_id; UPDATE parley_schema SET version = 1`);
+				await client.query(`INSERT INTO messages (id, ts, conversation, sender, sender_key, recipient, text) VALUES (nextval('message_ids'), 2, '#older', 'bob', 'bob', '#older', 'no row')`);
+			} finally {
+				await client.end();
+			}
+			const again = await node('b');
+			assert.equal(await again.store.headId('#old'), message.id);
+			const older = (await again.store.page('#older', { limit: 1 })).messages[0].id;
+			assert.equal(await again.store.headId('#older'), older);
+			assert.equal((await again.store.append({ ts: 3, from: 'ana', to: '#old', conversation: '#old', text: 'after' })).previousId, message.id);
+			assert.equal((await again.store.append({ ts: 4, from: 'ana', to: '#older', conversation: '#older', text: 'after' })).previousId, older);
+		});
+
 		it('stores a (sender, client id) once when two nodes get it at the same time', async () => {
 			const [a, b] = [await node('a'), await node('b')];
 			const draft = { ts: 1, from: 'Ana', to: '#a', conversation: '#a', text: 'once', clientMsgId: 'c-1' };
@@ -156,6 +202,8 @@ if (testingPostgres()) {
 			await pg.pause();
 			const error = await rpcError(ana.connection.sendRequest(SendMessageRequest.type, { to: '#general', text: 'lost', clientMsgId: 'while-down' }));
 			assert.match(error.message, /database/i);
+			assert.equal(error.code, ErrorCodes.Unavailable, 'a failure to try again, not a refusal');
+			assert.equal((error.data as { retryAfterMs?: unknown } | undefined)?.retryAfterMs, 1000);
 			await server.waitForLog(/message\/send from .* failed/);
 			await ana.sync();
 

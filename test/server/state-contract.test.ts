@@ -127,6 +127,43 @@ for (const impl of implementations) {
 			assert.equal(await store.latestId('#a'), message.id);
 		});
 
+		it('answers each append with the id before it in its conversation, thread replies included, also within one batch', async () => {
+			const { store } = s.state;
+			const root = await say('ana', '#a', 'root');
+			assert.equal(root.previousId, 0);
+			const elsewhere = await say('ana', '#b', 'elsewhere');
+			assert.equal(elsewhere.previousId, 0);
+			const reply = await store.append({ ts: 2, from: 'bob', to: '#a', text: 'in the thread', conversation: '#a', replyTo: root.message.id });
+			assert.equal(reply.previousId, root.message.id);
+			// Appended together (one batch where the store batches): a chain in id order.
+			const together = await Promise.all([say('ana', '#a', 'one'), say('bob', '#a', 'two'), say('eve', '#b', 'three'), say('ana', 'bob', 'dm')]);
+			assert.deepEqual(together.map((r) => r.previousId), [reply.message.id, together[0].message.id, elsewhere.message.id, 0]);
+			const first = await store.append({ ts: 3, from: 'ana', to: '#a', text: 'once', conversation: '#a', clientMsgId: 'k1' });
+			const again = await store.append({ ts: 3, from: 'ana', to: '#a', text: 'once', conversation: '#a', clientMsgId: 'k1' });
+			assert.equal(first.previousId, together[1].message.id);
+			assert.deepEqual([again.duplicate, again.previousId], [true, undefined]);
+			const next = await say('bob', '#a', 'after the retry');
+			assert.equal(next.previousId, first.message.id, 'a duplicate takes no place in the chain');
+			assert.equal(await store.headId('#a'), next.message.id);
+			assert.equal(await store.headId('#c'), 0);
+		});
+
+		it('pages every message of a conversation, thread replies included, for a gap fill', async () => {
+			const { store } = s.state;
+			const root = (await say('ana', '#a', 'root')).message;
+			const reply = (await store.append({ ts: 2, from: 'bob', to: '#a', text: 'in the thread', conversation: '#a', replyTo: root.id })).message;
+			await say('ana', '#b', 'elsewhere');
+			const last = (await say('bob', '#a', 'last')).message;
+			assert.equal(await store.latestId('#a'), last.id);
+			assert.equal(await store.headId('#a'), last.id);
+			const all = await store.allAfter('#a', 0, 10);
+			assert.deepEqual(all.messages.map((m) => m.id), [root.id, reply.id, last.id]);
+			assert.equal(all.hasMore, false);
+			assert.deepEqual(all.messages[1], reply);
+			assert.deepEqual(await store.allAfter('#a', root.id, 1), { messages: [reply], hasMore: true });
+			assert.deepEqual(await store.allAfter('#a', last.id, 5), { messages: [], hasMore: false });
+		});
+
 		it('finds a message by id with its conversation; edits and deletions change it and its pages', async () => {
 			const { store } = s.state;
 			assert.equal(await store.getMessage(1), undefined);
