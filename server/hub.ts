@@ -15,6 +15,7 @@ import { AccountNotification, PresenceNotification, type PresenceStatus } from '
 import { LoginThrottle } from './auth';
 import { systemClock, type Clock } from './clock';
 import type { Logger } from './log';
+import { ServerCounters } from './metrics/counters';
 import type { ServerOptions } from './options';
 import type { Session } from './session';
 import type { AccessLists } from './state/access';
@@ -70,6 +71,8 @@ export class Hub {
 	/** Open connections per remote address, for the per-IP cap. */
 	private readonly perIp = new Map<string, number>();
 	readonly loginThrottle: LoginThrottle;
+	/** What /metrics counts (server/metrics). */
+	readonly counters = new ServerCounters();
 	/** Local initialized sessions by nick key (an account may have several). */
 	private readonly byNick = new Map<string, Set<Session>>();
 	/** Cleanups of closed sessions still running (see `settled`). */
@@ -99,6 +102,7 @@ export class Hub {
 	}
 
 	add(session: Session): void {
+		this.counters.connectionsAccepted++;
 		this.sessions.add(session);
 		this.perIp.set(session.ip, this.connectionsFrom(session.ip) + 1);
 	}
@@ -129,6 +133,11 @@ export class Hub {
 			this.byNick.delete(key);
 		}
 		this.delivery.detachNick(nick, session);
+	}
+
+	/** How many distinct nicks are signed in on this process. */
+	get nicksOnline(): number {
+		return this.byNick.size;
 	}
 
 	/** The local sessions signed in as `nick`. */

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
 	}
 	const server = await startServer(options);
 	const host = server.host.includes(':') ? `[${server.host}]` : server.host;
-	process.stdout.write(`Parley listening on ${host}:${server.port}${server.ircPort !== undefined ? `, IRC on ${server.ircPort}` : ''}${server.ircTlsPort !== undefined ? `, IRC+TLS on ${server.ircTlsPort}` : ''}\n`);
+	process.stdout.write(`Parley listening on ${host}:${server.port}${server.ircPort !== undefined ? `, IRC on ${server.ircPort}` : ''}${server.ircTlsPort !== undefined ? `, IRC+TLS on ${server.ircTlsPort}` : ''}${server.metricsPort !== undefined ? `, metrics on ${options.metricsHost ?? '127.0.0.1'}:${server.metricsPort}` : ''}\n`);
 
 	let operatorConsole: OperatorConsole | undefined;
 	let shuttingDown = false;

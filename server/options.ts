@@ -57,6 +57,10 @@ export interface ServerOptions {
 	redis?: string;
 	/** This node's name in the cluster (default: generated at start). */
 	nodeId?: string;
+	/** HTTP port of /healthz and /metrics (off unless given; 0 picks a free one). */
+	metricsPort?: number;
+	/** Address the metrics port listens on (default 127.0.0.1: not public unless asked). */
+	metricsHost?: string;
 }
 
 export const DEFAULT_OPTIONS: ServerOptions = {
@@ -218,6 +222,8 @@ const SPECS: Record<string, Spec> = {
 			options.nodeId = raw;
 		},
 	},
+	'metrics-port': int('metricsPort', 0, 65535, 'serve /healthz and /metrics (Prometheus) over HTTP on this port (off unless given)'),
+	'metrics-host': text('metricsHost', 'address of the metrics port (default 127.0.0.1; give an internal address for a remote load balancer)'),
 };
 
 function envName(flagName: string): string {
@@ -291,6 +297,9 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = {}): Serve
 	}
 	if (options.redis !== undefined && options.database === undefined) {
 		throw new OptionsError('--redis makes this server a cluster node, which needs the database the nodes share: add --database postgres://...');
+	}
+	if (options.metricsHost !== undefined && options.metricsPort === undefined) {
+		throw new OptionsError('--metrics-host needs --metrics-port (the HTTP port of /healthz and /metrics).');
 	}
 	if (options.ircTlsPort !== undefined && options.tlsCert === undefined) {
 		throw new OptionsError('--irc-tls-port needs --tls-cert and --tls-key (PEM files).');

@@ -35,6 +35,8 @@ import { describeDatabase } from './state/pg-schema';
 import { LocalPresence } from './state/presence';
 import { joinCluster, type ClusterNode } from './cluster/cluster';
 import type { LeaseTimings } from './cluster/lease';
+import type { HealthTimings } from './metrics/health';
+import { serveMetrics, type ServedMetrics } from './metrics/serve';
 
 export interface StartOptions extends Partial<ServerOptions> {
 	/** Where log lines go (default stderr). */
@@ -45,6 +47,8 @@ export interface StartOptions extends Partial<ServerOptions> {
 	clock?: Clock;
 	/** A cluster node's lease timings (default cluster/lease.ts DEFAULT_LEASE). */
 	lease?: LeaseTimings;
+	/** How often health is checked and how long a round trip may take (default metrics/health.ts DEFAULT_HEALTH). */
+	health?: HealthTimings;
 }
 
 export interface ParleyServer {
@@ -53,6 +57,8 @@ export interface ParleyServer {
 	/** The IRC ports, when --irc-port / --irc-tls-port are on. */
 	readonly ircPort?: number;
 	readonly ircTlsPort?: number;
+	/** The /healthz and /metrics port, when --metrics-port is on. */
+	readonly metricsPort?: number;
 	readonly hub: Hub;
 	readonly options: ServerOptions;
 	/** The vscode-jsonrpc connections held by active sessions, and the spares. */
@@ -64,7 +70,7 @@ export interface ParleyServer {
 }
 
 export async function startServer(start: StartOptions = {}): Promise<ParleyServer> {
-	const { logSink, linkQuietMs, clock = systemClock, lease, ...given } = start;
+	const { logSink, linkQuietMs, clock = systemClock, lease, health, ...given } = start;
 	const options: ServerOptions = { ...DEFAULT_OPTIONS, ...given };
 	const log = createLogger(options.logLevel, 'server', logSink);
 	// A cluster node's id names the guests it holds in the shared database: chosen before it opens.
@@ -146,9 +152,24 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 		await stored.close();
 		throw error;
 	}
+	let stopReason: string | undefined;
+	let metrics: ServedMetrics | undefined;
+	if (options.metricsPort !== undefined) {
+		try {
+			metrics = await serveMetrics(options, {
+				hub, stored, cluster, nodeId,
+				notAccepting: () => (stopReason !== undefined ? `shutting down: ${stopReason}` : listener.listening ? undefined : 'its listener is closed'),
+			}, log, health);
+		} catch (error) {
+			await Promise.all([new Promise<void>((resolve) => listener.close(() => resolve())), irc.close()]);
+			await cluster?.close();
+			await stored.close();
+			throw error;
+		}
+	}
 	const address = listener.address() as net.AddressInfo;
 	const sweep = clock.setInterval(() => sweepSessions(hub), Math.max(50, Math.min(5000, Math.floor(Math.min(options.idleTimeoutMs, options.initTimeoutMs) / 4))));
-	log.info(`started (protocol v1${options.tlsCert ? ', TLS' : ''}${irc.port !== undefined ? `, IRC on ${irc.port}` : ''}${irc.tlsPort !== undefined ? `, IRC+TLS on ${irc.tlsPort}` : ''}, history ${options.memory ? 'in memory' : options.database !== undefined ? `in PostgreSQL at ${describeDatabase(options.database)}` : `in ${options.dataDir}`})`);
+	log.info(`started (protocol v1${options.tlsCert ? ', TLS' : ''}${irc.port !== undefined ? `, IRC on ${irc.port}` : ''}${irc.tlsPort !== undefined ? `, IRC+TLS on ${irc.tlsPort}` : ''}${metrics ? `, metrics on ${metrics.host}:${metrics.port}` : ''}, history ${options.memory ? 'in memory' : options.database !== undefined ? `in PostgreSQL at ${describeDatabase(options.database)}` : `in ${options.dataDir}`})`);
 
 	let stopping: Promise<void> | undefined;
 	return {
@@ -156,11 +177,14 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 		port: address.port,
 		ircPort: irc.port,
 		ircTlsPort: irc.tlsPort,
+		metricsPort: metrics?.port,
 		hub,
 		options,
 		links,
 		cluster,
 		stop(reason = 'server shutting down') {
+			// /healthz says 503 from now on (the load balancer stops sending clients), until the end.
+			stopReason ??= reason;
 			stopping ??= (async () => {
 				sweep.cancel();
 				links.dispose();
@@ -174,6 +198,7 @@ export async function startServer(start: StartOptions = {}): Promise<ParleyServe
 				await closed;
 				await cluster?.close();
 				await stored.close();
+				await metrics?.close();
 				log.info(`stopped: ${reason}`);
 			})();
 			return stopping;

@@ -121,6 +121,11 @@ export class Session implements Sink, LinkOwner {
 		return this.nick ? `${this.nick} (${this.address})` : this.address;
 	}
 
+	/** Bytes of output not yet taken by the client's socket (its queue and the socket's buffer). */
+	get sendQueueBytes(): number {
+		return this.queue.pendingBytes;
+	}
+
 	/** Fan-out to this client (written with the next bulk flush, or the next presence flush). */
 	deliver(frame: Buffer, traffic: Traffic = 'chat'): void {
 		this.queue.enqueue(frame, traffic === 'presence' ? Urgency.Presence : Urgency.Fanout);

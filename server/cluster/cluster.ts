@@ -13,17 +13,34 @@ import { RedisDelivery } from '../state/redis-delivery';
 import { RedisPresence } from '../state/redis-presence';
 import type { StoredState } from '../state/open';
 import { DEFAULT_LEASE, NodeLease, type LeaseTimings } from './lease';
-import { connectRedis, redactedUrl } from './redis';
+import { connectRedis, redactedUrl, redisAddress } from './redis';
 
 export interface ClusterNode {
 	readonly nodeId: string;
 	readonly presence: RedisPresence;
 	readonly delivery: RedisDelivery;
 	readonly link: ClusterLink;
+	/** What /healthz and /metrics read of this node's Redis side. */
+	readonly health: ClusterHealth;
 	/** Starts the lease and the watch, with the hub that answers for this node. */
 	attach(hub: Hub): Promise<void>;
 	/** Frees this node's presence, gives its lease back and closes the Redis connections. */
 	close(): Promise<void>;
+}
+
+export interface ClusterHealth {
+	/** `host:port` of Redis. */
+	readonly redis: string;
+	/** A round trip on the commands connection. */
+	ping(): Promise<void>;
+	/** Undefined while both connections are up; else which is not and its state. */
+	disconnected(): string | undefined;
+	/** Undefined while this node serves under its lease; else why not. */
+	leaseProblem(): string | undefined;
+	/** Nodes holding a lease at the last watch (this one included). */
+	nodesAlive(): number;
+	/** Nicks online in the whole cluster. */
+	usersOnline(): Promise<number>;
 }
 
 export interface ClusterOptions {
@@ -82,6 +99,19 @@ export async function joinCluster(options: ClusterOptions, stored: StoredState, 
 		nodeId,
 		presence,
 		delivery,
+		health: {
+			redis: redisAddress(options.redis),
+			ping: async () => {
+				await commands.ping();
+			},
+			disconnected: () => {
+				const down = [commands.status === 'ready' ? '' : `commands connection ${commands.status}`, sub.status === 'ready' ? '' : `bus connection ${sub.status}`].filter((d) => d !== '');
+				return down.length === 0 ? undefined : down.join(', ');
+			},
+			leaseProblem: () => lease.problem,
+			nodesAlive: () => lease.nodesAlive,
+			usersOnline: () => presence.count(),
+		},
 		link: {
 			nodeId,
 			kickElsewhere: (nick, reason) => delivery.kickElsewhere(nick, reason),

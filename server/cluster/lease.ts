@@ -28,16 +28,19 @@ export const DEFAULT_LEASE: LeaseTimings = { ttlMs: 6000, renewMs: 2000, watchMs
 const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end return 0`;
 
 /**
- * The registered nodes (but ARGV[1], this one) whose lease is gone, read in one script: the
- * set and the leases from the same Redis. Read in two commands, they could come from two
+ * How many other registered nodes hold a lease, and those (but ARGV[1], this one) whose
+ * lease is gone, read in one script: the set and the leases from the same Redis. Read in two commands, they could come from two
  * Redis runs (a restart in between: the set from the old one, the leases from the new,
  * empty one), and every live node would look dead.
  */
-const EXPIRED = `local out = {}
+const EXPIRED = `local expired = {}
+local alive = 0
 for _, node in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-	if node ~= ARGV[1] and redis.call('EXISTS', ARGV[2] .. node) == 0 then table.insert(out, node) end
+	if node ~= ARGV[1] then
+		if redis.call('EXISTS', ARGV[2] .. node) == 0 then table.insert(expired, node) else alive = alive + 1 end
+	end
 end
-return out`;
+return {alive, expired}`;
 
 export interface LeaseEvents {
 	/** The lease was lost: drop every local connection. Resolves once done. */
@@ -63,6 +66,8 @@ export class NodeLease implements LeaseHolder {
 	private events: LeaseEvents | undefined;
 	/** The Redis process the lease was taken in (`INFO server` run_id). */
 	private runId = '';
+	/** Nodes holding a lease at the last watch, this one included (for /metrics). */
+	nodesAlive = 1;
 
 	constructor(
 		private readonly redis: Redis,
@@ -99,6 +104,20 @@ export class NodeLease implements LeaseHolder {
 		this.renewedAt = sentAt;
 		this.runId = await this.currentRunId();
 		this.log.info(`cluster: node ${this.nodeId} holds its lease (${this.timings.ttlMs} ms, renewed every ${this.timings.renewMs} ms)`);
+	}
+
+	/** Undefined while this node serves under its lease; else why it does not (for /healthz). */
+	get problem(): string | undefined {
+		if (this.closed) {
+			return 'the node is leaving the cluster';
+		}
+		if (this.recovering) {
+			return `node ${this.nodeId} lost its lease and is joining again`;
+		}
+		if (this.expired) {
+			return `no renewal confirmed for ${((performance.now() - this.renewedAt) / 1000).toFixed(1)} s (lease ${this.timings.ttlMs / 1000} s)`;
+		}
+		return undefined;
 	}
 
 	/** The lease may have run out: no renewal confirmed within the TTL (e.g. the process was stopped). */
@@ -180,7 +199,8 @@ export class NodeLease implements LeaseHolder {
 		if (this.closed) {
 			return;
 		}
-		const expired = (await this.redis.eval(EXPIRED, 1, NODES, this.nodeId, leaseKey(''))) as string[];
+		const [othersAlive, expired] = (await this.redis.eval(EXPIRED, 1, NODES, this.nodeId, leaseKey(''))) as [number, string[]];
+		this.nodesAlive = 1 + othersAlive;
 		for (const node of expired) {
 			if (this.closed) {
 				return;

@@ -110,6 +110,7 @@ async function send(hub: Hub, session: SignedIn, { to, text, clientMsgId, replyT
 		throw fail.clientMsgIdReused(clientMsgId!);
 	}
 	if (!duplicate) {
+		hub.counters.messagesStored++;
 		const frame = encodeNotification(MessageNewNotification.type, { message });
 		const about = { conversation, message: { id: message.id, previousId: previousId ?? 0 } };
 		// The sender's other connections get it too; this one has its answer.

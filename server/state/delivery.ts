@@ -57,6 +57,9 @@ export interface Delivery {
 }
 
 export class LocalDelivery implements Delivery {
+	/** Frames handed to connections, by traffic class (read by /metrics). */
+	chatDeliveries = 0;
+	presenceDeliveries = 0;
 	private readonly nicks = new Map<string, Set<Sink>>();
 	private readonly channels = new Map<string, Set<Sink>>();
 	private readonly subscriptions = new Map<Sink, Set<string>>();
@@ -154,10 +157,21 @@ export class LocalDelivery implements Delivery {
 		if (!sinks) {
 			return;
 		}
+		let n = 0;
 		for (const sink of sinks) {
 			if (sink.id !== exceptId) {
 				sink.deliver(frame, traffic);
+				n++;
 			}
+		}
+		this.counted(traffic, n);
+	}
+
+	private counted(traffic: Traffic, n: number): void {
+		if (traffic === 'presence') {
+			this.presenceDeliveries += n;
+		} else {
+			this.chatDeliveries += n;
 		}
 	}
 
@@ -166,11 +180,14 @@ export class LocalDelivery implements Delivery {
 		if (!sinks) {
 			return false;
 		}
+		let n = 0;
 		for (const sink of sinks) {
 			if (sink.id !== exceptId) {
 				sink.deliver(frame, traffic);
+				n++;
 			}
 		}
+		this.counted(traffic, n);
 		return true;
 	}
 
@@ -189,5 +206,6 @@ export class LocalDelivery implements Delivery {
 		for (const nick of nicks) {
 			this.nicks.get(nickKey(nick))?.forEach(tell);
 		}
+		this.counted(traffic, told.size);
 	}
 }

@@ -14,6 +14,7 @@ import { PgMemberships, type GuestLeft } from './pg-memberships';
 import { PgReactions } from './pg-reactions';
 import { PgReadMarkers } from './pg-read-markers';
 import { openPgDatabase, PgDb } from './pg-schema';
+import { PgPing } from './pg-ping';
 import { PgStore } from './pg-store';
 import { PgThreadMarkers } from './pg-thread-markers';
 import { SqliteAccessLists } from './sqlite-access';
@@ -42,8 +43,13 @@ export interface StoredState {
 	 * See pg-memberships.ts.
 	 */
 	removeGuestsOf?(nodeId: string, nick?: string): Promise<GuestLeft[]>;
-	/** A shared database only: answers once the database does (a round trip), throws when it does not. */
+	/**
+	 * A round trip to the database (PostgreSQL: on a connection of its own, not the pool's;
+	 * SQLite: a query on the open file); throws when it does not answer. For the health check.
+	 */
 	ping?(): Promise<void>;
+	/** Gives up on a ping that never answered (its connection may be dead). */
+	abandonPing?(): void;
 }
 
 export interface StateOptions {
@@ -89,6 +95,9 @@ export async function openState(options: StateOptions): Promise<StoredState> {
 		readMarkers: new SqliteReadMarkers(db),
 		threadMarkers: new SqliteThreadMarkers(db),
 		reactions: new SqliteReactions(db),
+		async ping() {
+			db.prepare('SELECT 1').get();
+		},
 		async close() {
 			await store.close();
 			db.close();
@@ -112,6 +121,7 @@ async function openPgState(url: string, options: StateOptions): Promise<StoredSt
 		throw error;
 	}
 	const store = new PgStore(db);
+	const pinger = new PgPing(url);
 	return {
 		store,
 		memberships,
@@ -120,10 +130,10 @@ async function openPgState(url: string, options: StateOptions): Promise<StoredSt
 		reactions: new PgReactions(db),
 		threadMarkers: new PgThreadMarkers(db),
 		removeGuestsOf: (id, nick) => memberships.removeGuestsOf(id, nick),
-		async ping() {
-			await db.query('SELECT 1');
-		},
+		ping: () => pinger.ping(),
+		abandonPing: () => pinger.abandon(),
 		async close() {
+			await pinger.close();
 			await store.close();
 			await pool.end();
 		},

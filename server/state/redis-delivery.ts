@@ -149,6 +149,8 @@ export class RedisDelivery extends LocalDelivery {
 	commands: BusCommands | undefined;
 	/** Gap fills run (for tests and monitoring). */
 	fills = 0;
+	/** Deliveries made by gap fills: messages the bus did not bring (for monitoring). */
+	filled = 0;
 
 	constructor(
 		private readonly pub: Redis,
@@ -394,6 +396,7 @@ export class RedisDelivery extends LocalDelivery {
 		if (!isDmConversation(conversation)) {
 			return (id, frame) => {
 				if (this.firstTime(id, conversation)) {
+					this.filled++;
 					super.toChannel(conversation, frame);
 				}
 			};
@@ -401,6 +404,7 @@ export class RedisDelivery extends LocalDelivery {
 		return (id, frame, message) => {
 			for (const party of [message.to, message.from]) {
 				if (this.firstTime(id, nickKey(party))) {
+					this.filled++;
 					super.toNick(party, frame);
 				}
 			}

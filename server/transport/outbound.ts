@@ -246,6 +246,11 @@ export class OutboundQueue {
 		}
 	}
 
+	/** Bytes waiting to be written: queued here and buffered in the socket. */
+	get pendingBytes(): number {
+		return this.closed ? 0 : this.queuedBytes + this.socket.writableLength;
+	}
+
 	/** Writes everything queued in one socket write. */
 	flush(): void {
 		this.marks = 0;

@@ -17,6 +17,7 @@ import { ThreadRequest } from '../../protocol/threads';
 import type { Message } from '../../protocol/types';
 import { PresenceNotification, UserListRequest } from '../../protocol/users';
 import { eventually, rpcError, type TestClient } from '../helpers/client';
+import { httpRequest, metricValue } from '../helpers/metrics';
 import { IrcTestClient } from '../irc/irc-client';
 import { PostgresServer } from '../helpers/postgres';
 import { ServerProcess } from '../helpers/process';
@@ -379,6 +380,47 @@ describe('a cluster of three nodes', function () {
 		await assert.rejects(late.initialize('one'));
 	});
 
+	it('each node\'s /healthz and /metrics: 200 and cluster-wide gauges; 503 naming Redis while it is down, 200 once it is back', async () => {
+		const clients = await Promise.all([cluster.login(0, 'ana'), cluster.login(1, 'bob'), cluster.login(2, 'cy')]);
+		for (const client of clients) {
+			await client.connection.sendRequest(JoinChannelRequest.type, { channel: '#general' });
+		}
+		for (let i = 0; i < 3; i++) {
+			const answer = await cluster.healthz(i);
+			assert.equal(answer.status, 200, answer.body);
+			assert.match(answer.body, new RegExp(`^redis: ok \\(127\\.0\\.0\\.1:${redis.port}, round trip [\\d.]+ ms, lease held\\)$`, 'm'));
+			assert.match(answer.body, /^database: ok \(postgres 127\.0\.0\.1:\d+\/\w+, /m);
+		}
+		await eventually(async () => {
+			const m = await cluster.metrics(0);
+			return metricValue(m, 'parley_cluster_nodes_alive') === 3 && metricValue(m, 'parley_cluster_users_online') === 3;
+		}, 'node n0 sees three nodes and three users', 10_000);
+		const m0 = await cluster.metrics(0);
+		assert.equal(metricValue(m0, 'parley_node_info', { node_id: 'n0', store: 'postgres' }), 1);
+		assert.equal(metricValue(m0, 'parley_users_online'), 1);
+		assert.equal(metricValue(m0, 'parley_redis_up'), 1);
+		assert.equal(m0.get('parley_redis_round_trip_seconds')?.type, 'histogram');
+		const fillsBefore = metricValue(await cluster.metrics(2), 'parley_gap_fills_total');
+
+		await redis.kill();
+		for (let i = 0; i < 3; i++) {
+			await eventually(async () => (await cluster.healthz(i)).status === 503, `node n${i} says 503 without Redis`, 5000);
+		}
+		const down = await cluster.healthz(1);
+		assert.match(down.body, new RegExp(`^redis: (disconnected|not answering) \\(127\\.0\\.0\\.1:${redis.port}\\) (since|for) [\\d.]+ s`));
+		assert.match(down.body, /^database: ok /m, 'the database is still fine');
+		const m1 = await cluster.metrics(1);
+		assert.equal(metricValue(m1, 'parley_redis_up'), 0);
+		assert.equal(metricValue(m1, 'parley_healthy'), 0);
+
+		await redis.resume();
+		for (let i = 0; i < 3; i++) {
+			await eventually(async () => (await cluster.healthz(i)).status === 200, `node n${i} says 200 once Redis is back`, 15_000);
+		}
+		// Each node read from the database what the bus may have missed meanwhile.
+		await eventually(async () => metricValue(await cluster.metrics(2), 'parley_gap_fills_total') > fillsBefore, 'node n2 counted its gap fill', 5000);
+	});
+
 	it('a node paused (SIGSTOP) longer than its lease drops its connections when it resumes', async () => {
 		const watcher = await cluster.login(0, 'watcher');
 		const paused = await cluster.login(2, 'sleepy');
@@ -387,6 +429,8 @@ describe('a cluster of three nodes', function () {
 		}
 		const stoppedAt = Date.now();
 		cluster.pause(2);
+		// A paused process still has its ports (the kernel accepts), but /healthz gets no answer: a balancer's check fails.
+		await assert.rejects(httpRequest(cluster.node(2).metricsPort, '/healthz', 'GET', 1000), /no answer within 1000 ms/);
 		await watcher.waitFor(MemberLeftNotification.type, (p) => p.nick === 'sleepy', 12_000);
 		assert.ok(Date.now() - stoppedAt <= 10_000, `offline after ${Date.now() - stoppedAt} ms`);
 		// The nick is someone else's now.
@@ -398,5 +442,6 @@ describe('a cluster of three nodes', function () {
 		// The node serves again, under a new lease.
 		const back = await cluster.login(2, 'rested');
 		await back.connection.sendRequest(JoinChannelRequest.type, { channel: '#general' });
+		await eventually(async () => (await cluster.healthz(2)).status === 200, 'the resumed node is healthy again', 5000);
 	});
 });

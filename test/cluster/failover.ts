@@ -28,6 +28,8 @@ export interface Balancer {
 	command(config: string, dir: string): [string, string[]];
 	/** Lines to put before the example's text (e.g. where to write its pid and logs). */
 	preamble?(dir: string): string;
+	/** Called with the harness before the nodes start (e.g. to give a node another way to Redis). */
+	beforeNodes?(cluster: ClusterHarness, redis: RedisServer): Promise<void>;
 }
 
 /** Three nodes on a real PostgreSQL and Redis behind `balancer`, started before the suite's tests, stopped after. */
@@ -48,12 +50,15 @@ export class BalancedCluster {
 		this.redis = await RedisServer.start();
 		this.cluster = new ClusterHarness(await this.pg.createDatabase(), this.redis);
 		const ports = [await freePort(), await freePort(), await freePort()];
+		const metrics = [await freePort(), await freePort(), await freePort()];
 		ports.forEach((port, i) => this.cluster.ports.set(`n${i}`, port));
+		metrics.forEach((port, i) => this.cluster.metricsPorts.set(`n${i}`, port));
+		await this.balancer.beforeNodes?.(this.cluster, this.redis);
 		await this.cluster.start(3);
 		this.front = await freePort();
 		this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-balancer-'));
 		const config = path.join(this.dir, path.basename(this.balancer.configFile));
-		fs.writeFileSync(config, (this.balancer.preamble?.(this.dir) ?? '') + exampleConfig(this.balancer.configFile, this.front, ports));
+		fs.writeFileSync(config, (this.balancer.preamble?.(this.dir) ?? '') + exampleConfig(this.balancer.configFile, this.front, ports, metrics));
 		const [command, args] = this.balancer.command(config, this.dir);
 		this.proc = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
 		this.proc.stdout?.on('data', (chunk: Buffer) => { this.output += chunk.toString(); });
@@ -81,11 +86,12 @@ export class BalancedCluster {
 	}
 }
 
-/** An example configuration of docs/examples with the test's ports: 7420 for clients, 7421-7423 for the nodes. */
-export function exampleConfig(file: string, front: number, nodes: number[]): string {
+/** An example configuration of docs/examples with the test's ports: 7420 for clients, 7421-7423 for the nodes, 9421-9423 their metrics ports (health checks). */
+export function exampleConfig(file: string, front: number, nodes: number[], metrics: number[]): string {
 	const text = fs.readFileSync(path.join(REPO_ROOT, 'docs/examples', file), 'utf8');
 	return text.replace('127.0.0.1:7420', `127.0.0.1:${front}`)
-		.replace(/127\.0\.0\.1:742([1-3])/g, (_, n: string) => `127.0.0.1:${nodes[Number(n) - 1]}`);
+		.replace(/127\.0\.0\.1:742([1-3])/g, (_, n: string) => `127.0.0.1:${nodes[Number(n) - 1]}`)
+		.replace(/check port 942([1-3])/g, (_, n: string) => `check port ${metrics[Number(n) - 1]}`);
 }
 
 /** Resolves once something accepts connections on `port`. */

@@ -1,10 +1,11 @@
 /**
  * Several `node server` processes as one cluster: one shared database, one real Redis,
- * each node on its own port (port 0, read from its "listening" line). Nodes can be killed
+ * each node on its own port and metrics port (port 0, read from its "listening" line). Nodes can be killed
  * (SIGKILL), paused (SIGSTOP) and resumed, stopped and started again; clients connect to
  * the node a test names. Everything is stopped after the test.
  */
 import { TestClient } from '../helpers/client';
+import { httpRequest, scrape, type Family, type HttpAnswer } from '../helpers/metrics';
 import { ServerProcess } from '../helpers/process';
 import type { RedisServer } from '../helpers/redis';
 
@@ -16,6 +17,8 @@ export interface NodeHandle {
 	port: number;
 	/** Its IRC port (every node speaks IRC too). */
 	ircPort: number;
+	/** Its /healthz and /metrics port. */
+	metricsPort: number;
 }
 
 export class ClusterHarness {
@@ -31,6 +34,8 @@ export class ClusterHarness {
 
 	/** Fixed ports per node id (default: port 0, read from the node's output). */
 	readonly ports = new Map<string, number>();
+	/** Fixed metrics ports per node id (default: port 0). */
+	readonly metricsPorts = new Map<string, number>();
 	/** Redis URLs per node id (default: the Redis's own; e.g. a relay in front of it). */
 	readonly redisUrls = new Map<string, string>();
 
@@ -38,7 +43,8 @@ export class ClusterHarness {
 	readonly env = new Map<string, NodeJS.ProcessEnv>();
 
 	args(id: string): string[] {
-		return ['--port', String(this.ports.get(id) ?? 0), '--database', this.database, '--redis', this.redisUrls.get(id) ?? this.redis.url, '--node-id', id,
+		return ['--port', String(this.ports.get(id) ?? 0), '--metrics-port', String(this.metricsPorts.get(id) ?? 0),
+			'--database', this.database, '--redis', this.redisUrls.get(id) ?? this.redis.url, '--node-id', id,
 			'--channels', 'general', '--irc-port', '0', '--flood-rate', '0', '--max-per-ip', '0', '--log-level', 'info', '--admin-token', ADMIN_TOKEN, ...this.extra];
 	}
 
@@ -52,12 +58,13 @@ export class ClusterHarness {
 		const proc = ServerProcess.start(this.args(id), this.env.get(id));
 		const port = await proc.port();
 		const ircPort = Number((await proc.waitForOutput(/IRC on (\d+)/))[1]);
+		const metricsPort = Number((await proc.waitForOutput(/metrics on [^\s]+:(\d+)/))[1]);
 		const existing = this.nodes.find((n) => n.id === id);
 		if (existing) {
-			Object.assign(existing, { proc, port, ircPort });
+			Object.assign(existing, { proc, port, ircPort, metricsPort });
 			return existing;
 		}
-		const node = { id, proc, port, ircPort };
+		const node = { id, proc, port, ircPort, metricsPort };
 		this.nodes.push(node);
 		return node;
 	}
@@ -77,6 +84,16 @@ export class ClusterHarness {
 		const client = await this.connect(i);
 		await client.initialize(nick, extra);
 		return client;
+	}
+
+	/** GET /healthz of node `i`. */
+	healthz(i: number): Promise<HttpAnswer> {
+		return httpRequest(this.node(i).metricsPort, '/healthz');
+	}
+
+	/** GET /metrics of node `i`, parsed (strictly). */
+	metrics(i: number): Promise<Map<string, Family>> {
+		return scrape(this.node(i).metricsPort);
 	}
 
 	/** kill -9 of node `i`; resolves once it is gone. */

@@ -60,6 +60,21 @@ describe('server options', () => {
 		assert.match(usage(), /--node-id VALUE.*PARLEY_NODE_ID\]/);
 	});
 
+	it('reads the metrics port and host, the host only with a port', () => {
+		const options = parseOptions(['--metrics-port', '9421'], { PARLEY_METRICS_HOST: '10.0.0.7' });
+		assert.ok(options !== 'help');
+		assert.equal(options.metricsPort, 9421);
+		assert.equal(options.metricsHost, '10.0.0.7');
+		const fromEnv = parseOptions([], { PARLEY_METRICS_PORT: '0' });
+		assert.ok(fromEnv !== 'help');
+		assert.equal(fromEnv.metricsPort, 0);
+		assert.equal(fromEnv.metricsHost, undefined, 'the listener defaults to 127.0.0.1');
+		assert.throws(() => parseOptions(['--metrics-port', 'http'], {}), /--metrics-port takes a whole number from 0 to 65535/);
+		assert.throws(() => parseOptions(['--metrics-host', '0.0.0.0'], {}), /--metrics-host needs --metrics-port/);
+		assert.match(usage(), /--metrics-port VALUE .*\/healthz and \/metrics.*\[PARLEY_METRICS_PORT\]/);
+		assert.match(usage(), /--metrics-host VALUE .*default 127\.0\.0\.1.*\[PARLEY_METRICS_HOST\]/);
+	});
+
 	it('documents every option with its variable', () => {
 		assert.equal(parseOptions(['--help']), 'help');
 		const text = usage();
