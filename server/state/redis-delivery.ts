@@ -720,7 +720,7 @@ export class RedisDelivery extends LocalDelivery {
 		}
 		// Conversations with messages waiting but nobody here to fill for.
 		for (const [conversation, position] of this.positions) {
-			if (position.held.length > 0) {
+			if (position.held.length > 0 && !done.has(conversation)) {
 				this.flushHeld(conversation);
 			}
 		}
@@ -730,32 +730,76 @@ export class RedisDelivery extends LocalDelivery {
 		const position = this.positionOf(conversation);
 		// Without a position here, from the highest id seen before the bus was lost (none seen: nothing to fill).
 		let after = position.last ?? (floor ? floor : undefined);
+		// From a message that must wait on (a local sender's), everything after it waits behind it.
+		let blocked = false;
 		if (after !== undefined) {
 			for (;;) {
 				const page = await this.store.allAfter(conversation, after, PAGE);
 				for (const stored of page.messages) {
+					const prev = after;
 					after = stored.id;
 					const { clientMsgId: _hidden, ...message } = stored;
 					const frame = encodeNotification(MessageNewNotification.type, { message });
-					if (this.sending.has(stored.id) || this.hasNick(stored.from)) {
-						// Maybe sent through this node and not handed to delivery yet (committed, its
-						// handler about to publish): its own path delivers it without echoing it to its
-						// sender's connection. Delivered from here only if that path never comes.
-						setTimeout(() => {
-							if (!this.closed && !this.sending.has(stored.id)) {
-								deliver(stored.id, frame, message);
-							}
-						}, SENDER_GRACE_MS);
+					if (position.last !== undefined && stored.id <= position.last) {
+						// Delivered in order meanwhile (its own path, or the bus, while this page was read).
 						continue;
 					}
-					deliver(stored.id, frame, message);
-					this.advance(position, stored.id);
+					const fromHere = () => deliver(stored.id, frame, message);
+					if (position.held.some((h) => h.id === stored.id)) {
+						// Waiting already (a fill before this one held it): so does what follows.
+						blocked = true;
+					} else if (blocked) {
+						this.hold(conversation, position, { id: stored.id, prev, key: stored.id, since: performance.now(), deliver: fromHere });
+					} else if (this.sending.has(stored.id) || this.hasNick(stored.from)) {
+						// Maybe sent through this node and not handed to delivery yet (committed, its
+						// handler about to publish): its own path delivers it without echoing it to its
+						// sender's connection, and what follows it waits for it, as the bus's messages
+						// wait for their predecessor. Delivered from here only if that path never comes.
+						blocked = true;
+						this.hold(conversation, position, { id: stored.id, prev: stored.id, key: stored.id, since: performance.now(), deliver: fromHere });
+						this.graceFor(conversation, position, stored.id, fromHere);
+					} else {
+						fromHere();
+						this.advance(position, stored.id);
+					}
 				}
 				if (!page.hasMore || page.messages.length === 0) {
 					break;
 				}
 			}
 		}
-		this.flushHeld(conversation);
+		if (!blocked) {
+			this.flushHeld(conversation);
+		} else if (position.last !== undefined) {
+			// What was delivered while the pages were read may have freed some of what waits.
+			this.advance(position, position.last);
+		}
+	}
+
+	/**
+	 * A message of a local sender found by a gap fill waits SENDER_GRACE_MS for its own path
+	 * (which delivers it and lets what waits behind it out); if that never comes, it is
+	 * delivered from here, and then what waits behind it.
+	 */
+	private graceFor(conversation: string, position: Position, id: number, fromHere: () => void): void {
+		setTimeout(() => {
+			if (this.closed) {
+				return;
+			}
+			if (position.last !== undefined && position.last >= id) {
+				this.advance(position, position.last);
+				return;
+			}
+			if (this.sending.has(id)) {
+				this.graceFor(conversation, position, id, fromHere);
+				return;
+			}
+			const at = position.held.findIndex((h) => h.id === id);
+			if (at >= 0) {
+				position.held.splice(at, 1);
+			}
+			fromHere();
+			this.advance(position, id);
+		}, SENDER_GRACE_MS).unref();
 	}
 }

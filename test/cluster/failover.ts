@@ -73,9 +73,12 @@ export class BalancedCluster {
 	async stop(): Promise<void> {
 		const proc = this.proc;
 		if (proc && proc.exitCode === null && proc.signalCode === null) {
+			// SIGTERM: nginx's master stops its workers too (SIGKILL would leave them behind).
 			const exited = new Promise((resolve) => proc.once('exit', resolve));
-			proc.kill('SIGKILL');
+			proc.kill('SIGTERM');
+			const killer = setTimeout(() => proc.kill('SIGKILL'), 5000);
 			await exited;
+			clearTimeout(killer);
 		}
 		await this.cluster?.stop();
 		await this.redis?.stop();
