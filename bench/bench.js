@@ -267,13 +267,13 @@ async function startServer(kind, o, extra = {}) {
 			args.push('--irc-port', '0');
 		}
 		child = spawnLimited(0, process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', logFd] }, o.pin);
-		port = await listenLine(child, extra.irc ? /listening on .*:(\d+), IRC on (\d+)/ : /listening on .*:(\d+)/, logFile, (m) => {
+		port = await listenLine(child, extra.irc ? /listening on [^,\s]*:(\d+), IRC on (\d+)/ : /listening on [^,\s]*:(\d+)/, logFile, (m) => {
 			ircPort = extra.irc ? Number(m[2]) : undefined;
 		});
 	} else if (kind === 'baseline') {
 		const nodeArgs = extra.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${extra.profileDir}`] : [];
 		child = spawnLimited(0, process.execPath, [...nodeArgs, path.join(__dirname, 'baseline-server.js'), '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', logFd] }, o.pin);
-		port = await listenLine(child, /listening on .*:(\d+)/, logFile);
+		port = await listenLine(child, /listening on [^,\s]*:(\d+)/, logFile);
 	} else {
 		port = await freePort();
 		const conf = path.join(dir, 'ngircd.conf');

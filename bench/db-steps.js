@@ -200,9 +200,12 @@ async function runCluster(h, o, profileDir) {
 		stops.push(() => redis.stop());
 		const url = await freshDatabase(pg);
 		const nodes = [];
+		const metricsPorts = [];
 		for (let i = 0; i < NODES; i++) {
+			// HAProxy checks each node's /healthz on its metrics port (docs/examples/haproxy.cfg).
+			metricsPorts.push(await services.freePort());
 			const node = await h.startServer('parley', o, {
-				extraArgs: ['--database', url, '--redis', redis.url, '--node-id', `bench${i}`],
+				extraArgs: ['--database', url, '--redis', redis.url, '--node-id', `bench${i}`, '--metrics-port', String(metricsPorts[i])],
 				profileDir: profileDir && path.join(profileDir, `node${i}`),
 			});
 			nodes.push(node);
@@ -211,7 +214,7 @@ async function runCluster(h, o, profileDir) {
 				fs.rmSync(node.dir, { recursive: true, force: true });
 			});
 		}
-		const haproxy = await services.startHaproxy(h.spawn, CLIENT_CPU, h.tmpDir, nodes.map((n) => n.port), 2 * o.clients + 1000);
+		const haproxy = await services.startHaproxy(h.spawn, CLIENT_CPU, h.tmpDir, nodes.map((n) => n.port), metricsPorts, 2 * o.clients + 1000);
 		stops.push(() => haproxy.stop());
 		const processes = [
 			...nodes.map((n, i) => ({ name: `node${i}`, pid: n.pid, server: true })),

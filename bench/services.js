@@ -305,24 +305,26 @@ async function startRedis(spawn, cpu, tmpDir) {
 // ---------------------------------------------------------------- haproxy
 
 /**
- * docs/examples/haproxy.cfg (TCP mode, leastconn, health checks) with the front port and
- * the nodes' ports replaced, and `maxconn` raised to what the clients need.
+ * docs/examples/haproxy.cfg (TCP mode, leastconn, health checks of each node's /healthz on
+ * its metrics port) with the front port, the nodes' ports and their metrics ports
+ * replaced, and `maxconn` raised to what the clients need.
  */
-function haproxyConfig(front, nodePorts, maxconn) {
+function haproxyConfig(front, nodePorts, metricsPorts, maxconn) {
 	const text = fs.readFileSync(path.join(ROOT, 'docs', 'examples', 'haproxy.cfg'), 'utf8');
 	if (nodePorts.length !== 3) {
 		throw new Error('docs/examples/haproxy.cfg names three nodes');
 	}
 	return text.replace('127.0.0.1:7420', `127.0.0.1:${front}`)
 		.replace(/127\.0\.0\.1:742([1-3])/g, (_, n) => `127.0.0.1:${nodePorts[Number(n) - 1]}`)
+		.replace(/check port 942([1-3])/g, (_, n) => `check port ${metricsPorts[Number(n) - 1]}`)
 		.replace(/maxconn \d+/, `maxconn ${maxconn}`);
 }
 
-async function startHaproxy(spawn, cpu, tmpDir, nodePorts, maxconn) {
+async function startHaproxy(spawn, cpu, tmpDir, nodePorts, metricsPorts, maxconn) {
 	const dir = tmpDir('parley-bench-haproxy-');
 	const port = await freePort();
 	const cfg = path.join(dir, 'haproxy.cfg');
-	fs.writeFileSync(cfg, haproxyConfig(port, nodePorts, maxconn));
+	fs.writeFileSync(cfg, haproxyConfig(port, nodePorts, metricsPorts, maxconn));
 	const logFd = fs.openSync(path.join(dir, 'haproxy.log'), 'a');
 	// -db: foreground, one process (no master-worker), so its pid is the one to stop and measure.
 	const child = spawn(cpu, haproxyPath(), ['-db', '-f', cfg], { stdio: ['ignore', logFd, logFd] });
