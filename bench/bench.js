@@ -36,6 +36,7 @@ const path = require('node:path');
 const profileSummary = require('./profile-summary');
 const search = require('./search');
 const dbSteps = require('./db-steps');
+const { freePort } = require('./services');
 
 const ROOT = path.resolve(__dirname, '..');
 const RESULTS = path.join(__dirname, 'results');
@@ -206,17 +207,6 @@ function openFilesOf(pid) {
 	} catch {
 		return null;
 	}
-}
-
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const s = net.createServer();
-		s.once('error', reject);
-		s.listen(0, '127.0.0.1', () => {
-			const { port } = s.address();
-			s.close(() => resolve(port));
-		});
-	});
 }
 
 function waitForPort(port, ms) {
