@@ -12,42 +12,20 @@ import { TypingNotification } from '../../protocol/conversations';
 import { ChannelKickRequest } from '../../protocol/moderation';
 import { KickedNotification, NoticeNotification, ShutdownNotification } from '../../protocol/lifecycle';
 import { EditMessageRequest, MessageEditedNotification } from '../../protocol/edits';
-import { HistoryRequest, MessageNewNotification, SendMessageRequest } from '../../protocol/messages';
+import { MessageNewNotification, SendMessageRequest } from '../../protocol/messages';
 import { ThreadRequest } from '../../protocol/threads';
 import type { Message } from '../../protocol/types';
 import { PresenceNotification, UserListRequest } from '../../protocol/users';
 import { eventually, rpcError, type TestClient } from '../helpers/client';
 import { httpRequest, metricValue } from '../helpers/metrics';
 import { IrcTestClient } from '../irc/irc-client';
-import { PostgresServer } from '../helpers/postgres';
+import { sharedPostgres } from '../helpers/postgres';
 import { ServerProcess } from '../helpers/process';
 import { freePort } from '../helpers/ports';
-import { RedisServer } from '../helpers/redis';
+import { type RedisServer } from '../helpers/redis';
 import { SlowLink } from './slow-link';
-import { ADMIN_TOKEN, ClusterHarness } from './harness';
-
-const PASSWORD = 'correct horse battery';
-
-let pg: PostgresServer;
-
-before(async function () {
-	this.timeout(60_000);
-	pg = await PostgresServer.start();
-});
-
-after(async () => {
-	await pg?.stop();
-});
-
-/** The messages of a conversation, oldest first, as `viewer` reads them. */
-async function history(viewer: TestClient, conversation: string): Promise<Message[]> {
-	const { messages } = await viewer.connection.sendRequest(HistoryRequest.type, { conversation, limit: 500 });
-	return messages;
-}
-
-function received(client: TestClient, conversation?: string): Message[] {
-	return client.received(MessageNewNotification.type).map((p) => p.message).filter((m) => conversation === undefined || m.to === conversation);
-}
+import { history, PASSWORD, received, useCluster } from './common';
+import { ADMIN_TOKEN, type ClusterHarness } from './harness';
 
 function assertOnce(ids: number[], what: string): void {
 	assert.equal(new Set(ids).size, ids.length, `${what}: a message arrived twice: ${ids.join(',')}`);
@@ -58,7 +36,7 @@ describe('a cluster node at start', function () {
 
 	it('exits with a message naming Redis and where when it cannot reach it', async () => {
 		const port = await freePort();
-		const proc = ServerProcess.start(['--port', '0', '--database', await pg.createDatabase(), '--redis', `redis://127.0.0.1:${port}`]);
+		const proc = ServerProcess.start(['--port', '0', '--database', await (await sharedPostgres()).createDatabase(), '--redis', `redis://127.0.0.1:${port}`]);
 		const { code } = await proc.exited;
 		assert.equal(code, 1);
 		assert.match(proc.stderr, new RegExp(`Cannot reach Redis at 127\\.0\\.0\\.1:${port}`));
@@ -67,23 +45,12 @@ describe('a cluster node at start', function () {
 
 describe('a cluster of three nodes', function () {
 	this.timeout(90_000);
+	const setup = useCluster();
 	let redis: RedisServer;
 	let cluster: ClusterHarness;
-
-	beforeEach(async () => {
-		redis = await RedisServer.start();
-		cluster = new ClusterHarness(await pg.createDatabase(), redis);
-		await cluster.start(3);
-	});
-
-	afterEach(async function () {
-		if (this.currentTest?.state === 'failed') {
-			for (const node of cluster.nodes) {
-				process.stderr.write(`---- ${node.id} stderr (last lines)\n${node.proc.stderr.split('\n').slice(-30).join('\n')}\n`);
-			}
-		}
-		await cluster.stop();
-		await redis.stop();
+	beforeEach(() => {
+		cluster = setup.cluster();
+		redis = setup.redis();
 	});
 
 	it('clients on three nodes chat in one channel and by DM: each gets each message once, in the order of history', async () => {

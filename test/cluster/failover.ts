@@ -12,12 +12,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { RegisterRequest } from '../../protocol/account';
 import { JoinChannelRequest } from '../../protocol/channels';
-import { HistoryRequest, MessageNewNotification, SendMessageRequest } from '../../protocol/messages';
+import { HistoryRequest, MessageNewNotification } from '../../protocol/messages';
 import { eventually, TestClient } from '../helpers/client';
 import { PostgresServer } from '../helpers/postgres';
 import { freePort } from '../helpers/ports';
 import { REPO_ROOT } from '../helpers/process';
 import { RedisServer } from '../helpers/redis';
+import { sendSurely } from './common';
 import { ClusterHarness } from './harness';
 
 /** A load balancer in front of three nodes, as a test starts it. */
@@ -125,17 +126,11 @@ export async function failoverThrough(front: number, cluster: ClusterHarness): P
 				// Whichever node the sender landed on dies (the watcher may be there too).
 				await cluster.kill(nodeOf(cluster, sender));
 			}
-			for (let attempt = 0; ; attempt++) {
-				try {
-					await sender.connection.sendRequest(SendMessageRequest.type, params);
-					break;
-				} catch (error) {
-					assert.ok(attempt < 20, `send ${i} failed 20 times: ${String(error)}`);
-					sender.close();
-					await new Promise((resolve) => setTimeout(resolve, 200));
-					sender = await TestClient.login(front, 'writer', { password: 'a good password' }).catch(() => sender);
-				}
-			}
+			await sendSurely(() => sender, async () => {
+				sender.close();
+				await new Promise((resolve) => setTimeout(resolve, 200));
+				sender = await TestClient.login(front, 'writer', { password: 'a good password' }).catch(() => sender);
+			}, params, 20);
 		}
 		const reader = watcher.socket.destroyed ? await TestClient.login(front, 'reader') : watcher;
 		try {

@@ -9,55 +9,10 @@
 import * as assert from 'node:assert/strict';
 import { RegisterRequest } from '../../protocol/account';
 import { JoinChannelRequest } from '../../protocol/channels';
-import { HistoryRequest, MessageNewNotification, SendMessageRequest } from '../../protocol/messages';
+import { HistoryRequest, SendMessageRequest } from '../../protocol/messages';
 import type { Message } from '../../protocol/types';
 import { eventually, type TestClient } from '../helpers/client';
-import { PostgresServer } from '../helpers/postgres';
-import { RedisServer } from '../helpers/redis';
-import { ClusterHarness } from './harness';
-
-const PASSWORD = 'correct horse battery';
-
-let pg: PostgresServer;
-
-async function history(viewer: TestClient, conversation: string): Promise<Message[]> {
-	const { messages } = await viewer.connection.sendRequest(HistoryRequest.type, { conversation, limit: 500 });
-	return messages;
-}
-
-function received(client: TestClient, conversation: string): Message[] {
-	return client.received(MessageNewNotification.type).map((p) => p.message).filter((m) => m.to === conversation);
-}
-
-function useCluster(): { cluster: () => ClusterHarness; redis: () => RedisServer } {
-	let redis: RedisServer;
-	let cluster: ClusterHarness;
-	beforeEach(async () => {
-		redis = await RedisServer.start();
-		cluster = new ClusterHarness(await pg.createDatabase(), redis);
-		await cluster.start(3);
-	});
-	afterEach(async function () {
-		if (this.currentTest?.state === 'failed') {
-			for (const node of cluster.nodes) {
-				process.stderr.write(`---- ${node.id} stderr (cluster lines)\n${node.proc.stderr.split('\n').filter((l) => /cluster|resumed|nick s/.test(l)).slice(-40).join('\n')}\n`);
-			}
-		}
-		await cluster.stop();
-		await redis.stop();
-	});
-	return { cluster: () => cluster, redis: () => redis };
-}
-
-describe('live order through gap fills', function () {
-	before(async function () {
-		this.timeout(60_000);
-		pg = await PostgresServer.start();
-	});
-
-	after(async () => {
-		await pg?.stop();
-	});
+import { history, PASSWORD, received, sendSurely, useCluster } from './common';
 
 describe('Redis killed and restarted under traffic from every node', function () {
 	this.timeout(120_000);
@@ -100,24 +55,6 @@ describe('Redis killed and restarted under traffic from every node', function ()
 		}
 	});
 });
-
-/** Sends `params` until acknowledged, reconnecting with `reconnect` when the connection is gone. */
-async function sendSurely(get: () => TestClient, reconnect: () => Promise<void>, params: { to: string; text: string; clientMsgId: string }): Promise<Message> {
-	for (let attempt = 0; ; attempt++) {
-		try {
-			const client = get();
-			// A connection that dies leaves its request unanswered: the close ends the wait.
-			const answer = await Promise.race([client.connection.sendRequest(SendMessageRequest.type, params), client.closed.then(() => undefined)]);
-			if (answer === undefined) {
-				throw new Error('connection lost');
-			}
-			return answer.message;
-		} catch (error) {
-			assert.ok(attempt < 10, `${params.clientMsgId} failed 10 times: ${String(error)}`);
-			await reconnect();
-		}
-	}
-}
 
 describe('kill -9 of a node under steady traffic from every node', function () {
 	this.timeout(120_000);
@@ -189,5 +126,4 @@ describe('kill -9 of a node under steady traffic from every node', function () {
 			}
 		}
 	});
-});
 });

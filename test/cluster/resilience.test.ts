@@ -12,36 +12,14 @@ import * as fs from 'node:fs';
 import Redis from 'ioredis';
 import { RegisterRequest } from '../../protocol/account';
 import { ChannelMembersRequest, JoinChannelRequest, MemberJoinedNotification, MemberLeftNotification } from '../../protocol/channels';
-import { HistoryRequest, MessageNewNotification, SendMessageRequest } from '../../protocol/messages';
-import type { Message } from '../../protocol/types';
+import { MessageNewNotification, SendMessageRequest } from '../../protocol/messages';
 import { SetStatusRequest, UserListRequest } from '../../protocol/users';
 import { eventually, rpcError, type TestClient } from '../helpers/client';
-import { PostgresServer } from '../helpers/postgres';
-import { RedisServer } from '../helpers/redis';
-import { ClusterHarness } from './harness';
+import { sharedPostgres } from '../helpers/postgres';
+import { history, PASSWORD, received, useCluster } from './common';
+import type { ClusterHarness } from './harness';
 
-const PASSWORD = 'correct horse battery';
 const FAKETIME_LIB = process.env.PARLEY_FAKETIME_LIB ?? '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
-
-let pg: PostgresServer;
-
-before(async function () {
-	this.timeout(60_000);
-	pg = await PostgresServer.start();
-});
-
-after(async () => {
-	await pg?.stop();
-});
-
-async function history(viewer: TestClient, conversation: string): Promise<Message[]> {
-	const { messages } = await viewer.connection.sendRequest(HistoryRequest.type, { conversation, limit: 500 });
-	return messages;
-}
-
-function received(client: TestClient, conversation: string): Message[] {
-	return client.received(MessageNewNotification.type).map((p) => p.message).filter((m) => m.to === conversation);
-}
 
 /** `nick status [text]` of everyone online, as `viewer`'s node lists them. */
 async function statuses(viewer: TestClient): Promise<string[]> {
@@ -52,29 +30,6 @@ async function statuses(viewer: TestClient): Promise<string[]> {
 /** What every node logged so far (stdout and stderr). */
 function logs(cluster: ClusterHarness): string {
 	return cluster.nodes.map((n) => `${n.proc.stdout}\n${n.proc.stderr}`).join('\n');
-}
-
-function useCluster(options: { env?: Record<string, NodeJS.ProcessEnv>; extra?: string[] } = {}): { cluster: () => ClusterHarness; redis: () => RedisServer } {
-	let redis: RedisServer;
-	let cluster: ClusterHarness;
-	beforeEach(async () => {
-		redis = await RedisServer.start();
-		cluster = new ClusterHarness(await pg.createDatabase(), redis, options.extra);
-		for (const [id, env] of Object.entries(options.env ?? {})) {
-			cluster.env.set(id, env);
-		}
-		await cluster.start(3);
-	});
-	afterEach(async function () {
-		if (this.currentTest?.state === 'failed') {
-			for (const node of cluster.nodes) {
-				process.stderr.write(`---- ${node.id} output (last lines)\n${`${node.proc.stdout}\n${node.proc.stderr}`.split('\n').slice(-40).join('\n')}\n`);
-			}
-		}
-		await cluster.stop();
-		await redis.stop();
-	});
-	return { cluster: () => cluster, redis: () => redis };
 }
 
 describe('away statuses through a Redis restart', function () {
@@ -221,11 +176,12 @@ describe('PostgreSQL stopped and started under a cluster', function () {
 		for (const [i, client] of clients.entries()) {
 			await client.connection.sendRequest(SendMessageRequest.type, { to: '#general', text: `before ${i}`, clientMsgId: `before-${i}` });
 		}
-		// Delivered everywhere first: each node reads a message's predecessor from the database
-		// after the commit, and delivers it unordered if the database is gone by then.
+		// Delivered everywhere first, so that the outage starts with every node caught up.
 		for (const client of clients) {
 			await eventually(() => received(client, '#general').length === 2, `${client.nick} has the others' first messages`, 10_000);
 		}
+		// The run's PostgreSQL, the one the nodes use: stopped, and started again below.
+		const pg = await sharedPostgres();
 		await pg.pause();
 		const refused: string[] = [];
 		try {
