@@ -136,7 +136,7 @@ export class NodeLease implements LeaseHolder {
 		if (this.expired) {
 			// Checked before anything else runs after a pause, and while Redis does not answer:
 			// the others may have freed this node's nicks, so nothing is served as the old lease.
-			this.lost(`no renewal for ${Math.round(performance.now() - this.renewedAt)} ms`);
+			this.drop(`no renewal for ${Math.round(performance.now() - this.renewedAt)} ms`);
 			return;
 		}
 		if (this.renewing) {
@@ -145,16 +145,14 @@ export class NodeLease implements LeaseHolder {
 		const token = this.token;
 		const sentAt = performance.now();
 		this.renewing = true;
-		this.redis.eval(RENEW, 1, leaseKey(this.nodeId), token, String(this.timings.ttlMs)).then(async (ok) => {
+		this.redis.eval(RENEW, 1, leaseKey(this.nodeId), token, String(this.timings.ttlMs)).then((ok) => {
 			if (this.closed || token !== this.token || this.recovering) {
 				return;
 			}
 			if (ok === 1) {
 				this.renewedAt = sentAt;
-			} else if (!this.expired && (await this.currentRunId()) !== this.runId) {
-				this.rejoin();
 			} else {
-				this.lost('Redis no longer holds it');
+				this.lost();
 			}
 		}).catch((error: unknown) => this.log.warn(`cluster: renewing the lease failed: ${String(error)}`)).finally(() => {
 			this.renewing = false;
@@ -177,8 +175,30 @@ export class NodeLease implements LeaseHolder {
 		})();
 	}
 
-	/** Called by presence when a script found the lease gone. */
-	lost(why = 'Redis no longer holds it'): void {
+	/**
+	 * The lease is not in Redis (a renewal or a presence script found it gone). If Redis
+	 * restarted empty (a new run id) within the lease, this node joins again keeping its
+	 * connections; otherwise the lease was lost, and so are the connections.
+	 */
+	lost(): void {
+		if (this.closed || this.recovering) {
+			return;
+		}
+		const gone = (): void => this.drop('Redis no longer holds it');
+		this.currentRunId().then((runId) => {
+			if (this.closed || this.recovering) {
+				return;
+			}
+			if (!this.expired && runId !== this.runId) {
+				this.rejoin();
+			} else {
+				gone();
+			}
+		}, gone);
+	}
+
+	/** Drops every connection, then takes a new lease. */
+	private drop(why: string): void {
 		if (this.closed || this.recovering) {
 			return;
 		}

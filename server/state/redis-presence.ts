@@ -20,7 +20,7 @@ export interface LeaseHolder {
 	readonly nodeId: string;
 	/** Changes each time the node registers again. */
 	readonly token: string;
-	/** The lease was found lost by a script: the node must drop its connections. */
+	/** A script found the lease gone: the node joins again (Redis restarted empty) or drops its connections (the lease ran out). */
 	lost(): void;
 }
 
