@@ -54,7 +54,7 @@ export class Session implements Sink, LinkOwner {
 	lastActivity: number;
 	pingOutstanding = false;
 	readonly sendBucket: TokenBucket;
-	/** message/send requests of this connection run one after another, in order. */
+	/** message/send requests of this connection are checked and appended one after another, in order (their commits overlap). */
 	sendChain: Promise<unknown> = Promise.resolve();
 	/** Output to the client, in order, with the send-queue cap (a subclass writes its own protocol's bytes here). */
 	protected readonly queue: OutboundQueue;

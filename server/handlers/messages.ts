@@ -5,7 +5,7 @@ import { ThreadUpdatedNotification } from '../../protocol/threads';
 import type { Message } from '../../protocol/types';
 import { fail } from '../errors';
 import type { Hub } from '../hub';
-import { dmConversation } from '../state/store';
+import { dmConversation, type AppendResult } from '../state/store';
 import { encodeNotification } from '../transport/frames';
 import { toMessageAudience, withReactions } from './audience';
 import { channelName } from './channels';
@@ -77,7 +77,20 @@ interface Outgoing {
 	notice?: boolean;
 }
 
-async function send(hub: Hub, session: SignedIn, { to, text, clientMsgId, replyTo, alsoToChannel, notice }: Outgoing): Promise<Message> {
+/**
+ * A send between its checks and its commit: the append under way and what its delivery
+ * needs, or the message a retry already stored.
+ */
+type Prepared =
+	| { earlier: Message }
+	| { appending: Promise<AppendResult>; target: string; conversation: string; from: string; text: string; clientMsgId: string | undefined; rootId: number | undefined };
+
+/**
+ * The checks of a send, ending with the append call itself (not its commit): a
+ * connection's sends run this one after another, so their appends are made in the order
+ * sent, and the stores give ids in the order of the calls.
+ */
+async function prepare(hub: Hub, session: SignedIn, { to, text, clientMsgId, replyTo, alsoToChannel, notice }: Outgoing): Promise<Prepared> {
 	const from = session.nick;
 	if (clientMsgId !== undefined) {
 		// A retry is answered with what was stored, even if the recipient left meanwhile.
@@ -86,7 +99,7 @@ async function send(hub: Hub, session: SignedIn, { to, text, clientMsgId, replyT
 			if (!sameMessage(earlier, to, text)) {
 				throw fail.clientMsgIdReused(clientMsgId);
 			}
-			return earlier;
+			return { earlier };
 		}
 	}
 	let target: string;
@@ -104,7 +117,17 @@ async function send(hub: Hub, session: SignedIn, { to, text, clientMsgId, replyT
 	}
 	const rootId = replyTo === undefined ? undefined : await threadRoot(hub, session, replyTo, conversation, target);
 	const thread = rootId === undefined ? {} : { replyTo: rootId, alsoToChannel: alsoToChannel === true };
-	const { message, duplicate, previousId } = await hub.store.append({ ts: hub.clock.now(), from, to: target, conversation, text, clientMsgId, ...thread, ...(notice ? { notice } : {}) });
+	const appending = hub.store.append({ ts: hub.clock.now(), from, to: target, conversation, text, clientMsgId, ...thread, ...(notice ? { notice } : {}) });
+	return { appending, target, conversation, from, text, clientMsgId, rootId };
+}
+
+/** Waits for the commit of a prepared send, then delivers it. */
+async function complete(hub: Hub, session: SignedIn, prepared: Prepared): Promise<Message> {
+	if ('earlier' in prepared) {
+		return prepared.earlier;
+	}
+	const { target, conversation, from, text, clientMsgId, rootId } = prepared;
+	const { message, duplicate, previousId } = await prepared.appending;
 	if (duplicate && !sameMessage(message, target, text)) {
 		// The same id for another message is a client bug; answering with the old one would hide it.
 		throw fail.clientMsgIdReused(clientMsgId!);
@@ -157,10 +180,12 @@ export const messageRoutes: readonly Route[] = [
 		if (wait > 0) {
 			throw fail.rateLimited(wait);
 		}
-		// One send at a time per connection keeps a client's messages in the order sent.
-		const result = session.sendChain.then(() => send(hub, session, params));
-		session.sendChain = result.catch(() => undefined);
-		const message = await result;
+		// A connection's sends are checked and appended one after another, which keeps its
+		// messages in the order sent; the next does not wait for this one's commit, so a
+		// client sending fast is not held to one message per database round trip.
+		const prepared = session.sendChain.then(() => prepare(hub, session, params));
+		session.sendChain = prepared.catch(() => undefined);
+		const message = await complete(hub, session, await prepared);
 		return { message: params.clientMsgId === undefined ? message : { ...message, clientMsgId: params.clientMsgId } };
 	}),
 

@@ -55,6 +55,36 @@ describe('messages: send, DMs, history', () => {
 			assert.equal(new Set(ids.map((m) => m.id)).size, ids.length, 'ids are unique');
 		});
 
+		it('appends a connection\'s next send before the one before it has committed, keeping the order sent', async () => {
+			// Commits are held back: each append is made at once, its result waits for the gate.
+			const store = fx.server.hub.store;
+			const append = store.append.bind(store);
+			let open!: () => void;
+			const gate = new Promise<void>((resolve) => (open = resolve));
+			let calls = 0;
+			store.append = (draft) => {
+				calls++;
+				const appended = append(draft);
+				return gate.then(() => appended);
+			};
+			try {
+				const sends = ['one', 'two', 'three'].map((text) => send(ana, '#general', text));
+				await ana.sync();
+				assert.equal(calls, 3, 'all three appended while none has committed');
+				open();
+				const acks = (await Promise.all(sends)).map((r) => r.message);
+				assert.deepEqual(acks.map((m) => m.text), ['one', 'two', 'three']);
+				assert.ok(acks[0].id < acks[1].id && acks[1].id < acks[2].id, 'ids in the order sent');
+				await bob.waitFor(MessageNewNotification.type, (n) => n.message.text === 'three');
+				assert.deepEqual(bob.received(MessageNewNotification.type).map((n) => n.message.id), acks.map((m) => m.id), 'delivered in the order sent');
+				const { messages } = await history(bob, { conversation: '#general' });
+				assert.deepEqual(messages.map((m) => m.text), ['one', 'two', 'three']);
+			} finally {
+				open();
+				store.append = append;
+			}
+		});
+
 		it('delivers a DM to the recipient only, with the nick as registered', async () => {
 			const { message } = await send(bob, 'ANA', 'psst');
 			assert.equal(message.to, 'Ana');
