@@ -145,4 +145,38 @@ describe('outbound queues', () => {
 			assert.equal(await p.arrived(expected.length, 15_000), expected);
 		}
 	});
+
+	it('under steady fan-out writes each socket about once per 64 ms cycle, whatever the frame rate', async function () {
+		this.timeout(20_000);
+		const many = await socketPairs(400);
+		close = many.close;
+		const writes = new Map<net.Socket, number>();
+		for (const p of many.pairs) {
+			const socket = p.server;
+			const write = socket.write.bind(socket);
+			writes.set(socket, 0);
+			socket.write = (data: Buffer): boolean => {
+				writes.set(socket, writes.get(socket)! + 1);
+				return write(data);
+			};
+		}
+		const queues = many.pairs.map((p) => queueOn(p.server));
+		// A frame for everyone every 2 ms for 640 ms: 320 frames, ten cycles.
+		const start = performance.now();
+		let r = 0;
+		for (; performance.now() - start < 640; r++) {
+			const f = frame(`(${r})`);
+			queues.forEach((q) => q.enqueue(f, Urgency.Fanout));
+			await new Promise((resolve) => setTimeout(resolve, 2));
+		}
+		const expected = Array.from({ length: r }, (_, i) => `(${i})`).join('');
+		for (const p of many.pairs) {
+			assert.equal(await p.arrived(expected.length, 15_000), expected);
+		}
+		const counts = [...writes.values()];
+		// The first frames leave at once; after that one write a cycle (640 / 64 = 10), or
+		// fewer when a pass takes longer than the cycle. 16 ms after each pass ended made it 30.
+		assert.ok(Math.max(...counts) <= 14, `at most 14 writes per socket for ${r} frames; got up to ${Math.max(...counts)}`);
+		assert.ok(Math.min(...counts) >= 5, `output kept leaving during the run; got as few as ${Math.min(...counts)} writes`);
+	});
 });
