@@ -92,6 +92,38 @@ if (testingPostgres()) {
 			assert.deepEqual(seen, [...sent].sort((x, y) => x - y), 'the reader saw every message, in id order, each once');
 		});
 
+		it('under load lets a batch wait up to 20 ms for company; a lone append after a quiet moment goes at once', async () => {
+			const store = (await node('a')).store;
+			// The batches written, by size (writeBatch is the one statement of a batch).
+			const batches: number[] = [];
+			const spied = store as unknown as { writeBatch(drafts: unknown[]): Promise<unknown> };
+			const writeBatch = spied.writeBatch.bind(store);
+			spied.writeBatch = (drafts) => {
+				batches.push(drafts.length);
+				return writeBatch(drafts);
+			};
+			const draft = (text: string) => ({ ts: 1, from: 'ana', to: '#busy', conversation: '#busy', text });
+			const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+			// Quiet: one append is written in the next turn, not after a wait.
+			const lone = store.append(draft('lone'));
+			await nextTurn();
+			assert.deepEqual(batches, [1], 'written at once');
+			await lone;
+			// Busy: a batch of three, then one append every 5 ms for 15 ms right after it.
+			await Promise.all([1, 2, 3].map((i) => store.append(draft(`burst ${i}`))));
+			const trickle: Promise<unknown>[] = [];
+			for (let i = 0; i < 4; i++) {
+				trickle.push(store.append(draft(`trickle ${i}`)));
+				await new Promise((resolve) => setTimeout(resolve, 5));
+			}
+			await Promise.all(trickle);
+			const after = batches.slice(2);
+			assert.ok(after.length <= 2, `the four trickled appends shared their batches (one a batch without the wait): ${JSON.stringify(batches)}`);
+			assert.equal(after.reduce((a, b) => a + b, 0), 4);
+			const { messages } = await store.page('#busy', { limit: 10 });
+			assert.deepEqual(messages.map((m) => m.text), ['lone', 'burst 1', 'burst 2', 'burst 3', 'trickle 0', 'trickle 1', 'trickle 2', 'trickle 3']);
+		});
+
 		it('answers each append, on any node, with the id committed just before it in its conversation: one chain', async () => {
 			const [a, b] = [await node('a'), await node('b')];
 			const chain = new Map<number, number>();
