@@ -56,6 +56,8 @@ export class Session implements Sink, LinkOwner {
 	readonly sendBucket: TokenBucket;
 	/** message/send requests of this connection are checked and appended one after another, in order (their commits overlap). */
 	sendChain: Promise<unknown> = Promise.resolve();
+	/** The commits of this connection's sends under way (at most SEND_WINDOW, messages.ts). */
+	readonly sendsInFlight = new Set<Promise<void>>();
 	/** Output to the client, in order, with the send-queue cap (a subclass writes its own protocol's bytes here). */
 	protected readonly queue: OutboundQueue;
 	private link: RpcLink | undefined;

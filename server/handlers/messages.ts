@@ -78,6 +78,14 @@ interface Outgoing {
 }
 
 /**
+ * How many of a connection's sends may wait for their commit at once. More would let one
+ * fast client put hundreds of messages into one database batch, and so into every
+ * member's output (and its own answers) in one go, past the send-queue cap of clients
+ * that read.
+ */
+const SEND_WINDOW = 8;
+
+/**
  * A send between its checks and its commit: the append under way and what its delivery
  * needs, or the message a retry already stored.
  */
@@ -183,7 +191,18 @@ export const messageRoutes: readonly Route[] = [
 		// A connection's sends are checked and appended one after another, which keeps its
 		// messages in the order sent; the next does not wait for this one's commit, so a
 		// client sending fast is not held to one message per database round trip.
-		const prepared = session.sendChain.then(() => prepare(hub, session, params));
+		const prepared = session.sendChain.then(async () => {
+			while (session.sendsInFlight.size >= SEND_WINDOW) {
+				await Promise.race(session.sendsInFlight);
+			}
+			const ready = await prepare(hub, session, params);
+			if ('appending' in ready) {
+				const settled = ready.appending.then(() => undefined, () => undefined);
+				session.sendsInFlight.add(settled);
+				void settled.then(() => session.sendsInFlight.delete(settled));
+			}
+			return ready;
+		});
 		session.sendChain = prepared.catch(() => undefined);
 		const message = await complete(hub, session, await prepared);
 		return { message: params.clientMsgId === undefined ? message : { ...message, clientMsgId: params.clientMsgId } };

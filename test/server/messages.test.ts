@@ -55,7 +55,7 @@ describe('messages: send, DMs, history', () => {
 			assert.equal(new Set(ids.map((m) => m.id)).size, ids.length, 'ids are unique');
 		});
 
-		it('appends a connection\'s next send before the one before it has committed, keeping the order sent', async () => {
+		it('appends a connection\'s next sends (up to 8) before the ones before have committed, keeping the order sent', async () => {
 			// Commits are held back: each append is made at once, its result waits for the gate.
 			const store = fx.server.hub.store;
 			const append = store.append.bind(store);
@@ -68,17 +68,18 @@ describe('messages: send, DMs, history', () => {
 				return gate.then(() => appended);
 			};
 			try {
-				const sends = ['one', 'two', 'three'].map((text) => send(ana, '#general', text));
+				const texts = Array.from({ length: 10 }, (_, i) => `m${i}`);
+				const sends = texts.map((text) => send(ana, '#general', text));
 				await ana.sync();
-				assert.equal(calls, 3, 'all three appended while none has committed');
+				assert.equal(calls, 8, 'eight appended while none has committed; the other two wait their turn');
 				open();
 				const acks = (await Promise.all(sends)).map((r) => r.message);
-				assert.deepEqual(acks.map((m) => m.text), ['one', 'two', 'three']);
-				assert.ok(acks[0].id < acks[1].id && acks[1].id < acks[2].id, 'ids in the order sent');
-				await bob.waitFor(MessageNewNotification.type, (n) => n.message.text === 'three');
+				assert.deepEqual(acks.map((m) => m.text), texts);
+				assert.ok(acks.every((m, i) => i === 0 || m.id > acks[i - 1].id), 'ids in the order sent');
+				await bob.waitFor(MessageNewNotification.type, (n) => n.message.text === 'm9');
 				assert.deepEqual(bob.received(MessageNewNotification.type).map((n) => n.message.id), acks.map((m) => m.id), 'delivered in the order sent');
 				const { messages } = await history(bob, { conversation: '#general' });
-				assert.deepEqual(messages.map((m) => m.text), ['one', 'two', 'three']);
+				assert.deepEqual(messages.map((m) => m.text), texts);
 			} finally {
 				open();
 				store.append = append;
