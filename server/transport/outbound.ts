@@ -232,8 +232,9 @@ export class OutboundQueue {
 	private closed = false;
 
 	/**
-	 * @param onOverflow called once when the queue passes `maxBytes`; the owner closes
-	 * the connection.
+	 * @param onOverflow called once when the client has not taken `maxBytes` of what was
+	 * written to it; the owner closes the connection. Output waiting here goes out early
+	 * (the next turn) once it reaches half of `maxBytes`.
 	 */
 	constructor(
 		private readonly socket: Socket,
@@ -247,12 +248,19 @@ export class OutboundQueue {
 		}
 		this.chunks.push(frame);
 		this.queuedBytes += frame.length;
-		// The socket's backlog only shrinks between flushes, so the figure from the last
-		// flush is an upper bound; it is read again before closing anyone.
-		if (this.queuedBytes + this.backlog > this.maxBytes && (this.backlog = this.socket.writableLength) + this.queuedBytes > this.maxBytes) {
+		// A client is too slow when it has not taken maxBytes of what was written to it:
+		// what waits here for the next flush is the server's own doing (fan-out waits for
+		// its cycle), and a client that reads must not be dropped for it. The socket's
+		// backlog only shrinks between flushes, so the figure from the last flush is an
+		// upper bound; it is read again before closing anyone.
+		if (this.queuedBytes + this.backlog > this.maxBytes && (this.backlog = this.socket.writableLength) > this.maxBytes) {
 			this.close();
 			this.onOverflow();
 			return;
+		}
+		if (this.queuedBytes >= this.maxBytes / 2) {
+			// Much is waiting: it leaves in the next turn instead of at the end of the cycle.
+			urgency = Urgency.Answer;
 		}
 		if ((this.marks & urgency) === 0) {
 			this.marks |= urgency;

@@ -128,6 +128,39 @@ describe('outbound queues', () => {
 		assert.equal(await c.arrived(10), '<one><own>');
 	});
 
+	it('never drops a client that reads for what waits here for the flush, however much', async () => {
+		const net1 = await socketPairs(1);
+		close = net1.close;
+		const [p] = net1.pairs;
+		let overflowed = false;
+		const q = new OutboundQueue(p.server, 64 * 1024, () => { overflowed = true; });
+		// 800 KB of fan-out in one turn, 12 times the cap: all of it waits here, none unread.
+		const chunk = 'x'.repeat(4000);
+		for (let i = 0; i < 200; i++) {
+			q.enqueue(frame(chunk), Urgency.Fanout);
+		}
+		assert.equal(overflowed, false, 'a client that takes what it is sent is not dropped');
+		assert.equal((await p.arrived(200 * 4000)).length, 200 * 4000);
+		assert.equal(overflowed, false);
+	});
+
+	it('drops a client that does not take what it was sent, once the cap is unread', async () => {
+		const net1 = await socketPairs(1);
+		close = net1.close;
+		const [p] = net1.pairs;
+		p.client.pause();
+		let overflows = 0;
+		const q = new OutboundQueue(p.server, 64 * 1024, () => { overflows++; });
+		const chunk = frame('y'.repeat(4000));
+		// Far past the kernel's buffers plus the cap, a turn at a time so that flushes write it.
+		for (let i = 0; i < 5000 && overflows === 0; i++) {
+			q.enqueue(chunk, Urgency.Answer);
+			await new Promise((resolve) => setImmediate(resolve));
+		}
+		assert.equal(overflows, 1, 'dropped once');
+		assert.equal(q.pendingBytes, 0, 'nothing more is kept for it');
+	});
+
 	it('reaches every socket of a large fan-out, each frame once and in order', async function () {
 		this.timeout(20_000);
 		const many = await socketPairs(400);
