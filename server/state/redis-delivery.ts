@@ -515,31 +515,8 @@ export class RedisDelivery extends LocalDelivery {
 	 */
 	override toChannel(channel: string, frame: Buffer, exceptId?: number, traffic: Traffic = 'chat', about?: About): void {
 		const t = traffic === 'presence' ? { t: 'presence' as const } : {};
-		const conversation = about?.conversation ?? channel;
-		const m = about?.message;
-		if (!m) {
-			this.sendInOrder(conversation, {
-				marked: true,
-				send: (marker) => {
-					this.publish({ k: 'ch', c: channel, a: [conversation, marker], ...t }, frame);
-					this.arriveEvent(conversation, marker, () => super.toChannel(channel, frame, exceptId, traffic));
-				},
-			});
-			return;
-		}
-		this.sending.add(m.id);
-		this.sendInOrder(conversation, {
-			marked: false,
-			send: () => {
-				this.publish({ k: 'ch', c: channel, m: [conversation, m.id, m.previousId], ...t }, frame);
-				this.arrive(conversation, m.id, m.previousId, () => {
-					this.sending.delete(m.id);
-					if (this.firstTime(m.id, channel)) {
-						super.toChannel(channel, frame, exceptId, traffic);
-					}
-				});
-			},
-		});
+		this.sendOrdered(about?.conversation ?? channel, about?.message, { k: 'ch', c: channel, ...t }, frame, channel,
+			() => super.toChannel(channel, frame, exceptId, traffic));
 	}
 
 	/** To a nick: `about` a conversation, in that conversation's order (as toChannel); otherwise at once. */
@@ -550,32 +527,40 @@ export class RedisDelivery extends LocalDelivery {
 			this.publish({ k: 'nick', n: nick, ...t }, frame);
 			return local;
 		}
-		const { conversation } = about;
-		const m = about.message;
+		this.sendOrdered(about.conversation, about.message, { k: 'nick', n: nick, ...t }, frame, nickKey(nick),
+			() => super.toNick(nick, frame, exceptId, traffic));
+		return this.hasNick(nick);
+	}
+
+	/**
+	 * Publishes a frame of a conversation in its order and delivers it here (`local`) when
+	 * its turn comes: an event with the conversation's marker, a message (`m`) with its
+	 * place, delivered here once per `target` (a channel or a nick key).
+	 */
+	private sendOrdered(conversation: string, m: About['message'], header: Omit<Header, 's' | 'b' | 'a' | 'm'>, frame: Buffer, target: string, local: () => void): void {
 		if (!m) {
 			this.sendInOrder(conversation, {
 				marked: true,
 				send: (marker) => {
-					this.publish({ k: 'nick', n: nick, a: [conversation, marker], ...t }, frame);
-					this.arriveEvent(conversation, marker, () => super.toNick(nick, frame, exceptId, traffic));
+					this.publish({ ...header, a: [conversation, marker] }, frame);
+					this.arriveEvent(conversation, marker, local);
 				},
 			});
-			return this.hasNick(nick);
+			return;
 		}
 		this.sending.add(m.id);
 		this.sendInOrder(conversation, {
 			marked: false,
 			send: () => {
-				this.publish({ k: 'nick', n: nick, m: [conversation, m.id, m.previousId], ...t }, frame);
+				this.publish({ ...header, m: [conversation, m.id, m.previousId] }, frame);
 				this.arrive(conversation, m.id, m.previousId, () => {
 					this.sending.delete(m.id);
-					if (this.firstTime(m.id, nickKey(nick))) {
-						super.toNick(nick, frame, exceptId, traffic);
+					if (this.firstTime(m.id, target)) {
+						local();
 					}
 				});
 			},
 		});
-		return this.hasNick(nick);
 	}
 
 	override toAudience(channels: readonly string[], nicks: readonly string[], frame: Buffer, exceptNick: string, traffic: Traffic = 'chat'): void {
