@@ -138,7 +138,11 @@ function nodeProcesses(server, pg) {
 	return [{ name: 'parley', pid: server.pid, server: true }, ...(pg ? [{ name: 'postgres', pid: pg.pid, tree: true }] : [])];
 }
 
-async function runPg(h, o, profileDir) {
+/**
+ * Runs `fn(store, db)` on SQLite, then on a throwaway PostgreSQL (`db`) when it is
+ * installed; answers the results by store, PostgreSQL's saying why it was not run.
+ */
+async function onEachStore(h, fn) {
 	const missing = services.postgresMissing();
 	const result = {};
 	const pg = missing ? undefined : await startPostgres(h);
@@ -148,26 +152,31 @@ async function runPg(h, o, profileDir) {
 				result.postgres = { notRun: missing };
 				continue;
 			}
-			const db = store === 'postgres' ? pg : undefined;
-			h.say(`  one node on ${store}: fan-out`);
-			const dir = profileDir && path.join(profileDir, `${store}-fanout`);
-			let startedAtMs;
-			const fanout = await withNode(h, o, db, dir, (s) => {
-				startedAtMs = s.startedAtMs;
-				return h.runLoadgen(fanoutSpec(h, o, s, nodeProcesses(s, db)), o);
-			});
-			fanout.stepProfile = stepProfile(h, dir, startedAtMs, fanout, `the node on ${store}`);
-			sayStatements(h, fanout, `the node on ${store}`);
-			h.say(`  one node on ${store}: round trips`);
-			const rtt = await withNode(h, o, db, undefined, (s) => h.runLoadgen({
-				...h.baseSpec(s, o, 'rtt', 300_000), processes: nodeProcesses(s, db), serialCount: o.serialCount, pipelinedCount: o.pipelinedCount, inFlight: o.inFlight, inFlightClients: o.inFlight,
-			}, o));
-			result[store] = { fanout, rtt };
+			result[store] = await fn(store, store === 'postgres' ? pg : undefined);
 		}
 	} finally {
 		await pg?.stop();
 	}
 	return result;
+}
+
+function runPg(h, o, profileDir) {
+	return onEachStore(h, async (store, db) => {
+		h.say(`  one node on ${store}: fan-out`);
+		const dir = profileDir && path.join(profileDir, `${store}-fanout`);
+		let startedAtMs;
+		const fanout = await withNode(h, o, db, dir, (s) => {
+			startedAtMs = s.startedAtMs;
+			return h.runLoadgen(fanoutSpec(h, o, s, nodeProcesses(s, db)), o);
+		});
+		fanout.stepProfile = stepProfile(h, dir, startedAtMs, fanout, `the node on ${store}`);
+		sayStatements(h, fanout, `the node on ${store}`);
+		h.say(`  one node on ${store}: round trips`);
+		const rtt = await withNode(h, o, db, undefined, (s) => h.runLoadgen({
+			...h.baseSpec(s, o, 'rtt', 300_000), processes: nodeProcesses(s, db), serialCount: o.serialCount, pipelinedCount: o.pipelinedCount, inFlight: o.inFlight, inFlightClients: o.inFlight,
+		}, o));
+		return { fanout, rtt };
+	});
 }
 
 /** Established connections to each port (from `ss`), or undefined. */
@@ -254,27 +263,14 @@ async function runCluster(h, o, profileDir) {
 	}
 }
 
-async function runCatchup(h, o, profileDir) {
-	const result = {};
-	const missing = services.postgresMissing();
-	const pg = missing ? undefined : await startPostgres(h);
-	try {
-		for (const store of ['sqlite', 'postgres']) {
-			if (store === 'postgres' && !pg) {
-				result.postgres = { notRun: missing };
-				continue;
-			}
-			const db = store === 'postgres' ? pg : undefined;
-			h.say(`  catch-up on ${store}`);
-			result[store] = await withNode(h, o, db, profileDir && path.join(profileDir, `${store}-catchup`), (s) => h.runLoadgen({
-				...h.baseSpec(s, o, 'catchup', 600_000), processes: nodeProcesses(s, db),
-				channels: o.catchupChannels, perChannel: o.catchupMessages, before: 20, inFlight: o.inFlight, repeat: 3,
-			}, o, path.join(__dirname, 'catchup.js')));
-		}
-	} finally {
-		await pg?.stop();
-	}
-	return result;
+function runCatchup(h, o, profileDir) {
+	return onEachStore(h, (store, db) => {
+		h.say(`  catch-up on ${store}`);
+		return withNode(h, o, db, profileDir && path.join(profileDir, `${store}-catchup`), (s) => h.runLoadgen({
+			...h.baseSpec(s, o, 'catchup', 600_000), processes: nodeProcesses(s, db),
+			channels: o.catchupChannels, perChannel: o.catchupMessages, before: 20, inFlight: o.inFlight, repeat: 3,
+		}, o, path.join(__dirname, 'catchup.js')));
+	});
 }
 
 /**

@@ -274,14 +274,17 @@ async function startPostgres(spawn, cpu, tmpDir, settings = []) {
 
 // ---------------------------------------------------------------- Redis
 
-async function startRedis(spawn, cpu, tmpDir) {
-	const dir = tmpDir('parley-bench-redis-');
-	const port = await freePort();
-	const logFd = fs.openSync(path.join(dir, 'redis.log'), 'a');
-	const child = spawn(cpu, REDIS_BIN, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: ['ignore', logFd, logFd] });
+/**
+ * Starts a daemon that logs to `dir`/`log` and serves `port` on 127.0.0.1; resolves once
+ * it accepts connections (and `settle` resolved), with its pid, CPU and stop(), which
+ * also removes `dir`. A daemon that exits or never accepts is stopped, with its log's end.
+ */
+async function startDaemon(spawn, cpu, { kind, name, dir, log, port, cmd, args, fields, settle }) {
+	const logFd = fs.openSync(path.join(dir, log), 'a');
+	const child = spawn(cpu, cmd, args, { stdio: ['ignore', logFd, logFd] });
 	fs.closeSync(logFd);
-	const redis = {
-		kind: 'redis', dir, port, url: `redis://127.0.0.1:${port}`, pid: child.pid,
+	const daemon = {
+		kind, dir, port, pid: child.pid, ...fields,
 		cpu: () => cpuSeconds(child.pid),
 		async stop() {
 			await stopByPid(child, child.pid, 'SIGTERM', 5000);
@@ -291,15 +294,26 @@ async function startRedis(spawn, cpu, tmpDir) {
 	try {
 		await waitUntil(async () => {
 			if (!alive(child)) {
-				throw new Error(`redis-server exited (${child.exitCode}): ${fs.readFileSync(path.join(dir, 'redis.log'), 'utf8').slice(-1500)}`);
+				throw new Error(`${name} exited (${child.exitCode}): ${fs.readFileSync(path.join(dir, log), 'utf8').slice(-1500)}`);
 			}
 			return accepts(port);
-		}, 15_000, 'redis-server did not accept connections');
+		}, 15_000, `${name} did not accept connections`);
+		await settle?.();
 	} catch (error) {
-		await redis.stop();
+		await daemon.stop();
 		throw error;
 	}
-	return redis;
+	return daemon;
+}
+
+async function startRedis(spawn, cpu, tmpDir) {
+	const dir = tmpDir('parley-bench-redis-');
+	const port = await freePort();
+	return startDaemon(spawn, cpu, {
+		kind: 'redis', name: 'redis-server', dir, log: 'redis.log', port, cmd: REDIS_BIN,
+		args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+		fields: { url: `redis://127.0.0.1:${port}` },
+	});
 }
 
 // ---------------------------------------------------------------- haproxy
@@ -325,32 +339,13 @@ async function startHaproxy(spawn, cpu, tmpDir, nodePorts, metricsPorts, maxconn
 	const port = await freePort();
 	const cfg = path.join(dir, 'haproxy.cfg');
 	fs.writeFileSync(cfg, haproxyConfig(port, nodePorts, metricsPorts, maxconn));
-	const logFd = fs.openSync(path.join(dir, 'haproxy.log'), 'a');
-	// -db: foreground, one process (no master-worker), so its pid is the one to stop and measure.
-	const child = spawn(cpu, haproxyPath(), ['-db', '-f', cfg], { stdio: ['ignore', logFd, logFd] });
-	fs.closeSync(logFd);
-	const haproxy = {
-		kind: 'haproxy', dir, port, pid: child.pid, config: cfg,
-		cpu: () => cpuSeconds(child.pid),
-		async stop() {
-			await stopByPid(child, child.pid, 'SIGTERM', 5000);
-			fs.rmSync(dir, { recursive: true, force: true });
-		},
-	};
-	try {
-		await waitUntil(async () => {
-			if (!alive(child)) {
-				throw new Error(`haproxy exited (${child.exitCode}): ${fs.readFileSync(path.join(dir, 'haproxy.log'), 'utf8').slice(-1500)}`);
-			}
-			return accepts(port);
-		}, 15_000, 'haproxy did not accept connections');
+	return startDaemon(spawn, cpu, {
+		// -db: foreground, one process (no master-worker), so its pid is the one to stop and measure.
+		kind: 'haproxy', name: 'haproxy', dir, log: 'haproxy.log', port, cmd: haproxyPath(), args: ['-db', '-f', cfg],
+		fields: { config: cfg },
 		// Health checks every 500 ms, `rise 2`: give them time to see every node up.
-		await new Promise((resolve) => setTimeout(resolve, 1500));
-	} catch (error) {
-		await haproxy.stop();
-		throw error;
-	}
-	return haproxy;
+		settle: () => new Promise((resolve) => setTimeout(resolve, 1500)),
+	});
 }
 
 module.exports = {
