@@ -15,7 +15,7 @@ import { PgReactions } from './pg-reactions';
 import { PgReadMarkers } from './pg-read-markers';
 import { openPgDatabase, PgDb } from './pg-schema';
 import { PgPing } from './pg-ping';
-import { PgStore } from './pg-store';
+import { CLUSTER_LINGER_MS, LINGER_MS, PgStore } from './pg-store';
 import { PgThreadMarkers } from './pg-thread-markers';
 import { SqliteAccessLists } from './sqlite-access';
 import { SqliteMemberships } from './sqlite-memberships';
@@ -120,7 +120,7 @@ async function openPgState(url: string, options: StateOptions): Promise<StoredSt
 		await pool.end();
 		throw error;
 	}
-	const store = new PgStore(db);
+	const store = new PgStore(db, options.cluster ? CLUSTER_LINGER_MS : LINGER_MS);
 	const pinger = new PgPing(url);
 	return {
 		store,

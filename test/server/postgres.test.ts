@@ -12,6 +12,8 @@ import { ErrorCodes } from '../../protocol/errors';
 import { HistoryRequest, SendMessageRequest } from '../../protocol/messages';
 import pg from 'pg';
 import { openState, type StoredState } from '../../server/state/open';
+import { openPgDatabase, PgDb } from '../../server/state/pg-schema';
+import { PgStore } from '../../server/state/pg-store';
 import { TestClient, rpcError } from '../helpers/client';
 import { useServer } from '../helpers/fixture';
 import { PostgresServer, sharedPostgres, testingPostgres } from '../helpers/postgres';
@@ -92,9 +94,8 @@ if (testingPostgres()) {
 			assert.deepEqual(seen, [...sent].sort((x, y) => x - y), 'the reader saw every message, in id order, each once');
 		});
 
-		it('under load lets a batch wait up to 20 ms for company; a lone append after a quiet moment goes at once', async () => {
-			const store = (await node('a')).store;
-			// The batches written, by size (writeBatch is the one statement of a batch).
+		/** The sizes of the batches `store` writes from now on (writeBatch is the one statement of a batch). */
+		const batchesOf = (store: StoredState['store']): number[] => {
 			const batches: number[] = [];
 			const spied = store as unknown as { writeBatch(drafts: unknown[]): Promise<unknown> };
 			const writeBatch = spied.writeBatch.bind(store);
@@ -102,7 +103,26 @@ if (testingPostgres()) {
 				batches.push(drafts.length);
 				return writeBatch(drafts);
 			};
-			const draft = (text: string) => ({ ts: 1, from: 'ana', to: '#busy', conversation: '#busy', text });
+			return batches;
+		};
+		const draft = (text: string) => ({ ts: 1, from: 'ana', to: '#busy', conversation: '#busy', text });
+
+		/** After a busy batch (three at once), `count` appends one every `everyMs`; answers the batches after the busy one. */
+		async function trickleAfterBurst(store: StoredState['store'], batches: number[], count: number, everyMs: number): Promise<number[]> {
+			await Promise.all([1, 2, 3].map((i) => store.append(draft(`burst ${i}`))));
+			const from = batches.length;
+			const trickle: Promise<unknown>[] = [];
+			for (let i = 0; i < count; i++) {
+				trickle.push(store.append(draft(`trickle ${i}`)));
+				await new Promise((resolve) => setTimeout(resolve, everyMs));
+			}
+			await Promise.all(trickle);
+			return batches.slice(from);
+		}
+
+		it('under load lets a batch wait up to 20 ms for company; a lone append after a quiet moment goes at once', async () => {
+			const store = (await node('a', false)).store;
+			const batches = batchesOf(store);
 			const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 			// Quiet: one append is written in the next turn, not after a wait.
 			const lone = store.append(draft('lone'));
@@ -110,18 +130,29 @@ if (testingPostgres()) {
 			assert.deepEqual(batches, [1], 'written at once');
 			await lone;
 			// Busy: a batch of three, then one append every 5 ms for 15 ms right after it.
-			await Promise.all([1, 2, 3].map((i) => store.append(draft(`burst ${i}`))));
-			const trickle: Promise<unknown>[] = [];
-			for (let i = 0; i < 4; i++) {
-				trickle.push(store.append(draft(`trickle ${i}`)));
-				await new Promise((resolve) => setTimeout(resolve, 5));
-			}
-			await Promise.all(trickle);
-			const after = batches.slice(2);
+			const after = await trickleAfterBurst(store, batches, 4, 5);
 			assert.ok(after.length <= 2, `the four trickled appends shared their batches (one a batch without the wait): ${JSON.stringify(batches)}`);
 			assert.equal(after.reduce((a, b) => a + b, 0), 4);
 			const { messages } = await store.page('#busy', { limit: 10 });
 			assert.deepEqual(messages.map((m) => m.text), ['lone', 'burst 1', 'burst 2', 'burst 3', 'trickle 0', 'trickle 1', 'trickle 2', 'trickle 3']);
+		});
+
+		it('lingers 40 ms on a node of a cluster and 20 ms on a server of its own; the linger is what holds a batch back', async () => {
+			const clustered = await node('a');
+			const single = await node('b', false);
+			assert.equal((clustered.store as unknown as { lingerMs: number }).lingerMs, 40, 'a cluster node lingers 40 ms');
+			assert.equal((single.store as unknown as { lingerMs: number }).lingerMs, 20, 'a server of its own lingers 20 ms');
+			// What the linger does, with one long enough that timers on a busy machine cannot blur it:
+			// five appends 10 ms apart after a busy batch wait for one another and go as one batch.
+			const pool = await openPgDatabase(url, { maxConnections: 2 });
+			try {
+				const store = new PgStore(new PgDb(pool), 400);
+				const after = await trickleAfterBurst(store, batchesOf(store), 5, 10);
+				assert.deepEqual(after, [5], 'one batch for the five trickled appends');
+				await store.close();
+			} finally {
+				await pool.end();
+			}
 		});
 
 		it('answers each append, on any node, with the id committed just before it in its conversation: one chain', async () => {
