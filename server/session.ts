@@ -58,6 +58,8 @@ export class Session implements Sink, LinkOwner {
 	sendChain: Promise<unknown> = Promise.resolve();
 	/** The commits of this connection's sends under way (at most SEND_WINDOW, messages.ts). */
 	readonly sendsInFlight = new Set<Promise<void>>();
+	/** What this connection's thread replies do after their commit (counters, markers), one after another in the order sent. */
+	threadFollowUps: Promise<unknown> = Promise.resolve();
 	/** Output to the client, in order, with the send-queue cap (a subclass writes its own protocol's bytes here). */
 	protected readonly queue: OutboundQueue;
 	private link: RpcLink | undefined;

@@ -165,7 +165,8 @@ export class MessageActions {
 			edited: (message) => current() && this.replace(this.targetOf(message), message.id, (old) => ({ ...old, ...message, ...(old.clientMsgId ? { clientMsgId: old.clientMsgId } : {}) })),
 			deleted: (conversation, id) => current() && this.deleted(conversation, id),
 			reactions: (conversation, id, reactions) => current() && this.replace(conversation, id, (old) => withReactions(old, reactions)),
-			threadUpdated: (conversation, id, replyCount, lastReplyTs) => current() && this.replace(conversation, id, (old) => ({ ...old, replyCount, lastReplyTs })),
+			// A thread's count only grows; an older count arriving late (from another server of a cluster) is stale.
+			threadUpdated: (conversation, id, replyCount, lastReplyTs) => current() && this.replace(conversation, id, (old) => ((old.replyCount ?? 0) > replyCount ? old : { ...old, replyCount, lastReplyTs })),
 			threadRead: (conversation, thread, id) => {
 				const c = current() ? this.store.get(conversation) : undefined;
 				if (c) {

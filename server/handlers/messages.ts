@@ -152,8 +152,15 @@ async function complete(hub: Hub, session: SignedIn, prepared: Prepared): Promis
 			hub.delivery.toNick(from, frame, session.id, 'chat', about);
 		}
 		if (rootId !== undefined) {
-			await announceThread(hub, rootId);
-			await followReply(hub, session, conversation, message);
+			// After the connection's earlier replies did theirs: their commits overlap, and
+			// the answers to their reads may come back in any order, but a thread's counters
+			// must not go back for its readers, nor a mention's marker skip the earlier reply.
+			const followUp = session.threadFollowUps.then(async () => {
+				await announceThread(hub, rootId);
+				await followReply(hub, session, conversation, message);
+			});
+			session.threadFollowUps = followUp.catch(() => undefined);
+			await followUp;
 		}
 	}
 	return message;

@@ -137,6 +137,29 @@ describe('client: message actions (edit, delete, react, threads) against a real 
 		await deleted;
 	});
 
+	it('keeps a thread\'s larger reply count when an older count arrives late (another server of a cluster may send it after a newer one)', async () => {
+		const { alice, bob } = await room();
+		await sendAll(alice, '#room', ['root question']);
+		await until(bob.store.onDidChange, () => texts(bob, '#room').length === 1, 'bob to see it');
+		const root = stored(alice, '#room', 'root question').id;
+		await alice.messages.openThread(root);
+		const first = await bob.messages.reply('#room', root, 'one', false);
+		const counted = updated(alice, root, (m) => m.replyCount === 2, 'alice to see 2 replies on the root');
+		const second = await bob.messages.reply('#room', root, 'two', false);
+		await counted;
+		const counts = () => [byId(alice, '#room', root)?.replyCount, alice.messages.threads.get(root)?.root.replyCount];
+		assert.deepEqual(counts(), [2, 2]);
+		// The announcement of the first reply, late: it changes nothing.
+		const push = alice.messages.handlers(() => true);
+		push.threadUpdated('#room', root, 1, first.ts);
+		assert.deepEqual(counts(), [2, 2]);
+		assert.equal(byId(alice, '#room', root)?.lastReplyTs, second.ts);
+		// A newer one still counts.
+		push.threadUpdated('#room', root, 3, second.ts + 1);
+		assert.deepEqual(counts(), [3, 3]);
+		assert.equal(alice.messages.threads.get(root)?.root.lastReplyTs, second.ts + 1);
+	});
+
 	it('pages back through a long thread', async () => {
 		const { alice, bob } = await room();
 		await sendAll(alice, '#room', ['busy thread']);

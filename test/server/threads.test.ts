@@ -47,6 +47,40 @@ describe('messages: threads', () => {
 		assert.deepEqual([byReply.root.id, byReply.messages.map((m) => m.id), byReply.hasMore], [root.id, [r2.id], true]);
 	});
 
+	it('announces the counters of a connection\'s back-to-back replies in the order sent: a thread\'s count never goes back', async () => {
+		const root = await send(ana, { to: '#general', text: 'root' });
+		const r0 = await send(ana, { to: '#general', text: 'first', replyTo: root.id });
+		await bob.waitFor(ThreadUpdatedNotification.type, (p) => p.replyCount === 1);
+		// The next read of the root is answered late, as a busy database connection may answer,
+		// with what it read at once; and the second reply's check is slow enough that the two
+		// replies commit apart.
+		const store = fx.server.hub.store;
+		const getMessage = store.getMessage.bind(store);
+		const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+		let slowed = false;
+		let r0Reads = 0;
+		store.getMessage = async (id) => {
+			const found = await getMessage(id);
+			if (id === root.id && !slowed) {
+				slowed = true;
+				await sleep(80);
+			} else if (id === r0.id && ++r0Reads === 2) {
+				await sleep(30);
+			}
+			return found;
+		};
+		try {
+			// Both answer r0, so that checking them reads r0, not the root.
+			await Promise.all([send(ana, { to: '#general', text: 'second', replyTo: r0.id }), send(ana, { to: '#general', text: 'third', replyTo: r0.id })]);
+			await bob.waitFor(ThreadUpdatedNotification.type, (p) => p.replyCount === 2);
+			await bob.waitFor(ThreadUpdatedNotification.type, (p) => p.replyCount === 3);
+			assert.ok(slowed);
+			assert.deepEqual(bob.received(ThreadUpdatedNotification.type).map((p) => p.replyCount), [1, 2, 3]);
+		} finally {
+			store.getMessage = getMessage;
+		}
+	});
+
 	it('replies only within the conversation; a message the caller cannot read answers like a missing one', async () => {
 		const secret = await send(ana, { to: '#secret', text: 'hidden' });
 		const dm = await send(ana, { to: 'bob', text: 'just us' });
