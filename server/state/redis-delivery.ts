@@ -134,8 +134,13 @@ export class RedisDelivery extends LocalDelivery {
 	private readonly reads = new Set<Promise<void>>();
 	/** Per channel, connections whose unsubscription waits for its turn: no longer members for `isSubscribed`. */
 	private readonly leaving = new Map<string, Set<Sink>>();
-	/** Per channel and nick key, subscriptions made here: an unsubscription held in order is void once a later subscription came. */
-	private readonly subscriptionCount = new Map<string, number>();
+	/**
+	 * Per channel and nick key with unsubscriptions waiting for their turn: how many wait,
+	 * and the subscriptions made since the first of them. An unsubscription is void once a
+	 * later subscription came. Only keys with one waiting are kept: subscriptions alone
+	 * (a guest's, which ends with its connection and no unsubscription) leave nothing.
+	 */
+	private readonly unsubscribing = new Map<string, { waiting: number; subscribed: number }>();
 	/** Conversations being filled after a message waited too long. */
 	private readonly overdueFills = new Set<string>();
 	/** The highest message id seen, in any conversation. */
@@ -447,20 +452,34 @@ export class RedisDelivery extends LocalDelivery {
 
 	/** Unsubscribes, on every node, in the channel's order of events: after what was said before it. */
 	override unsubscribeNick(channel: string, nick: string): void {
-		const count = this.subscriptionCount.get(`${channel}\0${nickKey(nick)}`);
+		const ticket = this.awaitTurn(channel, nick);
 		this.markLeaving(channel, nick);
 		this.sendInOrder(channel, {
 			marked: true,
 			send: (marker) => {
 				this.publish({ k: 'unsub', c: channel, n: nick, a: [channel, marker] });
-				this.unsubscribeInOrder(channel, nick, marker, count);
+				this.unsubscribeInOrder(channel, nick, marker, ticket);
 			},
 		});
 	}
 
-	private subscribed(channel: string, nick: string): void {
+	/** Registers an unsubscription that waits for its turn; answers what `unsubscribeInOrder` compares with then. */
+	private awaitTurn(channel: string, nick: string): number {
 		const key = `${channel}\0${nickKey(nick)}`;
-		this.subscriptionCount.set(key, (this.subscriptionCount.get(key) ?? 0) + 1);
+		let entry = this.unsubscribing.get(key);
+		if (!entry) {
+			entry = { waiting: 0, subscribed: 0 };
+			this.unsubscribing.set(key, entry);
+		}
+		entry.waiting++;
+		return entry.subscribed;
+	}
+
+	private subscribed(channel: string, nick: string): void {
+		const entry = this.unsubscribing.get(`${channel}\0${nickKey(nick)}`);
+		if (entry) {
+			entry.subscribed++;
+		}
 		const leaving = this.leaving.get(channel);
 		for (const sink of this.sinksOf(nick)) {
 			leaving?.delete(sink);
@@ -472,7 +491,7 @@ export class RedisDelivery extends LocalDelivery {
 	 * subscribed again meanwhile. Until then its connections still receive, but are no
 	 * longer members for `isSubscribed` (a send's fast path).
 	 */
-	private unsubscribeInOrder(channel: string, nick: string, marker: number, count = this.subscriptionCount.get(`${channel}\0${nickKey(nick)}`)): void {
+	private unsubscribeInOrder(channel: string, nick: string, marker: number, ticket = this.awaitTurn(channel, nick)): void {
 		const key = `${channel}\0${nickKey(nick)}`;
 		const sinks = this.markLeaving(channel, nick);
 		this.arriveEvent(channel, marker, () => {
@@ -483,8 +502,11 @@ export class RedisDelivery extends LocalDelivery {
 			if (leaving?.size === 0) {
 				this.leaving.delete(channel);
 			}
-			if (this.subscriptionCount.get(key) === count) {
-				this.subscriptionCount.delete(key);
+			const entry = this.unsubscribing.get(key)!;
+			if (--entry.waiting === 0) {
+				this.unsubscribing.delete(key);
+			}
+			if (entry.subscribed === ticket) {
 				super.unsubscribeNick(channel, nick);
 			}
 		});
