@@ -44,6 +44,16 @@ describe('client: message actions (edit, delete, react, threads) against a real 
 		return { port: server.port, alice, bob, carol };
 	}
 
+	/** #room with alice's "root question", which bob sees, open as a thread in alice's client. */
+	async function threadRoom(): Promise<{ alice: ChatClient; bob: ChatClient; root: number }> {
+		const { alice, bob } = await room();
+		await sendAll(alice, '#room', ['root question']);
+		await until(bob.store.onDidChange, () => texts(bob, '#room').length === 1, 'bob to see it');
+		const root = stored(alice, '#room', 'root question').id;
+		await alice.messages.openThread(root);
+		return { alice, bob, root };
+	}
+
 	it('edits a message: the author and everyone else see the new text, marked edited', async () => {
 		const { alice, bob } = await room();
 		await sendAll(alice, '#room', ['teh typo']);
@@ -100,11 +110,7 @@ describe('client: message actions (edit, delete, react, threads) against a real 
 	});
 
 	it('keeps replies out of the timeline, in the thread, and counts them on the root', async () => {
-		const { alice, bob } = await room();
-		await sendAll(alice, '#room', ['root question']);
-		await until(bob.store.onDidChange, () => texts(bob, '#room').length === 1, 'bob to see it');
-		const root = stored(alice, '#room', 'root question').id;
-		await alice.messages.openThread(root);
+		const { alice, bob, root } = await threadRoom();
 		assert.equal(alice.messages.threads.get(root)?.replies.length, 0);
 
 		const notified: string[] = [];
@@ -138,11 +144,7 @@ describe('client: message actions (edit, delete, react, threads) against a real 
 	});
 
 	it('keeps a thread\'s larger reply count when an older count arrives late (another server of a cluster may send it after a newer one)', async () => {
-		const { alice, bob } = await room();
-		await sendAll(alice, '#room', ['root question']);
-		await until(bob.store.onDidChange, () => texts(bob, '#room').length === 1, 'bob to see it');
-		const root = stored(alice, '#room', 'root question').id;
-		await alice.messages.openThread(root);
+		const { alice, bob, root } = await threadRoom();
 		const first = await bob.messages.reply('#room', root, 'one', false);
 		const counted = updated(alice, root, (m) => m.replyCount === 2, 'alice to see 2 replies on the root');
 		const second = await bob.messages.reply('#room', root, 'two', false);
