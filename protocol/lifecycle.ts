@@ -134,6 +134,24 @@ export namespace ShutdownNotification {
 	export const params = s.object<ShutdownParams>({ reason: s.string() });
 }
 
+export interface ResyncParams {
+	/** Why, in words (for a log). */
+	reason: string;
+}
+
+/**
+ * Server -> client: events may have been missed (a server of a cluster lost its link to
+ * the others for a while). Messages were filled in already; edits, deletions, reactions,
+ * thread counters, topics, members and presence may be stale: read again what is shown
+ * (the newest page of each open conversation, open threads, member lists), as after a
+ * reconnect.
+ */
+export namespace ResyncNotification {
+	export const method = 'server/resync';
+	export const type = new NotificationType<ResyncParams>(method);
+	export const params = s.object<ResyncParams>({ reason: s.string() });
+}
+
 export interface NoticeParams {
 	text: string;
 }

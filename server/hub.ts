@@ -10,7 +10,7 @@
  */
 import { MemberLeftNotification } from '../protocol/channels';
 import { nickKey } from '../protocol/names';
-import { KickedNotification, NoticeNotification, ShutdownNotification } from '../protocol/lifecycle';
+import { KickedNotification, NoticeNotification, ResyncNotification, ShutdownNotification } from '../protocol/lifecycle';
 import { AccountNotification, PresenceNotification, type PresenceStatus } from '../protocol/users';
 import { LoginThrottle } from './auth';
 import { systemClock, type Clock } from './clock';
@@ -294,6 +294,15 @@ export class Hub {
 		const n = cluster ? (cluster.broadcastElsewhere(frame), await this.presence.connections()) : here;
 		this.log.info(`broadcast to ${n}: ${text}`);
 		return n;
+	}
+
+	/**
+	 * This node may have missed events of other nodes (cluster): its signed-in connections
+	 * are told to read again what they show (`server/resync`).
+	 */
+	resyncHere(why: string): void {
+		const n = this.broadcastHere(encodeNotification(ResyncNotification.type, { reason: `this server lost events of the other servers (${why}); messages were filled in` }));
+		this.log.info(`cluster: asked ${n} connection${n === 1 ? '' : 's'} here to read again (${why})`);
 	}
 
 	/** Writes the frame to every signed-in connection of this node; returns how many. */

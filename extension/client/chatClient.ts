@@ -96,6 +96,9 @@ export class ChatClient extends Disposable {
 	private kickedReason: string | undefined;
 	private shutdownReason: string | undefined;
 	private reconnecting = false;
+	/** A read-again (server/resync) under way, and whether another was asked for meanwhile. */
+	private rereading = false;
+	private rereadAgain = false;
 	/** Increases with every stop(): a connect that started before one does not go on after it. */
 	private generation = 0;
 	private trace: { value: TraceSetting; tracer: Tracer } | undefined;
@@ -526,14 +529,43 @@ export class ChatClient extends Disposable {
 		this.messages.unread.signedIn(result.conversations);
 		this.setStatus('connected');
 		this.log.info(`signed in as ${result.nick} on ${result.serverInfo?.name ?? 'server'} ${result.serverInfo?.version ?? ''}`);
-		const refresh = this.messages.prepareRefresh();
-		await resync(session.connection, this.store, { pageSize: this.options.historyPageSize ?? MAX_HISTORY_LIMIT, maxCatchUp: this.options.maxCatchUp ?? 5000 }, this.log);
-		await refresh(session.connection);
+		await this.catchUp(session);
 		if (this.live === session) {
 			this.synced = true;
 			this.readMarkers.resume();
 			this.syncEmitter.fire();
 			void this.sender.flush();
+		}
+	}
+
+	/**
+	 * Catches up as after a (re)connect: rejoins the channels, fetches what is newer than
+	 * the last message seen, and reads again the newest page of what was shown (its edits,
+	 * deletions and reactions) and the open threads.
+	 */
+	private async catchUp(session: RpcSession): Promise<void> {
+		const refresh = this.messages.prepareRefresh();
+		await resync(session.connection, this.store, { pageSize: this.options.historyPageSize ?? MAX_HISTORY_LIMIT, maxCatchUp: this.options.maxCatchUp ?? 5000 }, this.log);
+		await refresh(session.connection);
+	}
+
+	/** The server may have missed events for us (server/resync): catch up on the live connection, once at a time. */
+	private async readAgain(session: RpcSession, reason: string): Promise<void> {
+		this.log.info(`the server asks to read again: ${reason}`);
+		if (this.rereading) {
+			this.rereadAgain = true;
+			return;
+		}
+		this.rereading = true;
+		try {
+			do {
+				this.rereadAgain = false;
+				await this.catchUp(session);
+			} while (this.rereadAgain && session === this.live);
+		} catch (error) {
+			this.log.warn(`reading again after server/resync failed: ${errorMessage(error)}`);
+		} finally {
+			this.rereading = false;
 		}
 	}
 
@@ -687,6 +719,11 @@ export class ChatClient extends Disposable {
 				this.serverEventEmitter.fire({ kind: 'shutdown', text: reason });
 			},
 			notice: (text) => { this.serverEventEmitter.fire({ kind: 'notice', text }); },
+			resync: (reason) => {
+				if (current()) {
+					void this.readAgain(session(), reason);
+				}
+			},
 			...this.messages.handlers(current),
 		};
 	}

@@ -3,7 +3,7 @@ import {
 	createMessageConnection, Emitter, SocketMessageReader, SocketMessageWriter, Trace,
 	type Event, type MessageConnection, type Tracer,
 } from 'vscode-jsonrpc/node';
-import { KickedNotification, NoticeNotification, PingRequest, ShutdownNotification } from '../../protocol/lifecycle';
+import { KickedNotification, NoticeNotification, PingRequest, ResyncNotification, ShutdownNotification } from '../../protocol/lifecycle';
 import { MemberJoinedNotification, MemberLeftNotification, TopicChangedNotification } from '../../protocol/channels';
 import { NickChangedNotification, PresenceNotification, type PresenceStatus } from '../../protocol/users';
 import { ReadNotification, ThreadReadNotification, TypingNotification } from '../../protocol/conversations';
@@ -38,6 +38,8 @@ export interface ServerPushHandlers extends MessageChangeHandlers {
 	kicked(reason: string): void;
 	shutdown(reason: string): void;
 	notice(text: string): void;
+	/** Events may have been missed (a server of a cluster lost the others for a while): read again what is shown. */
+	resync(reason: string): void;
 }
 
 export type TraceSetting = 'off' | 'messages' | 'verbose';
@@ -116,6 +118,7 @@ export class RpcSession extends Disposable {
 		onNotification(c, KickedNotification, (p) => handlers.kicked(p.reason), drop);
 		onNotification(c, ShutdownNotification, (p) => handlers.shutdown(p.reason), drop);
 		onNotification(c, NoticeNotification, (p) => handlers.notice(p.text), drop);
+		onNotification(c, ResyncNotification, (p) => handlers.resync(p.reason), drop);
 		onNotification(c, MessageEditedNotification, (p) => handlers.edited(p.message), drop);
 		onNotification(c, MessageDeletedNotification, (p) => handlers.deleted(p.conversation, p.id), drop);
 		onNotification(c, ReactionsNotification, (p) => handlers.reactions(p.conversation, p.id, p.reactions), drop);

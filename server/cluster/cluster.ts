@@ -137,6 +137,7 @@ export async function joinCluster(options: ClusterOptions, stored: StoredState, 
 			delivery.commands = {
 				kick: (nick, reason) => h.kickHere(nick, reason),
 				broadcast: (frame) => h.broadcastHere(frame),
+				resync: (reason) => h.resyncHere(reason),
 			};
 			await lease.start({
 				reap,

@@ -4,7 +4,7 @@
  * message reaching many IRC clients is parsed once and JSON-RPC fan-out is unchanged.
  */
 import { MemberJoinedNotification, MemberLeftNotification, TopicChangedNotification } from '../../protocol/channels';
-import { NoticeNotification } from '../../protocol/lifecycle';
+import { NoticeNotification, ResyncNotification } from '../../protocol/lifecycle';
 import { MessageNewNotification } from '../../protocol/messages';
 import { ChannelUpdatedNotification, InvitedNotification, RoleChangedNotification } from '../../protocol/moderation';
 import type { Message } from '../../protocol/types';
@@ -164,6 +164,9 @@ export function frameToLines(session: IrcSession, frame: Buffer): string[] {
 		}
 		case NoticeNotification.method:
 			return [formatLine(name, 'NOTICE', [session.nick ?? '*', str(p.text)])];
+		case ResyncNotification.method:
+			// An IRC client cannot be told to read again: its user is.
+			return [formatLine(name, 'NOTICE', [session.nick ?? '*', 'This server lost its link to the other servers for a moment. Messages were filled in; joins, parts, topics and away states of that moment may be missing here (NAMES and TOPIC show them as they are now).'])];
 		// Kicks and shutdowns are followed by the close, whose ERROR line says why.
 		default:
 			return [];

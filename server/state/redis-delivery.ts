@@ -34,6 +34,12 @@ export interface BusCommands {
 	kick(nick: string, reason: string): void;
 	/** Operator broadcast to every signed-in connection. */
 	broadcast(frame: Buffer): void;
+	/**
+	 * This node may have missed events of the bus (its connection dropped, or a sequence
+	 * number was skipped): its messages are filled in from the database; the clients here
+	 * are told to read again what they show (edits, deletions, reactions, members...).
+	 */
+	resync(reason: string): void;
 }
 
 type Kind = 'ch' | 'nick' | 'aud' | 'sub' | 'unsub' | 'kick' | 'all';
@@ -697,7 +703,10 @@ export class RedisDelivery extends LocalDelivery {
 		}
 		this.log.info(`cluster: filling gaps from the database (${why})`);
 		this.fills++;
-		this.filling = this.fillFromStore().catch((error: unknown) => {
+		this.filling = this.fillFromStore().then(() => {
+			// After the filled messages: events are not in the database, what they changed is.
+			this.commands?.resync(why);
+		}, (error: unknown) => {
 			this.log.error(`cluster: filling gaps failed: ${String(error)}`);
 		}).finally(() => {
 			this.filling = undefined;

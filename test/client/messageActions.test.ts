@@ -162,6 +162,25 @@ describe('client: message actions (edit, delete, react, threads) against a real 
 		assert.equal(alice.messages.threads.get(root)?.root.lastReplyTs, second.ts + 1);
 	});
 
+	it('reads again what it shows when the server asks (server/resync): finds a deletion it was never told of', async () => {
+		const server = await h.server();
+		const alice = await h.login(server.port, 'alice');
+		await alice.join('#room');
+		const bob = await h.login(server.port, 'bob');
+		await bob.join('#room');
+		await sendAll(alice, '#room', ['keep', 'secret']);
+		await until(bob.store.onDidChange, () => texts(bob, '#room').length === 2, 'bob to see both');
+		const secret = stored(alice, '#room', 'secret').id;
+		// Deleted behind the clients' backs, as another node's deletion lost with the bus.
+		await server.hub.store.remove(secret);
+		assert.equal(byId(bob, '#room', secret)?.text, 'secret');
+		const gone = updated(bob, secret, (m) => m.deleted === true, 'bob to find it deleted');
+		server.hub.resyncHere('a test');
+		await gone;
+		assert.equal(byId(bob, '#room', secret)?.text, '');
+		assert.equal(byId(bob, '#room', stored(alice, '#room', 'keep').id)?.text, 'keep');
+	});
+
 	it('pages back through a long thread', async () => {
 		const { alice, bob } = await room();
 		await sendAll(alice, '#room', ['busy thread']);

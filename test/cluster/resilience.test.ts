@@ -12,9 +12,12 @@ import * as fs from 'node:fs';
 import Redis from 'ioredis';
 import { RegisterRequest } from '../../protocol/account';
 import { ChannelMembersRequest, JoinChannelRequest, MemberJoinedNotification, MemberLeftNotification } from '../../protocol/channels';
+import { DeleteMessageRequest } from '../../protocol/edits';
+import { ResyncNotification } from '../../protocol/lifecycle';
 import { MessageNewNotification, SendMessageRequest } from '../../protocol/messages';
 import { SetStatusRequest, UserListRequest } from '../../protocol/users';
 import { eventually, rpcError, type TestClient } from '../helpers/client';
+import { IrcTestClient } from '../irc/irc-client';
 import { sharedPostgres } from '../helpers/postgres';
 import { history, PASSWORD, received, useCluster } from './common';
 import type { ClusterHarness } from './harness';
@@ -271,6 +274,38 @@ describe('one node\'s Redis connections killed (CLIENT KILL), Redis up', functio
 		assert.match(c.node(1).proc.stderr, /filling gaps from the database/);
 		assert.doesNotMatch(`${c.node(1).proc.stdout}${c.node(1).proc.stderr}`, /lost its lease/);
 		assert.deepEqual((await statuses(listeners[2])).map((s) => s.split(' ')[0]), ['k0', 'k2', 'l0', 'l1', 'm1']);
+	});
+});
+
+describe('events of a Redis outage (a deletion meanwhile)', function () {
+	this.timeout(90_000);
+	const { cluster, redis } = useCluster();
+
+	it('each node asks its clients to read again once its bus is back (server/resync; a notice in words on IRC): they find it deleted', async () => {
+		const c = cluster();
+		const author = await c.login(0, 'a0');
+		const reader = await c.login(1, 'r1');
+		const irc = await IrcTestClient.register(c.node(2).ircPort, 'i2');
+		for (const client of [author, reader]) {
+			await client.connection.sendRequest(JoinChannelRequest.type, { channel: '#general' });
+		}
+		irc.send('JOIN #general');
+		await irc.waitFor(/ 366 /);
+		const { message } = await author.connection.sendRequest(SendMessageRequest.type, { to: '#general', text: 'my password is hunter2' });
+		await reader.waitFor(MessageNewNotification.type, (p) => p.message.id === message.id);
+		await redis().kill();
+		// Deleted while no node hears the others: stored, and told to the author's node only.
+		await author.connection.sendRequest(DeleteMessageRequest.type, { id: message.id });
+		await redis().resume();
+		const resync = await reader.waitFor(ResyncNotification.type, () => true, 30_000);
+		assert.match(resync.reason, /lost events of the other servers/);
+		// Whether the deletion itself still came (published late by the author's node once
+		// Redis was back) or was lost depends on which reconnected first; either way node 1
+		// cannot know, so it asks its clients to read again.
+		const stored = (await history(reader, '#general')).find((m) => m.id === message.id);
+		assert.deepEqual([stored?.deleted, stored?.text], [true, ''], 'reading again shows it deleted');
+		await irc.waitFor(/NOTICE i2 :This server lost its link to the other servers/, 30_000);
+		irc.close();
 	});
 });
 
