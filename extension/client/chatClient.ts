@@ -558,10 +558,15 @@ export class ChatClient extends Disposable {
 		}
 		this.rereading = true;
 		try {
+			// Every client of the node is told at once: spread their requests.
+			await new Promise((resolve) => setTimeout(resolve, Math.random() * (this.options.resyncSpreadMs ?? 2000)));
 			do {
 				this.rereadAgain = false;
+				if (session !== this.live) {
+					return;
+				}
 				await this.catchUp(session);
-			} while (this.rereadAgain && session === this.live);
+			} while (this.rereadAgain);
 		} catch (error) {
 			this.log.warn(`reading again after server/resync failed: ${errorMessage(error)}`);
 		} finally {

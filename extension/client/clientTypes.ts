@@ -19,6 +19,11 @@ export interface ChatClientOptions {
 	historyPageSize?: number;
 	/** Most missed messages fetched per conversation before showing only the latest. */
 	maxCatchUp?: number;
+	/**
+	 * On `server/resync`, the read-again starts after a random wait up to this long (ms,
+	 * default 2000), so that the clients of a node do not all ask at the same moment.
+	 */
+	resyncSpreadMs?: number;
 	store?: ConversationStore;
 	/** Saved passwords, sent in `initialize` for their server and nick. */
 	passwords?: PasswordVault;
