@@ -300,9 +300,38 @@ export class Hub {
 	 * This node may have missed events of other nodes (cluster): its signed-in connections
 	 * are told to read again what they show (`server/resync`).
 	 */
-	resyncHere(why: string): void {
-		const n = this.broadcastHere(encodeNotification(ResyncNotification.type, { reason: `this server lost events of the other servers (${why}); messages were filled in` }));
+	async resyncHere(why: string): Promise<void> {
+		await this.dropLostMemberships();
+		const n = this.broadcastHere(encodeNotification(ResyncNotification.type, { reason: 'this server lost events of the other servers for a moment; messages were filled in' }));
 		this.log.info(`cluster: asked ${n} connection${n === 1 ? '' : 's'} here to read again (${why})`);
+	}
+
+	/**
+	 * After events were lost (resyncHere): a connection subscribed to a channel its nick is
+	 * no longer a member of (a leave, kick or ban that happened on another node meanwhile)
+	 * is unsubscribed and told it left, so it gets nothing more of that channel.
+	 */
+	private async dropLostMemberships(): Promise<void> {
+		const memberOf = new Map<string, Promise<Set<string>>>();
+		for (const session of [...this.sessions]) {
+			const nick = session.nick;
+			const subscribed = this.delivery.subscriptionsOf(session);
+			if (nick === undefined || subscribed.length === 0) {
+				continue;
+			}
+			const key = nickKey(nick);
+			if (!memberOf.has(key)) {
+				memberOf.set(key, this.memberships.channelsOf(nick).then((list) => new Set(list.map((c) => c.channel))));
+			}
+			const channels = await memberOf.get(key)!;
+			for (const channel of subscribed) {
+				if (!channels.has(channel)) {
+					this.delivery.unsubscribe(channel, session);
+					session.notify(MemberLeftNotification.type, { channel, nick, reason: 'no longer a member when this server caught up with the others' });
+					this.log.info(`cluster: ${session.label} was no longer in ${channel}`);
+				}
+			}
+		}
 	}
 
 	/** Writes the frame to every signed-in connection of this node; returns how many. */

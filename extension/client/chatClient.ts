@@ -24,7 +24,7 @@ import { OutboxSender, sendEntry, type SendDelay, type SendFailure } from './out
 import { ReadMarkerSender } from './readMarkerSender';
 import { ChannelAdmin } from './channelAdmin';
 import { ReconnectTimer } from './reconnect';
-import { resync } from './resync';
+import { recheck, resync, type ResyncOptions } from './resync';
 import { isServerError } from './rpcErrors';
 import { RpcSession, type ServerPushHandlers, type TraceSetting } from './rpcSession';
 import { ConnectError, formatEndpoint, type Endpoint } from './transport';
@@ -96,9 +96,10 @@ export class ChatClient extends Disposable {
 	private kickedReason: string | undefined;
 	private shutdownReason: string | undefined;
 	private reconnecting = false;
-	/** A read-again (server/resync) under way, and whether another was asked for meanwhile. */
+	/** server/resync: a read-again asked for, its wait, and the one under way. */
+	private rereadPending = false;
+	private rereadTimer: ReturnType<typeof setTimeout> | undefined;
 	private rereading = false;
-	private rereadAgain = false;
 	/** Increases with every stop(): a connect that started before one does not go on after it. */
 	private generation = 0;
 	private trace: { value: TraceSetting; tracer: Tracer } | undefined;
@@ -529,12 +530,17 @@ export class ChatClient extends Disposable {
 		this.messages.unread.signedIn(result.conversations);
 		this.setStatus('connected');
 		this.log.info(`signed in as ${result.nick} on ${result.serverInfo?.name ?? 'server'} ${result.serverInfo?.version ?? ''}`);
+		// This catch-up reads everything: a read-again asked of an earlier connection is done by it.
+		this.rereadPending = false;
 		await this.catchUp(session);
 		if (this.live === session) {
 			this.synced = true;
 			this.readMarkers.resume();
 			this.syncEmitter.fire();
 			void this.sender.flush();
+			if (this.rereadPending) {
+				void this.readAgain();
+			}
 		}
 	}
 
@@ -545,33 +551,51 @@ export class ChatClient extends Disposable {
 	 */
 	private async catchUp(session: RpcSession): Promise<void> {
 		const refresh = this.messages.prepareRefresh();
-		await resync(session.connection, this.store, { pageSize: this.options.historyPageSize ?? MAX_HISTORY_LIMIT, maxCatchUp: this.options.maxCatchUp ?? 5000 }, this.log);
+		await resync(session.connection, this.store, this.resyncOptions(), this.log);
 		await refresh(session.connection);
 	}
 
-	/** The server may have missed events for us (server/resync): catch up on the live connection, once at a time. */
-	private async readAgain(session: RpcSession, reason: string): Promise<void> {
+	/** The server may have missed events for us (server/resync): read again, after a random wait, one read at a time. */
+	private requestReadAgain(reason: string): void {
 		this.log.info(`the server asks to read again: ${reason}`);
+		this.rereadPending = true;
+		if (this.rereading || this.rereadTimer !== undefined) {
+			return;
+		}
+		// Every client of the node is told at once: spread their requests.
+		this.rereadTimer = setTimeout(() => {
+			this.rereadTimer = undefined;
+			void this.readAgain();
+		}, Math.random() * (this.options.resyncSpreadMs ?? 2000));
+	}
+
+	/**
+	 * Reads again while asked to, on the live connection once it is caught up (a sign-in's
+	 * own catch-up reads everything; a request during it is served after it). Channels are
+	 * not joined again: a leave or kick lost with the events stands.
+	 */
+	private async readAgain(): Promise<void> {
 		if (this.rereading) {
-			this.rereadAgain = true;
 			return;
 		}
 		this.rereading = true;
 		try {
-			// Every client of the node is told at once: spread their requests.
-			await new Promise((resolve) => setTimeout(resolve, Math.random() * (this.options.resyncSpreadMs ?? 2000)));
-			do {
-				this.rereadAgain = false;
-				if (session !== this.live) {
-					return;
-				}
-				await this.catchUp(session);
-			} while (this.rereadAgain);
+			while (this.rereadPending && this.live && this.synced) {
+				const session = this.live;
+				this.rereadPending = false;
+				const refresh = this.messages.prepareRefresh();
+				await recheck(session.connection, this.store, this.resyncOptions(), this.log, (channel) => this.leftElsewhere(channel, 'no longer a member when this server caught up with the others'));
+				await refresh(session.connection);
+			}
 		} catch (error) {
 			this.log.warn(`reading again after server/resync failed: ${errorMessage(error)}`);
 		} finally {
 			this.rereading = false;
 		}
+	}
+
+	private resyncOptions(): ResyncOptions {
+		return { pageSize: this.options.historyPageSize ?? MAX_HISTORY_LIMIT, maxCatchUp: this.options.maxCatchUp ?? 5000 };
 	}
 
 	private onSessionClosed(session: RpcSession): void {
@@ -726,7 +750,7 @@ export class ChatClient extends Disposable {
 			notice: (text) => { this.serverEventEmitter.fire({ kind: 'notice', text }); },
 			resync: (reason) => {
 				if (current()) {
-					void this.readAgain(session(), reason);
+					this.requestReadAgain(reason);
 				}
 			},
 			...this.messages.handlers(current),
@@ -784,6 +808,9 @@ export class ChatClient extends Disposable {
 		this.generation++;
 		this.stayConnected = false;
 		this.reconnectTimer.cancel();
+		clearTimeout(this.rereadTimer);
+		this.rereadTimer = undefined;
+		this.rereadPending = false;
 		this.dropPending();
 		const live = this.live;
 		this.live = undefined;

@@ -326,6 +326,24 @@ export class ConversationStore {
 		return conversation;
 	}
 
+	/** A channel's settings and members as read again (server/resync), without a join. */
+	refreshChannel(id: string, channel: ChannelInfo | undefined, members: readonly MemberDetail[]): void {
+		const conversation = this.get(id);
+		if (!conversation || conversation.kind !== 'channel') {
+			return;
+		}
+		if (channel) {
+			this.applyChannelInfo(conversation, channel);
+		}
+		conversation.members = toDetails(members);
+		conversation.role = findMember(conversation.members, this.self)?.role ?? conversation.role;
+		for (const member of conversation.members) {
+			this.notePresence(member.nick, member.online, member.away === true, member.statusText);
+		}
+		this.fireMembers(conversation);
+		this.emitConversations();
+	}
+
 	/**
 	 * Replaces a conversation's timeline by `latest` (too much was missed to fetch it
 	 * all), keeping anything newer that already arrived live. The user pages back for more.

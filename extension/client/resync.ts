@@ -1,7 +1,10 @@
 import { ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
+import { ChannelListRequest, ChannelMembersRequest } from '../../protocol/channels';
 import { ErrorCodes } from '../../protocol/errors';
+import { nickKey } from '../../protocol/names';
 import { DEFAULT_HISTORY_LIMIT } from '../../protocol/messages';
 import type { Conversation } from './conversation';
+import { request } from './checkedRpc';
 import { joinChannel } from './conversationRequests';
 import type { ConversationStore } from './conversationStore';
 import { fetchAfter, requestHistory } from './history';
@@ -22,6 +25,44 @@ export interface ResyncOptions {
 export async function resync(connection: MessageConnection, store: ConversationStore, options: ResyncOptions, log: ClientLog): Promise<void> {
 	await Promise.all([
 		...store.joinedChannels().map((c) => rejoin(connection, store, c, options, log)),
+		...store.directConversations().filter((c) => c.loaded).map((c) => catchUp(connection, store, c, c.name, options, log)),
+	]);
+}
+
+/**
+ * While connected, when the server says events may have been missed (server/resync):
+ * reads again what each channel is now, without joining it again (a leave or kick lost
+ * with those events must not be undone), then fetches what came after the last message
+ * seen. A channel the user is no longer in goes to `gone`.
+ */
+export async function recheck(connection: MessageConnection, store: ConversationStore, options: ResyncOptions, log: ClientLog, gone: (channel: string) => void): Promise<void> {
+	const listed = await request(connection, ChannelListRequest, {}).then((r) => r.channels, (error: unknown) => {
+		log.warn(`[resync] channel/list failed: ${errorMessage(error)}`);
+		return [];
+	});
+	const info = new Map(listed.map((c) => [c.name.toLowerCase(), c]));
+	await Promise.all([
+		...store.joinedChannels().map(async (conversation) => {
+			try {
+				const { details } = await request(connection, ChannelMembersRequest, { channel: conversation.id });
+				// A public channel lists its members to anyone: the user among them or not.
+				if (!details.some((m) => nickKey(m.nick) === nickKey(store.selfNick))) {
+					gone(conversation.id);
+					return;
+				}
+				store.refreshChannel(conversation.id, info.get(conversation.id.toLowerCase()), details);
+			} catch (error) {
+				if (error instanceof ResponseError && (error.code === ErrorCodes.NotInChannel || error.code === ErrorCodes.NoSuchChannel)) {
+					gone(conversation.id);
+				} else {
+					log.warn(`[resync] reading ${conversation.name} again failed: ${errorMessage(error)}`);
+				}
+				return;
+			}
+			if (conversation.loaded) {
+				await catchUp(connection, store, conversation, conversation.id, options, log);
+			}
+		}),
 		...store.directConversations().filter((c) => c.loaded).map((c) => catchUp(connection, store, c, c.name, options, log)),
 	]);
 }

@@ -137,7 +137,9 @@ export async function joinCluster(options: ClusterOptions, stored: StoredState, 
 			delivery.commands = {
 				kick: (nick, reason) => h.kickHere(nick, reason),
 				broadcast: (frame) => h.broadcastHere(frame),
-				resync: (reason) => h.resyncHere(reason),
+				resync: (reason) => {
+					h.resyncHere(reason).catch((error: unknown) => log.error(`cluster: asking clients to read again failed: ${String(error)}`));
+				},
 			};
 			await lease.start({
 				reap,

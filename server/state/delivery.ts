@@ -44,6 +44,8 @@ export interface Delivery {
 	unsubscribeNick(channel: string, nick: string): void;
 	/** Ends every subscription of the connection; returns their channels. */
 	unsubscribeAll(sink: Sink): string[];
+	/** The channels the connection is subscribed to. */
+	subscriptionsOf(sink: Sink): string[];
 	isSubscribed(channel: string, sink: Sink): boolean;
 	/** To every subscriber of the channel except the connection `exceptId` (`about` the channel unless said). */
 	toChannel(channel: string, frame: Buffer, exceptId?: number, traffic?: Traffic, about?: About): void;
@@ -130,6 +132,10 @@ export class LocalDelivery implements Delivery {
 
 	isSubscribed(channel: string, sink: Sink): boolean {
 		return this.channels.get(channel)?.has(sink) ?? false;
+	}
+
+	subscriptionsOf(sink: Sink): string[] {
+		return [...(this.subscriptions.get(sink) ?? [])];
 	}
 
 	/** The channels with a subscribed connection here. */

@@ -703,11 +703,18 @@ export class RedisDelivery extends LocalDelivery {
 		}
 		this.log.info(`cluster: filling gaps from the database (${why})`);
 		this.fills++;
+		const resync = (): void => {
+			if (!this.closed) {
+				this.commands?.resync(why);
+			}
+		};
 		this.filling = this.fillFromStore().then(() => {
 			// After the filled messages: events are not in the database, what they changed is.
-			this.commands?.resync(why);
+			resync();
 		}, (error: unknown) => {
 			this.log.error(`cluster: filling gaps failed: ${String(error)}`);
+			// Clients catching up read the missed messages themselves.
+			resync();
 		}).finally(() => {
 			this.filling = undefined;
 			if (this.fillAgain) {

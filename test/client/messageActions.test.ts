@@ -3,7 +3,9 @@ import type { ChatClient } from '../../extension/client/chatClient';
 import { ConversationStore } from '../../extension/client/conversationStore';
 import { parseCache, restoreCache, snapshotCache } from '../../extension/client/offlineCache';
 import type { StoreChange } from '../../extension/client/storeChanges';
+import { ResyncNotification } from '../../protocol/lifecycle';
 import type { Message } from '../../protocol/types';
+import { encodeNotification } from '../../server/transport/frames';
 import { createHarness, sendAll, texts, until, waitFor } from './harness';
 
 /** So long that a test decides when the client retries (reconnectNow). */
@@ -175,10 +177,30 @@ describe('client: message actions (edit, delete, react, threads) against a real 
 		await server.hub.store.remove(secret);
 		assert.equal(byId(bob, '#room', secret)?.text, 'secret');
 		const gone = updated(bob, secret, (m) => m.deleted === true, 'bob to find it deleted');
-		server.hub.resyncHere('a test');
+		await server.hub.resyncHere('a test');
 		await gone;
 		assert.equal(byId(bob, '#room', secret)?.text, '');
 		assert.equal(byId(bob, '#room', stored(alice, '#room', 'keep').id)?.text, 'keep');
+	});
+
+	it('reading again on server/resync does not join again a channel the user was removed from meanwhile', async () => {
+		const server = await h.server();
+		const alice = await h.login(server.port, 'alice');
+		await alice.join('#room');
+		const bob = await h.login(server.port, 'bob', { resyncSpreadMs: 0 });
+		await bob.join('#room');
+		await bob.join('#other');
+		// Unheard by bob's server (events of another node, lost): his membership of #room
+		// ended, and #other got a topic.
+		await server.hub.memberships.remove('#room', 'bob');
+		await server.hub.store.setTopic('#other', 'set elsewhere');
+		const gone = until(bob.store.onDidChange, () => bob.store.get('#room')?.joined !== true, 'bob\'s client to leave #room');
+		const reread = until(bob.store.onDidChange, () => bob.store.get('#other')?.topic === 'set elsewhere', 'bob to read #other again');
+		// Only the request to read again (the server's own check of memberships is tested in test/server/resync.test.ts).
+		server.hub.broadcastHere(encodeNotification(ResyncNotification.type, { reason: 'a test' }));
+		await Promise.all([gone, reread]);
+		assert.equal(await server.hub.memberships.get('#room', 'bob'), undefined, 'reading again did not join #room again');
+		assert.equal(bob.store.get('#other')?.joined, true, 'still in #other');
 	});
 
 	it('pages back through a long thread', async () => {
