@@ -312,20 +312,21 @@ export class Hub {
 	 * is unsubscribed and told it left, so it gets nothing more of that channel.
 	 */
 	private async dropLostMemberships(): Promise<void> {
+		// Every subscription is taken before any membership is read: a join made meanwhile
+		// is not among them, so it cannot be mistaken for a membership that ended.
+		const subscribed = [...this.sessions].flatMap((session) => {
+			const channels = this.delivery.subscriptionsOf(session);
+			return session.nick === undefined || channels.length === 0 ? [] : [{ session, nick: session.nick, channels }];
+		});
 		const memberOf = new Map<string, Promise<Set<string>>>();
-		for (const session of [...this.sessions]) {
-			const nick = session.nick;
-			const subscribed = this.delivery.subscriptionsOf(session);
-			if (nick === undefined || subscribed.length === 0) {
-				continue;
-			}
+		for (const { session, nick, channels } of subscribed) {
 			const key = nickKey(nick);
 			if (!memberOf.has(key)) {
 				memberOf.set(key, this.memberships.channelsOf(nick).then((list) => new Set(list.map((c) => c.channel))));
 			}
-			const channels = await memberOf.get(key)!;
-			for (const channel of subscribed) {
-				if (!channels.has(channel)) {
+			const member = await memberOf.get(key)!;
+			for (const channel of channels) {
+				if (!member.has(channel)) {
 					this.delivery.unsubscribe(channel, session);
 					session.notify(MemberLeftNotification.type, { channel, nick, reason: 'no longer a member when this server caught up with the others' });
 					this.log.info(`cluster: ${session.label} was no longer in ${channel}`);

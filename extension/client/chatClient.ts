@@ -532,7 +532,7 @@ export class ChatClient extends Disposable {
 		this.log.info(`signed in as ${result.nick} on ${result.serverInfo?.name ?? 'server'} ${result.serverInfo?.version ?? ''}`);
 		// This catch-up reads everything: a read-again asked of an earlier connection is done by it.
 		this.rereadPending = false;
-		await this.catchUp(session);
+		await this.catchUp(session, true);
 		if (this.live === session) {
 			this.synced = true;
 			this.readMarkers.resume();
@@ -545,13 +545,19 @@ export class ChatClient extends Disposable {
 	}
 
 	/**
-	 * Catches up as after a (re)connect: rejoins the channels, fetches what is newer than
-	 * the last message seen, and reads again the newest page of what was shown (its edits,
-	 * deletions and reactions) and the open threads.
+	 * Catches up: after a (re)connect rejoins the channels (`rejoin`), otherwise (server/resync)
+	 * reads them again without joining; fetches what is newer than the last message seen,
+	 * and reads again the newest page of what was shown (its edits, deletions and
+	 * reactions) and the open threads.
 	 */
-	private async catchUp(session: RpcSession): Promise<void> {
+	private async catchUp(session: RpcSession, rejoin: boolean): Promise<void> {
 		const refresh = this.messages.prepareRefresh();
-		await resync(session.connection, this.store, this.resyncOptions(), this.log);
+		const options: ResyncOptions = { pageSize: this.options.historyPageSize ?? MAX_HISTORY_LIMIT, maxCatchUp: this.options.maxCatchUp ?? 5000 };
+		if (rejoin) {
+			await resync(session.connection, this.store, options, this.log);
+		} else {
+			await recheck(session.connection, this.store, options, this.log, (channel) => this.leftElsewhere(channel, 'no longer a member when this server caught up with the others'));
+		}
 		await refresh(session.connection);
 	}
 
@@ -581,21 +587,14 @@ export class ChatClient extends Disposable {
 		this.rereading = true;
 		try {
 			while (this.rereadPending && this.live && this.synced) {
-				const session = this.live;
 				this.rereadPending = false;
-				const refresh = this.messages.prepareRefresh();
-				await recheck(session.connection, this.store, this.resyncOptions(), this.log, (channel) => this.leftElsewhere(channel, 'no longer a member when this server caught up with the others'));
-				await refresh(session.connection);
+				await this.catchUp(this.live, false);
 			}
 		} catch (error) {
 			this.log.warn(`reading again after server/resync failed: ${errorMessage(error)}`);
 		} finally {
 			this.rereading = false;
 		}
-	}
-
-	private resyncOptions(): ResyncOptions {
-		return { pageSize: this.options.historyPageSize ?? MAX_HISTORY_LIMIT, maxCatchUp: this.options.maxCatchUp ?? 5000 };
 	}
 
 	private onSessionClosed(session: RpcSession): void {

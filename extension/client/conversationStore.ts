@@ -306,11 +306,7 @@ export class ConversationStore {
 		const conversation = this.ensureChannel(channel.name);
 		conversation.joined = true;
 		this.applyChannelInfo(conversation, channel);
-		conversation.members = toDetails(members);
-		conversation.role = role ?? findMember(conversation.members, this.self)?.role ?? conversation.role;
-		for (const member of conversation.members) {
-			this.notePresence(member.nick, member.online, member.away === true, member.statusText);
-		}
+		this.setMembers(conversation, members, role);
 		if (conversation.loaded) {
 			const seen = conversation.lastSeenId;
 			this.insertInto(conversation, history.filter((m) => m.id > seen), true);
@@ -335,13 +331,18 @@ export class ConversationStore {
 		if (channel) {
 			this.applyChannelInfo(conversation, channel);
 		}
+		this.setMembers(conversation, members);
+		this.fireMembers(conversation);
+		this.emitConversations();
+	}
+
+	/** A channel's member list as the server answered it, the user's role in it, and what it says of each member's presence. */
+	private setMembers(conversation: Conversation, members: readonly (string | MemberDetail)[], role?: ChannelRole): void {
 		conversation.members = toDetails(members);
-		conversation.role = findMember(conversation.members, this.self)?.role ?? conversation.role;
+		conversation.role = role ?? findMember(conversation.members, this.self)?.role ?? conversation.role;
 		for (const member of conversation.members) {
 			this.notePresence(member.nick, member.online, member.away === true, member.statusText);
 		}
-		this.fireMembers(conversation);
-		this.emitConversations();
 	}
 
 	/**

@@ -703,18 +703,14 @@ export class RedisDelivery extends LocalDelivery {
 		}
 		this.log.info(`cluster: filling gaps from the database (${why})`);
 		this.fills++;
-		const resync = (): void => {
+		this.filling = this.fillFromStore().catch((error: unknown) => {
+			this.log.error(`cluster: filling gaps failed: ${String(error)}`);
+		}).then(() => {
+			// After the filled messages: events are not in the database, what they changed is
+			// (and after a failed fill, clients catching up read the missed messages themselves).
 			if (!this.closed) {
 				this.commands?.resync(why);
 			}
-		};
-		this.filling = this.fillFromStore().then(() => {
-			// After the filled messages: events are not in the database, what they changed is.
-			resync();
-		}, (error: unknown) => {
-			this.log.error(`cluster: filling gaps failed: ${String(error)}`);
-			// Clients catching up read the missed messages themselves.
-			resync();
 		}).finally(() => {
 			this.filling = undefined;
 			if (this.fillAgain) {
